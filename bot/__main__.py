@@ -1,0 +1,135 @@
+"""The `coach` command: run the bot, sync its commands, print the invite URL, migrate the database.
+
+Settings come from the environment and `.env` (loaded here and nowhere else). A missing or
+malformed setting prints one line naming it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import binascii
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+import discord
+from dotenv import find_dotenv, load_dotenv
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+EXIT_SETTINGS = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description="Networking Coach Discord bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="connect to Discord and serve (applies migrations first)")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord and exit")
+    sync.add_argument("--guild", type=int, help="sync to this server only (instant, for testing)")
+    invite = commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
+    invite.add_argument(
+        "--application-id", type=int, help="defaults to the id encoded in DISCORD_TOKEN"
+    )
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("migrate", help="apply pending migrations and exit")
+    return parser
+
+
+def application_id_from_token(token: str) -> int:
+    """A bot token's first part is its user id (= application id) in base64."""
+    first = token.split(".", 1)[0]
+    try:
+        raw = base64.b64decode(first + "=" * (-len(first) % 4), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raw = ""
+    if not raw.isdigit():
+        raise SettingsError(
+            "DISCORD_TOKEN does not contain an application id; pass --application-id "
+            "(Developer Portal → General Information → Application ID)."
+        )
+    return int(raw)
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import build_app
+
+    async with await build_app(settings) as app:
+        await app.run()
+
+
+async def _sync(settings: Settings, guild_id: int | None) -> None:
+    from bot.app import build_app
+
+    async with await build_app(settings, sync_dev_guild=False) as app:
+        await app.bot.login(settings.discord.token.reveal())
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            app.bot.tree.copy_global_to(guild=guild)
+        synced = await app.bot.tree.sync(guild=guild)
+        where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour)"
+        print(f"Synced {len(synced)} commands to {where}.")
+
+
+async def _migrate(settings: Settings) -> None:
+    from bot.storage.database import migrate, open_database
+
+    db = await open_database(settings.storage.database_path)
+    try:
+        applied = await migrate(db)
+    finally:
+        await db.close()
+    where = settings.storage.database_path
+    print(f"Applied migrations {applied} to {where}." if applied else f"{where} is up to date.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    load_dotenv(find_dotenv(usecwd=True), override=False)
+    needs_token = args.command in ("run", "sync", "invite-url")
+    try:
+        settings = load_settings(os.environ, require_token=needs_token)
+        if args.command == "invite-url":
+            from bot.discord_adapter.client import invite_url
+
+            app_id = args.application_id or application_id_from_token(
+                settings.discord.token.reveal()
+            )
+            print(invite_url(app_id))
+            return 0
+    except SettingsError as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, settings.discord.token)
+    try:
+        if args.command == "run":
+            asyncio.run(_run(settings))
+        elif args.command == "sync":
+            asyncio.run(_sync(settings, args.guild))
+        else:
+            asyncio.run(_migrate(settings))
+    except discord.LoginFailure:
+        print(
+            "coach: DISCORD_TOKEN was rejected by Discord; copy a fresh token from the "
+            "Developer Portal's Bot page into .env.",
+            file=sys.stderr,
+        )
+        return EXIT_SETTINGS
+    except discord.PrivilegedIntentsRequired:
+        print("coach: Discord refused the connection's intents.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The composition root: the only place that builds concrete classes and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from types import TracebackType
+
+import aiosqlite
+import discord
+import yarl
+
+from bot.content.prompts import PromptLibrary
+from bot.core.clock import SystemClock
+from bot.core.contacts import ContactService
+from bot.core.ports import Clock
+from bot.core.services import Services
+from bot.core.students import StudentService
+from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
+from bot.settings import DiscordSettings, Settings
+from bot.storage.contacts import SqliteContactRepository
+from bot.storage.database import migrate, open_database
+from bot.storage.pending import SqlitePendingRepository
+from bot.storage.students import SqliteStudentRepository
+
+log = logging.getLogger(__name__)
+
+
+def point_discord_at(settings: DiscordSettings) -> None:
+    """Send REST (and optionally the gateway) through configured proxies or a test fake."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base  # DEP-WARN: discord.py internal
+    if settings.gateway_url:
+        # DEP-WARN: discord.py internal; the first connection uses this URL, resumes use the
+        # resume_gateway_url that READY returns.
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: aiosqlite.Connection
+    services: Services
+    bot: CoachBot
+
+    async def run(self) -> None:
+        """Connect to Discord and serve until closed."""
+        await self.bot.start(self.settings.discord.token.reveal())
+
+    async def close(self) -> None:
+        if not self.bot.is_closed():
+            await self.bot.close()
+        await self.db.close()
+
+    async def __aenter__(self) -> App:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def load_prompts(settings: Settings) -> PromptLibrary:
+    return PromptLibrary.load(settings.content.prompts_dir, required=PROMPT_KEYS)
+
+
+async def build_app(
+    settings: Settings, *, clock: Clock | None = None, sync_dev_guild: bool = True
+) -> App:
+    """Open and migrate the database, load content, and build the services and the client."""
+    clock = clock or SystemClock()
+    prompts = load_prompts(settings)
+    point_discord_at(settings.discord)
+    db = await open_database(settings.storage.database_path)
+    try:
+        await migrate(db)
+        pending = SqlitePendingRepository(db)
+        await pending.purge_expired(now=clock.now())
+        students = StudentService(SqliteStudentRepository(db), clock)
+        services = Services(
+            contacts=ContactService(SqliteContactRepository(db), pending, students, clock),
+            students=students,
+        )
+        bot = CoachBot(
+            services,
+            prompts,
+            dev_guild_id=settings.discord.dev_guild_id,
+            sync_dev_guild=sync_dev_guild,
+        )
+    except BaseException:
+        await db.close()
+        raise
+    return App(settings=settings, db=db, services=services, bot=bot)

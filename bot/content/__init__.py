@@ -1,0 +1,1 @@
+"""Discord-free access to the project's text assets (`prompts/`, `templates/`)."""

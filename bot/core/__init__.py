@@ -1,0 +1,1 @@
+"""The domain: models, services, errors and ports. Knows nothing of Discord or SQLite."""

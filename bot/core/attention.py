@@ -1,0 +1,54 @@
+"""Who is most due for attention: the order of `/contact list` and, later, the digest.
+
+A contact met but never followed up is due a few days after meeting; after that, each one is due
+again one keep-in-touch cadence after the last exchange. Cadence comes from the contact's own
+override or from defaults per role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from bot.core.models import Contact, Role
+
+FOLLOW_UP_AFTER_DAYS = 2
+
+# Mentors and tutors are the relationships that grow with regular contact; clinicians and
+# faculty are busy, so a quarterly check-in is plenty; everyone else twice a year.
+DEFAULT_CADENCE_DAYS: dict[Role, int] = {
+    Role.PEER_MENTOR: 42,
+    Role.TUTOR: 42,
+    Role.FACULTY: 91,
+    Role.RESEARCHER: 91,
+    Role.RESIDENT: 91,
+    Role.ATTENDING: 91,
+    Role.PROGRAM_DIRECTOR: 91,
+    Role.CLASSMATE: 182,
+    Role.CLINICIAN: 182,
+    Role.ALUMNUS: 182,
+    Role.SPEAKER: 182,
+    Role.OTHER: 182,
+}
+
+
+def cadence_days(contact: Contact) -> int:
+    return contact.draft.cadence_days or DEFAULT_CADENCE_DAYS[contact.role]
+
+
+def needs_follow_up(contact: Contact) -> bool:
+    """Met, but nothing sent or said since."""
+    return contact.exchange_count == 0
+
+
+def due_on(contact: Contact) -> date:
+    """The day this contact next deserves the student's attention."""
+    if needs_follow_up(contact):
+        anchor = contact.draft.met_on or contact.created_at.date()
+        return anchor + timedelta(days=FOLLOW_UP_AFTER_DAYS)
+    anchor = contact.last_contacted_on or contact.draft.met_on or contact.created_at.date()
+    return anchor + timedelta(days=cadence_days(contact))
+
+
+def most_due_first(contacts: Iterable[Contact]) -> list[Contact]:
+    return sorted(contacts, key=lambda c: (due_on(c), c.draft.name.casefold(), c.id))

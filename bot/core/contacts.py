@@ -1,0 +1,260 @@
+"""ContactService: recording people, logging exchanges, finding them again.
+
+Ownership lives here: every call names the student, and a contact id that is not theirs is
+reported exactly as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
+from datetime import date, timedelta
+from typing import Any
+
+from bot.core.attention import most_due_first
+from bot.core.dates import local_today, parse_past_date
+from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
+from bot.core.models import (
+    EDITABLE_FIELDS,
+    AddOutcome,
+    Contact,
+    ContactDraft,
+    ContactFilter,
+    Exchange,
+    ExchangeKind,
+    Page,
+    Role,
+)
+from bot.core.ports import Clock, ContactRepository, PendingRepository
+from bot.core.students import StudentService
+from bot.core.text import clean_line, fold
+from bot.core.validation import email_key, name_key, validate_draft, validate_note
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+SUGGEST_LIMIT = 25  # Discord allows at most 25 autocomplete choices
+SEARCH_LIMIT = 25
+HISTORY_LIMIT = 10
+PENDING_ADD = "contact-add"
+PENDING_LIST = "contact-list"
+PENDING_TTL = timedelta(hours=24)
+MAX_CONTACTS = 5000
+
+
+class ContactService:
+    def __init__(
+        self,
+        contacts: ContactRepository,
+        pending: PendingRepository,
+        students: StudentService,
+        clock: Clock,
+    ) -> None:
+        self._contacts = contacts
+        self._pending = pending
+        self._students = students
+        self._clock = clock
+
+    # -- recording ---------------------------------------------------------------------------
+
+    async def parse_day(self, owner_id: int, text: str | None) -> date | None:
+        """A date the student typed, read in their timezone; None when they typed nothing."""
+        if text is None or not text.strip():
+            return None
+        timezone = await self._students.timezone_for(owner_id)
+        return parse_past_date(text, now=self._clock.now(), timezone=timezone)
+
+    async def add(
+        self, owner_id: int, draft: ContactDraft, *, allow_duplicate: bool = False
+    ) -> AddOutcome:
+        """Save a new contact, unless it looks like one the student already has."""
+        clean = validate_draft(draft)
+        await self._students.get(owner_id)
+        if await self._contacts.count(owner_id) >= MAX_CONTACTS:
+            raise InvalidInput(
+                f"You have {MAX_CONTACTS:,} contacts, the most one student can keep. "
+                "Remove some you no longer need, then try again."
+            )
+        if not allow_duplicate:
+            duplicates = await self._contacts.find_duplicates(
+                owner_id, name_key(clean.name), email_key(clean.email)
+            )
+            if duplicates:
+                pending_id = await self._pending.put(
+                    owner_id,
+                    PENDING_ADD,
+                    _draft_to_json(clean),
+                    expires_at=self._clock.now() + PENDING_TTL,
+                )
+                return AddOutcome(duplicates=tuple(duplicates), pending_id=pending_id)
+        contact = await self._contacts.add(owner_id, clean, now=self._clock.now())
+        log.info("contact added owner=%s contact=%s", owner_id, contact.id)
+        return AddOutcome(contact=contact)
+
+    async def resolve_duplicate(
+        self, owner_id: int, pending_id: int, *, update_contact_id: int | None
+    ) -> Contact:
+        """Finish a held add: merge it into an existing contact, or add it anyway."""
+        payload = await self._pending.take(owner_id, pending_id, PENDING_ADD, now=self._clock.now())
+        if payload is None:
+            raise ExpiredAction()
+        draft = _draft_from_json(payload)
+        if update_contact_id is None:
+            outcome = await self.add(owner_id, draft, allow_duplicate=True)
+            assert outcome.contact is not None
+            return outcome.contact
+        existing = await self.get(owner_id, update_contact_id)
+        merged = _merge(existing.draft, draft)
+        return await self._save(owner_id, existing.id, merged)
+
+    async def update(self, owner_id: int, contact_id: int, changes: Mapping[str, Any]) -> Contact:
+        """Apply the given field changes; a value of None clears an optional field."""
+        unknown = set(changes) - EDITABLE_FIELDS
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        existing = await self.get(owner_id, contact_id)
+        return await self._save(owner_id, contact_id, replace(existing.draft, **changes))
+
+    async def _save(self, owner_id: int, contact_id: int, draft: ContactDraft) -> Contact:
+        clean = validate_draft(draft)
+        saved = await self._contacts.update(owner_id, contact_id, clean, now=self._clock.now())
+        if saved is None:
+            raise ContactNotFound()
+        log.info("contact updated owner=%s contact=%s", owner_id, contact_id)
+        return saved
+
+    async def remove(self, owner_id: int, contact_id: int) -> None:
+        if not await self._contacts.remove(owner_id, contact_id):
+            raise ContactNotFound()
+        log.info("contact removed owner=%s contact=%s", owner_id, contact_id)
+
+    async def log_exchange(
+        self,
+        owner_id: int,
+        contact_id: int,
+        kind: ExchangeKind,
+        *,
+        when: str | None = None,
+        note: str | None = None,
+    ) -> tuple[Contact, Exchange]:
+        """Record an exchange (default: today); the contact's "last contacted" follows it."""
+        clean_note = validate_note(note)
+        await self.get(owner_id, contact_id)
+        day = await self.parse_day(owner_id, when)
+        if day is None:
+            timezone = await self._students.timezone_for(owner_id)
+            day = local_today(self._clock.now(), timezone)
+        exchange = await self._contacts.add_exchange(
+            owner_id, contact_id, kind, day, clean_note, now=self._clock.now()
+        )
+        if exchange is None:
+            raise ContactNotFound()
+        log.info(
+            "exchange logged owner=%s contact=%s exchange=%s", owner_id, contact_id, exchange.id
+        )
+        return await self.get(owner_id, contact_id), exchange
+
+    # -- finding -----------------------------------------------------------------------------
+
+    async def today(self, owner_id: int) -> date:
+        """The student's calendar day right now, in their timezone."""
+        return local_today(self._clock.now(), await self._students.timezone_for(owner_id))
+
+    async def get(self, owner_id: int, contact_id: int) -> Contact:
+        contact = await self._contacts.get(owner_id, contact_id)
+        if contact is None:
+            raise ContactNotFound()
+        return contact
+
+    async def history(self, owner_id: int, contact_id: int) -> Sequence[Exchange]:
+        await self.get(owner_id, contact_id)
+        return await self._contacts.exchanges(owner_id, contact_id, limit=HISTORY_LIMIT)
+
+    async def list_page(self, owner_id: int, contact_filter: ContactFilter, page: int = 0) -> Page:
+        """One page of the student's contacts, most due for attention first."""
+        ordered = most_due_first(await self._contacts.list_all(owner_id, contact_filter))
+        last_page = max(0, (len(ordered) - 1) // PAGE_SIZE)
+        number = min(max(page, 0), last_page)
+        start = number * PAGE_SIZE
+        return Page(
+            items=tuple(ordered[start : start + PAGE_SIZE]),
+            number=number,
+            size=PAGE_SIZE,
+            total=len(ordered),
+        )
+
+    async def remember_filter(self, owner_id: int, contact_filter: ContactFilter) -> int:
+        """Keep a listing's filter so its page buttons can find it again (custom_ids are short)."""
+        await self._students.get(owner_id)
+        payload = {
+            "role": contact_filter.role.value if contact_filter.role else None,
+            "tag": contact_filter.tag,
+            "specialty": contact_filter.specialty,
+            "event": contact_filter.event,
+        }
+        return await self._pending.put(
+            owner_id, PENDING_LIST, payload, expires_at=self._clock.now() + PENDING_TTL
+        )
+
+    async def recall_filter(self, owner_id: int, filter_id: int) -> ContactFilter:
+        payload = await self._pending.peek(owner_id, filter_id, PENDING_LIST, now=self._clock.now())
+        if payload is None:
+            raise ExpiredAction()
+        return ContactFilter(
+            role=Role(payload["role"]) if payload["role"] else None,
+            tag=payload["tag"],
+            specialty=payload["specialty"],
+            event=payload["event"],
+        )
+
+    async def search(self, owner_id: int, query: str) -> Sequence[Contact]:
+        cleaned = clean_line(query)
+        if cleaned is None or len(cleaned) < 2:
+            raise InvalidInput("Search for at least two characters.")
+        if len(cleaned) > 100:
+            raise InvalidInput("Search for at most 100 characters.")
+        return await self._contacts.search(owner_id, fold(cleaned), limit=SEARCH_LIMIT)
+
+    async def suggest(self, owner_id: int, typed: str) -> Sequence[Contact]:
+        """Autocomplete choices: the student's own contacts, best matches first."""
+        return await self._contacts.suggest(owner_id, fold(typed[:100]), limit=SUGGEST_LIMIT)
+
+    async def suggest_values(self, owner_id: int, column: str, typed: str) -> Sequence[str]:
+        return await self._contacts.distinct_values(
+            owner_id, column, fold(typed[:100]), limit=SUGGEST_LIMIT
+        )
+
+
+def _merge(existing: ContactDraft, incoming: ContactDraft) -> ContactDraft:
+    """Fill and overwrite with what the student just typed; keep what they left blank."""
+    changes: dict[str, Any] = {}
+    for key, value in asdict(incoming).items():
+        if key == "tags":
+            merged = list(existing.tags) + [t for t in incoming.tags if t not in existing.tags]
+            changes[key] = tuple(merged)
+        elif key == "role":
+            if incoming.role is not Role.OTHER:
+                changes[key] = incoming.role
+        elif key == "notes" and existing.notes and incoming.notes:
+            if incoming.notes not in existing.notes:
+                changes[key] = f"{existing.notes}\n\n{incoming.notes}"
+        elif value is not None:
+            changes[key] = value
+    return replace(existing, **changes)
+
+
+def _draft_to_json(draft: ContactDraft) -> dict[str, Any]:
+    data = asdict(draft)
+    data["role"] = draft.role.value
+    data["met_on"] = draft.met_on.isoformat() if draft.met_on else None
+    data["tags"] = list(draft.tags)
+    return data
+
+
+def _draft_from_json(data: Mapping[str, Any]) -> ContactDraft:
+    values = {key: data.get(key) for key in EDITABLE_FIELDS}
+    values["role"] = Role(values["role"] or Role.OTHER)
+    values["met_on"] = date.fromisoformat(values["met_on"]) if values["met_on"] else None
+    values["tags"] = tuple(values["tags"] or ())
+    return ContactDraft(**values)

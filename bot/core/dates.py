@@ -1,0 +1,59 @@
+"""Calendar dates typed by students: `2026-03-14`, `today`, `last friday`, `3 days ago`.
+
+dateparser does the natural-language work; this module fixes its settings, keeps it to English
+and to plain date-ish text, and interprets everything in the student's own timezone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from bot.core.errors import InvalidInput
+
+# dateparser will find a date in almost anything ("{{7*7}}" becomes 7 July). Only letters,
+# digits, spaces and the usual separators reach it.
+_DATEISH = re.compile(r"^[A-Za-z0-9 ,./:\-]{1,40}$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+DATE_HINT = "Try `2026-03-14`, `today`, `yesterday`, `last friday` or `3 days ago`."
+
+
+def parse_past_date(text: str, *, now: datetime, timezone: str) -> date:
+    """The calendar day `text` names, as seen in `timezone`; it may not be in the future."""
+    raw = " ".join(text.split())
+    if not _DATEISH.match(raw):
+        raise InvalidInput(f"I couldn't read “{raw[:40]}” as a date. {DATE_HINT}")
+    zone = ZoneInfo(timezone)
+    local_now = now.astimezone(zone)
+    if _ISO.match(raw):
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(f"{raw} is not a real date. {DATE_HINT}") from None
+    else:
+        parsed = dateparser.parse(
+            raw,
+            languages=["en"],
+            settings={
+                "RELATIVE_BASE": local_now.replace(tzinfo=None),
+                "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "STRICT_PARSING": False,
+            },
+        )
+        if parsed is None:
+            raise InvalidInput(f"I couldn't read “{raw}” as a date. {DATE_HINT}")
+        day = parsed.date()
+    if day > local_now.date():
+        raise InvalidInput(f"{day:%d %B %Y} is in the future. When did you meet or talk?")
+    if day.year < 1950:
+        raise InvalidInput(f"{day:%d %B %Y} is too far back. {DATE_HINT}")
+    return day
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()

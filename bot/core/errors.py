@@ -1,0 +1,38 @@
+"""Errors whose `user_message` is safe to show a student verbatim.
+
+Anything that is not a `CoachError` is a bug: it is logged with ids only and the student sees a
+short apology instead (see `bot.discord_adapter.errors`).
+"""
+
+from __future__ import annotations
+
+
+class CoachError(Exception):
+    """A failure the student can act on; `user_message` is shown to them as it is."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class InvalidInput(CoachError):
+    """Something the student typed breaks a rule; nothing was saved."""
+
+
+class ContactNotFound(CoachError):
+    """No such contact for this student (including: it belongs to someone else)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I couldn't find that contact in your list. It may have been removed; "
+            "`/contact list` shows the ones you have."
+        )
+
+
+class ExpiredAction(CoachError):
+    """A button or form refers to something that no longer exists or has timed out."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That button has expired, and nothing was changed. Run the command again to continue."
+        )

@@ -1,0 +1,186 @@
+"""Domain records: students, contacts and the exchanges logged with them.
+
+All datetimes are aware and in UTC; calendar days (when someone was met, when an exchange
+happened) are plain `date`s in the student's own timezone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who a contact is to the student; drives default keep-in-touch cadence and drafts."""
+
+    CLASSMATE = "classmate"
+    PEER_MENTOR = "peer_mentor"
+    TUTOR = "tutor"
+    FACULTY = "faculty"
+    RESEARCHER = "researcher"
+    RESIDENT = "resident"
+    ATTENDING = "attending"
+    CLINICIAN = "clinician"
+    PROGRAM_DIRECTOR = "program_director"
+    ALUMNUS = "alumnus"
+    SPEAKER = "speaker"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.CLASSMATE: "Classmate",
+    Role.PEER_MENTOR: "Peer mentor",
+    Role.TUTOR: "Tutor",
+    Role.FACULTY: "Faculty",
+    Role.RESEARCHER: "Researcher",
+    Role.RESIDENT: "Resident",
+    Role.ATTENDING: "Attending",
+    Role.CLINICIAN: "Nurse or other clinician",
+    Role.PROGRAM_DIRECTOR: "Program director",
+    Role.ALUMNUS: "Alumnus",
+    Role.SPEAKER: "Speaker",
+    Role.OTHER: "Other",
+}
+
+
+class ExchangeKind(StrEnum):
+    """What happened between the student and a contact."""
+
+    MET = "met"
+    EMAILED = "emailed"
+    MESSAGED = "messaged"
+    CALLED = "called"
+    MEETING = "meeting"
+    REPLIED = "replied"
+
+    @property
+    def label(self) -> str:
+        return _EXCHANGE_LABELS[self]
+
+
+_EXCHANGE_LABELS = {
+    ExchangeKind.MET: "Met in person",
+    ExchangeKind.EMAILED: "Emailed them",
+    ExchangeKind.MESSAGED: "Messaged them",
+    ExchangeKind.CALLED: "Called",
+    ExchangeKind.MEETING: "Had a meeting",
+    ExchangeKind.REPLIED: "They replied",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDraft:
+    """Everything the student can say about a contact; validated before it is stored."""
+
+    name: str
+    role: Role = Role.OTHER
+    title: str | None = None
+    specialty: str | None = None
+    institution: str | None = None
+    met_event: str | None = None
+    met_on: date | None = None
+    email: str | None = None
+    profile_url: str | None = None
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+    discord_user_id: int | None = None
+    cadence_days: int | None = None
+
+
+EDITABLE_FIELDS = frozenset(f.name for f in fields(ContactDraft))
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A stored contact, always belonging to exactly one student (`owner_id`)."""
+
+    id: int
+    owner_id: int
+    draft: ContactDraft
+    created_at: datetime
+    updated_at: datetime
+    last_contacted_on: date | None = None
+    exchange_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.draft.name
+
+    @property
+    def role(self) -> Role:
+        return self.draft.role
+
+    def with_draft(self, draft: ContactDraft) -> Contact:
+        return replace(self, draft=draft)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One logged interaction with a contact."""
+
+    id: int
+    contact_id: int
+    kind: ExchangeKind
+    happened_on: date
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    """A Discord user who has used the bot; `id` is their Discord user id."""
+
+    id: int
+    timezone: str | None
+    welcomed: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    """Narrows `/contact list`; every part is optional and they combine with AND."""
+
+    role: Role | None = None
+    tag: str | None = None
+    specialty: str | None = None
+    event: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.role or self.tag or self.specialty or self.event)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing, with enough to draw page buttons."""
+
+    items: tuple[Contact, ...]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return (self.number + 1) * self.size < self.total
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """The result of adding: the saved contact, or the existing ones it may duplicate."""
+
+    contact: Contact | None = None
+    duplicates: tuple[Contact, ...] = field(default_factory=tuple)
+    pending_id: int | None = None

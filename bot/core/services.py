@@ -1,0 +1,14 @@
+"""The bundle of services the composition root builds and the adapters receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.contacts import ContactService
+from bot.core.students import StudentService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    contacts: ContactService
+    students: StudentService

@@ -1,0 +1,109 @@
+"""CoachBot: the discord.py client, its intents, its commands and its start-up hook."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.content.prompts import PromptLibrary
+from bot.core.services import Services
+from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
+from bot.discord_adapter.commands.exchanges import log_command
+from bot.discord_adapter.commands.help import help_command, help_embed
+from bot.discord_adapter.components import DYNAMIC_ITEMS
+from bot.discord_adapter.modals import dispatch_form
+from bot.discord_adapter.tree import CoachTree
+
+log = logging.getLogger(__name__)
+
+# Prompt keys this adapter renders; checked when the library loads.
+PROMPT_KEYS = ("help", "help_title", "welcome", "welcome_title")
+
+# Read Messages/View Channels, Send Messages, Embed Links, Attach Files: enough to answer in
+# channels and to DM digests with embeds and exported files. Nothing else.
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
+
+
+def intents() -> discord.Intents:
+    """No privileged intents: slash commands arrive as interactions, not messages."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+def install_commands(
+    tree: app_commands.CommandTree[Any], services: Services, prompts: PromptLibrary
+) -> None:
+    tree.add_command(ContactGroup(services.contacts))
+    tree.add_command(log_command(services.contacts))
+    tree.add_command(help_command(prompts))
+    tree.add_command(save_member_menu(services.contacts))
+
+
+class CoachBot(discord.Client):
+    user: discord.ClientUser
+
+    def __init__(
+        self,
+        services: Services,
+        prompts: PromptLibrary,
+        *,
+        dev_guild_id: int | None = None,
+        sync_dev_guild: bool = True,
+    ) -> None:
+        super().__init__(
+            intents=intents(),
+            # Contact names and notes are user input that may contain @everyone: nothing the
+            # bot sends may ping anyone unless a message opts in explicitly.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.services = services
+        self.prompts = prompts
+        self.dev_guild_id = dev_guild_id
+        self.sync_dev_guild = sync_dev_guild
+        self.tree = CoachTree(self)
+
+    async def setup_hook(self) -> None:
+        install_commands(self.tree, self.services, self.prompts)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.dev_guild_id and self.sync_dev_guild:
+            guild = discord.Object(id=self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to dev guild %s", len(synced), self.dev_guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("ready as bot user %s in %d guilds", self.user.id, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is discord.InteractionType.modal_submit:
+            await dispatch_form(interaction)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: Any
+    ) -> None:
+        """The one-time welcome, sent after a student's first successful command."""
+        answered_with_message = interaction.response.type in (
+            discord.InteractionResponseType.channel_message,
+            discord.InteractionResponseType.deferred_channel_message,
+        )
+        if not answered_with_message:
+            return  # a form is open; welcome them next time
+        if not await self.services.students.claim_welcome(interaction.user.id):
+            return
+        if command.qualified_name == "help":
+            return  # /help already says everything the welcome would
+        await interaction.followup.send(embed=help_embed(self.prompts, "welcome"), ephemeral=True)
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=REQUIRED_PERMISSIONS,
+        scopes=("bot", "applications.commands"),
+    )

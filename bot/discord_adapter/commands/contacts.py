@@ -1,0 +1,246 @@
+"""`/contact add|list|show|edit|remove|search` and the **Save as contact** user menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.core.contacts import ContactService
+from bot.core.errors import InvalidInput
+from bot.core.models import AddOutcome, ContactDraft, ContactFilter, Role
+from bot.core.validation import (
+    EMAIL_MAX,
+    EVENT_MAX,
+    INSTITUTION_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    SPECIALTY_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
+from bot.discord_adapter import components, presenters
+from bot.discord_adapter.transformers import OwnedContact, value_autocomplete
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+ROLE_CHOICES = [app_commands.Choice(name=role.label, value=role.value) for role in Role]
+CLEAR = "-"
+TAGS_TEXT_MAX = 400
+
+
+def _role(value: str | None) -> Role | None:
+    return Role(value) if value else None
+
+
+async def present_outcome(interaction: Interaction, outcome: AddOutcome) -> None:
+    """Reply to an add: the saved card, or the "same person?" question."""
+    if outcome.contact is not None:
+        await interaction.response.send_message(
+            ephemeral=True, **await components.card(interaction, outcome.contact, heading="Saved")
+        )
+        return
+    assert outcome.pending_id is not None
+    name = interaction.extras.get("name", "this contact")
+    await interaction.response.send_message(
+        presenters.duplicate_text(name, outcome.duplicates),
+        view=components.duplicate_view(outcome.pending_id, outcome.duplicates),
+        ephemeral=True,
+    )
+
+
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)
+class ContactGroup(app_commands.Group, name="contact", description="Record the people you meet"):
+    def __init__(self, contacts: ContactService) -> None:
+        super().__init__()
+        self.contacts = contacts
+
+    @app_commands.command(name="add", description="Save someone you met")
+    @app_commands.describe(
+        name="Their name as you'd write it (without Dr./Prof.)",
+        role="Who they are to you",
+        title="Dr., Prof., … — used to greet them properly",
+        specialty="e.g. Cardiology, Emergency medicine",
+        institution="Hospital, school or lab",
+        where_met="The event or place you met (e.g. Cardiology interest group talk)",
+        date_met="When you met: 2026-03-14, today, yesterday, last friday, 3 days ago",
+        email="Their e-mail address",
+        profile_url="LinkedIn, Doximity or lab page (http/https)",
+        notes="What you talked about, what to remember",
+        tags="Comma-separated, e.g. research, mentor",
+    )
+    @app_commands.choices(role=ROLE_CHOICES)
+    async def add(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, NAME_MAX],
+        role: str | None = None,
+        title: app_commands.Range[str, 1, TITLE_MAX] | None = None,
+        specialty: app_commands.Range[str, 1, SPECIALTY_MAX] | None = None,
+        institution: app_commands.Range[str, 1, INSTITUTION_MAX] | None = None,
+        where_met: app_commands.Range[str, 1, EVENT_MAX] | None = None,
+        date_met: app_commands.Range[str, 1, 40] | None = None,
+        email: app_commands.Range[str, 1, EMAIL_MAX] | None = None,
+        profile_url: app_commands.Range[str, 1, URL_MAX] | None = None,
+        notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
+        tags: app_commands.Range[str, 1, TAGS_TEXT_MAX] | None = None,
+    ) -> None:
+        owner = interaction.user.id
+        draft = ContactDraft(
+            name=name,
+            role=_role(role) or Role.OTHER,
+            title=title,
+            specialty=specialty,
+            institution=institution,
+            met_event=where_met,
+            met_on=await self.contacts.parse_day(owner, date_met),
+            email=email,
+            profile_url=profile_url,
+            notes=notes,
+            tags=(tags,) if tags else (),
+        )
+        interaction.extras["name"] = name
+        await present_outcome(interaction, await self.contacts.add(owner, draft))
+
+    @app_commands.command(name="list", description="Your contacts, most due for attention first")
+    @app_commands.describe(
+        role="Only this role",
+        tag="Only contacts with this tag",
+        specialty="Only this specialty",
+        event="Only people met at this event",
+    )
+    @app_commands.choices(role=ROLE_CHOICES)
+    @app_commands.autocomplete(
+        tag=value_autocomplete("tag"),
+        specialty=value_autocomplete("specialty"),
+        event=value_autocomplete("event"),
+    )
+    async def list_(
+        self,
+        interaction: Interaction,
+        role: str | None = None,
+        tag: app_commands.Range[str, 1, 100] | None = None,
+        specialty: app_commands.Range[str, 1, 100] | None = None,
+        event: app_commands.Range[str, 1, 150] | None = None,
+    ) -> None:
+        owner = interaction.user.id
+        contact_filter = ContactFilter(role=_role(role), tag=tag, specialty=specialty, event=event)
+        page = await self.contacts.list_page(owner, contact_filter)
+        filter_id = 0
+        if page.has_next and not contact_filter.is_empty:
+            filter_id = await self.contacts.remember_filter(owner, contact_filter)
+        today = await self.contacts.today(owner)
+        view = components.page_view(filter_id, page.number, page.has_previous, page.has_next)
+        await interaction.response.send_message(
+            embed=presenters.list_embed(page, contact_filter, today),
+            ephemeral=True,
+            **({"view": view} if view else {}),
+        )
+
+    @app_commands.command(name="show", description="Everything you know about a contact")
+    @app_commands.describe(contact="Start typing their name")
+    async def show(self, interaction: Interaction, contact: OwnedContact) -> None:
+        await interaction.response.send_message(
+            ephemeral=True, **await components.card(interaction, contact, with_history=True)
+        )
+
+    @app_commands.command(name="edit", description="Change a contact's details")
+    @app_commands.describe(
+        contact="Start typing their name",
+        role="New role",
+        where_met=f"Where you met ('{CLEAR}' clears it)",
+        date_met=f"When you met ('{CLEAR}' clears it)",
+        email=f"E-mail ('{CLEAR}' clears it)",
+        profile_url=f"Profile URL ('{CLEAR}' clears it)",
+        tags=f"Replaces the tags, comma-separated ('{CLEAR}' clears them)",
+        cadence_days=f"Keep in touch every N days ({7}–{730}); 0 goes back to the default",
+    )
+    @app_commands.choices(role=ROLE_CHOICES)
+    async def edit(
+        self,
+        interaction: Interaction,
+        contact: OwnedContact,
+        role: str | None = None,
+        where_met: app_commands.Range[str, 1, EVENT_MAX] | None = None,
+        date_met: app_commands.Range[str, 1, 40] | None = None,
+        email: app_commands.Range[str, 1, EMAIL_MAX] | None = None,
+        profile_url: app_commands.Range[str, 1, URL_MAX] | None = None,
+        tags: app_commands.Range[str, 1, TAGS_TEXT_MAX] | None = None,
+        cadence_days: app_commands.Range[int, 0, 730] | None = None,
+    ) -> None:
+        owner = interaction.user.id
+        changes: dict[str, Any] = {}
+        if role:
+            changes["role"] = Role(role)
+        for key, value in (
+            ("met_event", where_met),
+            ("email", email),
+            ("profile_url", profile_url),
+        ):
+            if value is not None:
+                changes[key] = None if value.strip() == CLEAR else value
+        if date_met is not None:
+            changes["met_on"] = (
+                None
+                if date_met.strip() == CLEAR
+                else await self.contacts.parse_day(owner, date_met)
+            )
+        if tags is not None:
+            changes["tags"] = () if tags.strip() == CLEAR else (tags,)
+        if cadence_days is not None:
+            changes["cadence_days"] = cadence_days or None
+        if not changes:
+            # No options: open the form with the text fields prefilled.
+            await interaction.response.send_modal(components.edit_contact_form(contact))
+            return
+        updated = await self.contacts.update(owner, contact.id, changes)
+        await interaction.response.send_message(
+            ephemeral=True, **await components.card(interaction, updated, heading="Updated")
+        )
+
+    @app_commands.command(name="remove", description="Delete a contact and their history")
+    @app_commands.describe(contact="Start typing their name")
+    async def remove(self, interaction: Interaction, contact: OwnedContact) -> None:
+        await interaction.response.send_message(
+            f"Remove **{presenters.esc(presenters.display_name(contact))}** and everything you "
+            "logged with them? This can't be undone.",
+            view=components.confirm_remove_view(contact.id),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="search", description="Find contacts by name, place, notes or tag")
+    @app_commands.describe(query="Any word: a name, hospital, specialty, note or tag")
+    async def search(
+        self, interaction: Interaction, query: app_commands.Range[str, 1, 100]
+    ) -> None:
+        owner = interaction.user.id
+        results = await self.contacts.search(owner, query)
+        today = await self.contacts.today(owner)
+        await interaction.response.send_message(
+            embed=presenters.search_embed(query, results, today), ephemeral=True
+        )
+
+
+def save_member_menu(contacts: ContactService) -> app_commands.ContextMenu:
+    """Right-click a member → Apps → Save as contact."""
+
+    @app_commands.context_menu(name="Save as contact")
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def save_as_contact(
+        interaction: Interaction, member: discord.Member | discord.User
+    ) -> None:
+        if member.id == interaction.user.id:
+            raise InvalidInput("That's you! Right-click someone else to save them as a contact.")
+        draft = ContactDraft(name=member.display_name, discord_user_id=member.id)
+        interaction.extras["name"] = member.display_name
+        await present_outcome(interaction, await contacts.add(interaction.user.id, draft))
+
+    return save_as_contact

@@ -1,0 +1,460 @@
+"""Buttons and forms: the custom_id grammar lives here, and only here.
+
+Every custom_id is `<feature>:<action>:<id>[:<arg>]` and stays within Discord's 100-character
+limit. Buttons are `DynamicItem`s, so they keep working after a restart; `from_custom_id` only
+parses, and every lookup (and the ownership check) happens in the callback, where errors reach
+the student through the error presenter. Forms are built here too; their submissions are
+routed by `modals.py`, which matches the same grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.models import Contact, ContactDraft, ContactFilter, ExchangeKind
+from bot.core.validation import (
+    EXCHANGE_NOTE_MAX,
+    INSTITUTION_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    SPECIALTY_MAX,
+    TITLE_MAX,
+)
+from bot.discord_adapter import presenters
+from bot.discord_adapter.errors import present_error
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+CUSTOM_ID_MAX = 100  # Discord's limit for buttons and modals
+_ID = r"\d{1,20}"
+
+EDIT_FORM = re.compile(rf"contact:editform:(?P<id>{_ID})")
+LOG_FORM = re.compile(rf"contact:logform:(?P<id>{_ID})")
+
+# Form field ids (inside a modal they only need to be unique to that modal).
+F_NAME, F_TITLE, F_SPECIALTY, F_INSTITUTION, F_NOTES = "name", "title", "specialty", "inst", "notes"
+F_KIND, F_WHEN, F_NOTE = "kind", "when", "note"
+
+
+def _checked(custom_id: str) -> str:
+    if len(custom_id) > CUSTOM_ID_MAX:
+        raise ValueError("custom_id over Discord's 100-character limit")
+    return custom_id
+
+
+class _Guarded:
+    """Sends a button's failures to the error presenter (discord.py would only log them)."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        try:
+            await self.act(interaction)
+        except Exception as error:
+            await present_error(interaction, error)
+
+    async def act(self, interaction: Interaction) -> None:
+        raise NotImplementedError
+
+
+class EditContactButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:edit:(?P<id>{_ID})",
+):
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Edit",
+                emoji="✏️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=_checked(f"contact:edit:{contact_id}"),
+            )
+        )
+        self.contact_id = contact_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> EditContactButton:
+        return cls(int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        contact = await interaction.client.services.contacts.get(
+            interaction.user.id, self.contact_id
+        )
+        await interaction.response.send_modal(edit_contact_form(contact))
+
+
+class LogExchangeButton(
+    _Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"contact:log:(?P<id>{_ID})"
+):
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Log an exchange",
+                emoji="📝",
+                style=discord.ButtonStyle.primary,
+                custom_id=_checked(f"contact:log:{contact_id}"),
+            )
+        )
+        self.contact_id = contact_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> LogExchangeButton:
+        return cls(int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        contact = await interaction.client.services.contacts.get(
+            interaction.user.id, self.contact_id
+        )
+        await interaction.response.send_modal(log_exchange_form(contact))
+
+
+class ConfirmRemoveButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:remove:(?P<id>{_ID})",
+):
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Remove for good",
+                style=discord.ButtonStyle.danger,
+                custom_id=_checked(f"contact:remove:{contact_id}"),
+            )
+        )
+        self.contact_id = contact_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> ConfirmRemoveButton:
+        return cls(int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        contacts = interaction.client.services.contacts
+        contact = await contacts.get(interaction.user.id, self.contact_id)
+        await contacts.remove(interaction.user.id, self.contact_id)
+        await interaction.response.edit_message(
+            content=f"Removed **{presenters.esc(presenters.display_name(contact))}** "
+            "and their history.",
+            embed=None,
+            view=None,
+        )
+
+
+class KeepContactButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:keep:(?P<id>{_ID})",
+):
+    def __init__(self, contact_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Keep",
+                style=discord.ButtonStyle.secondary,
+                custom_id=_checked(f"contact:keep:{contact_id}"),
+            )
+        )
+        self.contact_id = contact_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> KeepContactButton:
+        return cls(int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        await interaction.response.edit_message(
+            content="Kept — nothing was removed.", embed=None, view=None
+        )
+
+
+class PageButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:page:(?P<filter>{_ID}):(?P<page>\d{{1,5}}):(?P<dir>prev|next)",
+):
+    """Turns a page of `/contact list`; filter 0 means unfiltered, others are stored filters."""
+
+    def __init__(
+        self, filter_id: int, page: int, direction: str, *, disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "prev" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=_checked(f"contact:page:{filter_id}:{page}:{direction}"),
+                disabled=disabled,
+            )
+        )
+        self.filter_id = filter_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> PageButton:
+        return cls(int(match["filter"]), int(match["page"]), match["dir"])
+
+    async def act(self, interaction: Interaction) -> None:
+        contacts = interaction.client.services.contacts
+        owner = interaction.user.id
+        contact_filter = (
+            await contacts.recall_filter(owner, self.filter_id)
+            if self.filter_id
+            else ContactFilter()
+        )
+        page = await contacts.list_page(owner, contact_filter, self.page)
+        today = await contacts.today(owner)
+        await interaction.response.edit_message(
+            embed=presenters.list_embed(page, contact_filter, today),
+            view=page_view(self.filter_id, page.number, page.has_previous, page.has_next),
+        )
+
+
+class ResolveDuplicateButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:dupe:(?P<pending>{_ID}):(?P<target>{_ID}|new)",
+):
+    """Answers "is this the same person?": update contact `target`, or add as new."""
+
+    def __init__(self, pending_id: int, target: int | None, label: str = "Add as new") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=presenters.clip(label, 80),
+                style=discord.ButtonStyle.primary if target else discord.ButtonStyle.secondary,
+                custom_id=_checked(f"contact:dupe:{pending_id}:{target or 'new'}"),
+            )
+        )
+        self.pending_id = pending_id
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> ResolveDuplicateButton:
+        target = None if match["target"] == "new" else int(match["target"])
+        return cls(int(match["pending"]), target)
+
+    async def act(self, interaction: Interaction) -> None:
+        contacts = interaction.client.services.contacts
+        contact = await contacts.resolve_duplicate(
+            interaction.user.id, self.pending_id, update_contact_id=self.target
+        )
+        heading = "Updated" if self.target else "Saved as a new contact"
+        await interaction.response.edit_message(
+            content=None, **await card(interaction, contact, heading=heading)
+        )
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    EditContactButton,
+    LogExchangeButton,
+    ConfirmRemoveButton,
+    KeepContactButton,
+    PageButton,
+    ResolveDuplicateButton,
+)
+
+
+# -- views -------------------------------------------------------------------------------------
+
+
+def card_view(contact_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(LogExchangeButton(contact_id))
+    view.add_item(EditContactButton(contact_id))
+    return view
+
+
+def confirm_remove_view(contact_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmRemoveButton(contact_id))
+    view.add_item(KeepContactButton(contact_id))
+    return view
+
+
+def page_view(
+    filter_id: int, page: int, has_previous: bool, has_next: bool
+) -> discord.ui.View | None:
+    if not (has_previous or has_next):
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        PageButton(filter_id, page - 1 if has_previous else 0, "prev", disabled=not has_previous)
+    )
+    view.add_item(
+        PageButton(filter_id, page + 1 if has_next else page, "next", disabled=not has_next)
+    )
+    return view
+
+
+def duplicate_view(pending_id: int, duplicates: tuple[Contact, ...]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for existing in duplicates[:3]:
+        view.add_item(
+            ResolveDuplicateButton(
+                pending_id, existing.id, f"Update {presenters.display_name(existing)}"
+            )
+        )
+    view.add_item(ResolveDuplicateButton(pending_id, None))
+    return view
+
+
+async def card(
+    interaction: Interaction,
+    contact: Contact,
+    *,
+    heading: str | None = None,
+    with_history: bool = False,
+) -> dict[str, Any]:
+    """The contact's embed with its Log and Edit buttons, as keyword arguments for a reply."""
+    contacts = interaction.client.services.contacts
+    owner = interaction.user.id
+    history = await contacts.history(owner, contact.id) if with_history else ()
+    today = await contacts.today(owner)
+    return {
+        "embed": presenters.contact_embed(contact, today, history, heading=heading),
+        "view": card_view(contact.id),
+    }
+
+
+# -- forms (modals) ----------------------------------------------------------------------------
+
+
+def _text(
+    field_id: str,
+    *,
+    default: str | None,
+    max_length: int,
+    required: bool = False,
+    paragraph: bool = False,
+    placeholder: str | None = None,
+) -> discord.ui.TextInput[Any]:
+    return discord.ui.TextInput(
+        custom_id=field_id,
+        default=default,
+        required=required,
+        max_length=max_length,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+        placeholder=placeholder,
+    )
+
+
+def edit_contact_form(contact: Contact) -> discord.ui.Modal:
+    """A form prefilled with the contact's current text fields (Discord allows five)."""
+    d: ContactDraft = contact.draft
+    modal = discord.ui.Modal(
+        title="Edit contact", custom_id=_checked(f"contact:editform:{contact.id}"), timeout=None
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Name", component=_text(F_NAME, default=d.name, max_length=NAME_MAX, required=True)
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Title",
+            description="Dr., Prof., … (leave empty for peers)",
+            component=_text(F_TITLE, default=d.title, max_length=TITLE_MAX),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Specialty",
+            component=_text(F_SPECIALTY, default=d.specialty, max_length=SPECIALTY_MAX),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Institution",
+            component=_text(F_INSTITUTION, default=d.institution, max_length=INSTITUTION_MAX),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Notes",
+            component=_text(F_NOTES, default=d.notes, max_length=NOTES_MAX, paragraph=True),
+        )
+    )
+    return _detached(modal)
+
+
+def log_exchange_form(contact: Contact) -> discord.ui.Modal:
+    modal = discord.ui.Modal(
+        title="Log an exchange", custom_id=_checked(f"contact:logform:{contact.id}"), timeout=None
+    )
+    kinds = discord.ui.Select(
+        custom_id=F_KIND,
+        options=[
+            discord.SelectOption(
+                label=kind.label, value=kind.value, default=kind is ExchangeKind.EMAILED
+            )
+            for kind in ExchangeKind
+        ],
+        min_values=1,
+        max_values=1,
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text=presenters.clip(f"With {presenters.display_name(contact)}", 45), component=kinds
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="When",
+            description="today, yesterday, last friday, 2026-03-14 …",
+            component=_text(F_WHEN, default=None, max_length=40, placeholder="today"),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Note",
+            component=_text(
+                F_NOTE,
+                default=None,
+                max_length=EXCHANGE_NOTE_MAX,
+                paragraph=True,
+                placeholder="What did you talk about?",
+            ),
+        )
+    )
+    return _detached(modal)
+
+
+def _detached(modal: discord.ui.Modal) -> discord.ui.Modal:
+    # A stopped modal is sent but not kept in discord.py's in-memory store: its submission is
+    # routed by custom_id in modals.py instead, so a form opened before a restart still works.
+    modal.stop()
+    return modal
+
+
+def form_values(interaction: Interaction) -> dict[str, str | list[str]]:
+    """Field id → submitted value (text inputs) or values (selects), for either layout."""
+    values: dict[str, str | list[str]] = {}
+
+    def walk(component: dict[str, Any]) -> None:
+        if "component" in component:  # Label (type 18)
+            walk(component["component"])
+        for child in component.get("components", ()):  # action row (legacy layout)
+            walk(child)
+        if "custom_id" in component:
+            if "values" in component:
+                values[component["custom_id"]] = list(component["values"])
+            elif "value" in component:
+                values[component["custom_id"]] = component["value"]
+
+    for top in (interaction.data or {}).get("components", []):
+        walk(top)  # type: ignore[arg-type]
+    return values

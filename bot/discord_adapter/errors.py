@@ -1,0 +1,82 @@
+"""The one place that decides what a student sees when something goes wrong.
+
+A `CoachError` shows its `user_message`; discord.py's own parse and check failures get short
+explanations; anything else is a bug, logged with ids only, and the student gets an apology.
+Every answer is ephemeral, so a failure is never silent and never public.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.core.errors import CoachError
+
+log = logging.getLogger(__name__)
+
+APOLOGY = (
+    "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment."
+)
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], text: str, **kwargs: Any) -> None:
+    """Answer privately, whether or not the interaction has been answered already."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, **kwargs)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, **kwargs)
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = error.__cause__ if isinstance(error, app_commands.TransformerError) else None
+        if isinstance(error, app_commands.CommandInvokeError):
+            inner = error.original
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
+def user_message_for(error: BaseException) -> str | None:
+    """The text a student should see, or None when the error is a bug."""
+    error = _unwrap(error)
+    if isinstance(error, CoachError):
+        return error.user_message
+    if isinstance(error, app_commands.TransformerError):
+        return "I couldn't understand one of the options. Please check it and try again."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You need the Manage Server permission to do that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That command only works inside a server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that here."
+    return None
+
+
+async def present_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    message = user_message_for(error)
+    if message is None:
+        command = interaction.command.qualified_name if interaction.command else None
+        custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
+        log.error(
+            "unexpected error user=%s interaction=%s command=%s custom_id=%s",
+            interaction.user.id,
+            interaction.id,
+            command,
+            custom_id,
+            exc_info=_unwrap(error),
+        )
+        message = APOLOGY
+    try:
+        await send_ephemeral(interaction, message)
+    except discord.HTTPException:
+        # The interaction may have expired (3 s / 15 min); there is no one left to tell.
+        log.warning(
+            "could not report an error user=%s interaction=%s", interaction.user.id, interaction.id
+        )

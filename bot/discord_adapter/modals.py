@@ -1,0 +1,99 @@
+"""Form submissions, routed by custom_id (see `components.py` for the grammar).
+
+discord.py only delivers a modal submission to a Modal object it still holds in memory, which
+would lose a form opened before a restart. Our forms are sent detached and their submissions
+arrive here from `CoachBot.on_interaction`, parsed from the raw payload.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.models import ExchangeKind
+from bot.discord_adapter import components, presenters
+from bot.discord_adapter.errors import present_error, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+Handler = Callable[[Interaction, re.Match[str], dict[str, str | list[str]]], Awaitable[None]]
+
+
+def _text(values: dict[str, str | list[str]], key: str) -> str | None:
+    value = values.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+async def _edit_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    contacts = interaction.client.services.contacts
+    contact = await contacts.update(
+        interaction.user.id,
+        int(match["id"]),
+        {
+            "name": _text(values, components.F_NAME) or "",
+            "title": _text(values, components.F_TITLE),
+            "specialty": _text(values, components.F_SPECIALTY),
+            "institution": _text(values, components.F_INSTITUTION),
+            "notes": _text(values, components.F_NOTES),
+        },
+    )
+    await interaction.response.send_message(
+        ephemeral=True, **await components.card(interaction, contact, heading="Updated")
+    )
+
+
+async def _log_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    picked = values.get(components.F_KIND)
+    kind_value = picked[0] if isinstance(picked, list) and picked else ExchangeKind.EMAILED.value
+    try:
+        kind = ExchangeKind(kind_value)
+    except ValueError:
+        kind = ExchangeKind.EMAILED
+    contact, exchange = await interaction.client.services.contacts.log_exchange(
+        interaction.user.id,
+        int(match["id"]),
+        kind,
+        when=_text(values, components.F_WHEN),
+        note=_text(values, components.F_NOTE),
+    )
+    heading = f"Logged: {exchange.kind.label.lower()} on {presenters.day(exchange.happened_on)}"
+    await interaction.response.send_message(
+        ephemeral=True,
+        **await components.card(interaction, contact, heading=heading, with_history=True),
+    )
+
+
+ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (components.EDIT_FORM, _edit_submitted),
+    (components.LOG_FORM, _log_submitted),
+)
+
+
+async def dispatch_form(interaction: Interaction) -> None:
+    """Handle a submitted form; unknown ones get a clear answer rather than a failure."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    try:
+        for pattern, handler in ROUTES:
+            match = pattern.fullmatch(custom_id)
+            if match:
+                await handler(interaction, match, components.form_values(interaction))
+                return
+        await send_ephemeral(
+            interaction,
+            "That form is no longer in use, and nothing was changed. "
+            "Run the command again to continue.",
+        )
+    except Exception as error:
+        await present_error(interaction, error)

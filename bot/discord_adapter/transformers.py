@@ -1,0 +1,74 @@
+"""Option parsing: a contact picked by autocomplete arrives in the handler as a `Contact`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.core.errors import InvalidInput
+from bot.core.models import Contact
+from bot.core.text import fold
+from bot.discord_adapter import presenters
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+CHOICE_MAX = 100  # Discord's limit on an autocomplete choice's name and value
+
+
+def contact_choice_name(contact: Contact) -> str:
+    detail = contact.role.label
+    if contact.draft.institution:
+        detail += f", {contact.draft.institution}"
+    return presenters.clip(f"{presenters.display_name(contact)} — {detail}", CHOICE_MAX)
+
+
+class OwnedContactTransformer(app_commands.Transformer):
+    """Autocompletes from the caller's own contacts; resolves the picked id for the caller only."""
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await interaction.client.services.contacts.suggest(interaction.user.id, value)
+        return [app_commands.Choice(name=contact_choice_name(c), value=str(c.id)) for c in found]
+
+    async def transform(self, interaction: Interaction, value: Any) -> Contact:  # type: ignore[override]
+        contacts = interaction.client.services.contacts
+        text = str(value).strip()
+        if text.isdigit() and len(text) <= 19:
+            return await contacts.get(interaction.user.id, int(text))
+        # Typed a name without picking a suggestion: accept it if exactly one contact has it.
+        matches = [
+            c
+            for c in await contacts.suggest(interaction.user.id, text)
+            if fold(c.name) == fold(text)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        raise InvalidInput(
+            "Pick the contact from the suggestions that appear as you type their name."
+        )
+
+
+OwnedContact = app_commands.Transform[Contact, OwnedContactTransformer]
+
+
+def value_autocomplete(column: str) -> Any:
+    """Autocomplete for a filter option from the values this student has already used."""
+
+    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        values = await interaction.client.services.contacts.suggest_values(
+            interaction.user.id, column, current
+        )
+        return [
+            app_commands.Choice(name=presenters.clip(v, CHOICE_MAX), value=v[:CHOICE_MAX])
+            for v in values
+        ]
+
+    return complete

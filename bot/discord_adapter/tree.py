@@ -1,0 +1,17 @@
+"""CoachTree: the command tree, owning the error hook for every slash command and menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.discord_adapter.errors import present_error
+
+
+class CoachTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        await present_error(interaction, error)

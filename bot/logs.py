@@ -1,0 +1,33 @@
+"""Logging set-up, called once by the entry point. Logs carry ids, never names or notes."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.settings import Secret
+
+
+class _RedactSecret(logging.Filter):
+    """Last line of defence: a record that somehow contains the token gets it masked."""
+
+    def __init__(self, secret: Secret) -> None:
+        super().__init__()
+        self._value = secret.reveal()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._value and self._value in record.getMessage():
+            record.msg = record.getMessage().replace(self._value, "***")
+            record.args = ()
+        return True
+
+
+def setup_logging(level: str, token: Secret) -> None:
+    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
+    # discord.http logs every request at DEBUG, including routes with interaction tokens.
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    redact = _RedactSecret(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)

@@ -1,0 +1,129 @@
+"""Settings from the environment (and `.env`, loaded by the entry point only).
+
+`load_settings` takes a mapping so tests pass a dict; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = "data/coach.sqlite3"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and how to fix it."""
+
+
+class Secret:
+    """A string that never shows itself in reprs, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSettings:
+    token: Secret
+    dev_guild_id: int | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    database_path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSettings:
+    prompts_dir: Path
+    templates_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord: DiscordSettings
+    storage: StorageSettings
+    content: ContentSettings
+    log_level: str = "INFO"
+
+
+def _resolve(path_text: str, base: Path) -> Path:
+    path = Path(path_text).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _optional_int(environ: Mapping[str, str], key: str, hint: str) -> int | None:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 15 <= len(raw) <= 20:
+        raise SettingsError(f"{key} must be a Discord id (a 17–20 digit number); {hint}")
+    return int(raw)
+
+
+def _optional_url(environ: Mapping[str, str], key: str, schemes: tuple[str, ...]) -> str | None:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in schemes or not parts.netloc:
+        wanted = " or ".join(f"{s}://" for s in schemes)
+        raise SettingsError(f"{key} must be a URL starting with {wanted}, or left empty.")
+    return raw.rstrip("/")
+
+
+def load_settings(
+    environ: Mapping[str, str], *, base_dir: Path = PROJECT_ROOT, require_token: bool = True
+) -> Settings:
+    """Build Settings or raise SettingsError with one line naming the first bad key."""
+    token = environ.get("DISCORD_TOKEN", "").strip()
+    if require_token and not token:
+        raise SettingsError(
+            "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+            "(Discord Developer Portal → your application → Bot → Reset Token)."
+        )
+    if token and (" " in token or token.count(".") != 2):
+        raise SettingsError(
+            "DISCORD_TOKEN doesn't look like a bot token (three parts separated by dots); "
+            "copy it again from the Developer Portal's Bot page."
+        )
+    level = environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in logging.getLevelNamesMapping():
+        raise SettingsError(
+            f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got {level[:20]!r})."
+        )
+    database = environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE
+    return Settings(
+        discord=DiscordSettings(
+            token=Secret(token),
+            dev_guild_id=_optional_int(
+                environ, "DEV_GUILD_ID", "right-click your server → Copy Server ID, or leave empty."
+            ),
+            api_base=_optional_url(environ, "DISCORD_API_BASE", ("http", "https")),
+            gateway_url=_optional_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss")),
+        ),
+        storage=StorageSettings(database_path=_resolve(database, base_dir)),
+        content=ContentSettings(
+            prompts_dir=_resolve(environ.get("PROMPTS_DIR", "").strip() or "prompts", base_dir),
+            templates_dir=_resolve(
+                environ.get("TEMPLATES_DIR", "").strip() or "templates", base_dir
+            ),
+        ),
+        log_level=level,
+    )

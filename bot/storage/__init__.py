@@ -1,0 +1,1 @@
+"""SQLite storage: the repositories that implement the core's ports, and migrations."""

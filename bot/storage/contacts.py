@@ -1,0 +1,266 @@
+"""SqliteContactRepository: contacts and the exchanges logged with them, scoped by owner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.models import Contact, ContactDraft, ContactFilter, Exchange, ExchangeKind, Role
+from bot.core.text import fold
+from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day, to_db_time
+
+# "Last contacted" and the count of follow-ups are derived from the exchanges, never stored
+# twice. An in-person "met" does not count as a follow-up.
+_SELECT = """
+SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.met_event,
+       c.met_on, c.email, c.profile_url, c.notes, c.tags, c.discord_user_id, c.cadence_days,
+       c.created_at, c.updated_at,
+       (SELECT MAX(e.happened_on) FROM exchanges e WHERE e.contact_id = c.id),
+       (SELECT COUNT(*) FROM exchanges e WHERE e.contact_id = c.id AND e.kind != 'met')
+FROM contacts c
+"""
+
+_VALUE_COLUMNS = {"tag": "tags", "specialty": "specialty", "event": "met_event"}
+
+
+def _row_to_contact(row: Sequence[Any]) -> Contact:
+    draft = ContactDraft(
+        name=row[2],
+        role=Role(row[3]),
+        title=row[4],
+        specialty=row[5],
+        institution=row[6],
+        met_event=row[7],
+        met_on=from_db_day(row[8]),
+        email=row[9],
+        profile_url=row[10],
+        notes=row[11],
+        tags=tuple(json.loads(row[12])),
+        discord_user_id=row[13],
+        cadence_days=row[14],
+    )
+    return Contact(
+        id=row[0],
+        owner_id=row[1],
+        draft=draft,
+        created_at=from_db_time(row[15]),
+        updated_at=from_db_time(row[16]),
+        last_contacted_on=from_db_day(row[17]),
+        exchange_count=row[18],
+    )
+
+
+def _columns(draft: ContactDraft) -> dict[str, Any]:
+    searchable = [
+        draft.name,
+        draft.title,
+        draft.specialty,
+        draft.institution,
+        draft.met_event,
+        draft.email,
+        draft.notes,
+        *draft.tags,
+    ]
+    return {
+        "name": draft.name,
+        "name_key": fold(draft.name),
+        "role": draft.role.value,
+        "title": draft.title,
+        "specialty": draft.specialty,
+        "specialty_key": fold(draft.specialty) if draft.specialty else None,
+        "institution": draft.institution,
+        "met_event": draft.met_event,
+        "event_key": fold(draft.met_event) if draft.met_event else None,
+        "met_on": to_db_day(draft.met_on),
+        "email": draft.email,
+        "email_key": draft.email.casefold() if draft.email else None,
+        "profile_url": draft.profile_url,
+        "notes": draft.notes,
+        "tags": json.dumps(list(draft.tags), ensure_ascii=False),
+        "tags_key": "," + "".join(f"{fold(t)}," for t in draft.tags),
+        "search_key": fold("\n".join(part for part in searchable if part)),
+        "discord_user_id": draft.discord_user_id,
+        "cadence_days": draft.cadence_days,
+    }
+
+
+class SqliteContactRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def _one(self, sql: str, params: Sequence[Any]) -> Contact | None:
+        async with self._db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return _row_to_contact(row) if row else None
+
+    async def _many(self, sql: str, params: Sequence[Any]) -> list[Contact]:
+        async with self._db.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [_row_to_contact(row) for row in rows]
+
+    async def add(self, owner_id: int, draft: ContactDraft, *, now: datetime) -> Contact:
+        values = _columns(draft)
+        values.update(owner_id=owner_id, created_at=to_db_time(now), updated_at=to_db_time(now))
+        names = ", ".join(values)
+        marks = ", ".join(f":{key}" for key in values)
+        cursor = await self._db.execute(f"INSERT INTO contacts ({names}) VALUES ({marks})", values)
+        contact = await self.get(owner_id, int(cursor.lastrowid or 0))
+        assert contact is not None
+        return contact
+
+    async def get(self, owner_id: int, contact_id: int) -> Contact | None:
+        return await self._one(
+            _SELECT + "WHERE c.owner_id = ? AND c.id = ?", (owner_id, contact_id)
+        )
+
+    async def update(
+        self, owner_id: int, contact_id: int, draft: ContactDraft, *, now: datetime
+    ) -> Contact | None:
+        values = _columns(draft)
+        assignments = ", ".join(f"{key} = :{key}" for key in values)
+        values.update(owner_id=owner_id, id=contact_id, updated_at=to_db_time(now))
+        cursor = await self._db.execute(
+            f"UPDATE contacts SET {assignments}, updated_at = :updated_at "
+            "WHERE owner_id = :owner_id AND id = :id",
+            values,
+        )
+        if cursor.rowcount != 1:
+            return None
+        return await self.get(owner_id, contact_id)
+
+    async def remove(self, owner_id: int, contact_id: int) -> bool:
+        cursor = await self._db.execute(
+            "DELETE FROM contacts WHERE owner_id = ? AND id = ?", (owner_id, contact_id)
+        )
+        return cursor.rowcount == 1
+
+    async def find_duplicates(
+        self, owner_id: int, name_key: str, email_key: str | None
+    ) -> Sequence[Contact]:
+        return await self._many(
+            _SELECT + "WHERE c.owner_id = ? AND (c.name_key = ? OR c.email_key = ?) "
+            "ORDER BY c.id LIMIT 5",
+            (owner_id, name_key, email_key),
+        )
+
+    async def list_all(self, owner_id: int, contact_filter: ContactFilter) -> Sequence[Contact]:
+        clauses = ["c.owner_id = ?"]
+        params: list[Any] = [owner_id]
+        if contact_filter.role:
+            clauses.append("c.role = ?")
+            params.append(contact_filter.role.value)
+        if contact_filter.tag:
+            clauses.append("c.tags_key LIKE ? ESCAPE '\\'")
+            params.append(like_pattern("," + fold(contact_filter.tag).lstrip("#") + ","))
+        if contact_filter.specialty:
+            clauses.append("c.specialty_key LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(fold(contact_filter.specialty)))
+        if contact_filter.event:
+            clauses.append("c.event_key LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(fold(contact_filter.event)))
+        return await self._many(_SELECT + "WHERE " + " AND ".join(clauses), params)
+
+    async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:
+        return await self._many(
+            _SELECT + "WHERE c.owner_id = ? AND c.search_key LIKE ? ESCAPE '\\' "
+            "ORDER BY (c.name_key LIKE ? ESCAPE '\\') DESC, c.name_key LIMIT ?",
+            (owner_id, like_pattern(query_key), like_pattern(query_key), limit),
+        )
+
+    async def suggest(self, owner_id: int, prefix_key: str, *, limit: int) -> Sequence[Contact]:
+        if not prefix_key:
+            # Nothing typed yet: the people the student touched most recently.
+            return await self._many(
+                _SELECT + "WHERE c.owner_id = ? ORDER BY c.updated_at DESC LIMIT ?",
+                (owner_id, limit),
+            )
+        prefix = like_pattern(prefix_key, prefix_only=True)
+        word = like_pattern(" " + prefix_key, prefix_only=False)
+        anywhere = like_pattern(prefix_key)
+        return await self._many(
+            _SELECT + "WHERE c.owner_id = ? AND c.name_key LIKE ? ESCAPE '\\' "
+            "ORDER BY CASE WHEN c.name_key LIKE ? ESCAPE '\\' THEN 0 "
+            "WHEN c.name_key LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, c.name_key LIMIT ?",
+            (owner_id, anywhere, prefix, word, limit),
+        )
+
+    async def count(self, owner_id: int) -> int:
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM contacts WHERE owner_id = ?", (owner_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def distinct_values(
+        self, owner_id: int, column: str, prefix_key: str, *, limit: int
+    ) -> Sequence[str]:
+        if column not in _VALUE_COLUMNS:
+            raise ValueError(f"no suggestions for {column!r}")
+        if column == "tag":
+            sql = (
+                "SELECT DISTINCT j.value FROM contacts c, json_each(c.tags) j "
+                "WHERE c.owner_id = ? ORDER BY j.value"
+            )
+        else:
+            name = _VALUE_COLUMNS[column]
+            sql = (
+                f"SELECT DISTINCT c.{name} FROM contacts c "
+                f"WHERE c.owner_id = ? AND c.{name} IS NOT NULL ORDER BY c.{name}"
+            )
+        async with self._db.execute(sql, (owner_id,)) as cursor:
+            values = [row[0] for row in await cursor.fetchall()]
+        matching = [v for v in values if prefix_key in fold(v)]
+        matching.sort(key=lambda v: (not fold(v).startswith(prefix_key), fold(v)))
+        return matching[:limit]
+
+    async def add_exchange(
+        self,
+        owner_id: int,
+        contact_id: int,
+        kind: ExchangeKind,
+        happened_on: date,
+        note: str | None,
+        *,
+        now: datetime,
+    ) -> Exchange | None:
+        # The owner check is part of the INSERT: no row is written against someone else's contact.
+        async with self._db.execute(
+            "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+            "SELECT owner_id, id, ?, ?, ?, ? FROM contacts WHERE owner_id = ? AND id = ? "
+            "RETURNING id",
+            (kind.value, to_db_day(happened_on), note, to_db_time(now), owner_id, contact_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Exchange(
+            id=row[0],
+            contact_id=contact_id,
+            kind=kind,
+            happened_on=happened_on,
+            note=note,
+            created_at=now,
+        )
+
+    async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
+        async with self._db.execute(
+            "SELECT id, contact_id, kind, happened_on, note, created_at FROM exchanges "
+            "WHERE owner_id = ? AND contact_id = ? ORDER BY happened_on DESC, id DESC LIMIT ?",
+            (owner_id, contact_id, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Exchange(
+                id=row[0],
+                contact_id=row[1],
+                kind=ExchangeKind(row[2]),
+                happened_on=date.fromisoformat(row[3]),
+                note=row[4],
+                created_at=from_db_time(row[5]),
+            )
+            for row in rows
+        ]

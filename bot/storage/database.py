@@ -1,0 +1,87 @@
+"""Opening the SQLite file with the right pragmas, and applying numbered migrations.
+
+Migrations are `migrations/NNNN_reason.sql`; each runs in its own transaction that also sets
+`PRAGMA user_version = NNNN`, so a failed one leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+# Shorter than Discord's 3-second interaction deadline, so a locked database surfaces as an
+# error the student sees rather than an interaction that silently times out.
+BUSY_TIMEOUT_MS = 2000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    folder = resources.files("bot.storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+async def open_database(path: str | Path) -> aiosqlite.Connection:
+    """A connection in autocommit mode with WAL, foreign keys and a busy timeout."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(str(path), isolation_level=None)
+    await db.execute("PRAGMA journal_mode = WAL")
+    await db.execute("PRAGMA synchronous = NORMAL")
+    await db.execute("PRAGMA foreign_keys = ON")
+    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection) -> list[int]:
+    """Apply every migration above the database's version; returns the versions applied."""
+    current = await schema_version(db)
+    migrations = available_migrations()
+    if current > len(migrations):
+        raise RuntimeError(
+            f"the database is at schema version {current}, newer than this code "
+            f"({len(migrations)}); upgrade the bot before using this file"
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        try:
+            await db.executescript(
+                f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+        except Exception:
+            if db.in_transaction:
+                await db.rollback()
+            raise
+        log.info("applied migration %s", migration.name)
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,49 @@
+"""SqliteStudentRepository: one row per Discord user who has used the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.models import Student
+from bot.storage.rows import from_db_time, to_db_time
+
+
+class SqliteStudentRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def get_or_create(self, student_id: int, *, now: datetime) -> tuple[Student, bool]:
+        cursor = await self._db.execute(
+            "INSERT INTO students (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+            (student_id, to_db_time(now)),
+        )
+        created = cursor.rowcount == 1
+        async with self._db.execute(
+            "SELECT id, timezone, welcomed_at, created_at FROM students WHERE id = ?",
+            (student_id,),
+        ) as rows:
+            row = await rows.fetchone()
+        assert row is not None
+        return (
+            Student(
+                id=row[0],
+                timezone=row[1],
+                welcomed=row[2] is not None,
+                created_at=from_db_time(row[3]),
+            ),
+            created,
+        )
+
+    async def mark_welcomed(self, student_id: int) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE students SET welcomed_at = created_at WHERE id = ? AND welcomed_at IS NULL",
+            (student_id,),
+        )
+        return cursor.rowcount == 1
+
+    async def set_timezone(self, student_id: int, timezone: str | None) -> None:
+        await self._db.execute(
+            "UPDATE students SET timezone = ? WHERE id = ?", (timezone, student_id)
+        )
