@@ -1,0 +1,17 @@
+# Shared by scripts/run and scripts/test: create the virtual environment and install the
+# project into it when it is missing or pyproject.toml has changed since the last install.
+VENV="${VENV:-.venv}"
+ensure_venv() {
+  local extras="$1"
+  local stamp="$VENV/.installed$extras"
+  if ! "$VENV/bin/python" -c "import sys; assert sys.version_info >= (3, 11)" 2>/dev/null; then
+    local python="${PYTHON:-python3}"
+    "$python" -c "import sys; assert sys.version_info >= (3, 11), 'Python 3.11+ is required'"
+    "$python" -m venv "$VENV"
+  fi
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e ".$extras"
+    touch "$stamp"
+  fi
+}
