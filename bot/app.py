@@ -25,6 +25,9 @@ from bot.storage.students import SqliteStudentRepository
 
 log = logging.getLogger(__name__)
 
+# Long enough for any interaction to finish its answer (Discord allows 3 s for the first one).
+DRAIN_SECONDS = 5.0
+
 
 def point_discord_at(settings: DiscordSettings) -> None:
     """Send REST (and optionally the gateway) through configured proxies or a test fake."""
@@ -48,7 +51,9 @@ class App:
         await self.bot.start(self.settings.discord.token.reveal())
 
     async def close(self) -> None:
+        """Let in-flight answers finish, then disconnect and close the database."""
         if not self.bot.is_closed():
+            await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
         await self.db.close()
 

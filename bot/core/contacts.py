@@ -227,9 +227,15 @@ class ContactService:
 
 
 def _merge(existing: ContactDraft, incoming: ContactDraft) -> ContactDraft:
-    """Fill and overwrite with what the student just typed; keep what they left blank."""
+    """Fill and overwrite with what the student just typed; keep what they left blank.
+
+    The existing name stays: it matched (or the student chose this contact), and the new
+    spelling is often a quick lower-case one.
+    """
     changes: dict[str, Any] = {}
     for key, value in asdict(incoming).items():
+        if key == "name":
+            continue
         if key == "tags":
             merged = list(existing.tags) + [t for t in incoming.tags if t not in existing.tags]
             changes[key] = tuple(merged)

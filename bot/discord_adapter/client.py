@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -67,6 +68,22 @@ class CoachBot(discord.Client):
         self.dev_guild_id = dev_guild_id
         self.sync_dev_guild = sync_dev_guild
         self.tree = CoachTree(self)
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    def track_current_task(self) -> None:
+        """Count the running handler as in flight, so shutdown can let it finish."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._in_flight:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def drain(self, seconds: float) -> None:
+        """Wait (up to `seconds`) for handlers that are still answering students."""
+        current = asyncio.current_task()
+        pending = [t for t in self._in_flight if t is not current and not t.done()]
+        if pending:
+            log.info("waiting for %d in-flight interactions before closing", len(pending))
+            await asyncio.wait(pending, timeout=seconds)
 
     async def setup_hook(self) -> None:
         install_commands(self.tree, self.services, self.prompts)
@@ -81,6 +98,7 @@ class CoachBot(discord.Client):
         log.info("ready as bot user %s in %d guilds", self.user.id, len(self.guilds))
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        self.track_current_task()
         if interaction.type is discord.InteractionType.modal_submit:
             await dispatch_form(interaction)
 
@@ -88,6 +106,7 @@ class CoachBot(discord.Client):
         self, interaction: discord.Interaction[Any], command: Any
     ) -> None:
         """The one-time welcome, sent after a student's first successful command."""
+        self.track_current_task()
         answered_with_message = interaction.response.type in (
             discord.InteractionResponseType.channel_message,
             discord.InteractionResponseType.deferred_channel_message,

@@ -54,6 +54,7 @@ class _Guarded:
     """Sends a button's failures to the error presenter (discord.py would only log them)."""
 
     async def callback(self, interaction: Interaction) -> None:
+        interaction.client.track_current_task()
         try:
             await self.act(interaction)
         except Exception as error:

@@ -11,6 +11,13 @@ from bot.discord_adapter.errors import present_error
 
 
 class CoachTree(app_commands.CommandTree[Any]):
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        # Runs inside the task that executes the command: mark it in flight for shutdown.
+        track = getattr(interaction.client, "track_current_task", None)
+        if track is not None:
+            track()
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:

@@ -243,7 +243,7 @@ class SqliteContactRepository:
             kind=kind,
             happened_on=happened_on,
             note=note,
-            created_at=now,
+            created_at=from_db_time(to_db_time(now)),
         )
 
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:

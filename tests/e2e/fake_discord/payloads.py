@@ -248,8 +248,9 @@ def message_object(
         "timestamp": iso_now(),
         "edited_timestamp": None,
         "flags": flags,
-        "poll": body.get("poll"),
     }
+    if body.get("poll"):  # discord.py parses a present "poll" key, even null
+        msg["poll"] = body["poll"]
     if webhook_id is not None:
         msg["webhook_id"] = str(webhook_id)
     if application_id is not None:

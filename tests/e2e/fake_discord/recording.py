@@ -4,6 +4,9 @@ Tests assert on these objects, so they are plain dataclasses holding plain dicts
 bot sent, plus the message objects the fake built from it).
 """
 
+# The public API takes timeout= arguments by contract (tests call h.response(timeout=5)).
+# ruff: noqa: ASYNC109
+
 from __future__ import annotations
 
 import asyncio
@@ -35,6 +38,10 @@ class Violation:
     payload: Any = None
 
 
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 class InteractionHandle:
     """One dispatched interaction and everything the bot answered to it."""
 
@@ -50,6 +57,12 @@ class InteractionHandle:
         self.edits: list[dict[str, Any]] = []
         self.message: dict[str, Any] | None = None
         self.original_deleted = False
+        # Bookkeeping for the REST layer.
+        self.response_type: int | None = None  # callback type of the accepted initial response
+        self.original_id: int | None = None  # id of the message @original refers to
+        self.guild_id: int | None = _int_or_none(interaction.get("guild_id"))
+        self.channel_id: int | None = _int_or_none(interaction.get("channel_id"))
+        self.user_id: int = int((interaction.get("member") or interaction)["user"]["id"])
         self._changed = asyncio.Event()
 
     # -- waiting --------------------------------------------------------------------------------

@@ -50,6 +50,12 @@ def _registry() -> Registry | None:
     if not SPEC_PATH.exists():
         return None
     spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    # The spec types snowflakes as digit strings, but Discord accepts JSON integers too and
+    # discord.py sends some as ints (e.g. attachments[].id is the file's index).
+    snowflake = spec["components"]["schemas"]["SnowflakeType"]
+    spec["components"]["schemas"]["SnowflakeType"] = {
+        "anyOf": [snowflake, {"type": "integer", "minimum": 0}]
+    }
     resource = Resource.from_contents(spec, default_specification=DRAFT202012)
     return Registry().with_resource(_SPEC_URI, resource)
 
@@ -86,9 +92,25 @@ def validate(schema_name: str, body: Any, *, prefix: str = "") -> list[Problem]:
 
 
 def _deepest(error: Any) -> Any:
-    best = error
+    """The most specific sub-error. jsonschema puts every oneOf/anyOf branch's errors in
+    ``context``; branches that failed on their ``type`` discriminator (or a ``null``
+    alternative) are the wrong variant and are skipped, so the real failure is reported."""
+    branches: dict[Any, list[Any]] = {}
     for sub in error.context or ():
-        candidate = _deepest(sub)
-        if len(candidate.absolute_path) > len(best.absolute_path):
-            best = candidate
+        key = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        branches.setdefault(key, []).append(sub)
+    best = error
+    for errors in branches.values():
+        if any(_wrong_variant(e) for e in errors):
+            continue
+        for sub in errors:
+            candidate = _deepest(sub)
+            if len(candidate.absolute_path) > len(best.absolute_path):
+                best = candidate
     return best
+
+
+def _wrong_variant(error: Any) -> bool:
+    if error.validator in ("enum", "const") and list(error.relative_path) == ["type"]:
+        return True
+    return error.validator == "type" and error.validator_value == "null"

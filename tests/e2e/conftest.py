@@ -1,0 +1,125 @@
+"""End-to-end fixtures: the real bot, built by the same `build_app` as `coach run`, against the
+fake Discord on loopback, with a real SQLite file and an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App, build_app
+from bot.settings import load_settings
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord.fixtures import fake_discord  # noqa: F401
+from tests.fakes import FakeClock
+
+GUILD_ID = 1_300_000_000_000_000_001
+ALICE = 1_400_000_000_000_000_001
+BOB = 1_400_000_000_000_000_002
+CAROL = 1_400_000_000_000_000_003  # a member students save as a contact
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+def token_for(application_id: int) -> str:
+    """A bot token of the real shape: base64 of the application id, then two more parts."""
+    first = base64.b64encode(str(application_id).encode()).decode().rstrip("=")
+    return f"{first}.fake.not-a-real-token"
+
+
+def e2e_environ(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
+    return {
+        "DISCORD_TOKEN": token_for(fake.application_id),
+        "DATABASE_PATH": str(database),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DEV_GUILD_ID": str(GUILD_ID),
+        "LOG_LEVEL": "DEBUG",
+        **extra,
+    }
+
+
+class RunningBot:
+    """Starts and stops the real bot; `restart()` keeps the database, as a redeploy would."""
+
+    def __init__(self, fake: FakeDiscord, database: Path, clock: FakeClock) -> None:
+        self.fake = fake
+        self.database = database
+        self.clock = clock
+        self.app: App | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> App:
+        settings = load_settings(e2e_environ(self.fake, self.database))
+        self.app = await build_app(settings, clock=self.clock)
+        connections = self.fake.connections
+        self._task = asyncio.create_task(self.app.run())
+        await self.fake.wait_for(
+            lambda: self.fake.connections > connections, timeout=10, what="the bot to connect"
+        )
+        await self.fake.wait_ready()
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.close()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, timeout=10)
+        self.app, self._task = None, None
+
+    async def restart(self) -> App:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+async def bot(
+    fake_discord: FakeDiscord,  # noqa: F811
+    tmp_path: Path,
+    clock: FakeClock,
+) -> AsyncIterator[RunningBot]:
+    fake_discord.add_user(ALICE, "alice", "Alice")
+    fake_discord.add_user(BOB, "bob", "Bob")
+    fake_discord.add_user(CAROL, "carol", "Carol Adeyemi")
+    fake_discord.add_guild(GUILD_ID, name="Med School", members=[ALICE, BOB, CAROL])
+    running = RunningBot(fake_discord, tmp_path / "coach.sqlite3", clock)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+def fake(bot: RunningBot) -> FakeDiscord:
+    """The fake Discord the running bot is connected to."""
+    return bot.fake
+
+
+def embed_of(response: dict[str, Any]) -> dict[str, Any]:
+    embeds = response["data"].get("embeds") or []
+    assert embeds, f"expected an embed, got {response['data']!r:.300}"
+    return embeds[0]
+
+
+def custom_ids(response_or_message: dict[str, Any]) -> list[str]:
+    data = response_or_message.get("data", response_or_message)
+    return [
+        button["custom_id"]
+        for row in data.get("components") or []
+        for button in row.get("components", [])
+        if "custom_id" in button
+    ]
+
+
+def is_ephemeral(response: dict[str, Any]) -> bool:
+    return bool((response["data"].get("flags") or 0) & 64)

@@ -1,0 +1,166 @@
+"""The `coach` entry point: one-line settings errors, `db migrate` and `invite-url`."""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot.logs
+from bot.__main__ import EXIT_SETTINGS, application_id_from_token, main
+
+APP_ID = "123456789012345678"
+FAKE_TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".GhIjKl.not-a-real-token"
+# view_channel (1<<10) + send_messages (1<<11) + embed_links (1<<14) + attach_files (1<<15)
+PERMISSIONS = 52224
+SETTINGS_KEYS = (
+    "DISCORD_TOKEN",
+    "DEV_GUILD_ID",
+    "DISCORD_API_BASE",
+    "DISCORD_GATEWAY_URL",
+    "LOG_LEVEL",
+    "DATABASE_PATH",
+    "PROMPTS_DIR",
+    "TEMPLATES_DIR",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run each test in an empty temp directory (no .env) with no settings in the environment."""
+    for key in SETTINGS_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+    # Logging set-up installs root handlers; keep the test process's logging as it was.
+    monkeypatch.setattr(bot.logs, "setup_logging", lambda level, token: None)
+
+
+@pytest.mark.parametrize("argv", [["run"], ["sync"], ["invite-url"]])
+def test_missing_token_is_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a token, commands that need one exit 2 with one stderr line naming DISCORD_TOKEN."""
+    assert main(argv) == EXIT_SETTINGS == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith("coach: DISCORD_TOKEN")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("LOG_LEVEL", "LOUD"), ("DEV_GUILD_ID", "nope"), ("DISCORD_API_BASE", "localhost")],
+)
+def test_malformed_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
+    """A malformed setting exits 2 with one stderr line naming it, and never shows the token."""
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    monkeypatch.setenv(key, value)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and key in err
+    assert FAKE_TOKEN not in err
+
+
+def test_db_migrate_creates_and_migrates(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`db migrate` needs no token, creates the file and brings it to the newest version."""
+    path = tmp_path / "fresh" / "coach.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    assert main(["db", "migrate"]) == 0
+    assert "Applied migrations [1]" in capsys.readouterr().out
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert {"students", "contacts", "exchanges", "pending_actions"} <= tables
+
+    assert main(["db", "migrate"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+
+
+def test_invite_url_from_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`invite-url` reads the application id from the token and asks for bot + commands scopes."""
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    assert main(["invite-url"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("https://discord.com/oauth2/authorize?")
+    assert f"client_id={APP_ID}" in out
+    assert "scope=bot+applications.commands" in out
+    assert f"permissions={PERMISSIONS}" in out
+    assert FAKE_TOKEN.split(".")[2] not in out
+
+
+def test_invite_url_with_explicit_application_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--application-id overrides the id in the token."""
+    monkeypatch.setenv("DISCORD_TOKEN", "x.y.z")
+    assert main(["invite-url", "--application-id", "987654321098765432"]) == 0
+    assert "client_id=987654321098765432" in capsys.readouterr().out
+
+
+def test_invite_url_token_without_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A token whose first part is not an encoded id exits 2 with one line suggesting the flag."""
+    monkeypatch.setenv("DISCORD_TOKEN", "not_base64!.y.z")
+    assert main(["invite-url"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "--application-id" in err
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        (FAKE_TOKEN, int(APP_ID)),
+        (base64.b64encode(b"1234567890123456789").decode() + ".a.b", 1234567890123456789),
+    ],
+)
+def test_application_id_from_token(token: str, expected: int) -> None:
+    """The first part of a bot token is its application id in base64, padding optional."""
+    assert application_id_from_token(token) == expected
+
+
+@pytest.mark.parametrize("token", ["", "%%%.a.b", base64.b64encode(b"abc").decode() + ".a.b"])
+def test_application_id_from_bad_token(token: str) -> None:
+    """A token without an encoded numeric id is a SettingsError."""
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="application id"):
+        application_id_from_token(token)
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown sub-command is an argparse usage error (exit 2)."""
+    with pytest.raises(SystemExit) as caught:
+        main(["fly"])
+    assert caught.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_module_run_without_token_subprocess(tmp_path: Path) -> None:
+    """`python -m bot run` with an empty environment exits 2 with one stderr line, no traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env={"PATH": os.environ.get("PATH", "")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert "DISCORD_TOKEN" in lines[0]
+    assert result.stdout == ""

@@ -1,0 +1,147 @@
+"""load_settings from a mapping: required token, malformed values named, defaults, secrecy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE, PROJECT_ROOT, Secret, SettingsError, load_settings
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.this-is-the-secret-part_xyz"
+
+
+def env(**values: str) -> dict[str, str]:
+    return {"DISCORD_TOKEN": TOKEN, **values}
+
+
+@pytest.mark.parametrize("environ", [{}, {"DISCORD_TOKEN": ""}, {"DISCORD_TOKEN": "   "}])
+def test_missing_token(environ: dict[str, str]) -> None:
+    """A missing or blank token is a SettingsError naming DISCORD_TOKEN."""
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
+        load_settings(environ)
+
+
+def test_token_not_required_for_maintenance(tmp_path: Path) -> None:
+    """Commands that never talk to Discord can run without a token."""
+    settings = load_settings({}, base_dir=tmp_path, require_token=False)
+    assert settings.discord.token.reveal() == ""
+
+
+@pytest.mark.parametrize("token", ["abc", "a.b", "a.b.c.d", "a b.c.d", "has space.x.y"])
+def test_malformed_token(token: str) -> None:
+    """A token that is not three dot-separated parts is named as DISCORD_TOKEN."""
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
+        load_settings({"DISCORD_TOKEN": token})
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("DEV_GUILD_ID", "abc"),
+        ("DEV_GUILD_ID", "12345"),
+        ("DEV_GUILD_ID", "-123456789012345678"),
+        ("DEV_GUILD_ID", "1" * 21),
+        ("DEV_GUILD_ID", "123456789012345678.0"),
+        ("DISCORD_API_BASE", "localhost:8080"),
+        ("DISCORD_API_BASE", "ftp://example.com"),
+        ("DISCORD_API_BASE", "ws://127.0.0.1:9/api"),
+        ("DISCORD_API_BASE", "http://"),
+        ("DISCORD_GATEWAY_URL", "http://127.0.0.1:9"),
+        ("DISCORD_GATEWAY_URL", "gateway.discord.gg"),
+        ("DISCORD_GATEWAY_URL", "wss://"),
+        ("LOG_LEVEL", "LOUD"),
+        ("LOG_LEVEL", "verbose"),
+    ],
+)
+def test_malformed_values_are_named(key: str, value: str) -> None:
+    """Each malformed setting raises a one-line SettingsError naming that setting."""
+    with pytest.raises(SettingsError, match=key) as caught:
+        load_settings(env(**{key: value}))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("values", "attribute", "expected"),
+    [
+        ({"DEV_GUILD_ID": " 123456789012345678 "}, "dev_guild_id", 123456789012345678),
+        ({"DEV_GUILD_ID": ""}, "dev_guild_id", None),
+        (
+            {"DISCORD_API_BASE": "http://127.0.0.1:8080/api/"},
+            "api_base",
+            "http://127.0.0.1:8080/api",
+        ),
+        (
+            {"DISCORD_API_BASE": "https://proxy.example/api"},
+            "api_base",
+            "https://proxy.example/api",
+        ),
+        ({"DISCORD_GATEWAY_URL": "ws://127.0.0.1:9000/"}, "gateway_url", "ws://127.0.0.1:9000"),
+        ({"DISCORD_GATEWAY_URL": "wss://gw.example"}, "gateway_url", "wss://gw.example"),
+        ({}, "api_base", None),
+        ({}, "gateway_url", None),
+    ],
+)
+def test_discord_values(values: dict[str, str], attribute: str, expected: object) -> None:
+    """Well-formed Discord settings are parsed; trailing slashes are dropped."""
+    assert getattr(load_settings(env(**values)).discord, attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "INFO"),
+        ("", "INFO"),
+        ("debug", "DEBUG"),
+        (" Warning ", "WARNING"),
+        ("ERROR", "ERROR"),
+    ],
+)
+def test_log_level(value: str | None, expected: str) -> None:
+    """LOG_LEVEL defaults to INFO and is case-insensitive."""
+    values = {} if value is None else {"LOG_LEVEL": value}
+    assert load_settings(env(**values)).log_level == expected
+
+
+def test_defaults(tmp_path: Path) -> None:
+    """By default the database lives under data/ and content folders under the base directory."""
+    settings = load_settings(env(), base_dir=tmp_path)
+    assert DEFAULT_DATABASE.startswith("data/")
+    assert settings.storage.database_path == tmp_path / "data" / "coach.sqlite3"
+    assert settings.content.prompts_dir == tmp_path / "prompts"
+    assert settings.content.templates_dir == tmp_path / "templates"
+    assert settings.discord.dev_guild_id is None
+
+
+def test_default_base_is_project_root() -> None:
+    """Without a base directory, relative paths resolve under the project root."""
+    settings = load_settings(env())
+    assert settings.storage.database_path == PROJECT_ROOT / "data" / "coach.sqlite3"
+    assert (PROJECT_ROOT / "bot" / "settings.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("value", "relative"),
+    [("custom/db.sqlite3", True), ("/abs/elsewhere/db.sqlite3", False)],
+)
+def test_database_path(tmp_path: Path, value: str, relative: bool) -> None:
+    """Relative DATABASE_PATHs resolve under the base directory; absolute ones stay."""
+    path = load_settings(env(DATABASE_PATH=value), base_dir=tmp_path).storage.database_path
+    assert path == (tmp_path / value if relative else Path(value))
+
+
+def test_secret_never_shows_itself() -> None:
+    """A Secret's repr and str hide the value; reveal returns it."""
+    secret = Secret(TOKEN)
+    assert TOKEN not in repr(secret) and TOKEN not in str(secret) and TOKEN not in f"{secret}"
+    assert secret.reveal() == TOKEN
+
+
+def test_settings_repr_hides_token() -> None:
+    """repr of the whole settings object never contains the token or its parts."""
+    settings = load_settings(env())
+    text = repr(settings) + str(settings) + repr(settings.discord)
+    for part in TOKEN.split("."):
+        assert part not in text
+    assert "Secret('***')" in text
+    assert settings.discord.token.reveal() == TOKEN
