@@ -72,7 +72,7 @@ def _optional_int(environ: Mapping[str, str], key: str, hint: str) -> int | None
     raw = environ.get(key, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 15 <= len(raw) <= 20:
+    if not raw.isdigit() or not 17 <= len(raw) <= 20:
         raise SettingsError(f"{key} must be a Discord id (a 17–20 digit number); {hint}")
     return int(raw)
 

@@ -2,7 +2,7 @@
 
 Files may use light Jinja (`{{ name }}`) rendered in a sandbox with strict undefined, so a
 missing value is an error, never a blank. The library checks at load time that every key the
-code asks for exists and renders, so a missing or broken file stops the bot at start.
+code asks for exists and parses, so a missing or broken file stops the bot at start.
 """
 
 from __future__ import annotations

@@ -18,6 +18,21 @@ from bot.core.errors import InvalidInput
 # digits, spaces and the usual separators reach it.
 _DATEISH = re.compile(r"^[A-Za-z0-9 ,./:\-]{1,40}$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A lone word or number is too vague ("5" would become some 5th; "march" some day in March):
+# one word must be a day name, or the text must have a number and something else.
+_ONE_WORD_DAYS = frozenset(
+    [
+        "today",
+        "yesterday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
 
 DATE_HINT = "Try `2026-03-14`, `today`, `yesterday`, `last friday` or `3 days ago`."
 
@@ -35,6 +50,8 @@ def parse_past_date(text: str, *, now: datetime, timezone: str) -> date:
         except ValueError:
             raise InvalidInput(f"{raw} is not a real date. {DATE_HINT}") from None
     else:
+        if " " not in raw and not re.search(r"\d\D+\d", raw) and raw.lower() not in _ONE_WORD_DAYS:
+            raise InvalidInput(f"“{raw}” is too vague to be a date. {DATE_HINT}")
         parsed = dateparser.parse(
             raw,
             languages=["en"],

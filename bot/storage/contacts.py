@@ -175,7 +175,7 @@ class SqliteContactRepository:
         if not prefix_key:
             # Nothing typed yet: the people the student touched most recently.
             return await self._many(
-                _SELECT + "WHERE c.owner_id = ? ORDER BY c.updated_at DESC LIMIT ?",
+                _SELECT + "WHERE c.owner_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
                 (owner_id, limit),
             )
         prefix = like_pattern(prefix_key, prefix_only=True)
