@@ -10,8 +10,10 @@ import argparse
 import asyncio
 import base64
 import binascii
+import contextlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -60,7 +62,16 @@ async def _run(settings: Settings) -> None:
     from bot.app import build_app
 
     async with await build_app(settings) as app:
+        # SIGTERM (systemd, docker stop) closes gracefully: in-flight answers finish first.
+        loop = asyncio.get_running_loop()
+        closing: set[asyncio.Task[None]] = set()
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            loop.add_signal_handler(
+                signal.SIGTERM, lambda: closing.add(loop.create_task(app.close()))
+            )
         await app.run()
+        if closing:
+            await asyncio.gather(*closing)
 
 
 async def _sync(settings: Settings, guild_id: int | None) -> None:

@@ -24,10 +24,15 @@ class _RedactSecret(logging.Filter):
 
 
 def setup_logging(level: str, token: Secret) -> None:
-    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
-    # discord.http logs every request at DEBUG, including routes with interaction tokens.
+    numeric = logging.getLevelName(level)
+    # At DEBUG, libraries log what they carry: discord.py whole gateway payloads, aiosqlite
+    # every statement's parameters — students' contact names and notes, interaction tokens.
+    # Only our own loggers (which log ids) go below INFO; discord.http (a line per request)
+    # and APScheduler (a line per tick) stay at WARNING.
+    discord.utils.setup_logging(level=max(numeric, logging.INFO), root=True)
+    logging.getLogger("bot").setLevel(numeric)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))
     redact = _RedactSecret(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

@@ -1,0 +1,87 @@
+"""The real entry point: `coach sync` and `coach run` as separate processes against the fake."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ALICE, GUILD_ID, e2e_environ, embed_of, is_ephemeral
+from tests.e2e.fake_discord import FakeDiscord
+
+pytestmark = pytest.mark.e2e
+
+
+def coach_command() -> list[str]:
+    script = Path(sys.executable).parent / "coach"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def child_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(database.parent)}
+    env.update(e2e_environ(fake, database, **extra))
+    return env
+
+
+async def test_coach_sync_registers_commands_globally(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """`coach sync` logs in over REST, registers the commands globally and exits 0."""
+    process = await asyncio.create_subprocess_exec(
+        *coach_command(),
+        "sync",
+        env=child_env(fake_discord, tmp_path / "coach.sqlite3", DEV_GUILD_ID=""),
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert "Synced 4 commands" in out.decode()
+    names = {c["name"] for c in fake_discord.registered_commands(None)}
+    assert names == {"contact", "log", "help", "Save as contact"}
+    assert fake_discord.connections == 0  # REST only: no gateway session
+
+
+async def test_coach_run_comes_ready_answers_and_stops_on_sigterm(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """`coach run` connects, answers /help, stops cleanly on SIGTERM and never logs the token."""
+    fake_discord.add_user(ALICE, "alice")
+    fake_discord.add_guild(GUILD_ID, members=[ALICE])
+    env = child_env(fake_discord, tmp_path / "coach.sqlite3")
+    process = await asyncio.create_subprocess_exec(
+        *coach_command(),
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake_discord.wait_ready(timeout=60)
+        handle = await fake_discord.slash("help", user_id=ALICE, guild_id=GUILD_ID)
+        response = await handle.response(timeout=10)
+        assert is_ephemeral(response) and "Networking Coach" in embed_of(response)["title"]
+        add = await fake_discord.slash(
+            "contact",
+            subcommand="add",
+            user_id=ALICE,
+            guild_id=GUILD_ID,
+            options={"name": "Zebulon Quist", "notes": "confidential remark"},
+        )
+        assert embed_of(await add.response(timeout=10))["title"] == "Zebulon Quist"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, err.decode()[-2000:]
+    logs = out.decode() + err.decode()
+    assert env["DISCORD_TOKEN"] not in logs
+    # Even at LOG_LEVEL=DEBUG, logs carry ids, never what students typed.
+    assert "Zebulon" not in logs and "confidential" not in logs
+    assert f"owner={ALICE}" in logs
+    assert (tmp_path / "coach.sqlite3").exists()
