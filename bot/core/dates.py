@@ -21,7 +21,18 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A lone word or number is too vague ("5" would become some 5th; "march" some day in March):
 # one word must be a day name, or the text must have a number and something else.
 _ONE_WORD_DAYS = frozenset(
-    "today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday".split()
+    [
+        "today",
+        "yesterday",
+        "tomorrow",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 
 DATE_HINT = "Try `2026-03-14`, `today`, `yesterday`, `last friday` or `3 days ago`."
