@@ -305,3 +305,14 @@ async def test_oversized_reply_is_a_violation(fake_discord: FakeDiscord, bot: Ca
     )
     await h.wait_rejected(timeout=5)
     assert "content" in fake_discord.violations[0].reason
+
+
+def test_openapi_schema_validation_is_active() -> None:
+    """The fake checks bodies against Discord's OpenAPI spec: a mistyped field is a problem."""
+    from tests.e2e.fake_discord import schema
+
+    assert schema.spec_available()
+    good = {"type": 4, "data": {"content": "hi", "flags": 64}}
+    bad = {"type": 4, "data": {"content": 5}}
+    assert schema.validate("CreateMessageInteractionCallbackRequest", good) == []
+    assert schema.validate("CreateMessageInteractionCallbackRequest", bad)
