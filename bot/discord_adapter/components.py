@@ -10,7 +10,7 @@ routed by `modals.py`, which matches the same grammar.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
@@ -64,18 +64,21 @@ class _Guarded:
         raise NotImplementedError
 
 
-class EditContactButton(
-    _Guarded,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"contact:edit:(?P<id>{_ID})",
-):
+class _ContactButton(_Guarded):
+    """A button about one contact: `contact:<action>:<contact id>`."""
+
+    action: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+    emoji: ClassVar[str | None] = None
+
     def __init__(self, contact_id: int) -> None:
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]  # DynamicItem.__init__ via the MRO
             discord.ui.Button(
-                label="Edit",
-                emoji="✏️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=_checked(f"contact:edit:{contact_id}"),
+                label=self.label,
+                emoji=self.emoji,
+                style=self.style,
+                custom_id=_checked(f"contact:{self.action}:{contact_id}"),
             )
         )
         self.contact_id = contact_id
@@ -83,8 +86,16 @@ class EditContactButton(
     @classmethod
     async def from_custom_id(
         cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> EditContactButton:
+    ) -> Self:
         return cls(int(match["id"]))
+
+
+class EditContactButton(
+    _ContactButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:edit:(?P<id>{_ID})",
+):
+    action, label, emoji = "edit", "Edit", "✏️"
 
     async def act(self, interaction: Interaction) -> None:
         contact = await interaction.client.services.contacts.get(
@@ -94,24 +105,12 @@ class EditContactButton(
 
 
 class LogExchangeButton(
-    _Guarded, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"contact:log:(?P<id>{_ID})"
+    _ContactButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"contact:log:(?P<id>{_ID})",
 ):
-    def __init__(self, contact_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Log an exchange",
-                emoji="📝",
-                style=discord.ButtonStyle.primary,
-                custom_id=_checked(f"contact:log:{contact_id}"),
-            )
-        )
-        self.contact_id = contact_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> LogExchangeButton:
-        return cls(int(match["id"]))
+    action, label, emoji = "log", "Log an exchange", "📝"
+    style = discord.ButtonStyle.primary
 
     async def act(self, interaction: Interaction) -> None:
         contact = await interaction.client.services.contacts.get(
@@ -121,25 +120,12 @@ class LogExchangeButton(
 
 
 class ConfirmRemoveButton(
-    _Guarded,
+    _ContactButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"contact:remove:(?P<id>{_ID})",
 ):
-    def __init__(self, contact_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Remove for good",
-                style=discord.ButtonStyle.danger,
-                custom_id=_checked(f"contact:remove:{contact_id}"),
-            )
-        )
-        self.contact_id = contact_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> ConfirmRemoveButton:
-        return cls(int(match["id"]))
+    action, label = "remove", "Remove for good"
+    style = discord.ButtonStyle.danger
 
     async def act(self, interaction: Interaction) -> None:
         contacts = interaction.client.services.contacts
@@ -154,25 +140,11 @@ class ConfirmRemoveButton(
 
 
 class KeepContactButton(
-    _Guarded,
+    _ContactButton,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"contact:keep:(?P<id>{_ID})",
 ):
-    def __init__(self, contact_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Keep",
-                style=discord.ButtonStyle.secondary,
-                custom_id=_checked(f"contact:keep:{contact_id}"),
-            )
-        )
-        self.contact_id = contact_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> KeepContactButton:
-        return cls(int(match["id"]))
+    action, label = "keep", "Keep"
 
     async def act(self, interaction: Interaction) -> None:
         await interaction.response.edit_message(
