@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+import aiohttp
 import discord
 from dotenv import find_dotenv, load_dotenv
 
@@ -134,6 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_SETTINGS
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound) as error:
+        print(
+            f"coach: could not reach Discord ({error.__class__.__name__}); check the "
+            "network, or DISCORD_API_BASE / DISCORD_GATEWAY_URL if you set them.",
+            file=sys.stderr,
+        )
+        return 1
     except discord.PrivilegedIntentsRequired:
         print("coach: Discord refused the connection's intents.", file=sys.stderr)
         return 1

@@ -57,6 +57,9 @@ class CoachBot(discord.Client):
         dev_guild_id: int | None = None,
         sync_dev_guild: bool = True,
     ) -> None:
+        # The bot never joins voice: don't warn at every start that voice libraries are absent.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             # Contact names and notes are user input that may contain @everyone: nothing the
