@@ -81,7 +81,8 @@ def contact_embed(
     if d.email:
         embed.add_field(name="E-mail", value=clip(esc(d.email), FIELD_MAX))
     if d.profile_url:
-        embed.add_field(name="Profile", value=clip(esc(d.profile_url), FIELD_MAX))
+        # Validated http(s) with no spaces; escaping would put backslashes into the link.
+        embed.add_field(name="Profile", value=clip(d.profile_url, FIELD_MAX))
     if d.tags:
         embed.add_field(name="Tags", value=clip(", ".join(esc(t) for t in d.tags), FIELD_MAX))
     if d.notes:

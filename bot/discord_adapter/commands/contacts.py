@@ -39,7 +39,7 @@ def _role(value: str | None) -> Role | None:
     return Role(value) if value else None
 
 
-async def present_outcome(interaction: Interaction, outcome: AddOutcome) -> None:
+async def present_outcome(interaction: Interaction, outcome: AddOutcome, name: str) -> None:
     """Reply to an add: the saved card, or the "same person?" question."""
     if outcome.contact is not None:
         await interaction.response.send_message(
@@ -47,7 +47,6 @@ async def present_outcome(interaction: Interaction, outcome: AddOutcome) -> None
         )
         return
     assert outcome.pending_id is not None
-    name = interaction.extras.get("name", "this contact")
     await interaction.response.send_message(
         presenters.duplicate_text(name, outcome.duplicates),
         view=components.duplicate_view(outcome.pending_id, outcome.duplicates),
@@ -106,8 +105,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
             notes=notes,
             tags=(tags,) if tags else (),
         )
-        interaction.extras["name"] = name
-        await present_outcome(interaction, await self.contacts.add(owner, draft))
+        await present_outcome(interaction, await self.contacts.add(owner, draft), name)
 
     @app_commands.command(name="list", description="Your contacts, most due for attention first")
     @app_commands.describe(
@@ -240,7 +238,7 @@ def save_member_menu(contacts: ContactService) -> app_commands.ContextMenu:
         if member.id == interaction.user.id:
             raise InvalidInput("That's you! Right-click someone else to save them as a contact.")
         draft = ContactDraft(name=member.display_name, discord_user_id=member.id)
-        interaction.extras["name"] = member.display_name
-        await present_outcome(interaction, await contacts.add(interaction.user.id, draft))
+        outcome = await contacts.add(interaction.user.id, draft)
+        await present_outcome(interaction, outcome, member.display_name)
 
     return save_as_contact
