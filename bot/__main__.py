@@ -41,7 +41,33 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("migrate", help="apply pending migrations and exit")
+    templates = commands.add_parser("templates", help="the message-draft catalogue")
+    template_commands = templates.add_subparsers(dest="templates_command", required=True)
+    template_commands.add_parser(
+        "check", help="lint every template (metadata, syntax, renders within limits)"
+    )
     return parser
+
+
+def _check_templates(settings: Settings) -> int:
+    from bot.content.samples import SAMPLES
+    from bot.content.templates import CatalogueError, TemplateCatalogue
+
+    folder = settings.content.templates_dir
+    try:
+        catalogue = TemplateCatalogue.load(folder)
+    except CatalogueError as error:
+        problems = error.problems
+    else:
+        problems = catalogue.check(SAMPLES)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    count = len(catalogue.templates())
+    print(f"{count} templates in {folder}: all render within their limits.")
+    return 0
 
 
 def application_id_from_token(token: str) -> int:
@@ -106,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     needs_token = args.command in ("run", "sync", "invite-url")
     try:
         settings = load_settings(os.environ, require_token=needs_token)
+        if args.command == "templates":
+            return _check_templates(settings)
         if args.command == "invite-url":
             from bot.discord_adapter.client import invite_url
 

@@ -1,0 +1,307 @@
+"""The catalogue of message drafts: one Jinja file per situation under `templates/`.
+
+Each file opens with a TOML header in a Jinja comment that the code reads::
+
+    {#
+    id = "followup_talk"
+    kind = "followup"                      # followup | outreach
+    title = "After a talk, seminar or workshop"
+    situation = "talk"
+    description = "Thank the speaker for one specific point and ask one question."
+    requires = ["event"]                   # asked for (in a form) when missing
+    uses = ["discussed", "ask"]            # written around gracefully when missing
+    #}
+
+and then one block per channel: `email_subject` + `email`, `linkedin`, `dm`. Further versions
+of a channel (another wording or tone) are `email_subject_2` + `email_2`, `linkedin_2`, ….
+
+Templates run in Jinja's sandbox with strict undefined. Student-entered text only ever arrives
+as context values, which Jinja prints as data: `{{ 7*7 }}` in a note comes out verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+CHANNELS = ("email", "linkedin", "dm")
+KINDS = ("followup", "outreach")
+# Values a template may require or use (besides `me.*` and `them.*`, which are always there).
+FIELDS = (
+    "event",
+    "met_when",
+    "discussed",
+    "ask",
+    "topic",
+    "deadline",
+    "program",
+    "update",
+    "sent_when",
+)
+_HEADER = re.compile(r"\A\s*\{#(?P<toml>.*?)#\}", re.S)
+_ID = re.compile(r"^[a-z][a-z0-9_]{2,40}$")
+_PLACEHOLDER = re.compile(r"\bNone\b|\bundefined\b|\[[A-Z][^\]]*\]|\{\{|\}\}|\{%|%\}|<[A-Z_]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRules:
+    """How long a draft for a channel may be; `warn_chars` is a softer limit to point out."""
+
+    label: str
+    max_chars: int | None = None
+    warn_chars: int | None = None
+    warn_reason: str | None = None
+    min_words: int | None = None
+    max_words: int | None = None
+
+
+CHANNEL_RULES: dict[str, ChannelRules] = {
+    # Cold e-mails that get read are short: 50–150 words.
+    "email": ChannelRules("E-mail", max_chars=1800, min_words=50, max_words=150),
+    # LinkedIn connection notes: 300 characters; free accounts are cut at 200.
+    "linkedin": ChannelRules(
+        "LinkedIn note",
+        max_chars=300,
+        warn_chars=200,
+        warn_reason="free LinkedIn accounts allow 200 characters in a connection note",
+    ),
+    "dm": ChannelRules("Direct message", max_chars=600),
+}
+SUBJECT_MAX = 70
+
+
+class CatalogueError(Exception):
+    """The catalogue has problems; `problems` lists each one with its file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class MissingFields(Exception):
+    """Rendering needs values the caller did not provide."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    id: str
+    kind: str
+    title: str
+    situation: str
+    description: str
+    requires: tuple[str, ...]
+    uses: tuple[str, ...]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDraft:
+    template_id: str
+    channel: str
+    version: int
+    versions: int
+    subject: str | None
+    body: str
+
+    @property
+    def chars(self) -> int:
+        return len(self.body)
+
+    @property
+    def words(self) -> int:
+        return len(self.body.split())
+
+    def problems(self) -> list[str]:
+        """Limits this draft breaks (shown to the student as warnings, not errors)."""
+        rules = CHANNEL_RULES[self.channel]
+        found = []
+        if rules.max_chars is not None and self.chars > rules.max_chars:
+            found.append(f"{self.chars} characters; the limit is {rules.max_chars}")
+        elif rules.warn_chars is not None and self.chars > rules.warn_chars:
+            found.append(f"{self.chars} characters; {rules.warn_reason}")
+        if rules.max_words is not None and self.words > rules.max_words:
+            found.append(f"{self.words} words; aim for at most {rules.max_words}")
+        if self.subject is not None and len(self.subject) > SUBJECT_MAX:
+            found.append(
+                f"the subject is {len(self.subject)} characters; keep it under {SUBJECT_MAX}"
+            )
+        return found
+
+
+def _block(channel: str, version: int, *, subject: bool = False) -> str:
+    name = f"{channel}_subject" if subject else channel
+    return name if version == 1 else f"{name}_{version}"
+
+
+def tidy(text: str) -> str:
+    """Trim what optional parts leave behind: trailing spaces, doubled spaces, blank runs."""
+    lines = [re.sub(r"(?<=\S) {2,}", " ", line).rstrip() for line in text.strip().split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class TemplateCatalogue:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._env = SandboxedEnvironment(
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._infos: dict[str, TemplateInfo] = {}
+        self._compiled: dict[str, Any] = {}
+
+    @classmethod
+    def load(cls, folder: Path) -> TemplateCatalogue:
+        """Parse and validate every `*.j2` file below `folder`; raise CatalogueError if any fail."""
+        catalogue = cls(folder)
+        problems: list[str] = []
+        if not folder.is_dir():
+            raise CatalogueError([f"the templates folder {folder} does not exist"])
+        for path in sorted(folder.rglob("*.j2")):
+            problems.extend(catalogue._add(path))
+        if not catalogue._infos:
+            problems.append(f"no templates found in {folder}")
+        if problems:
+            raise CatalogueError(problems)
+        return catalogue
+
+    def _add(self, path: Path) -> list[str]:
+        where = path.relative_to(self.folder).as_posix()
+        source = path.read_text(encoding="utf-8")
+        header = _HEADER.match(source)
+        if header is None:
+            return [f"{where}: no metadata header ({{# ... #}} at the top)"]
+        try:
+            meta = tomllib.loads(header["toml"])
+        except tomllib.TOMLDecodeError as error:
+            return [f"{where}: metadata is not valid TOML: {error}"]
+        problems = []
+        for key in ("id", "kind", "title", "situation", "description"):
+            if not isinstance(meta.get(key), str) or not meta[key].strip():
+                problems.append(f"{where}: metadata needs a non-empty {key!r}")
+        if problems:
+            return problems
+        if not _ID.match(meta["id"]):
+            problems.append(f"{where}: id {meta['id']!r} must be lower-case letters, digits, _")
+        if meta["id"] in self._infos:
+            problems.append(f"{where}: id {meta['id']!r} is used twice")
+        if meta["kind"] not in KINDS:
+            problems.append(f"{where}: kind must be one of {KINDS}")
+        lists = {}
+        for key in ("requires", "uses"):
+            value = meta.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{where}: {key!r} must be a list of field names")
+                value = []
+            unknown = sorted(set(value) - set(FIELDS))
+            if unknown:
+                problems.append(f"{where}: unknown fields in {key!r}: {unknown}")
+            lists[key] = tuple(value)
+        try:
+            compiled = self._env.from_string(source)
+        except TemplateError as error:
+            return [*problems, f"{where}: template syntax: {error}"]
+        for channel in CHANNELS:
+            if channel not in compiled.blocks:
+                problems.append(f"{where}: missing the {channel!r} block")
+        if "email_subject" not in compiled.blocks:
+            problems.append(f"{where}: missing the 'email_subject' block")
+        if problems:
+            return problems
+        self._compiled[meta["id"]] = compiled
+        self._infos[meta["id"]] = TemplateInfo(
+            id=meta["id"],
+            kind=meta["kind"],
+            title=meta["title"].strip(),
+            situation=meta["situation"].strip(),
+            description=meta["description"].strip(),
+            requires=lists["requires"],
+            uses=lists["uses"],
+            path=path,
+        )
+        return []
+
+    def templates(self, kind: str | None = None) -> list[TemplateInfo]:
+        return [i for i in self._infos.values() if kind is None or i.kind == kind]
+
+    def get(self, template_id: str) -> TemplateInfo | None:
+        return self._infos.get(template_id)
+
+    def versions(self, template_id: str, channel: str) -> int:
+        blocks = self._compiled[template_id].blocks
+        count = 1
+        while _block(channel, count + 1) in blocks:
+            count += 1
+        return count
+
+    def render(
+        self, template_id: str, channel: str, context: Mapping[str, Any], version: int = 1
+    ) -> RenderedDraft:
+        """Render one channel's draft; `version` wraps around the versions the file has."""
+        info = self._infos[template_id]
+        missing = tuple(f for f in info.requires if not context.get(f))
+        if missing:
+            raise MissingFields(missing)
+        values = {field: context.get(field) or None for field in FIELDS}
+        values.update(me=context["me"], them=context["them"])
+        compiled = self._compiled[template_id]
+        versions = self.versions(template_id, channel)
+        version = (version - 1) % versions + 1
+        jinja_context = compiled.new_context(values)
+        body = tidy("".join(compiled.blocks[_block(channel, version)](jinja_context)))
+        subject = None
+        if channel == "email":
+            name = _block(channel, version, subject=True)
+            if name not in compiled.blocks:
+                name = _block(channel, 1, subject=True)
+            subject = tidy("".join(compiled.blocks[name](compiled.new_context(values))))
+            subject = " ".join(subject.split())
+        return RenderedDraft(template_id, channel, version, versions, subject, body)
+
+    def check(self, samples: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """Lint every template: render each channel and version with each sample context."""
+        problems: list[str] = []
+        for info in self._infos.values():
+            where = info.path.relative_to(self.folder).as_posix()
+            for sample_name, sample in samples.items():
+                for channel in CHANNELS:
+                    for version in range(1, self.versions(info.id, channel) + 1):
+                        label = f"{where} [{channel} v{version}, {sample_name}]"
+                        try:
+                            draft = self.render(info.id, channel, sample, version)
+                        except MissingFields:
+                            continue  # the sample lacks a required field: not this template's case
+                        except Exception as error:
+                            problems.append(f"{label}: does not render: {error}")
+                            continue
+                        problems.extend(f"{label}: {p}" for p in _lint(draft))
+        return problems
+
+
+def _lint(draft: RenderedDraft) -> list[str]:
+    found = list(draft.problems())
+    rules = CHANNEL_RULES[draft.channel]
+    if rules.min_words is not None and draft.words < rules.min_words:
+        found.append(f"{draft.words} words; write at least {rules.min_words}")
+    for text in (draft.subject or "", draft.body):
+        placeholder = _PLACEHOLDER.search(text)
+        if placeholder:
+            found.append(f"contains a placeholder or leftover {placeholder.group()!r}")
+    if not draft.body:
+        found.append("renders empty")
+    if draft.subject is not None and not draft.subject:
+        found.append("the subject renders empty")
+    return found
