@@ -11,8 +11,11 @@ import discord
 import yarl
 
 from bot.content.prompts import PromptLibrary
+from bot.content.samples import SAMPLES
+from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
 from bot.core.contacts import ContactService
+from bot.core.drafts import DraftService
 from bot.core.ports import Clock
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -20,7 +23,9 @@ from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.settings import DiscordSettings, Settings
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
+from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.pending import SqlitePendingRepository
+from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.students import SqliteStudentRepository
 
 log = logging.getLogger(__name__)
@@ -73,12 +78,22 @@ def load_prompts(settings: Settings) -> PromptLibrary:
     return PromptLibrary.load(settings.content.prompts_dir, required=PROMPT_KEYS)
 
 
+def load_catalogue(settings: Settings) -> TemplateCatalogue:
+    """Load and lint the templates once at start: a broken one stops the bot here."""
+    catalogue = TemplateCatalogue.load(settings.content.templates_dir)
+    problems = catalogue.check(SAMPLES)
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
 async def build_app(
     settings: Settings, *, clock: Clock | None = None, sync_dev_guild: bool = True
 ) -> App:
     """Open and migrate the database, load content, and build the services and the client."""
     clock = clock or SystemClock()
     prompts = load_prompts(settings)
+    catalogue = load_catalogue(settings)
     point_discord_at(settings.discord)
     db = await open_database(settings.storage.database_path)
     try:
@@ -86,10 +101,16 @@ async def build_app(
         pending = SqlitePendingRepository(db)
         await pending.purge_expired(now=clock.now())
         students = StudentService(SqliteStudentRepository(db), clock)
-        services = Services(
-            contacts=ContactService(SqliteContactRepository(db), pending, students, clock),
-            students=students,
+        contacts = ContactService(SqliteContactRepository(db), pending, students, clock)
+        drafts = DraftService(
+            contacts,
+            SqliteProfileRepository(db),
+            SqliteDraftRepository(db),
+            pending,
+            catalogue,
+            clock,
         )
+        services = Services(contacts=contacts, students=students, drafts=drafts)
         bot = CoachBot(
             services,
             prompts,

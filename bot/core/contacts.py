@@ -92,6 +92,19 @@ class ContactService:
         log.info("contact added owner=%s contact=%s", owner_id, contact.id)
         return AddOutcome(contact=contact)
 
+    async def ensure_student(self, owner_id: int) -> None:
+        await self._students.get(owner_id)
+
+    async def find_or_create(self, owner_id: int, draft: ContactDraft) -> Contact:
+        """The contact with this name (ignoring case and accents), or a new one."""
+        clean = validate_draft(draft)
+        existing = await self._contacts.find_duplicates(owner_id, name_key(clean.name), None)
+        if existing:
+            return existing[0]
+        outcome = await self.add(owner_id, clean, allow_duplicate=True)
+        assert outcome.contact is not None
+        return outcome.contact
+
     async def resolve_duplicate(
         self, owner_id: int, pending_id: int, *, update_contact_id: int | None
     ) -> Contact:

@@ -184,3 +184,53 @@ class AddOutcome:
     contact: Contact | None = None
     duplicates: tuple[Contact, ...] = field(default_factory=tuple)
     pending_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The student's own details, used to write every draft."""
+
+    name: str
+    school: str
+    stage: str
+    interests: str | None = None
+    pitch: str | None = None
+    signoff: str | None = None
+    contact_line: str | None = None
+    follow_up_delay_days: int = 7
+
+
+class Channel(StrEnum):
+    """Where the student will send a draft."""
+
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+    DM = "dm"
+
+    @property
+    def label(self) -> str:
+        return {"email": "E-mail", "linkedin": "LinkedIn note", "dm": "Direct message"}[self]
+
+    @property
+    def exchange(self) -> ExchangeKind:
+        return ExchangeKind.EMAILED if self is Channel.EMAIL else ExchangeKind.MESSAGED
+
+
+# What the student says about the situation (all optional; templates say which they need).
+DRAFT_FIELDS = ("event", "discussed", "ask", "topic", "deadline", "program", "update")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A drafted message for one contact: what it was written from, and whether it was sent."""
+
+    id: int
+    owner_id: int
+    contact_id: int
+    template_id: str
+    channel: Channel
+    version: int
+    fields: dict[str, str]
+    created_at: datetime
+    sent_at: datetime | None = None
+    nudge_due_at: datetime | None = None

@@ -10,7 +10,17 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.core.models import Contact, ContactDraft, ContactFilter, Exchange, ExchangeKind, Student
+from bot.core.models import (
+    Channel,
+    Contact,
+    ContactDraft,
+    ContactFilter,
+    Draft,
+    Exchange,
+    ExchangeKind,
+    Profile,
+    Student,
+)
 
 
 class Clock(Protocol):
@@ -103,4 +113,43 @@ class PendingRepository(Protocol):
 
     async def purge_expired(self, *, now: datetime) -> int:
         """Forget expired rows; returns how many."""
+        ...
+
+
+class ProfileRepository(Protocol):
+    async def get(self, student_id: int) -> Profile | None: ...
+
+    async def save(self, student_id: int, profile: Profile, *, now: datetime) -> Profile: ...
+
+
+class DraftRepository(Protocol):
+    async def add(
+        self,
+        owner_id: int,
+        contact_id: int,
+        template_id: str,
+        channel: Channel,
+        fields: dict[str, str],
+        *,
+        now: datetime,
+    ) -> Draft | None:
+        """None if the contact is not the owner's."""
+        ...
+
+    async def get(self, owner_id: int, draft_id: int) -> Draft | None: ...
+
+    async def update(
+        self,
+        owner_id: int,
+        draft_id: int,
+        *,
+        channel: Channel,
+        version: int,
+        fields: dict[str, str],
+    ) -> Draft | None: ...
+
+    async def mark_sent(
+        self, owner_id: int, draft_id: int, *, sent_at: datetime, nudge_due_at: datetime
+    ) -> Draft | None:
+        """Record the send once; None if unknown, already sent, or someone else's."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.contacts import ContactService
+from bot.core.drafts import DraftService
 from bot.core.students import StudentService
 
 
@@ -12,3 +13,4 @@ from bot.core.students import StudentService
 class Services:
     contacts: ContactService
     students: StudentService
+    drafts: DraftService

@@ -12,8 +12,10 @@ from discord import app_commands
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
 from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
+from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command, help_embed
+from bot.discord_adapter.commands.profile import profile_command
 from bot.discord_adapter.components import DYNAMIC_ITEMS
 from bot.discord_adapter.modals import dispatch_form
 from bot.discord_adapter.tree import CoachTree
@@ -42,6 +44,10 @@ def install_commands(
 ) -> None:
     tree.add_command(ContactGroup(services.contacts))
     tree.add_command(log_command(services.contacts))
+    tree.add_command(followup_command(services.drafts))
+    tree.add_command(outreach_command(services.drafts))
+    tree.add_command(TemplatesGroup(services.drafts))
+    tree.add_command(profile_command(services.drafts))
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 

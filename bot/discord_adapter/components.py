@@ -9,12 +9,15 @@ routed by `modals.py`, which matches the same grammar.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
-from bot.core.models import Contact, ContactDraft, ContactFilter, ExchangeKind
+from bot.core.drafts import FIELD_LABELS, FIELD_LIMITS, DraftResult
+from bot.core.models import Contact, ContactDraft, ContactFilter, ExchangeKind, Profile
 from bot.core.validation import (
     EXCHANGE_NOTE_MAX,
     INSTITUTION_MAX,
@@ -34,14 +37,27 @@ else:
     Interaction = discord.Interaction
 
 CUSTOM_ID_MAX = 100  # Discord's limit for buttons and modals
+FIELD_PLACEHOLDERS = {
+    "event": "the cardiology interest group talk",
+    "discussed": "how your clinic follows up patients after discharge",
+    "ask": "whether I could shadow one of your clinics",
+    "topic": "the paper or research topic that caught your eye",
+    "deadline": "1 March",
+    "program": "the St Mary's internal medicine residency",
+    "update": "what you've done since you last spoke",
+}
 _ID = r"\d{1,20}"
 
 EDIT_FORM = re.compile(rf"contact:editform:(?P<id>{_ID})")
 LOG_FORM = re.compile(rf"contact:logform:(?P<id>{_ID})")
+PROFILE_FORM = re.compile(rf"profile:form:(?P<pending>{_ID})")  # 0: no draft waiting
+DRAFT_FIELDS_FORM = re.compile(rf"draft:fields:(?P<pending>{_ID})")
+DRAFT_EDIT_FORM = re.compile(rf"draft:editform:(?P<id>{_ID})")
 
 # Form field ids (inside a modal they only need to be unique to that modal).
 F_NAME, F_TITLE, F_SPECIALTY, F_INSTITUTION, F_NOTES = "name", "title", "specialty", "inst", "notes"
 F_KIND, F_WHEN, F_NOTE = "kind", "when", "note"
+F_SCHOOL, F_STAGE, F_INTERESTS, F_PITCH = "school", "stage", "interests", "pitch"
 
 
 def _checked(custom_id: str) -> str:
@@ -65,8 +81,9 @@ class _Guarded:
 
 
 class _ContactButton(_Guarded):
-    """A button about one contact: `contact:<action>:<contact id>`."""
+    """A button about one record: `<feature>:<action>:<id>` (a contact unless said otherwise)."""
 
+    feature: ClassVar[str] = "contact"
     action: ClassVar[str]
     label: ClassVar[str]
     style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
@@ -78,10 +95,11 @@ class _ContactButton(_Guarded):
                 label=self.label,
                 emoji=self.emoji,
                 style=self.style,
-                custom_id=_checked(f"contact:{self.action}:{contact_id}"),
+                custom_id=_checked(f"{self.feature}:{self.action}:{contact_id}"),
             )
         )
         self.contact_id = contact_id
+        self.target_id = contact_id
 
     @classmethod
     async def from_custom_id(
@@ -231,6 +249,91 @@ class ResolveDuplicateButton(
         )
 
 
+class _DraftButton(_ContactButton):
+    """A button on a draft: `draft:<action>:<draft id>`; the draft is re-read for the clicker."""
+
+    feature = "draft"
+
+    async def act(self, interaction: Interaction) -> None:
+        result = await self.change(interaction)
+        await interaction.response.edit_message(**as_edit(draft_message(result)))
+
+    async def change(self, interaction: Interaction) -> DraftResult:
+        raise NotImplementedError
+
+
+class MarkSentButton(
+    _DraftButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:sent:(?P<id>{_ID})",
+):
+    action, label, emoji = "sent", "Mark as sent", "✅"
+    style = discord.ButtonStyle.success
+
+    async def change(self, interaction: Interaction) -> DraftResult:
+        return await interaction.client.services.drafts.mark_sent(
+            interaction.user.id, self.target_id
+        )
+
+
+class AnotherVersionButton(
+    _DraftButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:again:(?P<id>{_ID})",
+):
+    action, label, emoji = "again", "Another version", "🔄"
+
+    async def change(self, interaction: Interaction) -> DraftResult:
+        return await interaction.client.services.drafts.next_version(
+            interaction.user.id, self.target_id
+        )
+
+
+class OtherChannelButton(
+    _DraftButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:channel:(?P<id>{_ID})",
+):
+    action, label, emoji = "channel", "Other channel", "📨"
+
+    async def change(self, interaction: Interaction) -> DraftResult:
+        return await interaction.client.services.drafts.other_channel(
+            interaction.user.id, self.target_id
+        )
+
+
+class EditDetailsButton(
+    _DraftButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:edit:(?P<id>{_ID})",
+):
+    action, label, emoji = "edit", "Edit details", "✏️"
+
+    async def act(self, interaction: Interaction) -> None:
+        result = await interaction.client.services.drafts.show(interaction.user.id, self.target_id)
+        await interaction.response.send_modal(draft_details_form(result))
+
+
+class AddDetailsButton(
+    _DraftButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:ask:(?P<id>{_ID})",
+):
+    """Opens the missing-details form for a held request (when a form can't open another)."""
+
+    action, label, emoji = "ask", "Add the missing details", "📝"
+    style = discord.ButtonStyle.primary
+
+    async def act(self, interaction: Interaction) -> None:
+        drafts = interaction.client.services.drafts
+        request = await drafts.pending_request(interaction.user.id, self.target_id)
+        info = drafts.catalogue.get(request.template_id or "")
+        missing = info.requires if info else ()
+        await interaction.response.send_modal(
+            missing_fields_form(self.target_id, missing, info.title if info else "Draft")
+        )
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     EditContactButton,
     LogExchangeButton,
@@ -238,6 +341,11 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     KeepContactButton,
     PageButton,
     ResolveDuplicateButton,
+    MarkSentButton,
+    AnotherVersionButton,
+    OtherChannelButton,
+    EditDetailsButton,
+    AddDetailsButton,
 )
 
 
@@ -283,6 +391,41 @@ def duplicate_view(pending_id: int, duplicates: tuple[Contact, ...]) -> discord.
         )
     view.add_item(ResolveDuplicateButton(pending_id, None))
     return view
+
+
+def draft_view(result: DraftResult) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    draft_id = result.draft.id
+    if result.draft.sent_at is None:
+        view.add_item(MarkSentButton(draft_id))
+    if result.rendered.versions > 1:
+        view.add_item(AnotherVersionButton(draft_id))
+    view.add_item(EditDetailsButton(draft_id))
+    view.add_item(OtherChannelButton(draft_id))
+    return view
+
+
+def draft_message(result: DraftResult) -> dict[str, Any]:
+    """The draft as a reply: its text as plain content (Copy Text on a phone copies exactly the
+    message), details in an embed, and its buttons."""
+    content, attachments = presenters.draft_content(result)
+    message: dict[str, Any] = {
+        "content": content,
+        "embed": presenters.draft_embed(result),
+        "view": draft_view(result),
+    }
+    if attachments:
+        message["files"] = [
+            discord.File(io.BytesIO(data), filename=name) for name, data in attachments
+        ]
+    return message
+
+
+def as_edit(message: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for editing a message into `message` (files replace attachments)."""
+    edit = dict(message)
+    edit["attachments"] = edit.pop("files", [])
+    return edit
 
 
 async def card(
@@ -403,6 +546,121 @@ def log_exchange_form(contact: Contact) -> discord.ui.Modal:
             ),
         )
     )
+    return _detached(modal)
+
+
+def profile_form(profile: Profile | None, pending_id: int = 0) -> discord.ui.Modal:
+    """The student's profile; `pending_id` names a draft waiting for it (0: none)."""
+    title = "Your profile" if pending_id == 0 else "First, a little about you"
+    modal = discord.ui.Modal(
+        title=title, custom_id=_checked(f"profile:form:{pending_id}"), timeout=None
+    )
+    p = profile
+    modal.add_item(
+        discord.ui.Label(
+            text="Your name, as you sign messages",
+            component=_text(
+                F_NAME,
+                default=p.name if p else None,
+                max_length=80,
+                required=True,
+                placeholder="Maya Chen",
+            ),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="School",
+            component=_text(
+                F_SCHOOL,
+                default=p.school if p else None,
+                max_length=120,
+                required=True,
+                placeholder="Riverside School of Medicine",
+            ),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Year or stage",
+            component=_text(
+                F_STAGE,
+                default=p.stage if p else None,
+                max_length=80,
+                required=True,
+                placeholder="second-year medical student",
+            ),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Interests and target specialties",
+            component=_text(
+                F_INTERESTS,
+                default=p.interests if p else None,
+                max_length=200,
+                placeholder="cardiology and health equity",
+            ),
+        )
+    )
+    modal.add_item(
+        discord.ui.Label(
+            text="Your one-line pitch",
+            component=_text(
+                F_PITCH,
+                default=p.pitch if p else None,
+                max_length=300,
+                paragraph=True,
+                placeholder="Who you are, what draws you to it, what you hope to learn",
+            ),
+        )
+    )
+    return _detached(modal)
+
+
+def _field_input(name: str, default: str | None, *, required: bool) -> discord.ui.Label[Any]:
+    return discord.ui.Label(
+        text=FIELD_LABELS[name],
+        component=_text(
+            name,
+            default=default,
+            max_length=FIELD_LIMITS[name],
+            required=required,
+            paragraph=FIELD_LIMITS[name] > 150,
+            placeholder=FIELD_PLACEHOLDERS.get(name),
+        ),
+    )
+
+
+def missing_fields_form(pending_id: int, fields: Sequence[str], title: str) -> discord.ui.Modal:
+    """Asks for what a template needs before it can be written."""
+    modal = discord.ui.Modal(
+        title=presenters.clip(title, 45),
+        custom_id=_checked(f"draft:fields:{pending_id}"),
+        timeout=None,
+    )
+    for name in list(fields)[:5]:
+        modal.add_item(_field_input(name, None, required=True))
+    return _detached(modal)
+
+
+def draft_details_form(result: DraftResult) -> discord.ui.Modal:
+    """Edit a draft's situation: the common fields plus what its template asks for."""
+    names = ["event", "discussed", "ask"]
+    for name in (*result.template.requires, *result.template.uses):
+        if name in FIELD_LIMITS and name not in names:
+            names.append(name)
+    modal = discord.ui.Modal(
+        title="Edit details",
+        custom_id=_checked(f"draft:editform:{result.draft.id}"),
+        timeout=None,
+    )
+    fields = result.draft.fields
+    for name in names[:5]:
+        default = fields.get(name)
+        if name == "event" and not default:
+            default = result.contact.draft.met_event
+        modal.add_item(_field_input(name, default, required=name in result.template.requires))
     return _detached(modal)
 
 

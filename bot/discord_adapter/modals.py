@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.models import ExchangeKind
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import components, drafting, presenters
 from bot.discord_adapter.errors import present_error, send_ephemeral
 
 if TYPE_CHECKING:
@@ -75,9 +75,61 @@ async def _log_submitted(
     )
 
 
+async def _profile_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    drafts = interaction.client.services.drafts
+    profile = await drafts.save_profile(
+        interaction.user.id,
+        {
+            "name": _text(values, components.F_NAME) or "",
+            "school": _text(values, components.F_SCHOOL) or "",
+            "stage": _text(values, components.F_STAGE) or "",
+            "interests": _text(values, components.F_INTERESTS),
+            "pitch": _text(values, components.F_PITCH),
+        },
+    )
+    pending_id = int(match["pending"])
+    if pending_id:
+        await drafting.deliver(interaction, lambda: drafts.resume(interaction.user.id, pending_id))
+        return
+    await interaction.response.send_message(
+        "Saved. Every draft will use these details.",
+        embed=presenters.profile_embed(profile),
+        ephemeral=True,
+    )
+
+
+async def _missing_fields_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    drafts = interaction.client.services.drafts
+    fields = {key: value for key, value in values.items() if isinstance(value, str)}
+    await drafting.deliver(
+        interaction, lambda: drafts.resume(interaction.user.id, int(match["pending"]), fields)
+    )
+
+
+async def _draft_details_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    fields = {key: value for key, value in values.items() if isinstance(value, str)}
+    result = await interaction.client.services.drafts.edit_fields(
+        interaction.user.id, int(match["id"]), fields
+    )
+    message = components.draft_message(result)
+    if interaction.message is not None:
+        await interaction.response.edit_message(**components.as_edit(message))
+    else:
+        await interaction.response.send_message(ephemeral=True, **message)
+
+
 ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (components.EDIT_FORM, _edit_submitted),
     (components.LOG_FORM, _log_submitted),
+    (components.PROFILE_FORM, _profile_submitted),
+    (components.DRAFT_FIELDS_FORM, _missing_fields_submitted),
+    (components.DRAFT_EDIT_FORM, _draft_details_submitted),
 )
 
 

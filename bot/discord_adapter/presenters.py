@@ -7,8 +7,10 @@ from datetime import date
 
 import discord
 
+from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
 from bot.core.attention import due_on, needs_follow_up
-from bot.core.models import Contact, ContactFilter, Exchange, Page
+from bot.core.drafts import DraftResult, greeting
+from bot.core.models import Channel, Contact, ContactFilter, Exchange, Page, Profile
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -163,3 +165,118 @@ def duplicate_text(name: str, duplicates: Sequence[Contact]) -> str:
         f"You already have {who} — is **{esc(name)}** the same person? "
         "Update the existing contact with what you just typed, or add a new one."
     )
+
+
+# -- drafts -------------------------------------------------------------------------------------
+
+CONTENT_MAX = 2000  # Discord's message content limit
+
+
+def draft_content(result: DraftResult) -> tuple[str, list[tuple[str, bytes]]]:
+    """The draft's text as message content, unescaped so that copying it copies it exactly.
+
+    Mentions never ping (allowed mentions are off on the client). A draft too long for one
+    message comes as a text file instead.
+    """
+    body = result.rendered.body
+    if len(body) <= CONTENT_MAX:
+        return body, []
+    text = body if result.rendered.subject is None else f"{result.rendered.subject}\n\n{body}"
+    return (
+        "This draft is longer than one Discord message, so it's attached as a file.",
+        [("draft.txt", text.encode("utf-8"))],
+    )
+
+
+def _length_line(result: DraftResult) -> str:
+    rendered = result.rendered
+    rules = CHANNEL_RULES[rendered.channel]
+    if rules.max_words is not None:
+        low = f"{rules.min_words}–" if rules.min_words else "up to "
+        return f"{rendered.words} words (aim for {low}{rules.max_words})"
+    limit = f"{rendered.chars} of {rules.max_chars} characters"
+    if rules.warn_chars:
+        limit += f" ({rules.warn_chars} on free accounts)"
+    return limit
+
+
+def draft_embed(result: DraftResult) -> discord.Embed:
+    rendered = result.rendered
+    channel = Channel(rendered.channel)
+    embed = discord.Embed(
+        title=clip(f"{channel.label} to {esc(greeting(result.contact))}", TITLE_MAX),
+        description=clip(esc(result.template.title), DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    if rendered.subject is not None:
+        embed.add_field(name="Subject", value=clip(esc(rendered.subject), FIELD_MAX), inline=False)
+    embed.add_field(name="Length", value=_length_line(result), inline=False)
+    warnings = rendered.problems()
+    if warnings:
+        embed.add_field(
+            name="⚠️ Check before sending",
+            value=clip("\n".join(f"• {w}" for w in warnings), FIELD_MAX),
+            inline=False,
+        )
+    if result.draft.sent_at is not None:
+        sent = f"<t:{int(result.draft.sent_at.timestamp())}:f>"
+        status = f"Marked as sent {sent}."
+        if result.draft.nudge_due_at is not None:
+            due = f"<t:{int(result.draft.nudge_due_at.timestamp())}:D>"
+            status += f" If there's no reply, I'll suggest a polite nudge on {due}."
+        embed.add_field(name="Sent", value=status, inline=False)
+    version = (
+        f"Version {rendered.version} of {rendered.versions} · " if rendered.versions > 1 else ""
+    )
+    embed.set_footer(text=f"{version}The message above is ready to copy · {PRIVATE_FOOTER}")
+    return embed
+
+
+def template_list_embed(templates: Sequence[TemplateInfo]) -> discord.Embed:
+    embed = discord.Embed(title="Message templates", colour=COLOUR)
+    for kind, heading in (
+        ("followup", "Follow-ups (/followup)"),
+        ("outreach", "Outreach (/outreach)"),
+    ):
+        lines = [f"**{esc(t.title)}** — {esc(t.description)}" for t in templates if t.kind == kind]
+        if lines:
+            embed.add_field(name=heading, value=clip("\n".join(lines), FIELD_MAX), inline=False)
+    embed.set_footer(text="/templates preview shows one written out with your profile.")
+    return embed
+
+
+def preview_embed(info: TemplateInfo, rendered: RenderedDraft, own_profile: bool) -> discord.Embed:
+    channel = Channel(rendered.channel)
+    text = (
+        rendered.body
+        if rendered.subject is None
+        else f"Subject: {rendered.subject}\n\n{rendered.body}"
+    )
+    embed = discord.Embed(
+        title=clip(f"{esc(info.title)} · {channel.label}", TITLE_MAX),
+        description=clip(esc(text), DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    who = "your profile" if own_profile else "a sample profile (set yours with /profile)"
+    embed.set_footer(text=f"Written with {who} and a sample contact.")
+    return embed
+
+
+def profile_embed(profile: Profile) -> discord.Embed:
+    embed = discord.Embed(title="Your profile", colour=COLOUR)
+    embed.add_field(name="Name", value=clip(esc(profile.name), FIELD_MAX))
+    embed.add_field(name="School", value=clip(esc(profile.school), FIELD_MAX))
+    embed.add_field(name="Year or stage", value=clip(esc(profile.stage), FIELD_MAX))
+    for label, value in (
+        ("Interests", profile.interests),
+        ("Pitch", profile.pitch),
+        ("Sign-off", profile.signoff),
+        ("Contact line", profile.contact_line),
+    ):
+        if value:
+            embed.add_field(name=label, value=clip(esc(value), FIELD_MAX), inline=False)
+    embed.add_field(
+        name="Nudge after", value=f"{profile.follow_up_delay_days} days without a reply"
+    )
+    embed.set_footer(text="Drafts use these details. " + PRIVATE_FOOTER)
+    return embed

@@ -72,3 +72,34 @@ def value_autocomplete(column: str) -> Any:
         ]
 
     return complete
+
+
+class ContactOrNameTransformer(OwnedContactTransformer):
+    """Like OwnedContact, but text that is not one of the student's contacts is a new name."""
+
+    async def transform(self, interaction: Interaction, value: Any) -> int | str:  # type: ignore[override]
+        text = str(value).strip()
+        if text.isdigit() and len(text) <= 19:
+            contact = await interaction.client.services.contacts.get(interaction.user.id, int(text))
+            return contact.id
+        if not text:
+            raise InvalidInput("Name the person you're writing to.")
+        return text
+
+
+ContactOrName = app_commands.Transform[int | str, ContactOrNameTransformer]
+
+
+def template_autocomplete(kind: str) -> Any:
+    """Autocomplete over the catalogue's templates of one kind (new files appear at once)."""
+
+    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        typed = fold(current)
+        catalogue = interaction.client.services.drafts.catalogue
+        return [
+            app_commands.Choice(name=presenters.clip(t.title, CHOICE_MAX), value=t.id)
+            for t in catalogue.templates(kind or None)
+            if typed in fold(t.title) or typed in t.id
+        ][:25]
+
+    return complete

@@ -1,0 +1,554 @@
+"""DraftService: follow-up and outreach drafts, from the student's profile, the contact and the
+situation, rendered by the template catalogue.
+
+A draft request that cannot finish yet — no profile, or a field its template needs — is held in
+pending storage and resumed when the student has filled in the form, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from bot.content.samples import SAMPLES
+from bot.content.templates import (
+    CHANNELS,
+    MissingFields,
+    RenderedDraft,
+    TemplateCatalogue,
+    TemplateInfo,
+)
+from bot.core.contacts import ContactService
+from bot.core.errors import CoachError, ExpiredAction, InvalidInput
+from bot.core.models import (
+    DRAFT_FIELDS,
+    Channel,
+    Contact,
+    ContactDraft,
+    Draft,
+    Profile,
+    Role,
+)
+from bot.core.ports import Clock, DraftRepository, PendingRepository, ProfileRepository
+from bot.core.text import clean_line, fold
+
+log = logging.getLogger(__name__)
+
+MAX_CONTACTS_PER_REQUEST = 5
+PENDING_DRAFT = "draft-request"
+PENDING_TTL = timedelta(hours=24)
+DEFAULT_SIGNOFF = "Best wishes"
+PEER_ROLES = frozenset({Role.CLASSMATE, Role.PEER_MENTOR})
+
+FIELD_LIMITS = {
+    "event": 150,
+    "discussed": 300,
+    "ask": 200,
+    "topic": 200,
+    "deadline": 60,
+    "program": 150,
+    "update": 300,
+}
+FIELD_LABELS = {
+    "event": "Event",
+    "discussed": "What you talked about",
+    "ask": "Your one ask",
+    "topic": "Paper or research topic",
+    "deadline": "Deadline",
+    "program": "Program",
+    "update": "Your news",
+}
+PROFILE_LIMITS = {
+    "name": 80,
+    "school": 120,
+    "stage": 80,
+    "interests": 200,
+    "pitch": 300,
+    "signoff": 40,
+    "contact_line": 150,
+}
+DELAY_RANGE = (2, 30)
+
+# Which follow-up fits an event, from words in its name; the catalogue decides the rest.
+_FOLLOWUP_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("followup_office_hours", ("office hour",)),
+    ("followup_shadowing", ("shadow",)),
+    ("followup_rotation", ("rotation", "clerkship", "placement", "sub-i", "elective")),
+    ("followup_interview", ("interview",)),
+    ("followup_mentor_meeting", ("mentor",)),
+    (
+        "followup_talk",
+        (
+            "talk",
+            "seminar",
+            "lecture",
+            "grand rounds",
+            "workshop",
+            "webinar",
+            "journal club",
+            "presentation",
+            "panel",
+        ),
+    ),
+)
+DEFAULT_FOLLOWUP = "followup_conference"
+
+
+class ProfileRequired(Exception):
+    """The student has no profile yet; the request is held as `pending_id`."""
+
+    def __init__(self, pending_id: int) -> None:
+        super().__init__(pending_id)
+        self.pending_id = pending_id
+
+
+class FieldsRequired(Exception):
+    """The template needs `fields`; the request is held as `pending_id`."""
+
+    def __init__(self, pending_id: int, fields: tuple[str, ...], title: str) -> None:
+        super().__init__(pending_id, fields)
+        self.pending_id = pending_id
+        self.fields = fields
+        self.title = title
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRequest:
+    """What the student asked for: up to five people (ids, or names of new contacts)."""
+
+    kind: str
+    people: tuple[int | str, ...]
+    template_id: str | None = None
+    channel: Channel | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftResult:
+    """A draft ready to show: the stored record, who it is for, and its rendered text."""
+
+    draft: Draft
+    contact: Contact
+    template: TemplateInfo
+    rendered: RenderedDraft
+
+
+def first_name(name: str) -> str:
+    return name.split()[0]
+
+
+def surname(name: str) -> str:
+    return name.split()[-1]
+
+
+def greeting(contact: Contact) -> str:
+    """Title and surname where a title is known; first name for peers; else the full name."""
+    if contact.role in PEER_ROLES:
+        return first_name(contact.name)
+    if contact.draft.title:
+        return f"{contact.draft.title} {surname(contact.name)}"
+    return contact.name
+
+
+def when_phrase(day: date, today: date) -> str:
+    """How a person says when something happened: 'yesterday', 'on Thursday', 'in March'."""
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"on {day:%A}"
+    if days < 45:
+        return f"on {day.day} {day:%B}"
+    if day.year == today.year or days < 300:
+        return f"in {day:%B}"
+    return f"in {day:%B} {day.year}"
+
+
+def pick_followup(event: str | None, available: Sequence[str]) -> str:
+    """The follow-up template an event's name suggests, among those in the catalogue."""
+    key = fold(event or "")
+    for template_id, words in _FOLLOWUP_HINTS:
+        if template_id in available and any(word in key for word in words):
+            return template_id
+    if DEFAULT_FOLLOWUP in available:
+        return DEFAULT_FOLLOWUP
+    return available[0]
+
+
+def clean_fields(fields: Mapping[str, str | None]) -> dict[str, str]:
+    """Cleaned situation fields; InvalidInput naming any that is too long."""
+    cleaned: dict[str, str] = {}
+    for key, value in fields.items():
+        if key not in FIELD_LIMITS:
+            raise ValueError(f"unknown draft field {key!r}")
+        text = clean_line(value)
+        if text is None:
+            continue
+        if len(text) > FIELD_LIMITS[key]:
+            raise InvalidInput(
+                f"{FIELD_LABELS[key]} is {len(text)} characters; keep it under "
+                f"{FIELD_LIMITS[key]} so the message stays short."
+            )
+        cleaned[key] = text
+    return cleaned
+
+
+def validate_profile(profile: Profile) -> Profile:
+    values: dict[str, Any] = {}
+    for key, limit in PROFILE_LIMITS.items():
+        text = clean_line(getattr(profile, key))
+        if text is not None and len(text) > limit:
+            raise InvalidInput(f"Your {key.replace('_', ' ')} is over {limit} characters.")
+        values[key] = text
+    for key, label in (("name", "name"), ("school", "school"), ("stage", "year or stage")):
+        if not values[key]:
+            raise InvalidInput(f"Your profile needs your {label}; drafts use it.")
+    low, high = DELAY_RANGE
+    if not low <= profile.follow_up_delay_days <= high:
+        raise InvalidInput(f"The follow-up delay must be between {low} and {high} days.")
+    return replace(profile, **values)
+
+
+def _request_to_json(request: DraftRequest) -> dict[str, Any]:
+    data = asdict(request)
+    data["people"] = list(request.people)
+    data["channel"] = request.channel.value if request.channel else None
+    return data
+
+
+def _request_from_json(data: Mapping[str, Any]) -> DraftRequest:
+    return DraftRequest(
+        kind=data["kind"],
+        people=tuple(data["people"]),
+        template_id=data["template_id"],
+        channel=Channel(data["channel"]) if data["channel"] else None,
+        fields=dict(data["fields"]),
+    )
+
+
+class DraftService:
+    def __init__(
+        self,
+        contacts: ContactService,
+        profiles: ProfileRepository,
+        drafts: DraftRepository,
+        pending: PendingRepository,
+        catalogue: TemplateCatalogue,
+        clock: Clock,
+    ) -> None:
+        self._contacts = contacts
+        self._profiles = profiles
+        self._drafts = drafts
+        self._pending = pending
+        self._catalogue = catalogue
+        self._clock = clock
+
+    @property
+    def catalogue(self) -> TemplateCatalogue:
+        return self._catalogue
+
+    # -- profile -----------------------------------------------------------------------------
+
+    async def profile(self, owner_id: int) -> Profile | None:
+        return await self._profiles.get(owner_id)
+
+    async def save_profile(self, owner_id: int, changes: Mapping[str, Any]) -> Profile:
+        """Create or change the profile; a new one needs name, school and stage."""
+        current = await self._profiles.get(owner_id) or Profile(name="", school="", stage="")
+        profile = validate_profile(replace(current, **changes))
+        await self._contacts.ensure_student(owner_id)
+        log.info("profile saved owner=%s", owner_id)
+        return await self._profiles.save(owner_id, profile, now=self._clock.now())
+
+    # -- drafting ----------------------------------------------------------------------------
+
+    async def start(self, owner_id: int, request: DraftRequest) -> list[DraftResult]:
+        """Draft one message per person, or hold the request for a profile or missing fields."""
+        if not request.people:
+            raise InvalidInput("Name at least one person to write to.")
+        if len(request.people) > MAX_CONTACTS_PER_REQUEST:
+            raise InvalidInput(f"Draft for up to {MAX_CONTACTS_PER_REQUEST} people at a time.")
+        request = replace(request, fields=clean_fields(request.fields))
+        info = self._template_for(request)
+        request = replace(request, template_id=info.id)
+        profile = await self._profiles.get(owner_id)
+        if profile is None:
+            raise ProfileRequired(await self._hold(owner_id, request))
+        people = await self._resolve_people(owner_id, request)
+        missing = tuple(
+            name
+            for name in info.requires
+            if not request.fields.get(name)
+            and not all(self._known_for(contact, name) for contact in people)
+        )
+        if missing:
+            held = replace(request, people=tuple(c.id for c in people))
+            raise FieldsRequired(await self._hold(owner_id, held), missing, info.title)
+        results = []
+        for contact in people:
+            channel = request.channel or _default_channel(contact)
+            draft = await self._drafts.add(
+                owner_id, contact.id, info.id, channel, request.fields, now=self._clock.now()
+            )
+            if draft is None:
+                raise CoachError("That contact was removed while I was drafting.")
+            results.append(await self._result(owner_id, draft, profile=profile, contact=contact))
+        log.info("drafted owner=%s template=%s count=%d", owner_id, info.id, len(results))
+        return results
+
+    async def resume(
+        self, owner_id: int, pending_id: int, fields: Mapping[str, str | None] | None = None
+    ) -> list[DraftResult]:
+        """Continue a held request (after the profile or missing fields were filled in)."""
+        payload = await self._pending.take(
+            owner_id, pending_id, PENDING_DRAFT, now=self._clock.now()
+        )
+        if payload is None:
+            raise ExpiredAction()
+        request = _request_from_json(payload)
+        if fields:
+            merged = {**request.fields, **{k: v for k, v in fields.items() if v}}
+            request = replace(request, fields=merged)
+        return await self.start(owner_id, request)
+
+    async def pending_request(self, owner_id: int, pending_id: int) -> DraftRequest:
+        payload = await self._pending.peek(
+            owner_id, pending_id, PENDING_DRAFT, now=self._clock.now()
+        )
+        if payload is None:
+            raise ExpiredAction()
+        return _request_from_json(payload)
+
+    async def show(self, owner_id: int, draft_id: int) -> DraftResult:
+        return await self._result(owner_id, await self._draft(owner_id, draft_id))
+
+    async def next_version(self, owner_id: int, draft_id: int) -> DraftResult:
+        draft = await self._draft(owner_id, draft_id)
+        versions = self._catalogue.versions(draft.template_id, draft.channel.value)
+        return await self._change(draft, version=draft.version % versions + 1)
+
+    async def other_channel(self, owner_id: int, draft_id: int) -> DraftResult:
+        draft = await self._draft(owner_id, draft_id)
+        order = [Channel(c) for c in CHANNELS]
+        following = order[(order.index(draft.channel) + 1) % len(order)]
+        return await self._change(draft, channel=following, version=1)
+
+    async def edit_fields(
+        self, owner_id: int, draft_id: int, fields: Mapping[str, str | None]
+    ) -> DraftResult:
+        """Replace the situation fields given (an empty value clears one)."""
+        draft = await self._draft(owner_id, draft_id)
+        merged = {**draft.fields}
+        for key, value in clean_fields({k: v for k, v in fields.items() if v}).items():
+            merged[key] = value
+        for key, value in fields.items():
+            if not (value or "").strip():
+                merged.pop(key, None)
+        info = self._catalogue.get(draft.template_id)
+        if info is not None:
+            contact = await self._contacts.get(owner_id, draft.contact_id)
+            missing = [
+                f for f in info.requires if not merged.get(f) and not self._known_for(contact, f)
+            ]
+            if missing:
+                names = ", ".join(FIELD_LABELS[m].lower() for m in missing)
+                raise InvalidInput(f"This message needs the {names}; it can't be left empty.")
+        return await self._change(draft, fields=merged)
+
+    async def mark_sent(self, owner_id: int, draft_id: int) -> DraftResult:
+        """Log the exchange once and set when a polite nudge falls due if no reply comes."""
+        draft = await self._draft(owner_id, draft_id)
+        if draft.sent_at is not None:
+            raise InvalidInput("You already marked this one as sent.")
+        profile = await self._profiles.get(owner_id)
+        delay = (
+            profile.follow_up_delay_days if profile else Profile("", "", "").follow_up_delay_days
+        )
+        now = self._clock.now()
+        sent = await self._drafts.mark_sent(
+            owner_id, draft_id, sent_at=now, nudge_due_at=now + timedelta(days=delay)
+        )
+        if sent is None:
+            raise InvalidInput("You already marked this one as sent.")
+        await self._contacts.log_exchange(
+            owner_id,
+            draft.contact_id,
+            draft.channel.exchange,
+            note=f"Sent the “{self._title(draft)}” draft ({draft.channel.label}).",
+        )
+        log.info("draft sent owner=%s draft=%s", owner_id, draft_id)
+        return await self._result(owner_id, sent)
+
+    async def preview(
+        self, owner_id: int, template_id: str, channel: Channel
+    ) -> tuple[TemplateInfo, RenderedDraft, bool]:
+        """Render a template with the student's profile (or a sample one) and a sample contact.
+
+        Returns the template, the draft, and whether the student's own profile was used.
+        """
+        info = self._catalogue.get(template_id)
+        if info is None:
+            raise InvalidInput("There's no template by that name. `/templates list` shows them.")
+        sample = dict(SAMPLES["full"])
+        profile = await self._profiles.get(owner_id)
+        if profile is not None:
+            sample["me"] = _me(profile)
+        rendered = self._catalogue.render(info.id, channel.value, sample)
+        return info, rendered, profile is not None
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _template_for(self, request: DraftRequest) -> TemplateInfo:
+        if request.template_id:
+            info = self._catalogue.get(request.template_id)
+            if info is None:
+                raise InvalidInput(
+                    "There's no template by that name. Pick one from the suggestions, "
+                    "or see `/templates list`."
+                )
+            return info
+        if request.kind != "followup":
+            raise InvalidInput("Pick what kind of message to write.")
+        available = [t.id for t in self._catalogue.templates("followup")]
+        if not available:
+            raise CoachError("No follow-up templates are installed.")
+        return self._catalogue.get(pick_followup(request.fields.get("event"), available))  # type: ignore[return-value]
+
+    async def _hold(self, owner_id: int, request: DraftRequest) -> int:
+        await self._contacts.ensure_student(owner_id)
+        return await self._pending.put(
+            owner_id,
+            PENDING_DRAFT,
+            _request_to_json(request),
+            expires_at=self._clock.now() + PENDING_TTL,
+        )
+
+    async def _resolve_people(self, owner_id: int, request: DraftRequest) -> list[Contact]:
+        people: list[Contact] = []
+        for person in request.people:
+            if isinstance(person, int):
+                contact = await self._contacts.get(owner_id, person)
+            else:
+                contact = await self._contacts.find_or_create(
+                    owner_id,
+                    ContactDraft(
+                        name=person,
+                        met_event=request.fields.get("event"),
+                        met_on=await self._contacts.today(owner_id),
+                    ),
+                )
+            if all(c.id != contact.id for c in people):
+                people.append(contact)
+        return people
+
+    @staticmethod
+    def _known_for(contact: Contact, name: str) -> bool:
+        return name == "event" and bool(contact.draft.met_event)
+
+    async def _draft(self, owner_id: int, draft_id: int) -> Draft:
+        draft = await self._drafts.get(owner_id, draft_id)
+        if draft is None:
+            raise InvalidInput("I couldn't find that draft. It may belong to someone else.")
+        return draft
+
+    def _title(self, draft: Draft) -> str:
+        info = self._catalogue.get(draft.template_id)
+        return info.title if info else draft.template_id
+
+    async def _change(self, draft: Draft, **changes: Any) -> DraftResult:
+        updated = await self._drafts.update(
+            draft.owner_id,
+            draft.id,
+            channel=changes.get("channel", draft.channel),
+            version=changes.get("version", draft.version),
+            fields=changes.get("fields", draft.fields),
+        )
+        if updated is None:
+            raise InvalidInput("I couldn't find that draft any more.")
+        return await self._result(draft.owner_id, updated)
+
+    async def _result(
+        self,
+        owner_id: int,
+        draft: Draft,
+        *,
+        profile: Profile | None = None,
+        contact: Contact | None = None,
+    ) -> DraftResult:
+        info = self._catalogue.get(draft.template_id)
+        if info is None:
+            raise CoachError("The template this draft used has been removed from the catalogue.")
+        profile = profile or await self._profiles.get(owner_id)
+        if profile is None:
+            raise ProfileRequired(
+                await self._hold(
+                    owner_id,
+                    DraftRequest(
+                        kind=info.kind,
+                        people=(draft.contact_id,),
+                        template_id=info.id,
+                        channel=draft.channel,
+                        fields=draft.fields,
+                    ),
+                )
+            )
+        contact = contact or await self._contacts.get(owner_id, draft.contact_id)
+        context = await self._context(owner_id, profile, contact, draft.fields)
+        try:
+            rendered = self._catalogue.render(info.id, draft.channel.value, context, draft.version)
+        except MissingFields as missing:
+            names = ", ".join(FIELD_LABELS[m].lower() for m in missing.fields)
+            raise InvalidInput(f"This message needs the {names}; use Edit details.") from None
+        return DraftResult(draft=draft, contact=contact, template=info, rendered=rendered)
+
+    async def _context(
+        self, owner_id: int, profile: Profile, contact: Contact, fields: Mapping[str, str]
+    ) -> dict[str, Any]:
+        today = await self._contacts.today(owner_id)
+        context: dict[str, Any] = {name: fields.get(name) for name in DRAFT_FIELDS}
+        context["event"] = context["event"] or contact.draft.met_event
+        context["met_when"] = (
+            when_phrase(contact.draft.met_on, today) if contact.draft.met_on else None
+        )
+        history = await self._contacts.history(owner_id, contact.id)
+        sent = [x for x in history if x.kind.value in ("emailed", "messaged")]
+        context["sent_when"] = when_phrase(sent[0].happened_on, today) if sent else None
+        context["me"] = _me(profile)
+        context["them"] = {
+            "greeting": greeting(contact),
+            "name": contact.name,
+            "first_name": first_name(contact.name),
+            "title": contact.draft.title,
+            "role": contact.role.label.lower(),
+            "specialty": contact.draft.specialty,
+            "institution": contact.draft.institution,
+        }
+        return context
+
+
+def _me(profile: Profile) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "first_name": first_name(profile.name),
+        "school": profile.school,
+        "stage": profile.stage,
+        "interests": profile.interests,
+        "pitch": profile.pitch,
+        "signoff": profile.signoff or DEFAULT_SIGNOFF,
+        "contact_line": profile.contact_line,
+    }
+
+
+def _default_channel(contact: Contact) -> Channel:
+    if contact.draft.email:
+        return Channel.EMAIL
+    if contact.draft.profile_url and "linkedin." in contact.draft.profile_url.lower():
+        return Channel.LINKEDIN
+    if contact.draft.discord_user_id:
+        return Channel.DM
+    return Channel.EMAIL

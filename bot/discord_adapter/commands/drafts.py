@@ -1,0 +1,157 @@
+"""`/followup`, `/outreach` and `/templates`: drafts written from the template catalogue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
+from bot.core.models import Channel
+from bot.discord_adapter import drafting, presenters
+from bot.discord_adapter.transformers import ContactOrName, template_autocomplete
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+# Option lengths (module constants: discord.py resolves these annotations at runtime).
+EVENT_MAX, DISCUSSED_MAX, ASK_MAX = (FIELD_LIMITS[k] for k in ("event", "discussed", "ask"))
+TOPIC_MAX, DEADLINE_MAX, PROGRAM_MAX, UPDATE_MAX = (
+    FIELD_LIMITS[k] for k in ("topic", "deadline", "program", "update")
+)
+CHANNEL_CHOICES = [app_commands.Choice(name=c.label, value=c.value) for c in Channel]
+
+
+def _fields(**values: str | None) -> dict[str, str]:
+    return {key: value for key, value in values.items() if value}
+
+
+def _channel(value: str | None) -> Channel | None:
+    return Channel(value) if value else None
+
+
+def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="followup", description="Draft a follow-up to people you just met")
+    @app_commands.describe(
+        contact="Who (start typing, or type a new name to add them)",
+        event="Where you met, e.g. the cardiology interest group talk",
+        discussed="What you talked about, e.g. her heart-failure clinic",
+        ask="Your one ask, e.g. whether I could shadow a clinic",
+        channel="E-mail, LinkedIn note or a short direct message",
+        template="Which situation (chosen from the event if left empty)",
+        contact_2="Someone else you met there",
+        contact_3="Someone else you met there",
+        contact_4="Someone else you met there",
+        contact_5="Someone else you met there",
+    )
+    @app_commands.choices(channel=CHANNEL_CHOICES)
+    @app_commands.autocomplete(template=template_autocomplete("followup"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def followup(
+        interaction: Interaction,
+        contact: ContactOrName,
+        event: app_commands.Range[str, 1, EVENT_MAX] | None = None,
+        discussed: app_commands.Range[str, 1, DISCUSSED_MAX] | None = None,
+        ask: app_commands.Range[str, 1, ASK_MAX] | None = None,
+        channel: str | None = None,
+        template: app_commands.Range[str, 1, 100] | None = None,
+        contact_2: ContactOrName | None = None,
+        contact_3: ContactOrName | None = None,
+        contact_4: ContactOrName | None = None,
+        contact_5: ContactOrName | None = None,
+    ) -> None:
+        people = tuple(p for p in (contact, contact_2, contact_3, contact_4, contact_5) if p)
+        request = DraftRequest(
+            kind="followup",
+            people=people,
+            template_id=template,
+            channel=_channel(channel),
+            fields=_fields(event=event, discussed=discussed, ask=ask),
+        )
+        await drafting.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+
+    return followup
+
+
+def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="outreach", description="Draft a message to reach out to someone")
+    @app_commands.describe(
+        kind="What you're writing for: research interest, mentorship, a letter …",
+        contact="Who (start typing, or type a new name to add them)",
+        topic="Research: the paper or topic that interests you",
+        deadline="Letter of recommendation: when it's due, e.g. 1 March",
+        program="Program you're applying to or asking about",
+        update="Progress update: what you've done since you last spoke",
+        ask="Your one ask",
+        discussed="Anything you've talked about before",
+        channel="E-mail, LinkedIn note or a short direct message",
+    )
+    @app_commands.choices(channel=CHANNEL_CHOICES)
+    @app_commands.autocomplete(kind=template_autocomplete("outreach"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    async def outreach(
+        interaction: Interaction,
+        kind: app_commands.Range[str, 1, 100],
+        contact: ContactOrName,
+        topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
+        deadline: app_commands.Range[str, 1, DEADLINE_MAX] | None = None,
+        program: app_commands.Range[str, 1, PROGRAM_MAX] | None = None,
+        update: app_commands.Range[str, 1, UPDATE_MAX] | None = None,
+        ask: app_commands.Range[str, 1, ASK_MAX] | None = None,
+        discussed: app_commands.Range[str, 1, DISCUSSED_MAX] | None = None,
+        channel: str | None = None,
+    ) -> None:
+        request = DraftRequest(
+            kind="outreach",
+            people=(contact,),
+            template_id=kind,
+            channel=_channel(channel),
+            fields=_fields(
+                topic=topic,
+                deadline=deadline,
+                program=program,
+                update=update,
+                ask=ask,
+                discussed=discussed,
+            ),
+        )
+        await drafting.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+
+    return outreach
+
+
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)
+class TemplatesGroup(app_commands.Group, name="templates", description="The message templates"):
+    def __init__(self, drafts: DraftService) -> None:
+        super().__init__()
+        self.drafts = drafts
+
+    @app_commands.command(name="list", description="Every situation the coach can draft for")
+    async def list_(self, interaction: Interaction) -> None:
+        embed = presenters.template_list_embed(self.drafts.catalogue.templates())
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="preview", description="See a template written out")
+    @app_commands.describe(template="Start typing a situation", channel="Which channel")
+    @app_commands.choices(channel=CHANNEL_CHOICES)
+    @app_commands.autocomplete(template=template_autocomplete(""))
+    async def preview(
+        self,
+        interaction: Interaction,
+        template: app_commands.Range[str, 1, 100],
+        channel: str | None = None,
+    ) -> None:
+        info, rendered, own = await self.drafts.preview(
+            interaction.user.id, template, _channel(channel) or Channel.EMAIL
+        )
+        await interaction.response.send_message(
+            embed=presenters.preview_embed(info, rendered, own), ephemeral=True
+        )
