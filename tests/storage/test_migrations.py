@@ -20,7 +20,7 @@ from bot.storage.database import (
 
 pytestmark = pytest.mark.storage
 
-TABLES = {"students", "contacts", "exchanges", "pending_actions"}
+TABLES = {"students", "contacts", "exchanges", "pending_actions", "profiles", "drafts"}
 
 
 @pytest.fixture
