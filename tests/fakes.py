@@ -12,15 +12,28 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.content.templates import TemplateCatalogue
 from bot.core.contacts import ContactService
-from bot.core.models import Contact, ContactDraft, ContactFilter, Exchange, ExchangeKind, Student
+from bot.core.drafts import DraftService
+from bot.core.models import (
+    Channel,
+    Contact,
+    ContactDraft,
+    ContactFilter,
+    Draft,
+    Exchange,
+    ExchangeKind,
+    Profile,
+    Student,
+)
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.core.text import fold
+from bot.settings import PROJECT_ROOT
 
 DEFAULT_NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 
@@ -332,28 +345,121 @@ class InMemoryPendingRepository:
 # -- wiring -----------------------------------------------------------------------------------
 
 
+# -- profiles and drafts ------------------------------------------------------------------------
+
+
+class InMemoryProfileRepository:
+    def __init__(self) -> None:
+        self._profiles: dict[int, Profile] = {}
+
+    async def get(self, student_id: int) -> Profile | None:
+        return self._profiles.get(student_id)
+
+    async def save(self, student_id: int, profile: Profile, *, now: datetime) -> Profile:
+        _utc(now)
+        self._profiles[student_id] = profile
+        return profile
+
+
+class InMemoryDraftRepository:
+    """Drafts keyed by id; `contacts` is consulted so a draft can only name the owner's contact."""
+
+    def __init__(self, contacts: InMemoryContactRepository) -> None:
+        self._contacts = contacts
+        self._drafts: dict[int, Draft] = {}
+        self._ids = itertools.count(1)
+
+    async def add(
+        self,
+        owner_id: int,
+        contact_id: int,
+        template_id: str,
+        channel: Channel,
+        fields: dict[str, str],
+        *,
+        now: datetime,
+    ) -> Draft | None:
+        if await self._contacts.get(owner_id, contact_id) is None:
+            return None
+        draft = Draft(
+            id=next(self._ids),
+            owner_id=owner_id,
+            contact_id=contact_id,
+            template_id=template_id,
+            channel=channel,
+            version=1,
+            fields=json.loads(json.dumps(fields)),
+            created_at=_utc(now),
+        )
+        self._drafts[draft.id] = draft
+        return draft
+
+    async def get(self, owner_id: int, draft_id: int) -> Draft | None:
+        draft = self._drafts.get(draft_id)
+        if draft is None or draft.owner_id != owner_id:
+            return None
+        if await self._contacts.get(owner_id, draft.contact_id) is None:
+            return None  # cascaded with its contact
+        return draft
+
+    async def update(
+        self,
+        owner_id: int,
+        draft_id: int,
+        *,
+        channel: Channel,
+        version: int,
+        fields: dict[str, str],
+    ) -> Draft | None:
+        draft = await self.get(owner_id, draft_id)
+        if draft is None:
+            return None
+        updated = replace(draft, channel=channel, version=version, fields=dict(fields))
+        self._drafts[draft_id] = updated
+        return updated
+
+    async def mark_sent(
+        self, owner_id: int, draft_id: int, *, sent_at: datetime, nudge_due_at: datetime
+    ) -> Draft | None:
+        draft = await self.get(owner_id, draft_id)
+        if draft is None or draft.sent_at is not None:
+            return None
+        updated = replace(draft, sent_at=_utc(sent_at), nudge_due_at=_utc(nudge_due_at))
+        self._drafts[draft_id] = updated
+        return updated
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
     students: InMemoryStudentRepository | None = None,
     contacts: InMemoryContactRepository | None = None,
     pending: InMemoryPendingRepository | None = None,
+    profiles: InMemoryProfileRepository | None = None,
+    drafts: InMemoryDraftRepository | None = None,
+    catalogue: TemplateCatalogue | None = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
     students = InMemoryStudentRepository() if students is None else students
     contacts = InMemoryContactRepository() if contacts is None else contacts
     pending = InMemoryPendingRepository() if pending is None else pending
+    profiles = InMemoryProfileRepository() if profiles is None else profiles
+    drafts = InMemoryDraftRepository(contacts) if drafts is None else drafts
+    catalogue = catalogue or TemplateCatalogue.load(PROJECT_ROOT / "templates")
     student_service = StudentService(students, clock)
     contact_service = ContactService(contacts, pending, student_service, clock)
-    return Services(contacts=contact_service, students=student_service)
+    draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
+    return Services(contacts=contact_service, students=student_service, drafts=draft_service)
 
 
 __all__ = [
     "DEFAULT_NOW",
     "FakeClock",
     "InMemoryContactRepository",
+    "InMemoryDraftRepository",
     "InMemoryPendingRepository",
+    "InMemoryProfileRepository",
     "InMemoryStudentRepository",
     "build_services",
 ]

@@ -74,7 +74,7 @@ def test_db_migrate_creates_and_migrates(
     path = tmp_path / "fresh" / "coach.sqlite3"
     monkeypatch.setenv("DATABASE_PATH", str(path))
     assert main(["db", "migrate"]) == 0
-    assert "Applied migrations [1]" in capsys.readouterr().out
+    assert "Applied migrations [1, 2]" in capsys.readouterr().out
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
