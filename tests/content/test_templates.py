@@ -1,0 +1,102 @@
+"""The template catalogue: every situation the product promises, linted, and golden renders.
+
+Golden files (tests/content/golden/<template id>.txt) hold every channel and version rendered
+with each sample context; they are read by people in review. After an intended wording change,
+regenerate them with `UPDATE_GOLDEN=1 ./scripts/test tests/content` and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.content.samples import SAMPLES
+from bot.content.templates import CHANNELS, TemplateCatalogue
+from bot.settings import PROJECT_ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+FOLLOWUPS = {
+    "followup_conference",
+    "followup_talk",
+    "followup_office_hours",
+    "followup_shadowing",
+    "followup_rotation",
+    "followup_mentor_meeting",
+    "followup_interview",
+    "followup_nudge",
+}
+OUTREACH = {
+    "outreach_research",
+    "outreach_mentorship",
+    "outreach_shadowing",
+    "outreach_letter",
+    "outreach_alumnus",
+    "outreach_reconnect",
+    "outreach_progress_update",
+    "outreach_program_director",
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> TemplateCatalogue:
+    return TemplateCatalogue.load(PROJECT_ROOT / "templates")
+
+
+def render_all(catalogue: TemplateCatalogue, template_id: str) -> str:
+    parts = []
+    for sample_name, sample in SAMPLES.items():
+        for channel in CHANNELS:
+            for version in range(1, catalogue.versions(template_id, channel) + 1):
+                draft = catalogue.render(template_id, channel, sample, version)
+                header = f"=== {channel} v{version} · {sample_name} · {draft.words} words, {draft.chars} chars"
+                subject = f"Subject: {draft.subject}\n\n" if draft.subject is not None else ""
+                parts.append(f"{header}\n{subject}{draft.body}\n")
+    return "\n".join(parts)
+
+
+def test_catalogue_covers_every_situation(catalogue: TemplateCatalogue) -> None:
+    """All eight follow-ups and eight outreach situations are in the catalogue, by kind."""
+    assert {t.id for t in catalogue.templates("followup")} >= FOLLOWUPS
+    assert {t.id for t in catalogue.templates("outreach")} >= OUTREACH
+
+
+def test_catalogue_lints_clean(catalogue: TemplateCatalogue) -> None:
+    """Every template renders every channel and version within its limits, with no leftovers."""
+    assert catalogue.check(SAMPLES) == []
+
+
+def test_every_channel_has_another_version(catalogue: TemplateCatalogue) -> None:
+    """'Another version' always has somewhere to go."""
+    for info in catalogue.templates():
+        for channel in CHANNELS:
+            assert catalogue.versions(info.id, channel) >= 2, (info.id, channel)
+
+
+def test_greets_by_title_and_surname_or_first_name(catalogue: TemplateCatalogue) -> None:
+    """Drafts greet 'Dr. Okafor' when a title is known and a peer by first name."""
+    for info in catalogue.templates():
+        formal = catalogue.render(info.id, "email", SAMPLES["full"])
+        peer = catalogue.render(info.id, "email", SAMPLES["peer, nothing optional"])
+        assert "Dr. Okafor" in formal.body.split("\n")[0], info.id
+        assert "Jordan" in peer.body.split("\n")[0], info.id
+
+
+def test_event_and_discussion_are_named_when_known(catalogue: TemplateCatalogue) -> None:
+    """Follow-ups name the event and what was discussed, when the student gave them."""
+    full = SAMPLES["full"]
+    for template_id in FOLLOWUPS - {"followup_nudge", "followup_interview"}:
+        body = catalogue.render(template_id, "email", full).body
+        assert full["discussed"] in body, template_id
+
+
+@pytest.mark.parametrize("template_id", sorted(FOLLOWUPS | OUTREACH))
+def test_golden_renders(catalogue: TemplateCatalogue, template_id: str) -> None:
+    """The rendered drafts match the reviewed golden file."""
+    rendered = render_all(catalogue, template_id)
+    path = GOLDEN / f"{template_id}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no golden file; run UPDATE_GOLDEN=1 for {template_id}"
+    assert rendered == path.read_text(encoding="utf-8")
