@@ -290,11 +290,21 @@ class DraftService:
             held = replace(request, people=tuple(c.id for c in people))
             raise FieldsRequired(await self._hold(owner_id, held), missing, info.title)
         results = []
-        for contact in people:
+        for index, contact in enumerate(people):
             channel = request.channel or _default_channel(contact)
             draft = await self._drafts.add(
                 owner_id, contact.id, info.id, channel, request.fields, now=self._clock.now()
             )
+            versions = self._catalogue.versions(info.id, channel.value)
+            if draft is not None and index % versions:
+                # People met together may compare notes: give each a different wording.
+                draft = await self._drafts.update(
+                    owner_id,
+                    draft.id,
+                    channel=channel,
+                    version=index % versions + 1,
+                    fields=draft.fields,
+                )
             if draft is None:
                 raise CoachError("That contact was removed while I was drafting.")
             results.append(await self._result(owner_id, draft, profile=profile, contact=contact))
