@@ -50,7 +50,8 @@ def render_all(catalogue: TemplateCatalogue, template_id: str) -> str:
         for channel in CHANNELS:
             for version in range(1, catalogue.versions(template_id, channel) + 1):
                 draft = catalogue.render(template_id, channel, sample, version)
-                header = f"=== {channel} v{version} · {sample_name} · {draft.words} words, {draft.chars} chars"
+                size = f"{draft.words} words, {draft.chars} chars"
+                header = f"=== {channel} v{version} · {sample_name} · {size}"
                 subject = f"Subject: {draft.subject}\n\n" if draft.subject is not None else ""
                 parts.append(f"{header}\n{subject}{draft.body}\n")
     return "\n".join(parts)
