@@ -164,8 +164,10 @@ def when_phrase(day: date, today: date) -> str:
         return f"on {day:%A}"
     if days < 45:
         return f"on {day.day} {day:%B}"
-    if day.year == today.year or days < 300:
+    if day.year == today.year:
         return f"in {day:%B}"
+    if days < 300:
+        return f"last {day:%B}"
     return f"in {day:%B} {day.year}"
 
 
@@ -275,11 +277,16 @@ class DraftService:
             raise InvalidInput(f"Draft for up to {MAX_CONTACTS_PER_REQUEST} people at a time.")
         request = replace(request, fields=clean_fields(request.fields))
         info = self._template_for(request)
-        request = replace(request, template_id=info.id)
         profile = await self._profiles.get(owner_id)
         if profile is None:
             raise ProfileRequired(await self._hold(owner_id, request))
         people = await self._resolve_people(owner_id, request)
+        if request.template_id is None and not request.fields.get("event"):
+            # No event typed: the follow-up fits where the contact was met, when that is known.
+            met = next((c.draft.met_event for c in people if c.draft.met_event), None)
+            if met:
+                info = self._template_for(replace(request, fields={"event": met}))
+        request = replace(request, template_id=info.id)
         missing = tuple(
             name
             for name in info.requires

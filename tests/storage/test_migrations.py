@@ -20,7 +20,18 @@ from bot.storage.database import (
 
 pytestmark = pytest.mark.storage
 
-TABLES = {"students", "contacts", "exchanges", "pending_actions", "profiles", "drafts"}
+TABLES = {
+    "students",
+    "contacts",
+    "exchanges",
+    "pending_actions",
+    "profiles",
+    "drafts",
+    "reminder_settings",
+    "guild_settings",
+    "reminders",
+    "deliveries",
+}
 
 
 @pytest.fixture
