@@ -36,3 +36,11 @@ class ExpiredAction(CoachError):
         super().__init__(
             "That button has expired, and nothing was changed. Run the command again to continue."
         )
+
+
+class RecipientUnreachable(Exception):
+    """Discord refused a DM (code 50007): the student's DMs are closed to the bot."""
+
+
+class DeliveryFailed(Exception):
+    """A send failed in a way worth retrying later (Discord 5xx, rate limits, network)."""

@@ -106,6 +106,9 @@ class Contact:
     updated_at: datetime
     last_contacted_on: date | None = None
     exchange_count: int = 0
+    follow_up_on: date | None = None
+    snoozed_until: date | None = None
+    awaiting_reply_since: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -139,6 +142,9 @@ class Student:
     timezone: str | None
     welcomed: bool
     created_at: datetime
+    dm_channel_id: int | None = None
+    unreachable_since: datetime | None = None
+    guild_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,3 +240,108 @@ class Draft:
     created_at: datetime
     sent_at: datetime | None = None
     nudge_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """A student's consent to reminder DMs and when their weekly digest comes."""
+
+    student_id: int
+    consented_at: datetime
+    enabled: bool = True
+    paused: bool = False
+    digest_weekday: int = 6  # 0 = Monday … 6 = Sunday
+    digest_hour: int = 18
+    quiet_when_empty: bool = False
+    cadence: dict[str, int] = field(default_factory=dict)  # Role value → days
+    next_digest_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and not self.paused
+
+
+@dataclass(frozen=True, slots=True)
+class OneOffReminder:
+    id: int
+    owner_id: int
+    contact_id: int | None
+    note: str | None
+    due_at: datetime
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+class ItemKind(StrEnum):
+    """What a due item asks of the student."""
+
+    NUDGE = "nudge"
+    FOLLOW_UP = "follow_up"
+    REMINDER = "reminder"
+    CHECK_IN = "check_in"
+
+    @property
+    def label(self) -> str:
+        return {
+            "nudge": "Nudge",
+            "follow_up": "Follow up",
+            "reminder": "Reminder",
+            "check_in": "Check in",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One thing to do: follow up, nudge, check in, or a one-off reminder."""
+
+    kind: ItemKind
+    due_on: date
+    contact: Contact | None = None
+    reminder: OneOffReminder | None = None
+    sent_at: datetime | None = None  # nudges: when the unanswered message went out
+
+    @property
+    def ref(self) -> int:
+        """The id the item's buttons carry: the reminder for reminders, else the contact."""
+        if self.reminder is not None:
+            return self.reminder.id
+        assert self.contact is not None
+        return self.contact.id
+
+
+@dataclass(frozen=True, slots=True)
+class WeekActivity:
+    contacts_added: int = 0
+    messages_sent: int = 0
+    replies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What is due for a student this week, most urgent first."""
+
+    student_id: int
+    today: date
+    items: tuple[DueItem, ...]
+    activity: WeekActivity
+    tip: str | None = None
+    late_by_hours: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One claimed send: a digest occurrence, a reminder, or a nudge."""
+
+    id: int
+    student_id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    claimed_at: datetime
+    attempts: int = 0
+    sent_at: datetime | None = None
+
+    @property
+    def nonce(self) -> str:
+        """Deterministic per claim, so a resend after a crash is recognised by Discord."""
+        return f"coach-{self.id}"  # Discord nonces are at most 25 characters

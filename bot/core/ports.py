@@ -15,11 +15,17 @@ from bot.core.models import (
     Contact,
     ContactDraft,
     ContactFilter,
+    Delivery,
+    Digest,
     Draft,
+    DueItem,
     Exchange,
     ExchangeKind,
+    OneOffReminder,
     Profile,
+    ReminderSettings,
     Student,
+    WeekActivity,
 )
 
 
@@ -39,6 +45,14 @@ class StudentRepository(Protocol):
         ...
 
     async def set_timezone(self, student_id: int, timezone: str | None) -> None: ...
+
+    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None: ...
+
+    async def set_unreachable(self, student_id: int, since: datetime | None) -> None: ...
+
+    async def set_guild(self, student_id: int, guild_id: int) -> None:
+        """Remember the server the student last used (its default timezone applies)."""
+        ...
 
 
 class ContactRepository(Protocol):
@@ -91,6 +105,21 @@ class ContactRepository(Protocol):
 
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
         """The contact's history, newest first."""
+        ...
+
+    async def set_schedule(
+        self,
+        owner_id: int,
+        contact_id: int,
+        *,
+        follow_up_on: date | None = None,
+        snoozed_until: date | None = None,
+    ) -> bool:
+        """Set the first follow-up day and/or a snooze (None leaves a value as it is)."""
+        ...
+
+    async def count_follow_ups_on(self, owner_id: int, day: date) -> int:
+        """How many contacts already have their first follow-up falling on `day`."""
         ...
 
 
@@ -153,3 +182,102 @@ class DraftRepository(Protocol):
     ) -> Draft | None:
         """Record the send once; None if unknown, already sent, or someone else's."""
         ...
+
+
+class ReminderRepository(Protocol):
+    """Reminder settings, one-off reminders, and the delivery ledger (exactly-once sends)."""
+
+    async def get_settings(self, student_id: int) -> ReminderSettings | None: ...
+
+    async def save_settings(self, settings: ReminderSettings) -> None: ...
+
+    async def due_digests(self, now: datetime, *, limit: int) -> Sequence[ReminderSettings]:
+        """Active settings whose next digest is due, for students who can be reached."""
+        ...
+
+    async def advance_digest(
+        self, student_id: int, *, expected: datetime, following: datetime
+    ) -> bool:
+        """Move the next digest time on, only if it is still `expected` (compare-and-set)."""
+        ...
+
+    async def claim(
+        self, student_id: int, kind: str, ref: str, *, due_at: datetime, now: datetime
+    ) -> Delivery | None:
+        """Record the intent to send one occurrence; None if it was already claimed."""
+        ...
+
+    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]: ...
+
+    async def finish(
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+    ) -> None:
+        """Close a claim (sent, late, skipped, unreachable, failed)."""
+        ...
+
+    async def count_attempt(self, delivery_id: int) -> int:
+        """Add one failed attempt; returns the new count."""
+        ...
+
+    async def add_reminder(
+        self,
+        owner_id: int,
+        contact_id: int | None,
+        note: str | None,
+        due_at: datetime,
+        *,
+        now: datetime,
+    ) -> OneOffReminder | None:
+        """None if `contact_id` is not one of the owner's contacts."""
+        ...
+
+    async def get_reminder(self, owner_id: int, reminder_id: int) -> OneOffReminder | None: ...
+
+    async def open_reminders(self, owner_id: int, *, until: datetime) -> Sequence[OneOffReminder]:
+        """Not yet done, due before `until`."""
+        ...
+
+    async def due_reminders(self, now: datetime, *, limit: int) -> Sequence[OneOffReminder]:
+        """Due, not done, never claimed for delivery, for active and reachable students."""
+        ...
+
+    async def set_reminder(
+        self,
+        owner_id: int,
+        reminder_id: int,
+        *,
+        due_at: datetime | None = None,
+        done_at: datetime | None = None,
+    ) -> bool: ...
+
+    async def due_nudges(self, now: datetime, *, limit: int) -> Sequence[Draft]:
+        """Sent drafts past their nudge time with no reply since, never claimed for a nudge."""
+        ...
+
+    async def awaiting_replies(self, owner_id: int) -> Sequence[Draft]:
+        """The student's sent drafts with no reply from that contact since."""
+        ...
+
+    async def activity(self, owner_id: int, *, since: datetime) -> WeekActivity: ...
+
+    async def guild_timezone(self, guild_id: int) -> str | None: ...
+
+    async def set_guild_timezone(self, guild_id: int, timezone: str, *, now: datetime) -> None: ...
+
+
+class Notifier(Protocol):
+    """Delivers DMs. Raises RecipientUnreachable (DMs closed) or DeliveryFailed (try later)."""
+
+    async def open_dm(self, student_id: int) -> int:
+        """The DM channel id with the student (created if needed)."""
+        ...
+
+    async def send_welcome(self, channel_id: int, *, nonce: str) -> int: ...
+
+    async def send_digest(self, channel_id: int, digest: Digest, *, nonce: str) -> int:
+        """Returns the message id."""
+        ...
+
+    async def send_item(
+        self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
+    ) -> int: ...

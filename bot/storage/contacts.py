@@ -20,7 +20,12 @@ SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.
        c.met_on, c.email, c.profile_url, c.notes, c.tags, c.discord_user_id, c.cadence_days,
        c.created_at, c.updated_at,
        (SELECT MAX(e.happened_on) FROM exchanges e WHERE e.contact_id = c.id),
-       (SELECT COUNT(*) FROM exchanges e WHERE e.contact_id = c.id AND e.kind != 'met')
+       (SELECT COUNT(*) FROM exchanges e WHERE e.contact_id = c.id AND e.kind != 'met'),
+       c.follow_up_on, c.snoozed_until,
+       (SELECT MAX(d.sent_at) FROM drafts d
+         WHERE d.contact_id = c.id AND d.sent_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM exchanges r WHERE r.contact_id = c.id
+                           AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10)))
 FROM contacts c
 """
 
@@ -51,6 +56,9 @@ def _row_to_contact(row: Sequence[Any]) -> Contact:
         updated_at=from_db_time(row[16]),
         last_contacted_on=from_db_day(row[17]),
         exchange_count=row[18],
+        follow_up_on=from_db_day(row[19]),
+        snoozed_until=from_db_day(row[20]),
+        awaiting_reply_since=from_db_time(row[21]) if row[21] else None,
     )
 
 
@@ -245,6 +253,29 @@ class SqliteContactRepository:
             note=note,
             created_at=from_db_time(to_db_time(now)),
         )
+
+    async def set_schedule(
+        self,
+        owner_id: int,
+        contact_id: int,
+        *,
+        follow_up_on: date | None = None,
+        snoozed_until: date | None = None,
+    ) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE contacts SET follow_up_on = COALESCE(?, follow_up_on), "
+            "snoozed_until = COALESCE(?, snoozed_until) WHERE owner_id = ? AND id = ?",
+            (to_db_day(follow_up_on), to_db_day(snoozed_until), owner_id, contact_id),
+        )
+        return cursor.rowcount == 1
+
+    async def count_follow_ups_on(self, owner_id: int, day: date) -> int:
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM contacts WHERE owner_id = ? AND follow_up_on = ?",
+            (owner_id, to_db_day(day)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
         async with self._db.execute(

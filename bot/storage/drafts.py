@@ -12,13 +12,13 @@ import aiosqlite
 from bot.core.models import Channel, Draft
 from bot.storage.rows import from_db_time, to_db_time
 
-_SELECT = (
+SELECT_DRAFTS = (
     "SELECT id, owner_id, contact_id, template_id, channel, version, fields, created_at, "
     "sent_at, nudge_due_at FROM drafts "
 )
 
 
-def _row_to_draft(row: Sequence[Any]) -> Draft:
+def row_to_draft(row: Sequence[Any]) -> Draft:
     return Draft(
         id=row[0],
         owner_id=row[1],
@@ -66,10 +66,10 @@ class SqliteDraftRepository:
 
     async def get(self, owner_id: int, draft_id: int) -> Draft | None:
         async with self._db.execute(
-            _SELECT + "WHERE owner_id = ? AND id = ?", (owner_id, draft_id)
+            SELECT_DRAFTS + "WHERE owner_id = ? AND id = ?", (owner_id, draft_id)
         ) as cursor:
             row = await cursor.fetchone()
-        return _row_to_draft(row) if row else None
+        return row_to_draft(row) if row else None
 
     async def update(
         self,

@@ -21,7 +21,8 @@ class SqliteStudentRepository:
         )
         created = cursor.rowcount == 1
         async with self._db.execute(
-            "SELECT id, timezone, welcomed_at, created_at FROM students WHERE id = ?",
+            "SELECT id, timezone, welcomed_at, created_at, dm_channel_id, unreachable_since, "
+            "guild_id FROM students WHERE id = ?",
             (student_id,),
         ) as rows:
             row = await rows.fetchone()
@@ -32,6 +33,9 @@ class SqliteStudentRepository:
                 timezone=row[1],
                 welcomed=row[2] is not None,
                 created_at=from_db_time(row[3]),
+                dm_channel_id=row[4],
+                unreachable_since=from_db_time(row[5]) if row[5] else None,
+                guild_id=row[6],
             ),
             created,
         )
@@ -46,4 +50,22 @@ class SqliteStudentRepository:
     async def set_timezone(self, student_id: int, timezone: str | None) -> None:
         await self._db.execute(
             "UPDATE students SET timezone = ? WHERE id = ?", (timezone, student_id)
+        )
+
+    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE students SET dm_channel_id = ? WHERE id = ?", (channel_id, student_id)
+        )
+
+    async def set_unreachable(self, student_id: int, since: datetime | None) -> None:
+        await self._db.execute(
+            "UPDATE students SET unreachable_since = ? WHERE id = ?",
+            (to_db_time(since) if since else None, student_id),
+        )
+
+    async def set_guild(self, student_id: int, guild_id: int) -> None:
+        # Written only when it changes: this runs on every interaction in a server.
+        await self._db.execute(
+            "UPDATE students SET guild_id = ? WHERE id = ? AND guild_id IS NOT ?",
+            (guild_id, student_id, guild_id),
         )

@@ -50,6 +50,7 @@ CREATE TABLE deliveries (
     claimed_at  TEXT NOT NULL,
     sent_at     TEXT,
     message_id  INTEGER,
+    attempts    INTEGER NOT NULL DEFAULT 0,
     outcome     TEXT,                                         -- sent | late | skipped | unreachable
     UNIQUE (kind, student_id, ref)
 );
