@@ -112,6 +112,8 @@ class _ContactRow:
     draft: ContactDraft
     created_at: datetime
     updated_at: datetime
+    follow_up_on: date | None = None
+    snoozed_until: date | None = None
 
     @property
     def name_key(self) -> str:
@@ -141,6 +143,7 @@ class InMemoryContactRepository:
         self.exchange_rows: dict[int, tuple[int, Exchange]] = {}  # id -> (owner_id, exchange)
         self._contact_ids = itertools.count(1)
         self._exchange_ids = itertools.count(1)
+        self.sent_at: dict[int, list[datetime]] = {}  # contact id -> drafts' sent times
 
     def _owned(self, owner_id: int, contact_id: int) -> _ContactRow | None:
         row = self.rows.get(contact_id)
@@ -159,7 +162,39 @@ class InMemoryContactRepository:
             updated_at=row.updated_at,
             last_contacted_on=max((e.happened_on for e in exchanges), default=None),
             exchange_count=sum(1 for e in exchanges if e.kind is not ExchangeKind.MET),
+            follow_up_on=row.follow_up_on,
+            snoozed_until=row.snoozed_until,
+            awaiting_reply_since=self._awaiting(row.id, exchanges),
         )
+
+    def _awaiting(self, contact_id: int, exchanges: list[Exchange]) -> datetime | None:
+        replies = [e.happened_on for e in exchanges if e.kind is ExchangeKind.REPLIED]
+        waiting = [
+            sent
+            for sent in self.sent_at.get(contact_id, [])
+            if not any(day >= sent.date() for day in replies)
+        ]
+        return max(waiting, default=None)
+
+    async def set_schedule(
+        self,
+        owner_id: int,
+        contact_id: int,
+        *,
+        follow_up_on: date | None = None,
+        snoozed_until: date | None = None,
+    ) -> bool:
+        row = self._owned(owner_id, contact_id)
+        if row is None:
+            return False
+        if follow_up_on is not None:
+            row.follow_up_on = follow_up_on
+        if snoozed_until is not None:
+            row.snoozed_until = snoozed_until
+        return True
+
+    async def count_follow_ups_on(self, owner_id: int, day: date) -> int:
+        return sum(1 for row in self._of(owner_id) if row.follow_up_on == day)
 
     def _of(self, owner_id: int) -> list[_ContactRow]:
         return [row for row in self.rows.values() if row.owner_id == owner_id]
@@ -426,6 +461,7 @@ class InMemoryDraftRepository:
             return None
         updated = replace(draft, sent_at=_utc(sent_at), nudge_due_at=_utc(nudge_due_at))
         self._drafts[draft_id] = updated
+        self._contacts.sent_at.setdefault(draft.contact_id, []).append(updated.sent_at)
         return updated
 
 

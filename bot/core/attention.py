@@ -7,7 +7,7 @@ override or from defaults per role.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from bot.core.models import Contact, Role
@@ -32,8 +32,13 @@ DEFAULT_CADENCE_DAYS: dict[Role, int] = {
 }
 
 
-def cadence_days(contact: Contact) -> int:
-    return contact.draft.cadence_days or DEFAULT_CADENCE_DAYS[contact.role]
+def cadence_days(contact: Contact, overrides: Mapping[str, int] | None = None) -> int:
+    """The contact's own cadence, else the student's default for the role, else ours."""
+    if contact.draft.cadence_days:
+        return contact.draft.cadence_days
+    if overrides and contact.role.value in overrides:
+        return overrides[contact.role.value]
+    return DEFAULT_CADENCE_DAYS[contact.role]
 
 
 def needs_follow_up(contact: Contact) -> bool:
@@ -41,14 +46,24 @@ def needs_follow_up(contact: Contact) -> bool:
     return contact.exchange_count == 0
 
 
-def due_on(contact: Contact) -> date:
-    """The day this contact next deserves the student's attention."""
+def first_follow_up_on(contact: Contact) -> date:
+    anchor = contact.draft.met_on or contact.created_at.date()
+    return contact.follow_up_on or anchor + timedelta(days=FOLLOW_UP_AFTER_DAYS)
+
+
+def due_on(contact: Contact, overrides: Mapping[str, int] | None = None) -> date:
+    """The day this contact next deserves the student's attention (a snooze pushes it on)."""
     if needs_follow_up(contact):
-        anchor = contact.draft.met_on or contact.created_at.date()
-        return anchor + timedelta(days=FOLLOW_UP_AFTER_DAYS)
-    anchor = contact.last_contacted_on or contact.draft.met_on or contact.created_at.date()
-    return anchor + timedelta(days=cadence_days(contact))
+        due = first_follow_up_on(contact)
+    else:
+        anchor = contact.last_contacted_on or contact.draft.met_on or contact.created_at.date()
+        due = anchor + timedelta(days=cadence_days(contact, overrides))
+    if contact.snoozed_until and contact.snoozed_until > due:
+        return contact.snoozed_until
+    return due
 
 
-def most_due_first(contacts: Iterable[Contact]) -> list[Contact]:
-    return sorted(contacts, key=lambda c: (due_on(c), c.draft.name.casefold(), c.id))
+def most_due_first(
+    contacts: Iterable[Contact], overrides: Mapping[str, int] | None = None
+) -> list[Contact]:
+    return sorted(contacts, key=lambda c: (due_on(c, overrides), c.draft.name.casefold(), c.id))

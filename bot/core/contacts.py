@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.core.attention import most_due_first
+from bot.core.attention import first_follow_up_on, most_due_first
 from bot.core.dates import local_today, parse_past_date
 from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import (
@@ -41,6 +41,9 @@ PENDING_ADD = "contact-add"
 PENDING_LIST = "contact-list"
 PENDING_TTL = timedelta(hours=24)
 MAX_CONTACTS = 5000
+FOLLOW_UPS_PER_DAY = 2
+SPREAD_DAYS = 14
+SNOOZE_DAYS = 7
 
 
 class ContactService:
@@ -89,8 +92,24 @@ class ContactService:
                 )
                 return AddOutcome(duplicates=tuple(duplicates), pending_id=pending_id)
         contact = await self._contacts.add(owner_id, clean, now=self._clock.now())
+        contact = await self._spread_follow_up(owner_id, contact)
         log.info("contact added owner=%s contact=%s", owner_id, contact.id)
         return AddOutcome(contact=contact)
+
+    async def _spread_follow_up(self, owner_id: int, contact: Contact) -> Contact:
+        """Give a new contact its first follow-up day, at most FOLLOW_UPS_PER_DAY on one day.
+
+        Five people met at one conference then fall due over three days, not all at once.
+        """
+        day = first_follow_up_on(contact)
+        if day < await self.today(owner_id):
+            return contact  # already overdue (met a while ago): it sorts by how overdue
+        for _ in range(SPREAD_DAYS):
+            if await self._contacts.count_follow_ups_on(owner_id, day) < FOLLOW_UPS_PER_DAY:
+                break
+            day += timedelta(days=1)
+        await self._contacts.set_schedule(owner_id, contact.id, follow_up_on=day)
+        return replace(contact, follow_up_on=day)
 
     async def ensure_student(self, owner_id: int) -> None:
         await self._students.get(owner_id)
@@ -167,6 +186,13 @@ class ContactService:
             "exchange logged owner=%s contact=%s exchange=%s", owner_id, contact_id, exchange.id
         )
         return await self.get(owner_id, contact_id), exchange
+
+    async def snooze(self, owner_id: int, contact_id: int, days: int = SNOOZE_DAYS) -> Contact:
+        """Not due again for `days` days."""
+        until = await self.today(owner_id) + timedelta(days=days)
+        if not await self._contacts.set_schedule(owner_id, contact_id, snoozed_until=until):
+            raise ContactNotFound()
+        return await self.get(owner_id, contact_id)
 
     # -- finding -----------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ def day(value: date) -> str:
 
 
 def due_phrase(contact: Contact, today: date) -> str:
+    if contact.awaiting_reply_since is not None:
+        return f"awaiting a reply since {day(contact.awaiting_reply_since.date())}"
     due = due_on(contact)
     what = "follow up" if needs_follow_up(contact) else "check in"
     days = (due - today).days
