@@ -206,6 +206,9 @@ class ContactService:
             raise ContactNotFound()
         return contact
 
+    async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
+        return await self._contacts.list_all(owner_id, ContactFilter())
+
     async def history(self, owner_id: int, contact_id: int) -> Sequence[Exchange]:
         await self.get(owner_id, contact_id)
         return await self._contacts.exchanges(owner_id, contact_id, limit=HISTORY_LIMIT)

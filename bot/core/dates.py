@@ -7,7 +7,7 @@ and to plain date-ish text, and interprets everything in the student's own timez
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -75,3 +75,37 @@ def parse_past_date(text: str, *, now: datetime, timezone: str) -> date:
 
 def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
+
+
+# "3pm", "15:30", "9 am", "noon": did the student say a time of day?
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\s*(am|pm)\b|\bnoon\b|\bmidnight\b", re.I)
+DEFAULT_REMINDER_HOUR = 9
+WHEN_HINT = "Try `next friday`, `in 2 weeks`, `March 3 9am` or `2026-12-01 14:00`."
+
+
+def parse_future_time(text: str, *, now: datetime, timezone: str) -> datetime:
+    """The instant `text` names in `timezone` (9:00 local when no time is given), in UTC."""
+    raw = " ".join(text.split())
+    if not re.match(r"^[A-Za-z0-9 ,./:\-]{1,60}$", raw):
+        raise InvalidInput(f"I couldn't read “{raw[:40]}” as a time. {WHEN_HINT}")
+    zone = ZoneInfo(timezone)
+    local_now = now.astimezone(zone)
+    parsed = dateparser.parse(
+        raw,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "PREFER_DATES_FROM": "future",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        raise InvalidInput(f"I couldn't read “{raw}” as a time. {WHEN_HINT}")
+    if not _TIME_OF_DAY.search(raw) and not raw.lower().startswith("in "):
+        parsed = parsed.replace(hour=DEFAULT_REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    instant = parsed.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if instant <= now:
+        raise InvalidInput(f"{parsed:%d %B %Y %H:%M} has already passed. {WHEN_HINT}")
+    if instant > now + timedelta(days=730):
+        raise InvalidInput("Reminders can be set up to two years ahead.")
+    return instant.replace(second=0, microsecond=0)

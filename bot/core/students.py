@@ -11,6 +11,7 @@ from bot.core.ports import Clock, StudentRepository
 class GuildTimezones(Protocol):
     async def guild_timezone(self, guild_id: int) -> str | None: ...
 
+
 FALLBACK_TIMEZONE = "UTC"
 
 

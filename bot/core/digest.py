@@ -1,0 +1,78 @@
+"""What a student should do this week: follow-ups, nudges, check-ins and reminders, in order.
+
+Pure: given the student's contacts, unanswered messages and reminders, it decides; the
+reminder service fetches and delivers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+from bot.core.attention import due_on, needs_follow_up
+from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, WeekActivity
+
+HORIZON_DAYS = 7  # what falls due within the coming week belongs in this week's digest
+# When two items fall due the same day, the more time-sensitive comes first.
+_PRIORITY = {ItemKind.NUDGE: 0, ItemKind.FOLLOW_UP: 1, ItemKind.REMINDER: 2, ItemKind.CHECK_IN: 3}
+
+
+def due_items(
+    contacts: Iterable[Contact],
+    reminders: Iterable[OneOffReminder],
+    *,
+    today: date,
+    nudge_due: Mapping[int, date],
+    cadence: Mapping[str, int] | None = None,
+    reminder_days: Mapping[int, date] | None = None,
+) -> list[DueItem]:
+    """Everything due within the horizon, most urgent first.
+
+    `nudge_due` maps a contact id to the day its unanswered message deserves a nudge;
+    `reminder_days` maps a reminder id to its local due day.
+    """
+    horizon = today + timedelta(days=HORIZON_DAYS - 1)
+    items: list[DueItem] = []
+    contacts = list(contacts)
+    by_id = {contact.id: contact for contact in contacts}
+    for contact in contacts:
+        if contact.id in nudge_due:
+            day = max(nudge_due[contact.id], contact.snoozed_until or nudge_due[contact.id])
+            if day <= horizon:
+                items.append(
+                    DueItem(ItemKind.NUDGE, day, contact, sent_at=contact.awaiting_reply_since)
+                )
+            continue
+        if contact.awaiting_reply_since is not None:
+            continue  # waiting for an answer: a nudge will come when it's due
+        day = due_on(contact, cadence)
+        if day <= horizon:
+            kind = ItemKind.FOLLOW_UP if needs_follow_up(contact) else ItemKind.CHECK_IN
+            items.append(DueItem(kind, day, contact))
+    days = reminder_days or {}
+    for reminder in reminders:
+        day = days.get(reminder.id, reminder.due_at.date())
+        if day <= horizon:
+            contact = by_id.get(reminder.contact_id) if reminder.contact_id else None
+            items.append(DueItem(ItemKind.REMINDER, day, contact, reminder=reminder))
+    items.sort(key=lambda i: (i.due_on, _PRIORITY[i.kind], i.ref))
+    return items
+
+
+def build_digest(
+    student_id: int,
+    items: Sequence[DueItem],
+    activity: WeekActivity,
+    *,
+    today: date,
+    tip: str | None,
+    late_by_hours: int = 0,
+) -> Digest:
+    return Digest(
+        student_id=student_id,
+        today=today,
+        items=tuple(items),
+        activity=activity,
+        tip=tip,
+        late_by_hours=late_by_hours,
+    )
