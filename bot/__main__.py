@@ -104,7 +104,7 @@ async def _run(settings: Settings) -> None:
 async def _sync(settings: Settings, guild_id: int | None) -> None:
     from bot.app import build_app
 
-    async with await build_app(settings, sync_dev_guild=False) as app:
+    async with await build_app(settings, sync_dev_guild=False, start_scheduler=False) as app:
         await app.bot.login(settings.discord.token.reveal())
         guild = discord.Object(id=guild_id) if guild_id else None
         if guild is not None:

@@ -9,6 +9,7 @@ from types import TracebackType
 import aiosqlite
 import discord
 import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.content.prompts import PromptLibrary
 from bot.content.samples import SAMPLES
@@ -17,15 +18,19 @@ from bot.core.clock import SystemClock
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.ports import Clock
+from bot.core.reminders import ReminderService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
+from bot.discord_adapter.notifier import DiscordNotifier
+from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.profiles import SqliteProfileRepository
+from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,7 @@ class App:
     db: aiosqlite.Connection
     services: Services
     bot: CoachBot
+    scheduler: AsyncIOScheduler
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
@@ -57,6 +63,8 @@ class App:
 
     async def close(self) -> None:
         """Let in-flight answers finish, then disconnect and close the database."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if not self.bot.is_closed():
             await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
@@ -88,7 +96,11 @@ def load_catalogue(settings: Settings) -> TemplateCatalogue:
 
 
 async def build_app(
-    settings: Settings, *, clock: Clock | None = None, sync_dev_guild: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sync_dev_guild: bool = True,
+    start_scheduler: bool = True,
 ) -> App:
     """Open and migrate the database, load content, and build the services and the client."""
     clock = clock or SystemClock()
@@ -100,7 +112,9 @@ async def build_app(
         await migrate(db)
         pending = SqlitePendingRepository(db)
         await pending.purge_expired(now=clock.now())
-        students = StudentService(SqliteStudentRepository(db), clock)
+        reminder_repo = SqliteReminderRepository(db)
+        student_repo = SqliteStudentRepository(db)
+        students = StudentService(student_repo, clock, guilds=reminder_repo)
         contacts = ContactService(SqliteContactRepository(db), pending, students, clock)
         drafts = DraftService(
             contacts,
@@ -110,14 +124,29 @@ async def build_app(
             catalogue,
             clock,
         )
-        services = Services(contacts=contacts, students=students, drafts=drafts)
+        notifier = DiscordNotifier()
+        reminders = ReminderService(
+            reminder_repo,
+            student_repo,
+            students,
+            contacts,
+            notifier,
+            clock,
+            tips=prompts.items("tips"),
+        )
+        services = Services(
+            contacts=contacts, students=students, drafts=drafts, reminders=reminders
+        )
+        scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(
             services,
             prompts,
             dev_guild_id=settings.discord.dev_guild_id,
             sync_dev_guild=sync_dev_guild,
+            on_start=scheduler.start if start_scheduler else None,
         )
+        notifier.attach(bot)
     except BaseException:
         await db.close()
         raise
-    return App(settings=settings, db=db, services=services, bot=bot)
+    return App(settings=settings, db=db, services=services, bot=bot, scheduler=scheduler)

@@ -50,6 +50,11 @@ class StorageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    poll_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSettings:
     prompts_dir: Path
     templates_dir: Path
@@ -60,6 +65,7 @@ class Settings:
     discord: DiscordSettings
     storage: StorageSettings
     content: ContentSettings
+    scheduler: SchedulerSettings = SchedulerSettings()
     log_level: str = "INFO"
 
 
@@ -109,6 +115,16 @@ def load_settings(
             f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got {level[:20]!r})."
         )
     database = environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE
+    poll_text = environ.get("REMINDER_POLL_SECONDS", "").strip() or "30"
+    try:
+        poll = float(poll_text)
+    except ValueError:
+        poll = -1.0
+    if not 0.01 <= poll <= 3600:
+        raise SettingsError(
+            "REMINDER_POLL_SECONDS must be a number of seconds between 0.01 and 3600 "
+            "(how often due reminders are checked; 30 is a good default)."
+        )
     return Settings(
         discord=DiscordSettings(
             token=Secret(token),
@@ -125,5 +141,6 @@ def load_settings(
                 environ.get("TEMPLATES_DIR", "").strip() or "templates", base_dir
             ),
         ),
+        scheduler=SchedulerSettings(poll_seconds=poll),
         log_level=level,
     )

@@ -48,6 +48,10 @@ class PromptLibrary:
     def keys(self) -> list[str]:
         return sorted(self._texts)
 
+    def items(self, key: str) -> list[str]:
+        """The entries of a list prompt: one per line starting with '- '."""
+        return [line[2:].strip() for line in self.render(key).splitlines() if line.startswith("- ")]
+
     def render(self, key: str, **values: Any) -> str:
         try:
             template = self._compiled[key]

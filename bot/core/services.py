@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
+from bot.core.reminders import ReminderService
 from bot.core.students import StudentService
 
 
@@ -14,3 +15,4 @@ class Services:
     contacts: ContactService
     students: StudentService
     drafts: DraftService
+    reminders: ReminderService

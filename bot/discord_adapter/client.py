@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -16,6 +17,12 @@ from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command, help_embed
 from bot.discord_adapter.commands.profile import profile_command
+from bot.discord_adapter.commands.reminders import (
+    AdminGroup,
+    RemindersGroup,
+    due_command,
+    remind_command,
+)
 from bot.discord_adapter.components import DYNAMIC_ITEMS
 from bot.discord_adapter.modals import dispatch_form
 from bot.discord_adapter.tree import CoachTree
@@ -23,7 +30,15 @@ from bot.discord_adapter.tree import CoachTree
 log = logging.getLogger(__name__)
 
 # Prompt keys this adapter renders; checked when the library loads.
-PROMPT_KEYS = ("help", "help_title", "welcome", "welcome_title")
+PROMPT_KEYS = (
+    "help",
+    "help_title",
+    "welcome",
+    "welcome_title",
+    "tips",
+    "digest_empty",
+    "reminders_welcome",
+)
 
 # Read Messages/View Channels, Send Messages, Embed Links, Attach Files: enough to answer in
 # channels and to DM digests with embeds and exported files. Nothing else.
@@ -48,6 +63,10 @@ def install_commands(
     tree.add_command(outreach_command(services.drafts))
     tree.add_command(TemplatesGroup(services.drafts))
     tree.add_command(profile_command(services.drafts))
+    tree.add_command(RemindersGroup(services.reminders))
+    tree.add_command(remind_command(services.reminders))
+    tree.add_command(due_command(services.reminders))
+    tree.add_command(AdminGroup(services.reminders))
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 
@@ -62,6 +81,7 @@ class CoachBot(discord.Client):
         *,
         dev_guild_id: int | None = None,
         sync_dev_guild: bool = True,
+        on_start: Callable[[], object] | None = None,
     ) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are absent.
         discord.VoiceClient.warn_nacl = False
@@ -76,6 +96,7 @@ class CoachBot(discord.Client):
         self.prompts = prompts
         self.dev_guild_id = dev_guild_id
         self.sync_dev_guild = sync_dev_guild
+        self._on_start = on_start
         self.tree = CoachTree(self)
         self._in_flight: set[asyncio.Task[Any]] = set()
 
@@ -102,6 +123,8 @@ class CoachBot(discord.Client):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to dev guild %s", len(synced), self.dev_guild_id)
+        if self._on_start is not None:
+            self._on_start()  # the reminder tick: after login, so sends have a session
 
     async def on_ready(self) -> None:
         log.info("ready as bot user %s in %d guilds", self.user.id, len(self.guilds))

@@ -11,13 +11,27 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
-from bot.core.drafts import FIELD_LABELS, FIELD_LIMITS, DraftResult
-from bot.core.models import Contact, ContactDraft, ContactFilter, ExchangeKind, Profile
+from bot.core.drafts import (
+    FIELD_LABELS,
+    FIELD_LIMITS,
+    DraftResult,
+    FieldsRequired,
+    ProfileRequired,
+)
+from bot.core.models import (
+    Contact,
+    ContactDraft,
+    ContactFilter,
+    DueItem,
+    ExchangeKind,
+    ItemKind,
+    Profile,
+)
 from bot.core.validation import (
     EXCHANGE_NOTE_MAX,
     INSTITUTION_MAX,
@@ -27,7 +41,7 @@ from bot.core.validation import (
     TITLE_MAX,
 )
 from bot.discord_adapter import presenters
-from bot.discord_adapter.errors import present_error
+from bot.discord_adapter.errors import present_error, send_ephemeral
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -334,7 +348,93 @@ class AddDetailsButton(
         )
 
 
+_KINDS = "|".join(kind.value for kind in ItemKind)
+
+
+class DueItemButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"due:(?P<action>draft|done|snooze):(?P<kind>{_KINDS}):(?P<id>{_ID})",
+):
+    """Acts on one item of a digest or of `/due`: Draft, Done, Snooze a week.
+
+    The id is a contact (or a reminder, for reminders); it is re-read for whoever clicks.
+    """
+
+    LABELS: ClassVar[dict[str, tuple[str, str | None, discord.ButtonStyle]]] = {
+        "draft": ("Draft", "✏️", discord.ButtonStyle.primary),
+        "done": ("Done", "✅", discord.ButtonStyle.success),
+        "snooze": ("Snooze a week", "💤", discord.ButtonStyle.secondary),
+    }
+
+    def __init__(self, action: str, kind: ItemKind, ref: int, label: str | None = None) -> None:
+        text, emoji, style = self.LABELS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=presenters.clip(label or text, 80),
+                emoji=emoji,
+                style=style,
+                custom_id=_checked(f"due:{action}:{kind.value}:{ref}"),
+            )
+        )
+        self.action, self.kind, self.ref = action, kind, ref
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["action"], ItemKind(match["kind"]), int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        services = interaction.client.services
+        owner = interaction.user.id
+        if self.action == "draft":
+            request = await services.reminders.draft_request(owner, self.kind, self.ref)
+            await deliver(interaction, lambda: services.drafts.start(owner, request))
+            return
+        if self.action == "done":
+            await services.reminders.done(owner, self.kind, self.ref)
+            text = "Logged — nice work. It won't come up again until it's due."
+        else:
+            await services.reminders.snooze(owner, self.kind, self.ref)
+            text = "Snoozed for a week."
+        await send_ephemeral(interaction, text)
+
+
+class StopDigestsButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"reminders:stop:0",
+):
+    """Turns reminder DMs off for whoever clicks (only the student sees their own DMs)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Stop these DMs",
+                style=discord.ButtonStyle.danger,
+                custom_id="reminders:stop:0",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls()
+
+    async def act(self, interaction: Interaction) -> None:
+        await interaction.client.services.reminders.turn_off(interaction.user.id)
+        await send_ephemeral(
+            interaction,
+            "Done: no more reminder DMs. Your contacts are all still here; "
+            "`/reminders setup` turns them back on.",
+        )
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    DueItemButton,
+    StopDigestsButton,
     EditContactButton,
     LogExchangeButton,
     ConfirmRemoveButton,
@@ -393,6 +493,30 @@ def duplicate_view(pending_id: int, duplicates: tuple[Contact, ...]) -> discord.
     return view
 
 
+ITEM_ROWS = 4  # Discord allows 5 rows of buttons; the last is kept for "Stop these DMs"
+
+
+def due_view(items: Sequence[DueItem], *, with_stop: bool) -> discord.ui.View | None:
+    """A row of Draft / Done / Snooze for each of the first items, and optionally Stop."""
+    view = discord.ui.View(timeout=None)
+    for row, item in enumerate(items[:ITEM_ROWS]):
+        who = presenters.display_name(item.contact) if item.contact else None
+        if item.contact is not None:
+            view.add_item(
+                _in_row(DueItemButton("draft", item.kind, item.ref, f"Draft: {who}"), row)
+            )
+        view.add_item(_in_row(DueItemButton("done", item.kind, item.ref), row))
+        view.add_item(_in_row(DueItemButton("snooze", item.kind, item.ref), row))
+    if with_stop:
+        view.add_item(_in_row(StopDigestsButton(), ITEM_ROWS))
+    return view if view.children else None
+
+
+def _in_row(item: discord.ui.DynamicItem[Any], row: int) -> discord.ui.DynamicItem[Any]:
+    item.row = row
+    return item
+
+
 def draft_view(result: DraftResult) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     draft_id = result.draft.id
@@ -426,6 +550,43 @@ def as_edit(message: dict[str, Any]) -> dict[str, Any]:
     edit = dict(message)
     edit["attachments"] = edit.pop("files", [])
     return edit
+
+
+async def deliver(
+    interaction: Interaction, make: Callable[[], Awaitable[list[DraftResult]]]
+) -> None:
+    """Run a draft request and answer with one private message per draft.
+
+    A form cannot answer a form, so when this interaction is itself a form submission a
+    missing detail is asked for through a button that opens the next form.
+    """
+    from_form = interaction.type is discord.InteractionType.modal_submit
+    try:
+        results = await make()
+    except ProfileRequired as held:
+        if from_form:
+            await send_ephemeral(interaction, "Set up your profile with `/profile` first.")
+            return
+        await interaction.response.send_modal(profile_form(None, held.pending_id))
+        return
+    except FieldsRequired as held:
+        if not from_form:
+            await interaction.response.send_modal(
+                missing_fields_form(held.pending_id, held.fields, held.title)
+            )
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(AddDetailsButton(held.pending_id))
+        await interaction.response.send_message(
+            f"Saved. One more thing: “{presenters.esc(held.title)}” needs a few details.",
+            view=view,
+            ephemeral=True,
+        )
+        return
+    first, *rest = results
+    await interaction.response.send_message(ephemeral=True, **draft_message(first))
+    for result in rest:
+        await interaction.followup.send(ephemeral=True, **draft_message(result))
 
 
 async def card(

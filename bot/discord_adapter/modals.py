@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.models import ExchangeKind
-from bot.discord_adapter import components, drafting, presenters
+from bot.discord_adapter import components, presenters
 from bot.discord_adapter.errors import present_error, send_ephemeral
 
 if TYPE_CHECKING:
@@ -91,7 +91,9 @@ async def _profile_submitted(
     )
     pending_id = int(match["pending"])
     if pending_id:
-        await drafting.deliver(interaction, lambda: drafts.resume(interaction.user.id, pending_id))
+        await components.deliver(
+            interaction, lambda: drafts.resume(interaction.user.id, pending_id)
+        )
         return
     await interaction.response.send_message(
         "Saved. Every draft will use these details.",
@@ -105,7 +107,7 @@ async def _missing_fields_submitted(
 ) -> None:
     drafts = interaction.client.services.drafts
     fields = {key: value for key, value in values.items() if isinstance(value, str)}
-    await drafting.deliver(
+    await components.deliver(
         interaction, lambda: drafts.resume(interaction.user.id, int(match["pending"]), fields)
     )
 

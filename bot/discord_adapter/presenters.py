@@ -10,7 +10,18 @@ import discord
 from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.drafts import DraftResult, greeting
-from bot.core.models import Channel, Contact, ContactFilter, Exchange, Page, Profile
+from bot.core.models import (
+    Channel,
+    Contact,
+    ContactFilter,
+    Digest,
+    DueItem,
+    Exchange,
+    ItemKind,
+    Page,
+    Profile,
+    Role,
+)
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -282,3 +293,76 @@ def profile_embed(profile: Profile) -> discord.Embed:
     )
     embed.set_footer(text="Drafts use these details. " + PRIVATE_FOOTER)
     return embed
+
+
+# -- reminders and digests ----------------------------------------------------------------------
+
+DIGEST_LIST_MAX = 10  # a digest names at most this many items; `/due` has the rest
+
+
+def item_line(item: DueItem, today: date) -> str:
+    days = (item.due_on - today).days
+    when = "today" if days == 0 else (f"{-days}d overdue" if days < 0 else f"in {days}d")
+    who = esc(display_name(item.contact)) if item.contact else None
+    if item.kind is ItemKind.NUDGE and item.sent_at is not None:
+        waited = (today - item.sent_at.date()).days
+        text = f"**{who}** hasn't replied in {waited} days — a polite nudge"
+    elif item.kind is ItemKind.FOLLOW_UP:
+        text = f"Follow up with **{who}**"
+        if item.contact and item.contact.draft.met_event:
+            text += f" (met at {esc(clip(item.contact.draft.met_event, 60))})"
+    elif item.kind is ItemKind.CHECK_IN:
+        text = f"Check in with **{who}**"
+        if item.contact and item.contact.role in (Role.TUTOR, Role.PEER_MENTOR):
+            text += " — a progress update"
+    else:
+        note = esc(clip(item.reminder.note, 120)) if item.reminder and item.reminder.note else ""
+        text = f"Reminder: {note}" if note else "Reminder"
+        if who:
+            text += f" — **{who}**"
+    return f"{ITEM_EMOJI[item.kind]} {text} · {when}"
+
+
+ITEM_EMOJI = {
+    ItemKind.NUDGE: "💬",
+    ItemKind.FOLLOW_UP: "✉️",
+    ItemKind.REMINDER: "⏰",
+    ItemKind.CHECK_IN: "🤝",
+}
+
+
+def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embed:
+    shown = digest.items[:DIGEST_LIST_MAX]
+    if shown:
+        lines = [f"{n}. {item_line(item, digest.today)}" for n, item in enumerate(shown, 1)]
+        rest = len(digest.items) - len(shown)
+        if rest:
+            lines.append(f"…and {rest} more: `/due` lists everything.")
+        description = "\n".join(lines)
+    else:
+        description = empty_text
+    embed = discord.Embed(
+        title=title, description=clip(description, DESCRIPTION_MAX), colour=COLOUR
+    )
+    if digest.late_by_hours:
+        embed.set_author(
+            name=f"Sent {digest.late_by_hours} h late: I was offline at your usual time"
+        )
+    a = digest.activity
+    embed.add_field(
+        name="Last 7 days",
+        value=f"{a.contacts_added} new contact{'s' if a.contacts_added != 1 else ''} · "
+        f"{a.messages_sent} message{'s' if a.messages_sent != 1 else ''} sent · "
+        f"{a.replies} repl{'ies' if a.replies != 1 else 'y'}",
+        inline=False,
+    )
+    if digest.tip:
+        embed.add_field(name="Tip", value=clip(esc(digest.tip), FIELD_MAX), inline=False)
+    embed.set_footer(text="Buttons act on the first items · /due shows the full list")
+    return embed
+
+
+def item_text(item: DueItem, today: date, *, late: bool) -> str:
+    """The short DM for a reminder or a nudge that falls due between digests."""
+    prefix = "(Sent late — I was offline when this was due.) " if late else ""
+    return prefix + item_line(item, today)

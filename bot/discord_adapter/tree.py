@@ -16,6 +16,10 @@ class CoachTree(app_commands.CommandTree[Any]):
         track = getattr(interaction.client, "track_current_task", None)
         if track is not None:
             track()
+        services = getattr(interaction.client, "services", None)
+        if services is not None and interaction.guild_id is not None:
+            # The server's default timezone applies to students who haven't chosen one.
+            await services.students.seen_in_guild(interaction.user.id, interaction.guild_id)
         return True
 
     async def on_error(

@@ -39,6 +39,7 @@ def e2e_environ(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, st
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "DEV_GUILD_ID": str(GUILD_ID),
         "LOG_LEVEL": "DEBUG",
+        "REMINDER_POLL_SECONDS": "0.05",
         **extra,
     }
 

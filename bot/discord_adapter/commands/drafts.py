@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
 from bot.core.models import Channel
-from bot.discord_adapter import drafting, presenters
+from bot.discord_adapter import components, presenters
 from bot.discord_adapter.transformers import ContactOrName, template_autocomplete
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
             channel=_channel(channel),
             fields=_fields(event=event, discussed=discussed, ask=ask),
         )
-        await drafting.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+        await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
 
     return followup
 
@@ -122,7 +122,7 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
                 discussed=discussed,
             ),
         )
-        await drafting.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+        await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
 
     return outreach
 
