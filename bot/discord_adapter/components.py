@@ -268,52 +268,47 @@ class _DraftButton(_ContactButton):
 
     feature = "draft"
 
+
+class DraftActionButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"draft:(?P<action>sent|again|channel):(?P<id>{_ID})",
+):
+    """Mark as sent / Another version / Other channel, on a draft re-read for the clicker."""
+
+    LABELS: ClassVar[dict[str, tuple[str, str, discord.ButtonStyle]]] = {
+        "sent": ("Mark as sent", "✅", discord.ButtonStyle.success),
+        "again": ("Another version", "🔄", discord.ButtonStyle.secondary),
+        "channel": ("Other channel", "📨", discord.ButtonStyle.secondary),
+    }
+
+    def __init__(self, action: str, draft_id: int) -> None:
+        label, emoji, style = self.LABELS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji=emoji,
+                style=style,
+                custom_id=_checked(f"draft:{action}:{draft_id}"),
+            )
+        )
+        self.action, self.draft_id = action, draft_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["action"], int(match["id"]))
+
     async def act(self, interaction: Interaction) -> None:
-        result = await self.change(interaction)
+        drafts = interaction.client.services.drafts
+        change = {
+            "sent": drafts.mark_sent,
+            "again": drafts.next_version,
+            "channel": drafts.other_channel,
+        }[self.action]
+        result = await change(interaction.user.id, self.draft_id)
         await interaction.response.edit_message(**as_edit(draft_message(result)))
-
-    async def change(self, interaction: Interaction) -> DraftResult:
-        raise NotImplementedError
-
-
-class MarkSentButton(
-    _DraftButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"draft:sent:(?P<id>{_ID})",
-):
-    action, label, emoji = "sent", "Mark as sent", "✅"
-    style = discord.ButtonStyle.success
-
-    async def change(self, interaction: Interaction) -> DraftResult:
-        return await interaction.client.services.drafts.mark_sent(
-            interaction.user.id, self.target_id
-        )
-
-
-class AnotherVersionButton(
-    _DraftButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"draft:again:(?P<id>{_ID})",
-):
-    action, label, emoji = "again", "Another version", "🔄"
-
-    async def change(self, interaction: Interaction) -> DraftResult:
-        return await interaction.client.services.drafts.next_version(
-            interaction.user.id, self.target_id
-        )
-
-
-class OtherChannelButton(
-    _DraftButton,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"draft:channel:(?P<id>{_ID})",
-):
-    action, label, emoji = "channel", "Other channel", "📨"
-
-    async def change(self, interaction: Interaction) -> DraftResult:
-        return await interaction.client.services.drafts.other_channel(
-            interaction.user.id, self.target_id
-        )
 
 
 class EditDetailsButton(
@@ -441,9 +436,7 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     KeepContactButton,
     PageButton,
     ResolveDuplicateButton,
-    MarkSentButton,
-    AnotherVersionButton,
-    OtherChannelButton,
+    DraftActionButton,
     EditDetailsButton,
     AddDetailsButton,
 )
@@ -521,11 +514,11 @@ def draft_view(result: DraftResult) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     draft_id = result.draft.id
     if result.draft.sent_at is None:
-        view.add_item(MarkSentButton(draft_id))
+        view.add_item(DraftActionButton("sent", draft_id))
     if result.rendered.versions > 1:
-        view.add_item(AnotherVersionButton(draft_id))
+        view.add_item(DraftActionButton("again", draft_id))
     view.add_item(EditDetailsButton(draft_id))
-    view.add_item(OtherChannelButton(draft_id))
+    view.add_item(DraftActionButton("channel", draft_id))
     return view
 
 
