@@ -206,6 +206,9 @@ class ContactService:
             raise ContactNotFound()
         return contact
 
+    async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
+        return await self._contacts.all_exchanges(owner_id)
+
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
 

@@ -66,7 +66,7 @@ PROFILE_LIMITS = {
     "school": 120,
     "stage": 80,
     "interests": 200,
-    "pitch": 300,
+    "pitch": 800,
     "signoff": 40,
     "contact_line": 150,
 }

@@ -27,6 +27,7 @@ from bot.core.models import (
     Student,
     WeekActivity,
 )
+from bot.core.progress import WeeklyGoal
 
 
 class Clock(Protocol):
@@ -105,6 +106,10 @@ class ContactRepository(Protocol):
 
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
         """The contact's history, newest first."""
+        ...
+
+    async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
+        """Every exchange the student logged, oldest first."""
         ...
 
     async def set_schedule(
@@ -281,3 +286,13 @@ class Notifier(Protocol):
     async def send_item(
         self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
     ) -> int: ...
+
+
+class CoachRepository(Protocol):
+    async def goal(self, student_id: int) -> WeeklyGoal | None: ...
+
+    async def set_goal(self, student_id: int, goal: WeeklyGoal, *, now: datetime) -> None: ...
+
+    async def last_tip(self, student_id: int) -> str | None: ...
+
+    async def set_last_tip(self, student_id: int, tip_key: str, *, now: datetime) -> None: ...

@@ -19,6 +19,7 @@ import discord
 from bot.core.drafts import (
     FIELD_LABELS,
     FIELD_LIMITS,
+    PROFILE_LIMITS,
     DraftResult,
     FieldsRequired,
     ProfileRequired,
@@ -67,11 +68,13 @@ LOG_FORM = re.compile(rf"contact:logform:(?P<id>{_ID})")
 PROFILE_FORM = re.compile(rf"profile:form:(?P<pending>{_ID})")  # 0: no draft waiting
 DRAFT_FIELDS_FORM = re.compile(rf"draft:fields:(?P<pending>{_ID})")
 DRAFT_EDIT_FORM = re.compile(rf"draft:editform:(?P<id>{_ID})")
+PITCH_FORM = re.compile(r"pitch:form:0")
 
 # Form field ids (inside a modal they only need to be unique to that modal).
 F_NAME, F_TITLE, F_SPECIALTY, F_INSTITUTION, F_NOTES = "name", "title", "specialty", "inst", "notes"
 F_KIND, F_WHEN, F_NOTE = "kind", "when", "note"
 F_SCHOOL, F_STAGE, F_INTERESTS, F_PITCH = "school", "stage", "interests", "pitch"
+F_INTRO, F_DRAW, F_HOPE = "intro", "draw", "hope"
 
 
 def _checked(custom_id: str) -> str:
@@ -427,7 +430,39 @@ class StopDigestsButton(
         )
 
 
+class SavePitchButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pitch:save:(?P<id>{_ID})",
+):
+    """Saves a composed pitch (held for a day) to the clicker's profile."""
+
+    def __init__(self, pending_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Save to my profile",
+                emoji="💾",
+                style=discord.ButtonStyle.success,
+                custom_id=_checked(f"pitch:save:{pending_id}"),
+            )
+        )
+        self.pending_id = pending_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        await interaction.client.services.coaching.save_pitch(interaction.user.id, self.pending_id)
+        await interaction.response.edit_message(
+            content="Saved: your drafts will use this pitch.", view=None
+        )
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    SavePitchButton,
     DueItemButton,
     StopDigestsButton,
     EditContactButton,
@@ -703,73 +738,77 @@ def log_exchange_form(contact: Contact) -> discord.ui.Modal:
     return _detached(modal)
 
 
+# (field id, profile attribute, label, placeholder, required)
+_PROFILE_FIELDS = (
+    (F_NAME, "name", "Your name, as you sign messages", "Maya Chen", True),
+    (F_SCHOOL, "school", "School", "Riverside School of Medicine", True),
+    (F_STAGE, "stage", "Year or stage", "second-year medical student", True),
+    (
+        F_INTERESTS,
+        "interests",
+        "Interests and target specialties",
+        "cardiology and health equity",
+        False,
+    ),
+    (
+        F_PITCH,
+        "pitch",
+        "Your elevator pitch",
+        "Who you are, what draws you to it, what you hope to learn (/pitch helps)",
+        False,
+    ),
+)
+
+
 def profile_form(profile: Profile | None, pending_id: int = 0) -> discord.ui.Modal:
     """The student's profile; `pending_id` names a draft waiting for it (0: none)."""
     title = "Your profile" if pending_id == 0 else "First, a little about you"
     modal = discord.ui.Modal(
         title=title, custom_id=_checked(f"profile:form:{pending_id}"), timeout=None
     )
-    p = profile
-    modal.add_item(
-        discord.ui.Label(
-            text="Your name, as you sign messages",
-            component=_text(
-                F_NAME,
-                default=p.name if p else None,
-                max_length=80,
-                required=True,
-                placeholder="Maya Chen",
-            ),
+    for field_id, attribute, label, placeholder, required in _PROFILE_FIELDS:
+        modal.add_item(
+            discord.ui.Label(
+                text=label,
+                component=_text(
+                    field_id,
+                    default=getattr(profile, attribute) if profile else None,
+                    max_length=PROFILE_LIMITS[attribute],
+                    required=required,
+                    paragraph=attribute == "pitch",
+                    placeholder=placeholder,
+                ),
+            )
         )
-    )
-    modal.add_item(
-        discord.ui.Label(
-            text="School",
-            component=_text(
-                F_SCHOOL,
-                default=p.school if p else None,
-                max_length=120,
-                required=True,
-                placeholder="Riverside School of Medicine",
-            ),
-        )
-    )
-    modal.add_item(
-        discord.ui.Label(
-            text="Year or stage",
-            component=_text(
-                F_STAGE,
-                default=p.stage if p else None,
-                max_length=80,
-                required=True,
-                placeholder="second-year medical student",
-            ),
-        )
-    )
-    modal.add_item(
-        discord.ui.Label(
-            text="Interests and target specialties",
-            component=_text(
-                F_INTERESTS,
-                default=p.interests if p else None,
-                max_length=200,
-                placeholder="cardiology and health equity",
-            ),
-        )
-    )
-    modal.add_item(
-        discord.ui.Label(
-            text="Your one-line pitch",
-            component=_text(
-                F_PITCH,
-                default=p.pitch if p else None,
-                max_length=300,
-                paragraph=True,
-                placeholder="Who you are, what draws you to it, what you hope to learn",
-            ),
-        )
-    )
     return _detached(modal)
+
+
+def pitch_form(prompts: dict[str, str]) -> discord.ui.Modal:
+    """Three short answers that become an elevator pitch."""
+    modal = discord.ui.Modal(
+        title="Build your elevator pitch", custom_id="pitch:form:0", timeout=None
+    )
+    for field_id, key, label in (
+        (F_INTRO, "intro_prompt", "1. Who you are"),
+        (F_DRAW, "interest_prompt", "2. What draws you to your interests"),
+        (F_HOPE, "hope_prompt", "3. What you hope to learn or do"),
+    ):
+        modal.add_item(
+            discord.ui.Label(
+                text=label,
+                description=presenters.clip(prompts[key], 100),
+                component=_text(
+                    field_id, default=None, max_length=250, required=True, paragraph=True
+                ),
+            )
+        )
+    return _detached(modal)
+
+
+def pitch_view(pending_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SavePitchButton(pending_id))
+    return view
 
 
 def _field_input(name: str, default: str | None, *, required: bool) -> discord.ui.Label[Any]:

@@ -126,7 +126,23 @@ async def _draft_details_submitted(
         await interaction.response.send_message(ephemeral=True, **message)
 
 
+async def _pitch_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    coaching = interaction.client.services.coaching
+    pitch = await coaching.compose_pitch(
+        interaction.user.id,
+        [_text(values, key) for key in (components.F_INTRO, components.F_DRAW, components.F_HOPE)],
+    )
+    await interaction.response.send_message(
+        embed=presenters.pitch_embed(pitch, coaching.library.pitch["tip"]),
+        view=components.pitch_view(pitch.pending_id),
+        ephemeral=True,
+    )
+
+
 ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (components.PITCH_FORM, _pitch_submitted),
     (components.EDIT_FORM, _edit_submitted),
     (components.LOG_FORM, _log_submitted),
     (components.PROFILE_FORM, _profile_submitted),

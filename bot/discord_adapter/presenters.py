@@ -7,8 +7,10 @@ from datetime import date
 
 import discord
 
+from bot.content.coach import TOPICS, Tip
 from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
 from bot.core.attention import due_on, needs_follow_up
+from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult, greeting
 from bot.core.models import (
     Channel,
@@ -22,6 +24,7 @@ from bot.core.models import (
     Profile,
     Role,
 )
+from bot.core.progress import Progress
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -366,3 +369,104 @@ def item_text(item: DueItem, today: date, *, late: bool) -> str:
     """The short DM for a reminder or a nudge that falls due between digests."""
     prefix = "(Sent late — I was offline when this was due.) " if late else ""
     return prefix + item_line(item, today)
+
+
+# -- coaching -----------------------------------------------------------------------------------
+
+
+def tip_embed(tip: Tip) -> discord.Embed:
+    embed = discord.Embed(description=esc(tip.text), colour=COLOUR)
+    embed.set_author(name=f"Tip · {TOPICS[tip.topic]}")
+    embed.set_footer(text="/tip topic: picks a subject · /prep gets you ready for a meeting")
+    return embed
+
+
+def prep_embed(prep: Prep) -> discord.Embed:
+    title = f"Before your {prep.title.lower()}"
+    if prep.contact is not None:
+        title += f" with {display_name(prep.contact)}"
+    embed = discord.Embed(title=clip(esc(title), TITLE_MAX), colour=COLOUR)
+    if prep.contact is not None:
+        c = prep.contact
+        about = [c.role.label]
+        if c.draft.specialty:
+            about.append(esc(c.draft.specialty))
+        if c.draft.institution:
+            about.append(esc(c.draft.institution))
+        lines = [" · ".join(about)]
+        if c.draft.notes:
+            lines.append(f"Your notes: {esc(clip(c.draft.notes, 300))}")
+        if prep.last_exchange is not None and prep.last_exchange.note:
+            x = prep.last_exchange
+            lines.append(f"Last time ({day(x.happened_on)}): {esc(clip(x.note or '', 300))}")
+        embed.description = clip("\n".join(lines), DESCRIPTION_MAX)
+    embed.add_field(
+        name="Checklist",
+        value=clip("\n".join(f"☐ {esc(item)}" for item in prep.checklist), FIELD_MAX),
+        inline=False,
+    )
+    embed.add_field(
+        name="Five questions worth asking",
+        value=clip("\n".join(f"{n}. {esc(q)}" for n, q in enumerate(prep.questions, 1)), FIELD_MAX),
+        inline=False,
+    )
+    embed.set_footer(text="Pick one or two; a real conversation beats a script. " + PRIVATE_FOOTER)
+    return embed
+
+
+def pitch_embed(pitch: Pitch, tip: str) -> discord.Embed:
+    embed = discord.Embed(title="Your elevator pitch", description=esc(pitch.text), colour=COLOUR)
+    embed.add_field(
+        name="Length", value=f"{pitch.words} words · about {pitch.seconds} seconds aloud"
+    )
+    embed.set_footer(text=clip(tip, 2048))
+    return embed
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def progress_embed(progress: Progress) -> discord.Embed:
+    goal, week = progress.goal, progress.this_week
+
+    def mark(done: int, target: int) -> str:
+        return f"{done}/{target} {'✅' if done >= target else ''}".strip()
+
+    embed = discord.Embed(title="Your networking progress", colour=COLOUR)
+    embed.add_field(
+        name=f"This week (since {day(week.start)})",
+        value=f"New contacts {mark(week.new_contacts, goal.new_contacts)}\n"
+        f"Follow-ups {mark(week.follow_ups, goal.follow_ups)}\n"
+        f"Check-ins {mark(week.check_ins, goal.check_ins)}",
+    )
+    embed.add_field(
+        name="Habits",
+        value=f"Streak: {progress.streak} week{'s' if progress.streak != 1 else ''} on goal\n"
+        f"Followed up within 3 days: {_percent(progress.follow_up_rate)}\n"
+        f"Reply rate: {_percent(progress.reply_rate)}",
+    )
+    if progress.by_role:
+        embed.add_field(
+            name="Your network by role",
+            value=clip(", ".join(f"{esc(r)} {n}" for r, n in progress.by_role), FIELD_MAX),
+            inline=False,
+        )
+    if progress.by_specialty:
+        embed.add_field(
+            name="By specialty",
+            value=clip(", ".join(f"{esc(s)} {n}" for s, n in progress.by_specialty), FIELD_MAX),
+            inline=False,
+        )
+    embed.set_image(url="attachment://progress.png")
+    embed.set_footer(text="/goals changes your weekly goal. " + PRIVATE_FOOTER)
+    return embed
+
+
+def goal_line(progress: Progress) -> str:
+    """One line for the digest: how this week is going against the goal."""
+    g, w = progress.goal, progress.this_week
+    return (
+        f"{w.new_contacts}/{g.new_contacts} new contacts · {w.follow_ups}/{g.follow_ups} "
+        f"follow-ups · {w.check_ins}/{g.check_ins} check-ins · streak {progress.streak}"
+    )

@@ -62,6 +62,17 @@ def _row_to_contact(row: Sequence[Any]) -> Contact:
     )
 
 
+def _row_to_exchange(row: Sequence[Any]) -> Exchange:
+    return Exchange(
+        id=row[0],
+        contact_id=row[1],
+        kind=ExchangeKind(row[2]),
+        happened_on=date.fromisoformat(row[3]),
+        note=row[4],
+        created_at=from_db_time(row[5]),
+    )
+
+
 def _columns(draft: ContactDraft) -> dict[str, Any]:
     searchable = [
         draft.name,
@@ -277,6 +288,15 @@ class SqliteContactRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
+        async with self._db.execute(
+            "SELECT id, contact_id, kind, happened_on, note, created_at FROM exchanges "
+            "WHERE owner_id = ? ORDER BY happened_on, id",
+            (owner_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_row_to_exchange(row) for row in rows]
+
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
         async with self._db.execute(
             "SELECT id, contact_id, kind, happened_on, note, created_at FROM exchanges "
@@ -284,14 +304,4 @@ class SqliteContactRepository:
             (owner_id, contact_id, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [
-            Exchange(
-                id=row[0],
-                contact_id=row[1],
-                kind=ExchangeKind(row[2]),
-                happened_on=date.fromisoformat(row[3]),
-                note=row[4],
-                created_at=from_db_time(row[5]),
-            )
-            for row in rows
-        ]
+        return [_row_to_exchange(row) for row in rows]

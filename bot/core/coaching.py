@@ -1,0 +1,250 @@
+"""CoachingService: tips, meeting preparation, the elevator pitch, goals and progress.
+
+The words are the coach's content (`prompts/coach/`); this service only chooses among them,
+from what the student is doing, and does the arithmetic of their progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from bot.content.coach import MEETING_KINDS, TOPICS, CoachLibrary, Tip
+from bot.core.contacts import ContactService
+from bot.core.drafts import DraftService
+from bot.core.errors import ExpiredAction, InvalidInput
+from bot.core.models import Contact, DueItem, Exchange, ItemKind, Profile, Role
+from bot.core.ports import Clock, CoachRepository, PendingRepository
+from bot.core.progress import Progress, WeeklyGoal, progress
+from bot.core.text import clean_line, fold
+
+log = logging.getLogger(__name__)
+
+PREP_QUESTIONS = 5
+PITCH_PART_MAX = 250
+PITCH_WORDS_PER_SECOND = 2.5  # an unhurried speaking pace
+PENDING_PITCH = "pitch"
+GOAL_MAX = 50
+
+# What a student's recent activity says about which advice fits (first match wins).
+_EVENT_TOPICS = (
+    (("office hour",), "office_hours"),
+    (("shadow",), "shadowing"),
+    (("rotation", "clerkship", "placement", "elective"), "rotations"),
+    (("talk", "seminar", "lecture", "grand rounds", "workshop", "journal club"), "talks"),
+    (("conference", "congress", "symposium", "meeting", "networking", "mixer"), "events"),
+)
+_ROLE_TOPICS = {
+    Role.RESEARCHER: "research",
+    Role.TUTOR: "mentorship",
+    Role.PEER_MENTOR: "mentorship",
+    Role.CLASSMATE: "start_where_you_are",
+    Role.PROGRAM_DIRECTOR: "letters",
+    Role.RESIDENT: "rotations",
+    Role.ATTENDING: "rotations",
+    Role.CLINICIAN: "rotations",
+}
+_ITEM_TOPICS = {
+    ItemKind.NUDGE: "persistence",
+    ItemKind.FOLLOW_UP: "events",
+    ItemKind.CHECK_IN: "mentorship",
+    ItemKind.REMINDER: "balance",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Prep:
+    kind: str
+    title: str
+    checklist: tuple[str, ...]
+    questions: tuple[str, ...]
+    contact: Contact | None = None
+    last_exchange: Exchange | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pitch:
+    text: str
+    words: int
+    seconds: int
+    pending_id: int
+
+
+def topic_for(contact: Contact | None) -> str:
+    """The advice topic a contact's role and the event where they were met suggest."""
+    if contact is None:
+        return "start_where_you_are"
+    event = fold(contact.draft.met_event or "")
+    for words, topic in _EVENT_TOPICS:
+        if any(word in event for word in words):
+            return topic
+    return _ROLE_TOPICS.get(contact.role, "events")
+
+
+def _stable_order(items: Sequence[str], seed: str) -> list[str]:
+    """A shuffle that is the same for the same seed (so a preview matches the real thing)."""
+    return sorted(items, key=lambda item: hashlib.sha256(f"{seed}|{item}".encode()).hexdigest())
+
+
+class CoachingService:
+    def __init__(
+        self,
+        library: CoachLibrary,
+        coach: CoachRepository,
+        contacts: ContactService,
+        drafts: DraftService,
+        pending: PendingRepository,
+        clock: Clock,
+    ) -> None:
+        self._library = library
+        self._coach = coach
+        self._contacts = contacts
+        self._drafts = drafts
+        self._pending = pending
+        self._clock = clock
+
+    @property
+    def library(self) -> CoachLibrary:
+        return self._library
+
+    # -- tips ----------------------------------------------------------------------------------
+
+    async def tip(self, owner_id: int, topic: str | None = None) -> Tip:
+        """A tip for the topic, or for what the student has been doing; never the same twice."""
+        if topic is not None and topic not in TOPICS:
+            raise InvalidInput("Pick a topic from the list.")
+        topic = topic or await self._current_topic(owner_id)
+        tips = self._library.tips(topic)
+        last = await self._coach.last_tip(owner_id)
+        start = owner_id % len(tips)
+        if last is not None and last.startswith(f"{topic}:"):
+            start = (int(last.split(":")[1]) + 1) % len(tips)
+        choice = tips[start]
+        if choice.key == last:  # a one-tip topic would repeat: borrow from the next topic
+            choice = next(t for t in self._library.tips() if t.key != last)
+        await self._contacts.ensure_student(owner_id)
+        await self._coach.set_last_tip(owner_id, choice.key, now=self._clock.now())
+        return choice
+
+    async def _current_topic(self, owner_id: int) -> str:
+        contacts = await self._contacts.all_contacts(owner_id)
+        if not contacts:
+            return "start_where_you_are"
+        if any(c.awaiting_reply_since for c in contacts):
+            return "persistence"
+        latest = max(contacts, key=lambda c: (c.updated_at, c.id))
+        return topic_for(latest)
+
+    def tip_for_week(self, student_id: int, items: Sequence[DueItem], today: date) -> str:
+        """The digest's tip: about the most urgent item's situation, rotating week by week."""
+        topic = "balance"
+        if items:
+            first = items[0]
+            topic = (
+                topic_for(first.contact)
+                if first.kind is ItemKind.FOLLOW_UP
+                else _ITEM_TOPICS[first.kind]
+            )
+        tips = self._library.tips(topic)
+        week = today.isocalendar()
+        return tips[(student_id + week.year * 53 + week.week) % len(tips)].text
+
+    # -- preparing a meeting ---------------------------------------------------------------
+
+    async def prep(self, owner_id: int, kind: str, contact_id: int | None = None) -> Prep:
+        if kind not in MEETING_KINDS:
+            raise InvalidInput("Pick the kind of meeting from the list.")
+        contact = await self._contacts.get(owner_id, contact_id) if contact_id else None
+        history = await self._contacts.history(owner_id, contact_id) if contact_id else ()
+        bank = self._library.questions[kind]
+        seed = f"{owner_id}:{contact_id}:{kind}"
+        if contact is not None:
+            # Questions that mention what this person does come first.
+            words = {fold(w) for w in (contact.role.label, contact.draft.specialty or "") if w}
+            bank = sorted(bank, key=lambda q: not any(w in fold(q) for w in words))
+            top = bank[: PREP_QUESTIONS * 2]
+            questions = _stable_order(top, seed)[:PREP_QUESTIONS]
+        else:
+            questions = _stable_order(bank, seed + str(self._clock.now().date()))[:PREP_QUESTIONS]
+        return Prep(
+            kind=kind,
+            title=MEETING_KINDS[kind],
+            checklist=tuple(self._library.checklists[kind]),
+            questions=tuple(questions),
+            contact=contact,
+            last_exchange=next((x for x in history if x.note), None),
+        )
+
+    # -- the elevator pitch ----------------------------------------------------------------
+
+    async def compose_pitch(self, owner_id: int, parts: Sequence[str | None]) -> Pitch:
+        """Join the three answers into a pitch and hold it until the student saves it."""
+        cleaned = []
+        for part in parts:
+            text = clean_line(part)
+            if text is None:
+                raise InvalidInput("Answer all three questions; a sentence each is plenty.")
+            if len(text) > PITCH_PART_MAX:
+                raise InvalidInput(f"Keep each answer under {PITCH_PART_MAX} characters.")
+            cleaned.append(text if text[-1] in ".!?" else text + ".")
+        text = " ".join(cleaned)
+        words = len(text.split())
+        await self._contacts.ensure_student(owner_id)
+        pending_id = await self._pending.put(
+            owner_id,
+            PENDING_PITCH,
+            {"text": text},
+            expires_at=self._clock.now() + timedelta(hours=24),
+        )
+        return Pitch(text, words, round(words / PITCH_WORDS_PER_SECOND), pending_id)
+
+    async def save_pitch(self, owner_id: int, pending_id: int) -> Profile:
+        payload = await self._pending.take(
+            owner_id, pending_id, PENDING_PITCH, now=self._clock.now()
+        )
+        if payload is None:
+            raise ExpiredAction()
+        profile = await self._drafts.profile(owner_id)
+        if profile is None:
+            raise InvalidInput(
+                "Set up your profile first with `/profile`, then save your pitch to it."
+            )
+        log.info("pitch saved owner=%s", owner_id)
+        return await self._drafts.save_profile(owner_id, {"pitch": payload["text"]})
+
+    # -- goals and progress ----------------------------------------------------------------
+
+    async def goal(self, owner_id: int) -> WeeklyGoal:
+        return await self._coach.goal(owner_id) or WeeklyGoal()
+
+    async def set_goal(
+        self,
+        owner_id: int,
+        *,
+        new_contacts: int | None,
+        follow_ups: int | None,
+        check_ins: int | None,
+    ) -> WeeklyGoal:
+        goal = await self.goal(owner_id)
+        goal = replace(
+            goal,
+            new_contacts=goal.new_contacts if new_contacts is None else new_contacts,
+            follow_ups=goal.follow_ups if follow_ups is None else follow_ups,
+            check_ins=goal.check_ins if check_ins is None else check_ins,
+        )
+        if not all(
+            0 <= n <= GOAL_MAX for n in (goal.new_contacts, goal.follow_ups, goal.check_ins)
+        ):
+            raise InvalidInput(f"Each weekly goal is a number from 0 to {GOAL_MAX}.")
+        await self._contacts.ensure_student(owner_id)
+        await self._coach.set_goal(owner_id, goal, now=self._clock.now())
+        return goal
+
+    async def progress(self, owner_id: int) -> Progress:
+        contacts = await self._contacts.all_contacts(owner_id)
+        exchanges = await self._contacts.all_exchanges(owner_id)
+        today = await self._contacts.today(owner_id)
+        return progress(contacts, exchanges, await self.goal(owner_id), today=today)

@@ -1,0 +1,53 @@
+"""The /progress chart: contacts added and messages sent per week, as a PNG.
+
+matplotlib renders off-screen (the Agg backend, no display needed); drawing takes tens of
+milliseconds, so the command defers its answer before calling it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no GUI backend on a server
+import matplotlib.pyplot as plt
+
+from bot.core.progress import WeekCounts
+
+TEAL = "#2B7A78"
+SAND = "#E0B973"
+
+
+def weekly_chart(weeks: Sequence[WeekCounts]) -> bytes:
+    """A grouped bar chart of new contacts and exchanges for each week, oldest first."""
+    labels = [f"{w.start.day} {w.start:%b}" for w in weeks]
+    positions = range(len(weeks))
+    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=110)
+    try:
+        axes.bar(
+            [p - 0.2 for p in positions],
+            [w.new_contacts for w in weeks],
+            width=0.4,
+            label="New contacts",
+            color=TEAL,
+        )
+        axes.bar(
+            [p + 0.2 for p in positions],
+            [w.exchanges for w in weeks],
+            width=0.4,
+            label="Messages and meetings",
+            color=SAND,
+        )
+        axes.set_xticks(list(positions), labels, rotation=45, ha="right", fontsize=8)
+        axes.set_title("Your last 12 weeks", fontsize=11)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(frameon=False, fontsize=8)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
