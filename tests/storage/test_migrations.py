@@ -28,6 +28,7 @@ TABLES = {
     "profiles",
     "drafts",
     "reminder_settings",
+    "coach_state",
     "guild_settings",
     "reminders",
     "deliveries",
