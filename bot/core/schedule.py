@@ -79,4 +79,21 @@ COMMON_TIMEZONES = (
 def _zones() -> frozenset[str]:
     # Only Area/City names (and UTC): the legacy aliases ("EST5EDT", "US/Eastern") confuse.
     names = (n for n in available_timezones() if "/" in n)
-    return frozenset(n for n in names if not n.startswith(("Etc/", "SystemV/"))) | {"UTC"}
+    return frozenset(n for n in names if n.split("/")[0] in _AREAS) | {"UTC"}
+
+
+# The IANA continent and ocean areas; "US/", "Canada/", "Etc/" and the like are legacy links.
+_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)

@@ -137,7 +137,8 @@ class CoachBot(discord.Client):
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: Any
     ) -> None:
-        """The one-time welcome, sent after a student's first successful command."""
+        """The one-time welcome, sent after a student's first successful command; and, once,
+        why their last reminder DM bounced (their DMs were closed)."""
         self.track_current_task()
         answered_with_message = interaction.response.type in (
             discord.InteractionResponseType.channel_message,
@@ -145,6 +146,9 @@ class CoachBot(discord.Client):
         )
         if not answered_with_message:
             return  # a form is open; welcome them next time
+        notice = await self.services.reminders.reachability_notice(interaction.user.id)
+        if notice is not None:
+            await interaction.followup.send(notice, ephemeral=True)
         if not await self.services.students.claim_welcome(interaction.user.id):
             return
         if command.qualified_name == "help":

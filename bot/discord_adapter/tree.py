@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.discord_adapter.errors import present_error
+
+log = logging.getLogger(__name__)
 
 
 class CoachTree(app_commands.CommandTree[Any]):
@@ -18,8 +21,17 @@ class CoachTree(app_commands.CommandTree[Any]):
             track()
         services = getattr(interaction.client, "services", None)
         if services is not None and interaction.guild_id is not None:
-            # The server's default timezone applies to students who haven't chosen one.
-            await services.students.seen_in_guild(interaction.user.id, interaction.guild_id)
+            # The server's default timezone applies to students who haven't chosen one. An
+            # error raised here would bypass on_error and leave the student unanswered: log it
+            # and let the command run (and report its own failure, if any).
+            try:
+                await services.students.seen_in_guild(interaction.user.id, interaction.guild_id)
+            except Exception:
+                log.exception(
+                    "could not record the server of user=%s interaction=%s",
+                    interaction.user.id,
+                    interaction.id,
+                )
         return True
 
     async def on_error(

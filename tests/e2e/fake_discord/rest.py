@@ -737,6 +737,14 @@ class Rest:
         problems += self._schema(schema.MESSAGE_CREATE_SCHEMA, body)
         if problems:
             return self.reject(request, problems, "channel message")
+        # docs: Create Message — with enforce_nonce, a nonce already used in this channel
+        # (within a few minutes) returns the message created first instead of a new one.
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            key = (int(channel["id"]), str(nonce))
+            earlier = self.fake.nonces.get(key)
+            if earlier is not None:
+                return json_response(public_message(self.fake.messages[earlier]))
         guild_id = channel.get("guild_id")
         msg = self._new_message(
             channel_id=int(channel["id"]),
@@ -745,6 +753,8 @@ class Rest:
             files=files,
             flags=body.get("flags") or 0,
         )
+        if nonce is not None and body.get("enforce_nonce"):
+            self.fake.nonces[(int(channel["id"]), str(nonce))] = int(msg["id"])
         if channel["type"] == 1:
             msg["recipient_id"] = int(channel["recipients"][0]["id"])
             self.fake.dms.append(msg)

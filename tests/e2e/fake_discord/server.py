@@ -82,6 +82,7 @@ class FakeDiscord:
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.dms: list[dict[str, Any]] = []
+        self.nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) -> message id
         self.channel_messages: list[dict[str, Any]] = []
         self.channel_edits: list[dict[str, Any]] = []
         self.messages: dict[int, dict[str, Any]] = {}
@@ -173,7 +174,9 @@ class FakeDiscord:
     ) -> int:
         """Adds a guild with one text channel; returns that channel's id.
 
-        ``members`` are user ids or ``{"id", "nick", "roles", "username", "global_name"}``.
+        ``members`` are user ids or ``{"id", "nick", "roles", "username", "global_name",
+        "permissions"}``; ``permissions`` (an int or decimal string bitset) is what
+        interactions from that member carry, ``DEFAULT_PERMISSIONS`` when omitted.
         """
         channel_id = channel_id or self.snowflakes.next()
         guild: dict[str, Any] = {"name": name, "channel_id": channel_id, "members": {}}
@@ -192,10 +195,19 @@ class FakeDiscord:
         user_id = int(spec["id"])
         if user_id not in self._users or "username" in spec:
             self.add_user(user_id, spec.get("username"), spec.get("global_name"))
+        permissions = spec.get("permissions")
         self._guilds[guild_id]["members"][user_id] = {
             "nick": spec.get("nick"),
             "roles": spec.get("roles") or [],
+            "permissions": DEFAULT_PERMISSIONS if permissions is None else str(int(permissions)),
         }
+
+    def set_member_permissions(self, guild_id: int, user_id: int, permissions: int | str) -> None:
+        """The permission bitset this member's interactions carry from now on (Manage Server:
+        ``int(DEFAULT_PERMISSIONS) | 1 << 5``); adds the member if needed."""
+        if user_id not in self._guilds[guild_id]["members"]:
+            self._add_member(guild_id, {"id": user_id})
+        self._guilds[guild_id]["members"][user_id]["permissions"] = str(int(permissions))
 
     def guild_channel(self, guild_id: int) -> int:
         return int(self._guilds[guild_id]["channel_id"])
@@ -212,7 +224,11 @@ class FakeDiscord:
         if info is None:
             return None
         return member_object(
-            self._user(user_id), nick=info["nick"], roles=info["roles"], include_user=include_user
+            self._user(user_id),
+            nick=info["nick"],
+            roles=info["roles"],
+            permissions=info["permissions"],
+            include_user=include_user,
         )
 
     def _dm_channel_for(self, user_id: int) -> dict[str, Any]:
