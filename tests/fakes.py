@@ -14,22 +14,33 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
+from bot.content.prompts import PromptLibrary
 from bot.content.templates import TemplateCatalogue
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
+from bot.core.errors import DeliveryFailed, RecipientUnreachable
 from bot.core.models import (
     Channel,
     Contact,
     ContactDraft,
     ContactFilter,
+    Delivery,
+    Digest,
     Draft,
+    DueItem,
     Exchange,
     ExchangeKind,
+    OneOffReminder,
     Profile,
+    ReminderSettings,
     Student,
+    WeekActivity,
 )
+from bot.core.pacing import Pacer
+from bot.core.reminders import ReminderService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.core.text import fold
@@ -72,10 +83,19 @@ class _StudentRow:
     timezone: str | None
     welcomed: bool
     created_at: datetime
+    dm_channel_id: int | None = None
+    unreachable_since: datetime | None = None
+    guild_id: int | None = None
 
     def to_model(self) -> Student:
         return Student(
-            id=self.id, timezone=self.timezone, welcomed=self.welcomed, created_at=self.created_at
+            id=self.id,
+            timezone=self.timezone,
+            welcomed=self.welcomed,
+            created_at=self.created_at,
+            dm_channel_id=self.dm_channel_id,
+            unreachable_since=self.unreachable_since,
+            guild_id=self.guild_id,
         )
 
 
@@ -100,6 +120,21 @@ class InMemoryStudentRepository:
         row = self.rows.get(student_id)
         if row is not None:
             row.timezone = timezone
+
+    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None:
+        row = self.rows.get(student_id)
+        if row is not None:
+            row.dm_channel_id = channel_id
+
+    async def set_unreachable(self, student_id: int, since: datetime | None) -> None:
+        row = self.rows.get(student_id)
+        if row is not None:
+            row.unreachable_since = _utc(since) if since is not None else None
+
+    async def set_guild(self, student_id: int, guild_id: int) -> None:
+        row = self.rows.get(student_id)
+        if row is not None:
+            row.guild_id = guild_id
 
 
 # -- contacts ---------------------------------------------------------------------------------
@@ -465,6 +500,430 @@ class InMemoryDraftRepository:
         return updated
 
 
+# -- reminders ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _DeliveryRow:
+    delivery: Delivery
+    outcome: str | None = None
+    message_id: int | None = None
+
+
+class InMemoryReminderRepository:
+    """Settings, one-off reminders and the delivery ledger, like SqliteReminderRepository.
+
+    It reads the student, contact and draft fakes it is given, as the SQL joins those tables:
+    digests, reminders and nudges go only to students who exist, are opted in, not paused and
+    reachable; a reminder or draft whose contact was removed is gone (the cascade).
+    """
+
+    def __init__(
+        self,
+        students: InMemoryStudentRepository,
+        contacts: InMemoryContactRepository,
+        drafts: InMemoryDraftRepository,
+    ) -> None:
+        self._students = students
+        self._contacts = contacts
+        self._drafts = drafts
+        self.settings: dict[int, ReminderSettings] = {}
+        self.reminders: dict[int, OneOffReminder] = {}
+        self.deliveries: dict[int, _DeliveryRow] = {}
+        self.guilds: dict[int, str] = {}
+        self._reminder_ids = itertools.count(1)
+        self._delivery_ids = itertools.count(1)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _reachable(self, student_id: int) -> bool:
+        row = self._students.rows.get(student_id)
+        return row is not None and row.unreachable_since is None
+
+    def _active(self, student_id: int) -> bool:
+        settings = self.settings.get(student_id)
+        return settings is not None and settings.active and self._reachable(student_id)
+
+    def _claimed(self, kind: str, student_id: int, ref: str) -> bool:
+        return any(
+            (r.delivery.kind, r.delivery.student_id, r.delivery.ref) == (kind, student_id, ref)
+            for r in self.deliveries.values()
+        )
+
+    def _exists(self, reminder: OneOffReminder) -> bool:
+        return reminder.contact_id is None or reminder.contact_id in self._contacts.rows
+
+    def _awaiting(self, draft: Draft) -> bool:
+        if draft.sent_at is None or draft.contact_id not in self._contacts.rows:
+            return False
+        sent_day = draft.sent_at.astimezone(UTC).date()
+        return not any(
+            e.kind is ExchangeKind.REPLIED and e.happened_on >= sent_day
+            for e in self._contacts._exchanges_of(draft.contact_id)
+        )
+
+    def outcome(self, delivery_id: int) -> str | None:
+        """The recorded outcome of a claim (for tests)."""
+        return self.deliveries[delivery_id].outcome
+
+    # -- settings ----------------------------------------------------------------------------
+
+    async def get_settings(self, student_id: int) -> ReminderSettings | None:
+        return self.settings.get(student_id)
+
+    async def save_settings(self, settings: ReminderSettings) -> None:
+        self.settings[settings.student_id] = replace(
+            settings,
+            consented_at=_utc(settings.consented_at),
+            next_digest_at=_utc(settings.next_digest_at) if settings.next_digest_at else None,
+            cadence=json.loads(json.dumps(settings.cadence)),
+        )
+
+    async def due_digests(self, now: datetime, *, limit: int) -> Sequence[ReminderSettings]:
+        at = _utc(now)
+        due = [
+            s
+            for s in self.settings.values()
+            if s.next_digest_at is not None
+            and s.next_digest_at <= at
+            and s.active
+            and self._reachable(s.student_id)
+        ]
+        due.sort(key=lambda s: s.next_digest_at or at)
+        return due[:limit]
+
+    async def advance_digest(
+        self, student_id: int, *, expected: datetime, following: datetime
+    ) -> bool:
+        settings = self.settings.get(student_id)
+        if settings is None or settings.next_digest_at != _utc(expected):
+            return False
+        self.settings[student_id] = replace(settings, next_digest_at=_utc(following))
+        return True
+
+    # -- the delivery ledger -----------------------------------------------------------------
+
+    async def claim(
+        self, student_id: int, kind: str, ref: str, *, due_at: datetime, now: datetime
+    ) -> Delivery | None:
+        if self._claimed(kind, student_id, ref):
+            return None
+        delivery = Delivery(
+            id=next(self._delivery_ids),
+            student_id=student_id,
+            kind=kind,
+            ref=ref,
+            due_at=_utc(due_at),
+            claimed_at=_utc(now),
+        )
+        self.deliveries[delivery.id] = _DeliveryRow(delivery)
+        return delivery
+
+    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
+        before = _utc(claimed_before)
+        rows = [
+            r.delivery
+            for _, r in sorted(self.deliveries.items())
+            if r.delivery.sent_at is None and r.delivery.claimed_at < before
+        ]
+        return rows[:limit]
+
+    async def finish(
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+    ) -> None:
+        row = self.deliveries.get(delivery_id)
+        if row is None:
+            return
+        row.delivery = replace(row.delivery, sent_at=_utc(at))
+        row.outcome = outcome
+        row.message_id = message_id
+
+    async def count_attempt(self, delivery_id: int) -> int:
+        row = self.deliveries.get(delivery_id)
+        if row is None:
+            return 0
+        row.delivery = replace(row.delivery, attempts=row.delivery.attempts + 1)
+        return row.delivery.attempts
+
+    # -- one-off reminders -------------------------------------------------------------------
+
+    async def add_reminder(
+        self,
+        owner_id: int,
+        contact_id: int | None,
+        note: str | None,
+        due_at: datetime,
+        *,
+        now: datetime,
+    ) -> OneOffReminder | None:
+        if contact_id is not None and self._contacts._owned(owner_id, contact_id) is None:
+            return None
+        reminder = OneOffReminder(
+            id=next(self._reminder_ids),
+            owner_id=owner_id,
+            contact_id=contact_id,
+            note=note,
+            due_at=_utc(due_at),
+            created_at=_utc(now),
+        )
+        self.reminders[reminder.id] = reminder
+        return reminder
+
+    async def get_reminder(self, owner_id: int, reminder_id: int) -> OneOffReminder | None:
+        reminder = self.reminders.get(reminder_id)
+        if reminder is None or reminder.owner_id != owner_id or not self._exists(reminder):
+            return None
+        return reminder
+
+    async def open_reminders(self, owner_id: int, *, until: datetime) -> Sequence[OneOffReminder]:
+        end = _utc(until)
+        found = [
+            r
+            for r in self.reminders.values()
+            if r.owner_id == owner_id and r.done_at is None and r.due_at <= end and self._exists(r)
+        ]
+        return sorted(found, key=lambda r: (r.due_at, r.id))
+
+    async def due_reminders(self, now: datetime, *, limit: int) -> Sequence[OneOffReminder]:
+        at = _utc(now)
+        found = [
+            r
+            for r in self.reminders.values()
+            if r.done_at is None
+            and r.due_at <= at
+            and self._exists(r)
+            and not self._claimed("reminder", r.owner_id, str(r.id))
+            and self._active(r.owner_id)
+        ]
+        return sorted(found, key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def set_reminder(
+        self,
+        owner_id: int,
+        reminder_id: int,
+        *,
+        due_at: datetime | None = None,
+        done_at: datetime | None = None,
+    ) -> bool:
+        reminder = await self.get_reminder(owner_id, reminder_id)
+        if reminder is None:
+            return False
+        self.reminders[reminder_id] = replace(
+            reminder,
+            due_at=_utc(due_at) if due_at else reminder.due_at,
+            done_at=_utc(done_at) if done_at else reminder.done_at,
+        )
+        if due_at is not None:
+            # A snoozed reminder is a new occurrence: let it be delivered again when due.
+            for delivery_id, row in list(self.deliveries.items()):
+                d = row.delivery
+                if (d.kind, d.student_id, d.ref) == ("reminder", owner_id, str(reminder_id)):
+                    del self.deliveries[delivery_id]
+        return True
+
+    # -- nudges and activity -----------------------------------------------------------------
+
+    async def due_nudges(self, now: datetime, *, limit: int) -> Sequence[Draft]:
+        at = _utc(now)
+        found = [
+            d
+            for d in self._drafts._drafts.values()
+            if d.nudge_due_at is not None
+            and d.nudge_due_at <= at
+            and self._awaiting(d)
+            and not self._claimed("nudge", d.owner_id, str(d.id))
+            and self._active(d.owner_id)
+        ]
+        return sorted(found, key=lambda d: (d.nudge_due_at or at, d.id))[:limit]
+
+    async def awaiting_replies(self, owner_id: int) -> Sequence[Draft]:
+        found = [
+            d for d in self._drafts._drafts.values() if d.owner_id == owner_id and self._awaiting(d)
+        ]
+        return sorted(found, key=lambda d: (d.sent_at or DEFAULT_NOW, d.id))
+
+    async def activity(self, owner_id: int, *, since: datetime) -> WeekActivity:
+        start = _utc(since)
+        day = start.date()
+        exchanges = [e for owner, e in self._contacts.exchange_rows.values() if owner == owner_id]
+        return WeekActivity(
+            contacts_added=sum(1 for r in self._contacts._of(owner_id) if r.created_at >= start),
+            messages_sent=sum(
+                1
+                for e in exchanges
+                if e.happened_on >= day and e.kind in (ExchangeKind.EMAILED, ExchangeKind.MESSAGED)
+            ),
+            replies=sum(
+                1 for e in exchanges if e.happened_on >= day and e.kind is ExchangeKind.REPLIED
+            ),
+        )
+
+    # -- server defaults ---------------------------------------------------------------------
+
+    async def guild_timezone(self, guild_id: int) -> str | None:
+        return self.guilds.get(guild_id)
+
+    async def set_guild_timezone(self, guild_id: int, timezone: str, *, now: datetime) -> None:
+        _utc(now)
+        self.guilds[guild_id] = timezone
+
+
+# -- the notifier -----------------------------------------------------------------------------
+
+NONCE_MAX = 25  # Discord rejects longer nonces
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message the fake Discord accepted."""
+
+    id: int
+    channel_id: int
+    student_id: int
+    kind: str  # welcome | digest | item
+    nonce: str
+    digest: Digest | None = None
+    item: DueItem | None = None
+    late: bool = False
+
+
+class RecordingNotifier:
+    """A Notifier that records every message, like Discord would hold them.
+
+    - `close_dms(student)`: open_dm and sends raise RecipientUnreachable (Discord 50007).
+    - `fail_next(n)`: the next n sends raise DeliveryFailed and record nothing.
+    - `lose_next_response(n)`: the next n sends are accepted (recorded) but raise
+      DeliveryFailed, as when the bot dies or the response is lost after Discord posted it.
+    - Sends with a nonce already seen in that channel return the first message's id and
+      record nothing new (discord.py's enforce_nonce).
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[SentMessage] = []
+        self.attempts: list[tuple[str, int, str]] = []  # (kind, channel, nonce) of every call
+        self.opened: list[int] = []  # student ids, one per open_dm call
+        self.closed: set[int] = set()
+        self.channels: dict[int, int] = {}  # student id -> DM channel id
+        self._failures = 0
+        self._lost_responses = 0
+        self._by_nonce: dict[tuple[int, str], int] = {}
+        self._channel_ids = itertools.count(500_000_000_000_000_001)
+        self._message_ids = itertools.count(700_000_000_000_000_001)
+
+    # -- controls ----------------------------------------------------------------------------
+
+    def close_dms(self, student_id: int) -> None:
+        self.closed.add(student_id)
+
+    def open_dms(self, student_id: int) -> None:
+        self.closed.discard(student_id)
+
+    def fail_next(self, times: int = 1) -> None:
+        self._failures += times
+
+    def lose_next_response(self, times: int = 1) -> None:
+        self._lost_responses += times
+
+    def to(self, student_id: int) -> list[SentMessage]:
+        return [m for m in self.messages if m.student_id == student_id]
+
+    def digests(self, student_id: int | None = None) -> list[SentMessage]:
+        return [
+            m
+            for m in self.messages
+            if m.kind == "digest" and (student_id is None or m.student_id == student_id)
+        ]
+
+    def items(self, student_id: int | None = None) -> list[SentMessage]:
+        return [
+            m
+            for m in self.messages
+            if m.kind == "item" and (student_id is None or m.student_id == student_id)
+        ]
+
+    # -- the Notifier protocol ---------------------------------------------------------------
+
+    async def open_dm(self, student_id: int) -> int:
+        self.opened.append(student_id)
+        if student_id in self.closed:
+            raise RecipientUnreachable(student_id)
+        if student_id not in self.channels:
+            self.channels[student_id] = next(self._channel_ids)
+        return self.channels[student_id]
+
+    async def send_welcome(self, channel_id: int, *, nonce: str) -> int:
+        return self._post("welcome", channel_id, nonce)
+
+    async def send_digest(self, channel_id: int, digest: Digest, *, nonce: str) -> int:
+        return self._post("digest", channel_id, nonce, digest=digest)
+
+    async def send_item(
+        self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
+    ) -> int:
+        assert self._student_of(channel_id) == student_id, "item sent to another student's DM"
+        return self._post("item", channel_id, nonce, item=item, late=late)
+
+    def _student_of(self, channel_id: int) -> int:
+        for student_id, channel in self.channels.items():
+            if channel == channel_id:
+                return student_id
+        raise AssertionError(f"no DM channel {channel_id} was opened")
+
+    def _post(self, kind: str, channel_id: int, nonce: str, **payload: Any) -> int:
+        if not nonce or len(nonce) > NONCE_MAX:
+            raise AssertionError(f"Discord would reject the nonce {nonce!r}")
+        self.attempts.append((kind, channel_id, nonce))
+        student_id = self._student_of(channel_id)
+        if student_id in self.closed:
+            raise RecipientUnreachable(student_id)
+        if self._failures:
+            self._failures -= 1
+            raise DeliveryFailed("503 from the fake Discord")
+        message_id = self._by_nonce.get((channel_id, nonce))
+        if message_id is None:
+            message_id = next(self._message_ids)
+            self._by_nonce[(channel_id, nonce)] = message_id
+            self.messages.append(
+                SentMessage(message_id, channel_id, student_id, kind, nonce, **payload)
+            )
+        if self._lost_responses:
+            self._lost_responses -= 1
+            raise DeliveryFailed("the response was lost")
+        return message_id
+
+
+class FakeSleep:
+    """An injectable sleep for Pacer that advances a fake monotonic clock instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.calls: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        self.now += seconds
+
+
+def fast_pacer() -> Pacer:
+    """A Pacer whose waits advance a fake clock (never wall time)."""
+    sleep = FakeSleep()
+    return Pacer(rate=1e9, monotonic=sleep.monotonic, sleep=sleep)
+
+
+@cache
+def load_tips() -> tuple[str, ...]:
+    return tuple(PromptLibrary.load(PROJECT_ROOT / "prompts").items("tips"))
+
+
+@cache
+def shipped_catalogue() -> TemplateCatalogue:
+    """The shipped templates, loaded once per test run (loading takes a tenth of a second)."""
+    return TemplateCatalogue.load(PROJECT_ROOT / "templates")
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
@@ -474,6 +933,9 @@ def build_services(
     profiles: InMemoryProfileRepository | None = None,
     drafts: InMemoryDraftRepository | None = None,
     catalogue: TemplateCatalogue | None = None,
+    reminders: Any = None,
+    notifier: Any = None,
+    tips: Sequence[str] | None = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -482,20 +944,45 @@ def build_services(
     pending = InMemoryPendingRepository() if pending is None else pending
     profiles = InMemoryProfileRepository() if profiles is None else profiles
     drafts = InMemoryDraftRepository(contacts) if drafts is None else drafts
-    catalogue = catalogue or TemplateCatalogue.load(PROJECT_ROOT / "templates")
-    student_service = StudentService(students, clock)
+    reminders = (
+        InMemoryReminderRepository(students, contacts, drafts) if reminders is None else reminders
+    )
+    notifier = RecordingNotifier() if notifier is None else notifier
+    catalogue = catalogue or shipped_catalogue()
+    student_service = StudentService(students, clock, guilds=reminders)
     contact_service = ContactService(contacts, pending, student_service, clock)
     draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
-    return Services(contacts=contact_service, students=student_service, drafts=draft_service)
+    reminder_service = ReminderService(
+        reminders,
+        students,
+        student_service,
+        contact_service,
+        notifier,
+        clock,
+        tips=load_tips() if tips is None else tips,
+        pacer=fast_pacer(),
+    )
+    return Services(
+        contacts=contact_service,
+        students=student_service,
+        drafts=draft_service,
+        reminders=reminder_service,
+    )
 
 
 __all__ = [
     "DEFAULT_NOW",
     "FakeClock",
+    "FakeSleep",
     "InMemoryContactRepository",
     "InMemoryDraftRepository",
     "InMemoryPendingRepository",
     "InMemoryProfileRepository",
+    "InMemoryReminderRepository",
     "InMemoryStudentRepository",
+    "RecordingNotifier",
+    "SentMessage",
     "build_services",
+    "fast_pacer",
+    "load_tips",
 ]

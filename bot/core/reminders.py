@@ -396,6 +396,17 @@ class ReminderService:
             )
             await self._repo.finish(delivery.id, outcome="skipped", at=now)
             return "skipped"
+        settings = await self._repo.get_settings(delivery.student_id)
+        if settings is None or not settings.active:
+            # Turned off or paused since the claim (a retry): consent wins over delivery.
+            log.info(
+                "dropped delivery student=%s kind=%s delivery=%s: reminders off or paused",
+                delivery.student_id,
+                delivery.kind,
+                delivery.id,
+            )
+            await self._repo.finish(delivery.id, outcome="skipped", at=now)
+            return "skipped"
         late = lateness > LATE_NOTICE
         try:
             async with self._pacer:

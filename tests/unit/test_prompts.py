@@ -13,7 +13,15 @@ from bot.content.prompts import PromptError, PromptLibrary
 from bot.settings import PROJECT_ROOT
 
 # The keys bot.discord_adapter.client.PROMPT_KEYS asks for (copied: the adapter is not under test).
-PROMPT_KEYS = ("help", "help_title", "welcome", "welcome_title")
+PROMPT_KEYS = (
+    "help",
+    "help_title",
+    "welcome",
+    "welcome_title",
+    "tips",
+    "digest_empty",
+    "reminders_welcome",
+)
 PROMPTS = PROJECT_ROOT / "prompts"
 
 
