@@ -11,10 +11,12 @@ import discord
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.content.coach import CoachLibrary
 from bot.content.prompts import PromptLibrary
 from bot.content.samples import SAMPLES
 from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
+from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.ports import Clock
@@ -25,6 +27,7 @@ from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
+from bot.storage.coaching import SqliteCoachRepository
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
@@ -124,18 +127,24 @@ async def build_app(
             catalogue,
             clock,
         )
+        coaching = CoachingService(
+            CoachLibrary.load(settings.content.prompts_dir / "coach"),
+            SqliteCoachRepository(db),
+            contacts,
+            drafts,
+            pending,
+            clock,
+        )
         notifier = DiscordNotifier()
         reminders = ReminderService(
-            reminder_repo,
-            student_repo,
-            students,
-            contacts,
-            notifier,
-            clock,
-            tips=prompts.items("tips"),
+            reminder_repo, student_repo, students, contacts, notifier, clock, coaching=coaching
         )
         services = Services(
-            contacts=contacts, students=students, drafts=drafts, reminders=reminders
+            contacts=contacts,
+            students=students,
+            drafts=drafts,
+            reminders=reminders,
+            coaching=coaching,
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from bot.content.prompts import PromptLibrary
+from bot.content.coach import CoachLibrary
 from bot.content.templates import TemplateCatalogue
+from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
@@ -40,6 +41,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.pacing import Pacer
+from bot.core.progress import WeeklyGoal
 from bot.core.reminders import ReminderService
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -359,6 +361,10 @@ class InMemoryContactRepository:
         ]
         mine.sort(key=lambda e: (e.happened_on, e.id), reverse=True)
         return mine[:limit]
+
+    async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
+        mine = [e for owner, e in self.exchange_rows.values() if owner == owner_id]
+        return sorted(mine, key=lambda e: (e.happened_on, e.id))
 
 
 # -- pending ----------------------------------------------------------------------------------
@@ -914,8 +920,29 @@ def fast_pacer() -> Pacer:
 
 
 @cache
-def load_tips() -> tuple[str, ...]:
-    return tuple(PromptLibrary.load(PROJECT_ROOT / "prompts").items("tips"))
+def shipped_coach_library() -> CoachLibrary:
+    """The shipped coaching content (prompts/coach), loaded once per test run."""
+    return CoachLibrary.load(PROJECT_ROOT / "prompts" / "coach")
+
+
+class InMemoryCoachRepository:
+    def __init__(self) -> None:
+        self.goals: dict[int, WeeklyGoal] = {}
+        self.tips: dict[int, str] = {}
+
+    async def goal(self, student_id: int) -> WeeklyGoal | None:
+        return self.goals.get(student_id)
+
+    async def set_goal(self, student_id: int, goal: WeeklyGoal, *, now: datetime) -> None:
+        _utc(now)
+        self.goals[student_id] = goal
+
+    async def last_tip(self, student_id: int) -> str | None:
+        return self.tips.get(student_id)
+
+    async def set_last_tip(self, student_id: int, tip_key: str, *, now: datetime) -> None:
+        _utc(now)
+        self.tips[student_id] = tip_key
 
 
 @cache
@@ -935,7 +962,7 @@ def build_services(
     catalogue: TemplateCatalogue | None = None,
     reminders: Any = None,
     notifier: Any = None,
-    tips: Sequence[str] | None = None,
+    coach: InMemoryCoachRepository | None = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -952,6 +979,14 @@ def build_services(
     student_service = StudentService(students, clock, guilds=reminders)
     contact_service = ContactService(contacts, pending, student_service, clock)
     draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
+    coaching = CoachingService(
+        shipped_coach_library(),
+        InMemoryCoachRepository() if coach is None else coach,
+        contact_service,
+        draft_service,
+        pending,
+        clock,
+    )
     reminder_service = ReminderService(
         reminders,
         students,
@@ -959,7 +994,7 @@ def build_services(
         contact_service,
         notifier,
         clock,
-        tips=load_tips() if tips is None else tips,
+        coaching=coaching,
         pacer=fast_pacer(),
     )
     return Services(
@@ -967,6 +1002,7 @@ def build_services(
         students=student_service,
         drafts=draft_service,
         reminders=reminder_service,
+        coaching=coaching,
     )
 
 
@@ -974,6 +1010,7 @@ __all__ = [
     "DEFAULT_NOW",
     "FakeClock",
     "FakeSleep",
+    "InMemoryCoachRepository",
     "InMemoryContactRepository",
     "InMemoryDraftRepository",
     "InMemoryPendingRepository",
@@ -984,5 +1021,5 @@ __all__ = [
     "SentMessage",
     "build_services",
     "fast_pacer",
-    "load_tips",
+    "shipped_coach_library",
 ]

@@ -42,7 +42,7 @@ MEETING_KINDS: dict[str, str] = {
 PITCH_KEYS = ("intro_prompt", "interest_prompt", "hope_prompt", "tip")
 MIN_TIPS_PER_TOPIC = 5
 MIN_QUESTIONS = 10
-ENTRY_MAX = 300
+ENTRY_MAX = 600  # long enough for an example pitch
 
 
 class CoachContentError(Exception):

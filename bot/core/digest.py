@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, WeekActivity
+from bot.core.progress import Progress
 
 HORIZON_DAYS = 7  # what falls due within the coming week belongs in this week's digest
 # When two items fall due the same day, the more time-sensitive comes first.
@@ -66,6 +67,7 @@ def build_digest(
     *,
     today: date,
     tip: str | None,
+    progress: Progress | None = None,
     late_by_hours: int = 0,
 ) -> Digest:
     return Digest(
@@ -74,5 +76,6 @@ def build_digest(
         items=tuple(items),
         activity=activity,
         tip=tip,
+        progress=progress,
         late_by_hours=late_by_hours,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -326,6 +327,7 @@ class Digest:
     activity: WeekActivity
     tip: str | None = None
     late_by_hours: int = 0
+    progress: Any = None  # bot.core.progress.Progress (goal and streak), when coaching is on
 
 
 @dataclass(frozen=True, slots=True)

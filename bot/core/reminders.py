@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today, parse_future_time
 from bot.core.digest import build_digest, due_items
@@ -100,7 +101,7 @@ class ReminderService:
         notifier: Notifier,
         clock: Clock,
         *,
-        tips: Sequence[str] = (),
+        coaching: CoachingService | None = None,
         pacer: Pacer | None = None,
     ) -> None:
         self._repo = reminders
@@ -109,7 +110,7 @@ class ReminderService:
         self._contacts = contacts
         self._notifier = notifier
         self._clock = clock
-        self._tips = tuple(tips)
+        self._coaching = coaching
         self._pacer = pacer or Pacer()
 
     # -- settings ----------------------------------------------------------------------------
@@ -276,20 +277,16 @@ class ReminderService:
         activity = await self._repo.activity(
             student_id, since=now - timedelta(days=DIGEST_ACTIVITY_DAYS)
         )
+        coaching = self._coaching
         return build_digest(
             student_id,
             items,
             activity,
             today=today,
-            tip=self._tip(student_id, today),
+            tip=coaching.tip_for_week(student_id, items, today) if coaching else None,
+            progress=await coaching.progress(student_id) if coaching else None,
             late_by_hours=late_by_hours,
         )
-
-    def _tip(self, student_id: int, today: date) -> str | None:
-        if not self._tips:
-            return None
-        week = today.isocalendar()
-        return self._tips[(student_id + week.year * 53 + week.week) % len(self._tips)]
 
     async def snooze(self, owner_id: int, kind: ItemKind, ref: int) -> None:
         """Not again for a week."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.reminders import ReminderService
@@ -16,3 +17,4 @@ class Services:
     students: StudentService
     drafts: DraftService
     reminders: ReminderService
+    coaching: CoachingService

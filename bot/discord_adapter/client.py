@@ -12,6 +12,7 @@ from discord import app_commands
 
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
+from bot.discord_adapter.commands.coaching import coaching_commands
 from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
 from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
 from bot.discord_adapter.commands.exchanges import log_command
@@ -35,7 +36,6 @@ PROMPT_KEYS = (
     "help_title",
     "welcome",
     "welcome_title",
-    "tips",
     "digest_empty",
     "reminders_welcome",
 )
@@ -67,6 +67,8 @@ def install_commands(
     tree.add_command(remind_command(services.reminders))
     tree.add_command(due_command(services.reminders))
     tree.add_command(AdminGroup(services.reminders))
+    for command in coaching_commands(services.coaching):
+        tree.add_command(command)
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 

@@ -359,6 +359,8 @@ def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embe
         f"{a.replies} repl{'ies' if a.replies != 1 else 'y'}",
         inline=False,
     )
+    if digest.progress is not None:
+        embed.add_field(name="Your weekly goal", value=goal_line(digest.progress), inline=False)
     if digest.tip:
         embed.add_field(name="Tip", value=clip(esc(digest.tip), FIELD_MAX), inline=False)
     embed.set_footer(text="Buttons act on the first items · /due shows the full list")

@@ -23,6 +23,28 @@ ALICE = 1_400_000_000_000_000_001
 BOB = 1_400_000_000_000_000_002
 CAROL = 1_400_000_000_000_000_003  # a member students save as a contact
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+# Every top-level command and menu the bot registers.
+COMMANDS = frozenset(
+    {
+        "contact",
+        "log",
+        "followup",
+        "outreach",
+        "templates",
+        "profile",
+        "reminders",
+        "remind",
+        "due",
+        "admin",
+        "tip",
+        "prep",
+        "pitch",
+        "goals",
+        "progress",
+        "help",
+        "Save as contact",
+    }
+)
 
 
 def token_for(application_id: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, embed_of, is_ephemeral
+from tests.e2e.conftest import ALICE, BOB, COMMANDS, GUILD_ID, RunningBot, embed_of, is_ephemeral
 from tests.e2e.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
@@ -13,16 +13,7 @@ pytestmark = pytest.mark.e2e
 async def test_registers_commands_in_dev_guild(fake: FakeDiscord) -> None:
     """With DEV_GUILD_ID set, every command is synced to that guild at start."""
     commands = {c["name"]: c for c in fake.registered_commands(GUILD_ID)}
-    assert set(commands) == {
-        "contact",
-        "log",
-        "followup",
-        "outreach",
-        "templates",
-        "profile",
-        "help",
-        "Save as contact",
-    }
+    assert set(commands) == COMMANDS
     subcommands = {o["name"] for o in commands["contact"]["options"]}
     assert subcommands == {"add", "list", "show", "edit", "remove", "search"}
     assert commands["Save as contact"]["type"] == 2

@@ -813,3 +813,23 @@ async def test_datetimes_stored_as_utc_text(sqlite_repos: Repos) -> None:
     ) as cursor:
         row = await cursor.fetchone()
     assert tuple(row) == ("2026-03-08T12:00:00+00:00", "2026-03-08T12:00:00+00:00")
+
+
+async def test_all_exchanges_are_the_owners_oldest_first(repos: Repos) -> None:
+    """all_exchanges lists only the owner's exchanges, oldest first."""
+    contacts = repos.contacts
+    await repos.students.get_or_create(A, now=NOW)
+    await repos.students.get_or_create(B, now=NOW)
+    mine = await contacts.add(A, ContactDraft(name="Mine"), now=NOW)
+    theirs = await contacts.add(B, ContactDraft(name="Theirs"), now=NOW)
+    for owner, cid, kind, day in (
+        (A, mine.id, ExchangeKind.EMAILED, date(2026, 3, 2)),
+        (A, mine.id, ExchangeKind.MET, date(2026, 3, 1)),
+        (B, theirs.id, ExchangeKind.CALLED, date(2026, 3, 1)),
+    ):
+        await contacts.add_exchange(owner, cid, kind, day, None, now=NOW)
+    found = await contacts.all_exchanges(A)
+    assert [(x.kind, x.happened_on) for x in found] == [
+        (ExchangeKind.MET, date(2026, 3, 1)),
+        (ExchangeKind.EMAILED, date(2026, 3, 2)),
+    ]

@@ -18,7 +18,6 @@ PROMPT_KEYS = (
     "help_title",
     "welcome",
     "welcome_title",
-    "tips",
     "digest_empty",
     "reminders_welcome",
 )
