@@ -316,6 +316,14 @@ class ReminderService:
             raise InvalidInput("I couldn't find that reminder. It may have been removed.")
         return reminder
 
+    async def item(self, owner_id: int, kind: ItemKind, ref: int) -> DueItem:
+        """One due item, re-read for the student (for a menu pick)."""
+        digest = await self.digest_for(owner_id)
+        for item in digest.items:
+            if item.kind is kind and item.ref == ref:
+                return item
+        raise InvalidInput("That's no longer due. `/due` shows what is.")
+
     async def draft_request(self, owner_id: int, kind: ItemKind, ref: int) -> DraftRequest:
         """The draft that fits a due item: follow-up, nudge, check-in or progress update."""
         if kind is ItemKind.REMINDER:

@@ -399,6 +399,50 @@ class DueItemButton(
         await send_ephemeral(interaction, text)
 
 
+class DueItemMenu(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"due:pick:0",
+):
+    """Items beyond the first few: pick one to get its Draft / Done / Snooze buttons."""
+
+    def __init__(self, items: Sequence[DueItem] = (), first_number: int = 1) -> None:
+        options = [
+            discord.SelectOption(
+                label=presenters.clip(f"{n}. {presenters.item_label(item)}", 100),
+                value=f"{item.kind.value}:{item.ref}",
+            )
+            for n, item in enumerate(items, first_number)
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id="due:pick:0",
+                placeholder="Act on another item…",
+                options=options or [discord.SelectOption(label="—", value="none:0")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Select[Any], match: re.Match[str]
+    ) -> Self:
+        return cls()
+
+    async def act(self, interaction: Interaction) -> None:
+        values = (interaction.data or {}).get("values") or []
+        kind_text, _, ref_text = str(values[0] if values else "").partition(":")
+        if kind_text not in {k.value for k in ItemKind} or not ref_text.isdigit():
+            await send_ephemeral(interaction, "That choice is no longer available.")
+            return
+        reminders = interaction.client.services.reminders
+        item = await reminders.item(interaction.user.id, ItemKind(kind_text), int(ref_text))
+        await interaction.response.send_message(
+            presenters.item_text(item, item.due_on, late=False),
+            view=single_item_view(item),
+            ephemeral=True,
+        )
+
+
 class StopDigestsButton(
     _Guarded,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -463,6 +507,7 @@ class SavePitchButton(
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     SavePitchButton,
+    DueItemMenu,
     DueItemButton,
     StopDigestsButton,
     EditContactButton,
@@ -521,23 +566,37 @@ def duplicate_view(pending_id: int, duplicates: tuple[Contact, ...]) -> discord.
     return view
 
 
-ITEM_ROWS = 4  # Discord allows 5 rows of buttons; the last is kept for "Stop these DMs"
+# Discord allows five rows: three items get their buttons directly, the rest are reached
+# through a menu on the fourth row, and the fifth holds "Stop these DMs".
+ITEM_ROWS = 3
+MENU_ITEMS = 10
+
+
+def _add_item_buttons(view: discord.ui.View, item: DueItem, row: int) -> None:
+    if item.contact is not None:
+        who = presenters.display_name(item.contact)
+        view.add_item(_in_row(DueItemButton("draft", item.kind, item.ref, f"Draft: {who}"), row))
+    view.add_item(_in_row(DueItemButton("done", item.kind, item.ref), row))
+    view.add_item(_in_row(DueItemButton("snooze", item.kind, item.ref), row))
 
 
 def due_view(items: Sequence[DueItem], *, with_stop: bool) -> discord.ui.View | None:
-    """A row of Draft / Done / Snooze for each of the first items, and optionally Stop."""
+    """Draft / Done / Snooze for every listed item (directly, or via the menu), and Stop."""
     view = discord.ui.View(timeout=None)
     for row, item in enumerate(items[:ITEM_ROWS]):
-        who = presenters.display_name(item.contact) if item.contact else None
-        if item.contact is not None:
-            view.add_item(
-                _in_row(DueItemButton("draft", item.kind, item.ref, f"Draft: {who}"), row)
-            )
-        view.add_item(_in_row(DueItemButton("done", item.kind, item.ref), row))
-        view.add_item(_in_row(DueItemButton("snooze", item.kind, item.ref), row))
+        _add_item_buttons(view, item, row)
+    rest = items[ITEM_ROWS:MENU_ITEMS]
+    if rest:
+        view.add_item(_in_row(DueItemMenu(rest, first_number=ITEM_ROWS + 1), ITEM_ROWS))
     if with_stop:
-        view.add_item(_in_row(StopDigestsButton(), ITEM_ROWS))
+        view.add_item(_in_row(StopDigestsButton(), ITEM_ROWS + 1))
     return view if view.children else None
+
+
+def single_item_view(item: DueItem) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    _add_item_buttons(view, item, 0)
+    return view
 
 
 def _in_row(item: discord.ui.DynamicItem[Any], row: int) -> discord.ui.DynamicItem[Any]:

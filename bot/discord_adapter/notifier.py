@@ -70,7 +70,7 @@ class DiscordNotifier:
         self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
     ) -> int:
         text = presenters.item_text(item, item.due_on, late=late)
-        view = components.due_view([item], with_stop=False)
+        view = components.single_item_view(item)
         return await self._send(channel_id, nonce, content=text, view=view)
 
 

@@ -303,6 +303,15 @@ def profile_embed(profile: Profile) -> discord.Embed:
 DIGEST_LIST_MAX = 10  # a digest names at most this many items; `/due` has the rest
 
 
+def item_label(item: DueItem) -> str:
+    """A plain one-line label (menus show no markdown)."""
+    who = display_name(item.contact) if item.contact else None
+    if item.kind is ItemKind.REMINDER:
+        note = item.reminder.note if item.reminder and item.reminder.note else "Reminder"
+        return f"{note} — {who}" if who else note
+    return f"{item.kind.label}: {who}"
+
+
 def item_line(item: DueItem, today: date) -> str:
     days = (item.due_on - today).days
     when = "today" if days == 0 else (f"{-days}d overdue" if days < 0 else f"in {days}d")

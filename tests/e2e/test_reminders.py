@@ -554,3 +554,26 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     assert len(digests_to(fake, ALICE)) == 1  # …and Discord kept one message
     async with db.execute("SELECT outcome FROM deliveries WHERE id = ?", (row[0],)) as cur:
         assert (await cur.fetchone())[0] in ("sent", "late")  # type: ignore[index]
+
+
+async def test_digest_with_many_items_reaches_every_item_through_its_menu(bot: RunningBot) -> None:
+    """Three items get buttons directly; the rest are picked from a menu that gives theirs."""
+    fake = bot.fake
+    ids = [await with_contact(fake, name=f"Person {n}") for n in range(6)]
+    await opt_in(fake)
+    bot.clock.set(DUE + MINUTE)
+    digest = await wait_digest(fake)
+    rows = digest["components"]
+    assert len(rows) == 5  # 3 item rows, the menu, Stop
+    menu = rows[3]["components"][0]
+    assert menu["custom_id"] == "due:pick:0" and len(menu["options"]) == 3
+    picked = menu["options"][-1]["value"]
+    kind, ref = picked.split(":")
+    assert int(ref) in ids
+    handle = await fake.click(digest, "due:pick:0", user_id=ALICE, values=[picked])
+    response = await handle.response()
+    assert is_ephemeral(response)
+    assert f"due:done:{kind}:{ref}" in custom_ids(response)
+    # BOB picking from ALICE's menu gets nothing of hers.
+    other = await (await fake.click(digest, "due:pick:0", user_id=BOB, values=[picked])).response()
+    assert is_ephemeral(other) and "no longer due" in other["data"]["content"]
