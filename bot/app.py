@@ -20,6 +20,7 @@ from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.ports import Clock
+from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -32,6 +33,7 @@ from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.pending import SqlitePendingRepository
+from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
@@ -145,6 +147,7 @@ async def build_app(
             drafts=drafts,
             reminders=reminders,
             coaching=coaching,
+            privacy=PrivacyService(SqlitePrivacyRepository(db), contacts, clock),
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(

@@ -41,6 +41,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.pacing import Pacer
+from bot.core.privacy import PrivacyService
 from bot.core.progress import WeeklyGoal
 from bot.core.reminders import ReminderService
 from bot.core.services import Services
@@ -951,6 +952,19 @@ def shipped_catalogue() -> TemplateCatalogue:
     return TemplateCatalogue.load(PROJECT_ROOT / "templates")
 
 
+class SqliteOnlyPrivacyRepository:
+    """Export and erase work table by table in SQL: they are tested on real SQLite files."""
+
+    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
+        raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
+
+    async def counts(self, student_id: int) -> dict[str, int]:
+        raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
+
+    async def delete_student(self, student_id: int) -> dict[str, int]:
+        raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
@@ -1003,6 +1017,7 @@ def build_services(
         drafts=draft_service,
         reminders=reminder_service,
         coaching=coaching,
+        privacy=PrivacyService(SqliteOnlyPrivacyRepository(), contact_service, clock),
     )
 
 

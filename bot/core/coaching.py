@@ -202,16 +202,23 @@ class CoachingService:
         return Pitch(text, words, round(words / PITCH_WORDS_PER_SECOND), pending_id)
 
     async def save_pitch(self, owner_id: int, pending_id: int) -> Profile:
-        payload = await self._pending.take(
-            owner_id, pending_id, PENDING_PITCH, now=self._clock.now()
-        )
-        if payload is None:
+        # Peek before taking: without a profile the pitch stays held, so the same button
+        # works once the student has run `/profile` (as the message below promises).
+        if (
+            await self._pending.peek(owner_id, pending_id, PENDING_PITCH, now=self._clock.now())
+            is None
+        ):
             raise ExpiredAction()
         profile = await self._drafts.profile(owner_id)
         if profile is None:
             raise InvalidInput(
                 "Set up your profile first with `/profile`, then save your pitch to it."
             )
+        payload = await self._pending.take(
+            owner_id, pending_id, PENDING_PITCH, now=self._clock.now()
+        )
+        if payload is None:  # taken by a concurrent click
+            raise ExpiredAction()
         log.info("pitch saved owner=%s", owner_id)
         return await self._drafts.save_profile(owner_id, {"pitch": payload["text"]})
 

@@ -196,6 +196,9 @@ class ContactService:
 
     # -- finding -----------------------------------------------------------------------------
 
+    async def timezone_for(self, owner_id: int) -> str:
+        return await self._students.timezone_for(owner_id)
+
     async def today(self, owner_id: int) -> date:
         """The student's calendar day right now, in their timezone."""
         return local_today(self._clock.now(), await self._students.timezone_for(owner_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
+from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.students import StudentService
 
@@ -18,3 +19,4 @@ class Services:
     drafts: DraftService
     reminders: ReminderService
     coaching: CoachingService
+    privacy: PrivacyService

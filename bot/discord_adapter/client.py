@@ -17,6 +17,7 @@ from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
 from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command, help_embed
+from bot.discord_adapter.commands.privacy import PrivacyGroup
 from bot.discord_adapter.commands.profile import profile_command
 from bot.discord_adapter.commands.reminders import (
     AdminGroup,
@@ -38,6 +39,7 @@ PROMPT_KEYS = (
     "welcome_title",
     "digest_empty",
     "reminders_welcome",
+    "privacy",
 )
 
 # Read Messages/View Channels, Send Messages, Embed Links, Attach Files: enough to answer in
@@ -69,6 +71,7 @@ def install_commands(
     tree.add_command(AdminGroup(services.reminders))
     for command in coaching_commands(services.coaching):
         tree.add_command(command)
+    tree.add_command(PrivacyGroup(services.privacy, prompts))
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 

@@ -505,7 +505,54 @@ class SavePitchButton(
         )
 
 
+class DeleteEverythingButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"privacy:(?P<action>delete|keep):0",
+):
+    """Confirms or cancels `/privacy delete`, for whoever clicks (their own data only)."""
+
+    def __init__(self, action: str) -> None:
+        delete = action == "delete"
+        super().__init__(
+            discord.ui.Button(
+                label="Delete everything" if delete else "Keep my data",
+                style=discord.ButtonStyle.danger if delete else discord.ButtonStyle.secondary,
+                custom_id=f"privacy:{action}:0",
+            )
+        )
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["action"])
+
+    async def act(self, interaction: Interaction) -> None:
+        if self.action == "keep":
+            await interaction.response.edit_message(
+                content="Nothing was deleted.", embed=None, view=None
+            )
+            return
+        removed = await interaction.client.services.privacy.delete_everything(interaction.user.id)
+        await interaction.response.edit_message(
+            content=f"Done: {sum(removed.values()):,} records erased, reminders stopped. "
+            "If you use the bot again, it starts from a blank page.",
+            embed=None,
+            view=None,
+        )
+
+
+def delete_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeleteEverythingButton("delete"))
+    view.add_item(DeleteEverythingButton("keep"))
+    return view
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    DeleteEverythingButton,
     SavePitchButton,
     DueItemMenu,
     DueItemButton,

@@ -36,6 +36,7 @@ COMMANDS = frozenset(
         "remind",
         "due",
         "admin",
+        "privacy",
         "tip",
         "prep",
         "pitch",

@@ -20,6 +20,7 @@ PROMPT_KEYS = (
     "welcome_title",
     "digest_empty",
     "reminders_welcome",
+    "privacy",
 )
 PROMPTS = PROJECT_ROOT / "prompts"
 

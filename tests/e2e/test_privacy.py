@@ -1,0 +1,111 @@
+"""`/privacy`: the statement, a complete export in four standard formats, and erasing it all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import icalendar
+import pytest
+import vobject
+
+from bot.storage.privacy import SqlitePrivacyRepository
+from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, embed_of, is_ephemeral
+from tests.e2e.test_contacts import add, contact_id_from
+from tests.e2e.test_reminders import opt_in
+
+pytestmark = pytest.mark.e2e
+
+
+async def privacy(bot: RunningBot, subcommand: str, user_id: int = ALICE) -> Any:
+    return await bot.fake.slash(
+        "privacy", subcommand=subcommand, user_id=user_id, guild_id=GUILD_ID
+    )
+
+
+async def seed(bot: RunningBot, user_id: int, name: str) -> int:
+    """A contact with every field, an exchange, and reminders turned on."""
+    response = await add(
+        bot.fake,
+        user_id,
+        name=name,
+        title="Dr.",
+        role="attending",
+        specialty="Cardiology",
+        institution="St Mary's",
+        where_met="the cardiology talk",
+        date_met="3 days ago",
+        email=f"{name.split()[0].lower()}@example.org",
+        profile_url="https://example.org/x",
+        notes='Said "hi", then: a; b, c\nsecond line — ünïcode',
+        tags="cardio, mentor",
+    )
+    cid = contact_id_from(response)
+    handle = await bot.fake.slash(
+        "log", user_id=user_id, guild_id=GUILD_ID, options={"contact": str(cid), "kind": "emailed"}
+    )
+    await handle.response()
+    await opt_in(bot.fake, user_id)
+    return cid
+
+
+async def test_show_says_what_is_stored_and_who_sees_it(bot: RunningBot) -> None:
+    """/privacy show is private and names what is stored, who sees it, and the two commands."""
+    response = await (await privacy(bot, "show")).response()
+    assert is_ephemeral(response)
+    text = embed_of(response)["description"]
+    for phrase in ("What I store", "Who can see it", "/privacy export", "/privacy delete"):
+        assert phrase in text
+
+
+async def test_export_sends_four_files_that_standard_libraries_read(bot: RunningBot) -> None:
+    """The export is private and its JSON, CSV, vCard and iCalendar files all parse."""
+    await seed(bot, ALICE, "Amara Okafor")
+    handle = await privacy(bot, "export")
+    assert (await handle.response())["type"] == 5
+    [message] = await handle.wait_followup(1)
+    assert message["flags"] & 64
+    files = {f["filename"]: f["data"] for f in message["attachments_data"]}
+    assert set(files) == {"networking-coach.json", "contacts.csv", "contacts.vcf", "follow-ups.ics"}
+    document = json.loads(files["networking-coach.json"])
+    assert document["format"] == "networking-coach-export"
+    assert [c["name"] for c in document["contacts"]] == ["Amara Okafor"]
+    assert document["contacts"][0]["notes"].endswith("ünïcode")
+    assert len(document["exchanges"]) == 1 and len(document["reminder_settings"]) == 1
+    rows = list(csv.DictReader(io.StringIO(files["contacts.csv"].decode("utf-8"))))
+    assert rows[0]["name"] == "Amara Okafor" and rows[0]["tags"] == "cardio; mentor"
+    assert rows[0]["notes"] == document["contacts"][0]["notes"]
+    [card] = list(vobject.readComponents(files["contacts.vcf"].decode("utf-8")))
+    assert card.fn.value == "Amara Okafor" and card.version.value == "4.0"
+    assert card.note.value == document["contacts"][0]["notes"]
+    calendar = icalendar.Calendar.from_ical(files["follow-ups.ics"])
+    summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
+    assert summaries == ["Check in with Amara Okafor"]
+
+
+async def test_delete_asks_first_then_erases_only_that_student(bot: RunningBot) -> None:
+    """After confirming, every row of Alice's is gone; Bob's data is untouched."""
+    await seed(bot, ALICE, "Amara Okafor")
+    await seed(bot, BOB, "Jordan Lee")
+    assert bot.app is not None
+    repo = SqlitePrivacyRepository(bot.app.db)
+    bob_before = await repo.counts(BOB)
+    alice_before = await repo.counts(ALICE)
+    assert alice_before["contacts"] == 1 and alice_before["reminder_settings"] == 1
+    ask = await privacy(bot, "delete")
+    question = await ask.response()
+    assert is_ephemeral(question)
+    assert custom_ids(question) == ["privacy:delete:0", "privacy:keep:0"]
+    kept = await (await bot.fake.click(ask.message, "privacy:keep:0", user_id=ALICE)).response()
+    assert "Nothing was deleted" in kept["data"]["content"]
+    assert await repo.counts(ALICE) == alice_before
+    ask = await privacy(bot, "delete")
+    await ask.response()
+    done = await (await bot.fake.click(ask.message, "privacy:delete:0", user_id=ALICE)).response()
+    assert "erased" in done["data"]["content"]
+    after = await repo.counts(ALICE)
+    # Alice's next command recreates only her student row; nothing else of hers is left.
+    assert {table: n for table, n in after.items() if n and table != "students"} == {}
+    assert await repo.counts(BOB) == bob_before
