@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -41,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("migrate", help="apply pending migrations and exit")
+    backup = db_commands.add_parser(
+        "backup", help="copy the database to PATH (consistent, safe while the bot runs)"
+    )
+    backup.add_argument("path", type=Path)
+    restore = db_commands.add_parser(
+        "restore", help="replace the database with the backup at PATH (stop the bot first)"
+    )
+    restore.add_argument("path", type=Path)
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     templates = commands.add_parser("templates", help="the message-draft catalogue")
     template_commands = templates.add_subparsers(dest="templates_command", required=True)
     template_commands.add_parser(
@@ -126,6 +136,40 @@ async def _migrate(settings: Settings) -> None:
     print(f"Applied migrations {applied} to {where}." if applied else f"{where} is up to date.")
 
 
+def _backup(settings: Settings, path: Path) -> int:
+    from bot.storage.database import backup
+
+    try:
+        backup(settings.storage.database_path, path)
+    except (FileNotFoundError, FileExistsError) as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.storage.database_path} to {path}.")
+    return 0
+
+
+def _restore(settings: Settings, path: Path, *, confirmed: bool) -> int:
+    from bot.storage.database import restore
+
+    target = settings.storage.database_path
+    if not path.exists():
+        print(f"coach: no backup at {path}", file=sys.stderr)
+        return 1
+    if not confirmed:
+        print(
+            f"This replaces {target} with {path}. Stop the bot first, then run again with --yes.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        version = restore(path, target)
+    except ValueError as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored {target} from {path} (schema {version}; the bot migrates it at start).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(find_dotenv(usecwd=True), override=False)
@@ -154,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run(settings))
         elif args.command == "sync":
             asyncio.run(_sync(settings, args.guild))
+        elif args.db_command == "backup":
+            return _backup(settings, args.path)
+        elif args.db_command == "restore":
+            return _restore(settings, args.path, confirmed=args.yes)
         else:
             asyncio.run(_migrate(settings))
     except discord.LoginFailure:

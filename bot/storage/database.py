@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -61,11 +63,11 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def migrate(db: aiosqlite.Connection) -> list[int]:
-    """Apply every migration above the database's version; returns the versions applied."""
+async def migrate(db: aiosqlite.Connection, *, target: int | None = None) -> list[int]:
+    """Apply every migration above the database's version (up to `target`, if given)."""
     current = await schema_version(db)
-    migrations = available_migrations()
-    if current > len(migrations):
+    migrations = [m for m in available_migrations() if target is None or m.version <= target]
+    if target is None and current > len(migrations):
         raise RuntimeError(
             f"the database is at schema version {current}, newer than this code "
             f"({len(migrations)}); upgrade the bot before using this file"
@@ -85,3 +87,29 @@ async def migrate(db: aiosqlite.Connection) -> list[int]:
         log.info("applied migration %s", migration.name)
         applied.append(migration.version)
     return applied
+
+
+def backup(source: Path, destination: Path) -> None:
+    """A consistent copy of a live database (SQLite's online backup; safe while the bot runs)."""
+    if not source.exists():
+        raise FileNotFoundError(f"no database at {source}")
+    if destination.exists():
+        raise FileExistsError(f"{destination} already exists; choose a new file name")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(destination)) as copy:
+        live.backup(copy)
+
+
+def restore(backup_file: Path, destination: Path) -> int:
+    """Replace `destination` with a backup (stop the bot first); returns its schema version."""
+    with closing(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)) as source:
+        check = source.execute("PRAGMA integrity_check").fetchone()
+        if check is None or check[0] != "ok":
+            raise ValueError(f"{backup_file} is damaged: {check}")
+        version = int(source.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(available_migrations()):
+            raise ValueError(f"{backup_file} is from a newer version of the bot")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(destination)) as target:
+            source.backup(target)
+    return version

@@ -1,0 +1,157 @@
+"""Backups of a live database, restores, and upgrades from every earlier schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.__main__ import main
+from bot.storage.database import available_migrations, backup, migrate, open_database, restore
+
+pytestmark = pytest.mark.storage
+
+T = "2026-03-08T12:00:00+00:00"
+# Rows valid at each schema version: seeded before upgrading, checked after.
+SEEDS: dict[int, list[str]] = {
+    1: [
+        f"INSERT INTO students (id, timezone, created_at) VALUES (1, 'Europe/London', '{T}')",
+        "INSERT INTO contacts (id, owner_id, name, name_key, role, notes, tags, tags_key, "
+        f"search_key, created_at, updated_at) VALUES (10, 1, 'José Núñez', 'jose nunez', "
+        f"'faculty', 'kept notes', '[\"cardio\"]', ',cardio,', 'jose nunez', '{T}', '{T}')",
+        "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+        f"VALUES (1, 10, 'emailed', '2026-03-01', 'sent CV', '{T}')",
+    ],
+    2: [
+        "INSERT INTO profiles (student_id, name, school, stage, updated_at) "
+        f"VALUES (1, 'Maya', 'Riverside', 'second-year', '{T}')",
+        "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at, "
+        f"sent_at, nudge_due_at) VALUES (1, 10, 'followup_talk', 'email', '{{}}', '{T}', "
+        f"'{T}', '{T}')",
+    ],
+    3: [
+        "INSERT INTO reminder_settings (student_id, consented_at, next_digest_at) "
+        f"VALUES (1, '{T}', '{T}')",
+        "INSERT INTO reminders (owner_id, contact_id, note, due_at, created_at) "
+        f"VALUES (1, 10, 'call', '{T}', '{T}')",
+        "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, sent_at) "
+        f"VALUES (1, 'digest', '{T}', '{T}', '{T}', '{T}')",
+    ],
+    4: [
+        "INSERT INTO coach_state (student_id, last_tip, goal_contacts, goal_follow_ups, "
+        f"goal_check_ins, updated_at) VALUES (1, 'events:2', 2, 3, 1, '{T}')",
+    ],
+}
+LATEST = len(available_migrations())
+
+
+def _counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[tuple[Path, aiosqlite.Connection]]:
+    path = tmp_path / "coach.sqlite3"
+    db = await open_database(path)
+    await migrate(db)
+    for version in sorted(SEEDS):
+        for statement in SEEDS[version]:
+            await db.execute(statement)
+    yield path, db
+    await db.close()
+
+
+def test_every_migration_has_seed_rows() -> None:
+    """A new migration must come with rows that prove upgrades keep data."""
+    assert sorted(SEEDS) == [m.version for m in available_migrations()]
+
+
+@pytest.mark.parametrize("start", range(1, LATEST))
+async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: int) -> None:
+    """A database at any earlier version, with data, upgrades to the latest losing nothing."""
+    path = tmp_path / f"v{start}.sqlite3"
+    db = await open_database(path)
+    try:
+        await migrate(db, target=start)
+        for version in range(1, start + 1):
+            for statement in SEEDS[version]:
+                await db.execute(statement)
+        before = _counts(path)
+        assert await migrate(db) == list(range(start + 1, LATEST + 1))
+    finally:
+        await db.close()
+    after = _counts(path)
+    assert {t: n for t, n in after.items() if t in before} == before
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT notes FROM contacts WHERE id = 10").fetchone()[0] == (
+            "kept notes"
+        )
+        assert check.execute("PRAGMA user_version").fetchone()[0] == LATEST
+
+
+async def test_backup_of_a_live_database_has_everything(
+    live: tuple[Path, aiosqlite.Connection], tmp_path: Path
+) -> None:
+    """A backup taken while the bot holds the database open (WAL) is complete and consistent."""
+    path, db = live
+    await db.execute(f"INSERT INTO students (id, created_at) VALUES (2, '{T}')")
+    copy = tmp_path / "backups" / "copy.sqlite3"
+    backup(path, copy)
+    assert _counts(copy) == _counts(path)
+    with sqlite3.connect(copy) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with pytest.raises(FileExistsError):
+        backup(path, copy)
+
+
+async def test_restore_brings_back_the_backup(
+    live: tuple[Path, aiosqlite.Connection], tmp_path: Path
+) -> None:
+    """Restoring replaces the database with the backup's contents."""
+    path, db = live
+    copy = tmp_path / "copy.sqlite3"
+    backup(path, copy)
+    await db.execute("DELETE FROM students")
+    await db.close()
+    assert _counts(path)["contacts"] == 0
+    assert restore(copy, path) == LATEST
+    assert _counts(path) == _counts(copy)
+
+
+def test_restore_refuses_a_damaged_file(tmp_path: Path) -> None:
+    """A file that is not a healthy database is refused and nothing is replaced."""
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    target = tmp_path / "target.sqlite3"
+    with pytest.raises((ValueError, sqlite3.DatabaseError)):
+        restore(junk, target)
+    assert not target.exists() or target.stat().st_size == 0
+
+
+async def test_backup_and_restore_commands(
+    live: tuple[Path, aiosqlite.Connection],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`coach db backup PATH` and `coach db restore PATH --yes` work without a token."""
+    path, _ = live
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    copy = tmp_path / "nightly.sqlite3"
+    assert main(["db", "backup", str(copy)]) == 0
+    assert "Backed up" in capsys.readouterr().out
+    assert main(["db", "restore", str(copy)]) == 1  # asks for --yes first
+    assert "--yes" in capsys.readouterr().err
+    assert main(["db", "restore", str(copy), "--yes"]) == 0
+    assert main(["db", "restore", str(tmp_path / "missing.sqlite3"), "--yes"]) == 1
