@@ -24,6 +24,7 @@ from bot.core.text import clean_line, fold
 log = logging.getLogger(__name__)
 
 PREP_QUESTIONS = 5
+REFLECTIONS = 2
 PITCH_PART_MAX = 250
 PITCH_WORDS_PER_SECOND = 2.5  # an unhurried speaking pace
 PENDING_PITCH = "pitch"
@@ -63,6 +64,7 @@ class Prep:
     questions: tuple[str, ...]
     contact: Contact | None = None
     last_exchange: Exchange | None = None
+    afterwards: tuple[str, ...] = ()  # reflection questions for after the meeting
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,7 @@ class CoachingService:
             questions=tuple(questions),
             contact=contact,
             last_exchange=next((x for x in history if x.note), None),
+            afterwards=tuple(_stable_order(self._library.reflection, seed)[:REFLECTIONS]),
         )
 
     # -- the elevator pitch ----------------------------------------------------------------
