@@ -1,18 +1,15 @@
 """The /progress chart: contacts added and messages sent per week, as a PNG.
 
-matplotlib renders off-screen (the Agg backend, no display needed); drawing takes tens of
-milliseconds, so the command defers its answer before calling it.
+matplotlib renders off-screen (the Agg backend, no display needed). It is imported on first
+use: loading it takes longer than everything else at start-up, and most runs never draw.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: no GUI backend on a server
-import matplotlib.pyplot as plt
+from functools import cache
+from types import ModuleType
 
 from bot.core.progress import WeekCounts
 
@@ -20,8 +17,19 @@ TEAL = "#2B7A78"
 SAND = "#E0B973"
 
 
+@cache
+def _pyplot() -> ModuleType:
+    import matplotlib
+
+    matplotlib.use("Agg")  # before pyplot: no GUI backend on a server
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def weekly_chart(weeks: Sequence[WeekCounts]) -> bytes:
     """A grouped bar chart of new contacts and exchanges for each week, oldest first."""
+    plt = _pyplot()
     labels = [f"{w.start.day} {w.start:%b}" for w in weeks]
     positions = range(len(weeks))
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=110)
