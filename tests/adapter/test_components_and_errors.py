@@ -1,0 +1,111 @@
+"""Adapter pieces without Discord: custom_id round trips, limits, and what errors say."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from discord import app_commands
+
+from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
+from bot.core.models import ItemKind
+from bot.discord_adapter import components
+from bot.discord_adapter.errors import APOLOGY, user_message_for
+
+BIG = 10**19  # a 20-digit id: the longest a Discord snowflake or a row id gets here
+
+
+def instances() -> list[Any]:
+    """One of every persistent button, built with the largest ids."""
+    return [
+        components.EditContactButton(BIG),
+        components.LogExchangeButton(BIG),
+        components.ConfirmRemoveButton(BIG),
+        components.KeepContactButton(BIG),
+        components.PageButton(BIG, 99999, "next"),
+        components.ResolveDuplicateButton(BIG, BIG, "Update someone"),
+        components.ResolveDuplicateButton(BIG, None),
+        components.DraftActionButton("sent", BIG),
+        components.DraftActionButton("again", BIG),
+        components.DraftActionButton("channel", BIG),
+        components.EditDetailsButton(BIG),
+        components.AddDetailsButton(BIG),
+        *(
+            components.DueItemButton(a, k, BIG)
+            for a in ("draft", "done", "snooze")
+            for k in ItemKind
+        ),
+        components.StopDigestsButton(),
+        components.SavePitchButton(BIG),
+        components.DeleteEverythingButton("delete"),
+        components.DeleteEverythingButton("keep"),
+    ]
+
+
+@pytest.mark.parametrize("item", instances(), ids=lambda i: i.custom_id)
+def test_custom_ids_fit_and_parse_back(item: Any) -> None:
+    """Every custom_id is within Discord's 100 characters and matches its own template."""
+    assert len(item.custom_id) <= components.CUSTOM_ID_MAX
+    assert type(item).__discord_ui_compiled_template__.fullmatch(item.custom_id)
+
+
+def test_every_dynamic_item_is_registered() -> None:
+    """Each persistent button class is registered, so it works after a restart."""
+    assert {type(i) for i in instances()} <= set(components.DYNAMIC_ITEMS)
+
+
+def test_templates_do_not_overlap() -> None:
+    """No custom_id is claimed by two button classes (one click, one handler)."""
+    for item in instances():
+        owners = [
+            cls
+            for cls in components.DYNAMIC_ITEMS
+            if cls.__discord_ui_compiled_template__.fullmatch(item.custom_id)
+        ]
+        assert owners == [type(item)], item.custom_id
+
+
+def test_form_ids_follow_the_grammar() -> None:
+    """Form custom_ids are matched by exactly one route pattern."""
+    forms = [
+        components.EDIT_FORM,
+        components.LOG_FORM,
+        components.PROFILE_FORM,
+        components.DRAFT_FIELDS_FORM,
+        components.DRAFT_EDIT_FORM,
+        components.PITCH_FORM,
+    ]
+    samples = [
+        "contact:editform:5",
+        "contact:logform:5",
+        "profile:form:0",
+        "draft:fields:5",
+        "draft:editform:5",
+        "pitch:form:0",
+    ]
+    for sample in samples:
+        assert sum(bool(p.fullmatch(sample)) for p in forms) == 1, sample
+    assert all(isinstance(p, re.Pattern) for p in forms)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (InvalidInput("Name is too long."), "Name is too long."),
+        (ContactNotFound(), "couldn't find that contact"),
+        (ExpiredAction(), "expired"),
+        (app_commands.CommandInvokeError.__new__(app_commands.CommandInvokeError), None),
+        (RuntimeError("secret note text"), None),
+    ],
+)
+def test_user_message_for(error: BaseException, expected: str | None) -> None:
+    """CoachErrors speak for themselves; anything else is a bug the student never sees."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error.original = InvalidInput("wrapped")  # type: ignore[attr-defined]
+        expected = "wrapped"
+    message = user_message_for(error)
+    if expected is None:
+        assert message is None and "secret" not in APOLOGY
+    else:
+        assert message is not None and expected in message
