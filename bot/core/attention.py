@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from bot.core.models import Contact, Role
 
 FOLLOW_UP_AFTER_DAYS = 2
+FRESH_MEETING_DAYS = 14  # met within two weeks of being recorded: a follow-up is due
 
 # Mentors and tutors are the relationships that grow with regular contact; clinicians and
 # faculty are busy, so a quarterly check-in is plenty; everyone else twice a year.
@@ -42,8 +43,15 @@ def cadence_days(contact: Contact, overrides: Mapping[str, int] | None = None) -
 
 
 def needs_follow_up(contact: Contact) -> bool:
-    """Met, but nothing sent or said since."""
-    return contact.exchange_count == 0
+    """Met recently, and nothing sent or said since.
+
+    Someone recorded long after meeting them (an old acquaintance, a LinkedIn import) is not a
+    fresh follow-up: they come up for a check-in by cadence instead.
+    """
+    if contact.exchange_count:
+        return False
+    met = contact.draft.met_on
+    return met is None or met >= contact.created_at.date() - timedelta(days=FRESH_MEETING_DAYS)
 
 
 def first_follow_up_on(contact: Contact) -> date:
@@ -56,7 +64,8 @@ def due_on(contact: Contact, overrides: Mapping[str, int] | None = None) -> date
     if needs_follow_up(contact):
         due = first_follow_up_on(contact)
     else:
-        anchor = contact.last_contacted_on or contact.draft.met_on or contact.created_at.date()
+        # Never contacted: the clock starts when they were recorded, not years back.
+        anchor = contact.last_contacted_on or contact.created_at.date()
         due = anchor + timedelta(days=cadence_days(contact, overrides))
     if contact.snoozed_until and contact.snoozed_until > due:
         return contact.snoozed_until

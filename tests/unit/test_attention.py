@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -73,14 +73,16 @@ def test_needs_follow_up(count: int, expected: bool) -> None:
     ("kwargs", "expected"),
     [
         # Never followed up: a couple of days after meeting (or after being saved).
-        ({"met_on": date(2026, 2, 1)}, date(2026, 2, 1 + FOLLOW_UP_AFTER_DAYS)),
+        ({"met_on": date(2026, 2, 20)}, date(2026, 2, 20 + FOLLOW_UP_AFTER_DAYS)),
         ({}, date(2026, 3, 3)),
-        ({"met_on": date(2026, 2, 1), "last": date(2026, 2, 20), "count": 0}, date(2026, 2, 3)),
+        ({"met_on": date(2026, 2, 20), "last": date(2026, 2, 25), "count": 0}, date(2026, 2, 22)),
+        # Recorded long after meeting (an import): a check-in one cadence after being saved.
+        ({"met_on": date(2024, 5, 1)}, date(2026, 3, 1) + timedelta(days=182)),
         # Followed up: one cadence after the last exchange.
         ({"last": date(2026, 1, 1), "count": 1, "role": Role.TUTOR}, date(2026, 2, 12)),
         ({"last": date(2026, 1, 1), "count": 2, "role": Role.FACULTY}, date(2026, 4, 2)),
         ({"last": date(2026, 1, 1), "count": 1, "cadence": 7}, date(2026, 1, 8)),
-        ({"met_on": date(2026, 1, 1), "count": 1, "cadence": 10}, date(2026, 1, 11)),
+        ({"met_on": date(2026, 1, 1), "count": 1, "cadence": 10}, date(2026, 3, 11)),
         ({"count": 1, "cadence": 10}, date(2026, 3, 11)),
     ],
 )
@@ -92,11 +94,11 @@ def test_due_on(kwargs: dict, expected: date) -> None:
 def test_most_due_first_orders_by_due_date_then_name_then_id() -> None:
     """Earliest due comes first; ties break by case-insensitive name, then id."""
     late = contact("Late", id=1, met_on=date(2026, 3, 5))
-    early = contact("Early", id=2, met_on=date(2026, 1, 1))
-    tie_b = contact("bob", id=3, met_on=date(2026, 2, 1))
-    tie_a = contact("Alice", id=4, met_on=date(2026, 2, 1))
-    twin_high = contact("Same", id=9, met_on=date(2026, 2, 1))
-    twin_low = contact("same", id=5, met_on=date(2026, 2, 1))
+    early = contact("Early", id=2, met_on=date(2026, 2, 15))
+    tie_b = contact("bob", id=3, met_on=date(2026, 2, 20))
+    tie_a = contact("Alice", id=4, met_on=date(2026, 2, 20))
+    twin_high = contact("Same", id=9, met_on=date(2026, 2, 20))
+    twin_low = contact("same", id=5, met_on=date(2026, 2, 20))
     cared_for = contact("Cared", id=6, role=Role.TUTOR, last=date(2026, 3, 1), count=1)
     ordered = most_due_first([late, early, tie_b, tie_a, twin_high, twin_low, cared_for])
     assert [c.id for c in ordered] == [2, 4, 3, 5, 9, 1, 6]

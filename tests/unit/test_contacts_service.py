@@ -486,7 +486,7 @@ async def test_list_page_orders_by_attention(world: World) -> None:
     """Contacts are listed most due first, as attention.most_due_first orders them."""
     contacts = world.services.contacts
     fresh = await add(world, "Fresh", met_on=date(2026, 3, 7))
-    overdue = await add(world, "Overdue", met_on=date(2026, 2, 1))
+    overdue = await add(world, "Overdue", met_on=date(2026, 2, 25))
     mentor = await add(world, "Mentor", role=Role.PEER_MENTOR, met_on=date(2025, 12, 1))
     await contacts.log_exchange(A, mentor.id, ExchangeKind.EMAILED, when="2026-01-01")
     faculty = await add(world, "Faculty", role=Role.FACULTY, met_on=date(2025, 6, 1))
@@ -495,7 +495,7 @@ async def test_list_page_orders_by_attention(world: World) -> None:
     await contacts.log_exchange(A, custom.id, ExchangeKind.CALLED, when="2026-02-01")
 
     page = await contacts.list_page(A, ContactFilter())
-    assert [c.name for c in page.items] == ["Overdue", "Custom", "Mentor", "Fresh", "Faculty"]
+    assert [c.name for c in page.items] == ["Custom", "Mentor", "Overdue", "Fresh", "Faculty"]
     assert list(page.items) == most_due_first(page.items)
     assert {c.id for c in page.items} == {fresh.id, overdue.id, mentor.id, faculty.id, custom.id}
 
