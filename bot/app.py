@@ -19,6 +19,9 @@ from bot.core.clock import SystemClock
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
+from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
+from bot.core.events import EventService
+from bot.core.imports import ImportService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -32,6 +35,7 @@ from bot.storage.coaching import SqliteCoachRepository
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
+from bot.storage.events import SqliteEventRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
@@ -141,6 +145,8 @@ async def build_app(
         reminders = ReminderService(
             reminder_repo, student_repo, students, contacts, notifier, clock, coaching=coaching
         )
+        events = EventService(SqliteEventRepository(db), contacts, reminder_repo, notifier, clock)
+        reminders.add_kind(EVENT_DELIVERY, events.claim_due, events.send_claimed)
         services = Services(
             contacts=contacts,
             students=students,
@@ -148,6 +154,8 @@ async def build_app(
             reminders=reminders,
             coaching=coaching,
             privacy=PrivacyService(SqlitePrivacyRepository(db), contacts, clock),
+            imports=ImportService(contacts, pending, clock),
+            events=events,
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(

@@ -23,6 +23,17 @@ from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
+from bot.core.events import (
+    DELIVERY_KIND as EVENT_DELIVERY,
+)
+from bot.core.events import (
+    Event,
+    EventKind,
+    EventService,
+    GuildEventSettings,
+    ScheduledEnding,
+)
+from bot.core.imports import ImportService
 from bot.core.models import (
     Channel,
     Contact,
@@ -815,6 +826,7 @@ class RecordingNotifier:
         self._lost_responses = 0
         self._by_nonce: dict[tuple[int, str], int] = {}
         self._channel_ids = itertools.count(500_000_000_000_000_001)
+        self.interested: dict[int, list[int]] = {}  # scheduled event id -> interested members
         self._message_ids = itertools.count(700_000_000_000_000_001)
 
     # -- controls ----------------------------------------------------------------------------
@@ -869,6 +881,14 @@ class RecordingNotifier:
     ) -> int:
         assert self._student_of(channel_id) == student_id, "item sent to another student's DM"
         return self._post("item", channel_id, nonce, item=item, late=late)
+
+    async def interested_members(self, guild_id: int, event_id: int) -> Sequence[int]:
+        return list(self.interested.get(event_id, []))
+
+    async def send_event_prompt(
+        self, channel_id: int, ending: ScheduledEnding, *, nonce: str
+    ) -> int:
+        return self._post("event", channel_id, nonce)
 
     def _student_of(self, channel_id: int) -> int:
         for student_id, channel in self.channels.items():
@@ -965,6 +985,81 @@ class SqliteOnlyPrivacyRepository:
         raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
 
 
+class InMemoryEventRepository:
+    """core.events.EventRepository in memory (the SQL is tested in tests/storage)."""
+
+    def __init__(self, contacts: InMemoryContactRepository | None = None) -> None:
+        self.events: dict[int, Event] = {}
+        self.links: list[tuple[int, int, int]] = []  # (owner, contact, event)
+        self.settings: dict[int, GuildEventSettings] = {}
+        self.endings: dict[int, ScheduledEnding] = {}
+        self.processed: set[int] = set()
+        self._ids = itertools.count(1)
+
+    async def add(
+        self, owner_id: int, name: str, kind: EventKind, held_on: date, *, now: datetime
+    ) -> Event:
+        event = Event(next(self._ids), owner_id, name, kind, held_on, _utc(now))
+        self.events[event.id] = event
+        return event
+
+    async def get(self, owner_id: int, event_id: int) -> Event | None:
+        event = self.events.get(event_id)
+        return event if event is not None and event.owner_id == owner_id else None
+
+    def _mine(self, owner_id: int) -> list[Event]:
+        mine = [e for e in self.events.values() if e.owner_id == owner_id]
+        return sorted(mine, key=lambda e: (e.held_on, e.id), reverse=True)
+
+    async def find(self, owner_id: int, name_key: str) -> Sequence[Event]:
+        return [e for e in self._mine(owner_id) if fold(e.name) == name_key]
+
+    async def list_for(self, owner_id: int, *, limit: int) -> Sequence[Event]:
+        return self._mine(owner_id)[:limit]
+
+    async def suggest(self, owner_id: int, text_key: str, *, limit: int) -> Sequence[Event]:
+        return [e for e in self._mine(owner_id) if text_key in fold(e.name)][:limit]
+
+    async def link(self, owner_id: int, contact_id: int, event_id: int) -> None:
+        if (owner_id, contact_id, event_id) not in self.links:
+            self.links.append((owner_id, contact_id, event_id))
+
+    async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
+        return [c for o, c, e in self.links if o == owner_id and e == event_id]
+
+    async def guild_settings(self, guild_id: int) -> GuildEventSettings | None:
+        return self.settings.get(guild_id)
+
+    async def save_guild_settings(self, settings: GuildEventSettings, *, now: datetime) -> None:
+        self.settings[settings.guild_id] = settings
+
+    async def record_ending(
+        self, guild_id: int, event_id: int, name: str, ended_at: datetime, notify_at: datetime
+    ) -> bool:
+        if any(e.event_id == event_id for e in self.endings.values()):
+            return False
+        ending = ScheduledEnding(
+            next(self._ids), guild_id, event_id, name, _utc(ended_at), _utc(notify_at)
+        )
+        self.endings[ending.id] = ending
+        return True
+
+    async def get_ending(self, ending_id: int) -> ScheduledEnding | None:
+        return self.endings.get(ending_id)
+
+    async def ending_for_event(self, event_id: int) -> ScheduledEnding | None:
+        return next((e for e in self.endings.values() if e.event_id == event_id), None)
+
+    async def due_endings(self, now: datetime, *, limit: int) -> Sequence[ScheduledEnding]:
+        due = [
+            e for e in self.endings.values() if e.id not in self.processed and e.notify_at <= now
+        ]
+        return sorted(due, key=lambda e: e.notify_at)[:limit]
+
+    async def mark_processed(self, ending_id: int, *, at: datetime) -> None:
+        self.processed.add(ending_id)
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
@@ -977,6 +1072,7 @@ def build_services(
     reminders: Any = None,
     notifier: Any = None,
     coach: InMemoryCoachRepository | None = None,
+    events: InMemoryEventRepository | None = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1011,6 +1107,14 @@ def build_services(
         coaching=coaching,
         pacer=fast_pacer(),
     )
+    event_service = EventService(
+        InMemoryEventRepository() if events is None else events,
+        contact_service,
+        reminders,
+        notifier,
+        clock,
+    )
+    reminder_service.add_kind(EVENT_DELIVERY, event_service.claim_due, event_service.send_claimed)
     return Services(
         contacts=contact_service,
         students=student_service,
@@ -1018,6 +1122,8 @@ def build_services(
         reminders=reminder_service,
         coaching=coaching,
         privacy=PrivacyService(SqliteOnlyPrivacyRepository(), contact_service, clock),
+        imports=ImportService(contact_service, pending, clock),
+        events=event_service,
     )
 
 
@@ -1028,6 +1134,7 @@ __all__ = [
     "InMemoryCoachRepository",
     "InMemoryContactRepository",
     "InMemoryDraftRepository",
+    "InMemoryEventRepository",
     "InMemoryPendingRepository",
     "InMemoryProfileRepository",
     "InMemoryReminderRepository",

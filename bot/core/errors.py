@@ -44,3 +44,8 @@ class RecipientUnreachable(Exception):
 
 class DeliveryFailed(Exception):
     """A send failed in a way worth retrying later (Discord 5xx, rate limits, network)."""
+
+
+class UnreadableFile(CoachError):
+    """An uploaded file could not be read as contacts; the message names the line. Nothing
+    was imported."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -77,6 +77,10 @@ DMS_WERE_CLOSED = (
 NOT_SET_UP = "Reminders aren't set up yet: `/reminders setup` turns them on."
 PROGRESS_ROLES = frozenset({Role.TUTOR, Role.PEER_MENTOR})
 
+# Another feature's deliveries: a tick step that claims them, and the send for one claim.
+ClaimStep = Callable[[datetime], Awaitable[Sequence[Delivery]]]
+KindSender = Callable[[Delivery, int], Awaitable[int | None]]
+
 
 @dataclass
 class DeliveryReport:
@@ -112,6 +116,13 @@ class ReminderService:
         self._clock = clock
         self._coaching = coaching
         self._pacer = pacer or Pacer()
+        self._steps: list[ClaimStep] = []
+        self._senders: dict[str, KindSender] = {}
+
+    def add_kind(self, kind: str, claim_step: ClaimStep, send: KindSender) -> None:
+        """Deliver another feature's DMs through this tick (ledger, pacing, consent, retries)."""
+        self._steps.append(claim_step)
+        self._senders[kind] = send
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -381,6 +392,8 @@ class ReminderService:
             )
             if claim is not None:
                 jobs.append(claim)
+        for step in self._steps:
+            jobs.extend(await step(now))
         outcomes = await asyncio.gather(*(self._deliver(job, now) for job in jobs))
         for outcome in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -446,6 +459,9 @@ class ReminderService:
         if channel_id is None:
             channel_id = await self._notifier.open_dm(student_id)
             await self._students.set_dm_channel(student_id, channel_id)
+        sender = self._senders.get(delivery.kind)
+        if sender is not None:
+            return await sender(delivery, channel_id)
         if delivery.kind == "digest":
             digest = await self.digest_for(
                 student_id, late_by_hours=lateness // timedelta(hours=1) if late else 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
+from bot.core.events import EventService
+from bot.core.imports import ImportService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.students import StudentService
@@ -20,3 +22,5 @@ class Services:
     reminders: ReminderService
     coaching: CoachingService
     privacy: PrivacyService
+    imports: ImportService
+    events: EventService

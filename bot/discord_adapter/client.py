@@ -15,8 +15,10 @@ from bot.core.services import Services
 from bot.discord_adapter.commands.coaching import coaching_commands
 from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
 from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
+from bot.discord_adapter.commands.events import EventGroup, admin_events_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command, help_embed
+from bot.discord_adapter.commands.imports import import_command
 from bot.discord_adapter.commands.privacy import PrivacyGroup
 from bot.discord_adapter.commands.profile import profile_command
 from bot.discord_adapter.commands.reminders import (
@@ -53,13 +55,16 @@ def intents() -> discord.Intents:
     """No privileged intents: slash commands arrive as interactions, not messages."""
     wanted = discord.Intents.none()
     wanted.guilds = True
+    wanted.guild_scheduled_events = True  # not privileged: when a server's event ends
     return wanted
 
 
 def install_commands(
     tree: app_commands.CommandTree[Any], services: Services, prompts: PromptLibrary
 ) -> None:
-    tree.add_command(ContactGroup(services.contacts))
+    contact_group = ContactGroup(services.contacts)
+    contact_group.add_command(import_command(services.imports))  # /contact import
+    tree.add_command(contact_group)
     tree.add_command(log_command(services.contacts))
     tree.add_command(followup_command(services.drafts))
     tree.add_command(outreach_command(services.drafts))
@@ -68,7 +73,10 @@ def install_commands(
     tree.add_command(RemindersGroup(services.reminders))
     tree.add_command(remind_command(services.reminders))
     tree.add_command(due_command(services.reminders))
-    tree.add_command(AdminGroup(services.reminders))
+    admin_group = AdminGroup(services.reminders)
+    admin_group.add_command(admin_events_command(services.events))  # /admin events
+    tree.add_command(admin_group)
+    tree.add_command(EventGroup(services.events))
     for command in coaching_commands(services.coaching):
         tree.add_command(command)
     tree.add_command(PrivacyGroup(services.privacy, prompts))
@@ -133,6 +141,29 @@ class CoachBot(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("ready as bot user %s in %d guilds", self.user.id, len(self.guilds))
+        for guild in self.guilds:
+            await self._scan_scheduled_events(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._scan_scheduled_events(guild)
+
+    async def _scan_scheduled_events(self, guild: discord.Guild) -> None:
+        """Events that ended while the bot was away (recorded once: the core ignores repeats)."""
+        for event in guild.scheduled_events:
+            await self.services.events.scheduled_event_seen(
+                guild.id,
+                event.id,
+                event.name,
+                completed=event.status is discord.EventStatus.completed,
+                end_time=event.end_time,
+            )
+
+    async def on_scheduled_event_update(
+        self, before: discord.ScheduledEvent, after: discord.ScheduledEvent
+    ) -> None:
+        """A server's event ended: the core decides whether anyone is asked, and when."""
+        if after.status is discord.EventStatus.completed:
+            await self.services.events.scheduled_event_ended(after.guild.id, after.id, after.name)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         self.track_current_task()

@@ -24,6 +24,7 @@ from bot.core.drafts import (
     FieldsRequired,
     ProfileRequired,
 )
+from bot.core.events import Event
 from bot.core.models import (
     Contact,
     ContactDraft,
@@ -551,7 +552,116 @@ def delete_view() -> discord.ui.View:
     return view
 
 
+class ImportButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"import:(?P<action>confirm|cancel):(?P<id>{_ID})",
+):
+    """Import / Cancel under an import preview; the held rows are looked up for the clicker."""
+
+    LABELS: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "confirm": ("Import", discord.ButtonStyle.success),
+        "cancel": ("Cancel", discord.ButtonStyle.secondary),
+    }
+
+    def __init__(self, action: str, pending_id: int) -> None:
+        label, style = self.LABELS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=style, custom_id=_checked(f"import:{action}:{pending_id}")
+            )
+        )
+        self.action, self.pending_id = action, pending_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["action"], int(match["id"]))
+
+    async def act(self, interaction: Interaction) -> None:
+        imports = interaction.client.services.imports
+        owner = interaction.user.id
+        if self.action == "cancel":
+            await imports.cancel(owner, self.pending_id)
+            await interaction.response.edit_message(
+                content="Cancelled: nothing was imported.", embed=None, view=None
+            )
+            return
+        # Thousands of rows take longer than Discord's 3 seconds: acknowledge, then edit.
+        await interaction.response.defer()
+
+        async def progress(done: int, total: int) -> None:
+            await interaction.edit_original_response(
+                content=presenters.import_progress_text(done, total), view=None
+            )
+
+        result = await imports.confirm(owner, self.pending_id, progress)
+        await interaction.edit_original_response(
+            content=presenters.import_result_text(result), embed=None, view=None
+        )
+
+
+class _EventButton(_ContactButton):
+    """`event:<action>:<id>`: an event of the clicking student's (or, for the scheduled-event
+    DM, a recorded ending; each student then gets their own event record)."""
+
+    feature = "event"
+
+
+class AddPeopleButton(
+    _EventButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"event:people:(?P<id>{_ID})",
+):
+    action, label, emoji, style = "people", "Add people I met", "👥", discord.ButtonStyle.primary
+
+    async def act(self, interaction: Interaction) -> None:
+        event = await interaction.client.services.events.get(interaction.user.id, self.target_id)
+        await interaction.response.send_modal(add_people_form(event))
+
+
+class DraftEventFollowUpsButton(
+    _EventButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"event:drafts:(?P<id>{_ID})",
+):
+    action, label, emoji, style = "drafts", "Draft follow-ups", "✉️", discord.ButtonStyle.primary
+
+    async def act(self, interaction: Interaction) -> None:
+        services = interaction.client.services
+        owner = interaction.user.id
+        request = await services.events.followup_request(owner, self.target_id)
+        await deliver(interaction, lambda: services.drafts.start(owner, request))
+
+
+class LogScheduledEventButton(
+    _EventButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"event:met:(?P<id>{_ID})",
+):
+    action, label, emoji, style = "met", "Log people I met", "👥", discord.ButtonStyle.primary
+
+    async def act(self, interaction: Interaction) -> None:
+        event = await interaction.client.services.events.from_scheduled(
+            interaction.user.id, self.target_id
+        )
+        await interaction.response.send_modal(add_people_form(event))
+
+
+class NotThisTimeButton(
+    _EventButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"event:skip:(?P<id>{_ID})",
+):
+    action, label = "skip", "Not this time"
+
+    async def act(self, interaction: Interaction) -> None:
+        await interaction.response.edit_message(content="No problem. Nothing was saved.", view=None)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    ImportButton,
     DeleteEverythingButton,
     SavePitchButton,
     DueItemMenu,
@@ -566,10 +676,23 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     DraftActionButton,
     EditDetailsButton,
     AddDetailsButton,
+    AddPeopleButton,
+    DraftEventFollowUpsButton,
+    LogScheduledEventButton,
+    NotThisTimeButton,
 )
 
 
 # -- views -------------------------------------------------------------------------------------
+
+
+def import_view(pending_id: int | None) -> discord.ui.View | None:
+    if pending_id is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ImportButton("confirm", pending_id))
+    view.add_item(ImportButton("cancel", pending_id))
+    return view
 
 
 def card_view(contact_id: int) -> discord.ui.View:
@@ -988,3 +1111,56 @@ def form_values(interaction: Interaction) -> dict[str, str | list[str]]:
     for top in (interaction.data or {}).get("components", []):
         walk(top)  # type: ignore[arg-type]
     return values
+
+
+# -- events ------------------------------------------------------------------------------------
+
+EVENT_PEOPLE_FORM = re.compile(rf"event:peopleform:(?P<id>{_ID})")
+F_PEOPLE = tuple(f"person{n}" for n in range(1, 6))
+PERSON_LINE_MAX = NAME_MAX + 3 + 200  # "Name — one-line note"
+
+
+def add_people_form(event: Event) -> discord.ui.Modal:
+    """Up to five people met at the event, one per line: "Name — one-line note"."""
+    modal = discord.ui.Modal(
+        title=presenters.clip(f"Who you met: {event.name}", 45),
+        custom_id=_checked(f"event:peopleform:{event.id}"),
+        timeout=None,
+    )
+    for n, field_id in enumerate(F_PEOPLE, start=1):
+        modal.add_item(
+            discord.ui.Label(
+                text=f"Person {n}",
+                description="Name — one-line note (the note is optional)" if n == 1 else None,
+                component=_text(
+                    field_id,
+                    default=None,
+                    max_length=PERSON_LINE_MAX,
+                    required=n == 1,
+                    placeholder="Dr Amara Okafor — runs the cardiology elective"
+                    if n == 1
+                    else None,
+                ),
+            )
+        )
+    return _detached(modal)
+
+
+def event_view(event_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AddPeopleButton(event_id))
+    return view
+
+
+def people_added_view(event_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DraftEventFollowUpsButton(event_id))
+    view.add_item(AddPeopleButton(event_id))
+    return view
+
+
+def scheduled_event_view(ending_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(LogScheduledEventButton(ending_id))
+    view.add_item(NotThisTimeButton(ending_id))
+    return view

@@ -141,7 +141,25 @@ async def _pitch_submitted(
     )
 
 
+async def _people_submitted(
+    interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
+) -> None:
+    services = interaction.client.services
+    owner = interaction.user.id
+    event_id = int(match["id"])
+    await services.events.add_people(
+        owner, event_id, [_text(values, key) for key in components.F_PEOPLE]
+    )
+    detail = await services.events.show(owner, event_id)
+    await interaction.response.send_message(
+        embed=presenters.event_embed(detail, await services.contacts.today(owner), heading="Saved"),
+        view=components.people_added_view(event_id),
+        ephemeral=True,
+    )
+
+
 ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (components.EVENT_PEOPLE_FORM, _people_submitted),
     (components.PITCH_FORM, _pitch_submitted),
     (components.EDIT_FORM, _edit_submitted),
     (components.LOG_FORM, _log_submitted),

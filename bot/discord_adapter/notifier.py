@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
+from bot.core.events import ScheduledEnding
 from bot.core.models import Digest, DueItem
 from bot.discord_adapter import components, presenters
 
@@ -71,6 +72,22 @@ class DiscordNotifier:
     ) -> int:
         text = presenters.item_text(item, item.due_on, late=late)
         view = components.single_item_view(item)
+        return await self._send(channel_id, nonce, content=text, view=view)
+
+    async def interested_members(self, guild_id: int, event_id: int) -> list[int]:
+        """GET …/scheduled-events/{event}/users, paged by discord.py (100 a page)."""
+        try:
+            guild = self._bot.get_guild(guild_id) or await self._bot.fetch_guild(guild_id)
+            event = await guild.fetch_scheduled_event(event_id)
+            return [user.id async for user in event.users(limit=None) if not user.bot]
+        except discord.HTTPException as error:
+            raise DeliveryFailed(f"HTTP {error.status} code {error.code}") from error
+
+    async def send_event_prompt(
+        self, channel_id: int, ending: ScheduledEnding, *, nonce: str
+    ) -> int:
+        text = presenters.event_prompt_text(ending)
+        view = components.scheduled_event_view(ending.id)
         return await self._send(channel_id, nonce, content=text, view=view)
 
 

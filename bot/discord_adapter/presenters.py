@@ -12,6 +12,8 @@ from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult, greeting
+from bot.core.events import Event, EventDetail, ScheduledEnding
+from bot.core.imports import ImportPreview, ImportResult
 from bot.core.models import (
     Channel,
     Contact,
@@ -421,6 +423,12 @@ def prep_embed(prep: Prep) -> discord.Embed:
         value=clip("\n".join(f"{n}. {esc(q)}" for n, q in enumerate(prep.questions, 1)), FIELD_MAX),
         inline=False,
     )
+    if prep.afterwards:
+        embed.add_field(
+            name="Afterwards, ask yourself",
+            value=clip("\n".join(f"• {esc(q)}" for q in prep.afterwards), FIELD_MAX),
+            inline=False,
+        )
     embed.set_footer(text="Pick one or two; a real conversation beats a script. " + PRIVATE_FOOTER)
     return embed
 
@@ -480,4 +488,102 @@ def goal_line(progress: Progress) -> str:
     return (
         f"{w.new_contacts}/{g.new_contacts} new contacts · {w.follow_ups}/{g.follow_ups} "
         f"follow-ups · {w.check_ins}/{g.check_ins} check-ins · streak {progress.streak}"
+    )
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+REJECTED_SHOWN = 5
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"**{count:,}** {one if count == 1 else (many or one + 's')}"
+
+
+def import_preview_embed(preview: ImportPreview) -> discord.Embed:
+    """What an import would do, before anything is saved."""
+    lines = [f"{_plural(preview.new, 'new contact')} to add"]
+    if preview.matching:
+        lines.append(
+            f"{_plural(preview.matching, 'contact')} you already have: "
+            f"{preview.updated:,} would gain details or tags, {preview.unchanged:,} unchanged"
+        )
+    if preview.repeated:
+        lines.append(f"{_plural(preview.repeated, 'row')} repeating an earlier row (merged)")
+    if preview.rejected:
+        lines.append(f"{_plural(len(preview.rejected), 'row')} skipped")
+    if preview.pending_id is None:
+        lines.append("\nNothing to import: everything in this file is already in your contacts.")
+    embed = discord.Embed(
+        title=f"Import from {preview.format.label}",
+        description="\n".join(lines),
+        colour=COLOUR,
+    )
+    if preview.rejected:
+        shown = [
+            f"Line {line}: {esc(reason)}" for line, reason in preview.rejected[:REJECTED_SHOWN]
+        ]
+        more = len(preview.rejected) - REJECTED_SHOWN
+        if more > 0:
+            shown.append(f"…and {more:,} more")
+        embed.add_field(name="Skipped rows", value=clip("\n".join(shown), FIELD_MAX), inline=False)
+    embed.set_footer(
+        text="Nothing is saved until you press Import. An import only fills empty fields and "
+        "adds tags: it never changes what you wrote. " + PRIVATE_FOOTER
+    )
+    return embed
+
+
+def import_progress_text(done: int, total: int) -> str:
+    return f"Importing… {done:,} of {total:,} saved."
+
+
+def import_result_text(result: ImportResult) -> str:
+    return (
+        f"Imported: {result.added:,} added, {result.updated:,} updated, "
+        f"{result.unchanged:,} already up to date. `/contact list` shows them."
+    )
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+def event_title(event: Event) -> str:
+    return clip(f"{esc(event.name)} · {event.kind.label} · {day(event.held_on)}", TITLE_MAX)
+
+
+def event_embed(detail: EventDetail, today: date, *, heading: str | None = None) -> discord.Embed:
+    """An event and the people the student met there."""
+    if detail.people:
+        description = "\n".join(contact_line(c, today) for c in detail.people)
+    else:
+        description = "Nobody linked yet. **Add people I met** records who you talked to."
+    title = event_title(detail.event)
+    embed = discord.Embed(
+        title=clip(f"{heading}: {title}", TITLE_MAX) if heading else title,
+        description=clip(description, DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    embed.set_footer(text=PRIVATE_FOOTER)
+    return embed
+
+
+def event_list_embed(events: Sequence[Event]) -> discord.Embed:
+    if events:
+        description = "\n".join(f"**{event_title(e)}**" for e in events)
+    else:
+        description = "No events yet. Record one with `/event log`."
+    embed = discord.Embed(
+        title="Your events, most recent first",
+        description=clip(description, DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    embed.set_footer(text=PRIVATE_FOOTER)
+    return embed
+
+
+def event_prompt_text(ending: ScheduledEnding) -> str:
+    return (
+        f"**{clip(esc(ending.name), 100)}** has ended. Did you meet anyone worth keeping in "
+        "touch with? Log them now, while names and faces are fresh."
     )

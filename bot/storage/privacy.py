@@ -21,6 +21,8 @@ STUDENT_TABLES: dict[str, str] = {
     "reminders": "owner_id",
     "deliveries": "student_id",
     "coach_state": "student_id",
+    "events": "owner_id",
+    "contact_events": "owner_id",
     "pending_actions": "owner_id",
 }
 # What an export leaves out: internal bookkeeping with no meaning to the student.

@@ -36,6 +36,7 @@ COMMANDS = frozenset(
         "remind",
         "due",
         "admin",
+        "event",
         "privacy",
         "tip",
         "prep",

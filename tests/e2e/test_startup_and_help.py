@@ -15,15 +15,15 @@ async def test_registers_commands_in_dev_guild(fake: FakeDiscord) -> None:
     commands = {c["name"]: c for c in fake.registered_commands(GUILD_ID)}
     assert set(commands) == COMMANDS
     subcommands = {o["name"] for o in commands["contact"]["options"]}
-    assert subcommands == {"add", "list", "show", "edit", "remove", "search"}
+    assert subcommands == {"add", "list", "show", "edit", "remove", "search", "import"}
     assert commands["Save as contact"]["type"] == 2
     assert fake.registered_commands(None) == []  # production starts never sync globally
 
 
 async def test_identifies_without_privileged_intents(fake: FakeDiscord) -> None:
-    """The bot asks only for the guilds intent: no members, presences or message content."""
+    """Only the guilds and scheduled-events intents: no members, presences or content."""
     intents = fake.identify_payloads[-1]["intents"]
-    assert intents == 1  # GUILDS
+    assert intents == 1 | 1 << 16  # GUILDS, GUILD_SCHEDULED_EVENTS (neither privileged)
 
 
 async def test_help_is_private_and_explains_privacy(fake: FakeDiscord) -> None:

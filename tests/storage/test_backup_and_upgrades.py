@@ -44,6 +44,15 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO coach_state (student_id, last_tip, goal_contacts, goal_follow_ups, "
         f"goal_check_ins, updated_at) VALUES (1, 'events:2', 2, 3, 1, '{T}')",
     ],
+    5: [
+        "INSERT INTO events (id, owner_id, name, name_key, kind, held_on, created_at) "
+        f"VALUES (20, 1, 'Cardiology Day', 'cardiology day', 'conference', '2026-03-01', '{T}')",
+        "INSERT INTO contact_events (owner_id, contact_id, event_id) VALUES (1, 10, 20)",
+        "INSERT INTO guild_event_settings (guild_id, enabled, delay_minutes, updated_at) "
+        f"VALUES (7, 1, 60, '{T}')",
+        "INSERT INTO scheduled_event_endings (guild_id, event_id, name, ended_at, notify_at) "
+        f"VALUES (7, 99, 'Grand rounds', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

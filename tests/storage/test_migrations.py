@@ -32,6 +32,10 @@ TABLES = {
     "guild_settings",
     "reminders",
     "deliveries",
+    "events",
+    "contact_events",
+    "guild_event_settings",
+    "scheduled_event_endings",
 }
 
 

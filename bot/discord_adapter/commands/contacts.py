@@ -105,7 +105,11 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
             notes=notes,
             tags=(tags,) if tags else (),
         )
-        await present_outcome(interaction, await self.contacts.add(owner, draft), name)
+        outcome = await self.contacts.add(owner, draft)
+        if outcome.contact is not None:  # met at one of the student's logged events?
+            events = interaction.client.services.events
+            await events.link_where_met(owner, outcome.contact.id, where_met)
+        await present_outcome(interaction, outcome, name)
 
     @app_commands.command(name="list", description="Your contacts, most due for attention first")
     @app_commands.describe(

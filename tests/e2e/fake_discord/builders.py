@@ -7,6 +7,7 @@ AssertionError, because that would be a broken test rather than a bot bug.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -159,6 +160,14 @@ def _option_value(
             "mentionable": True,
             "flags": 0,
         }
+    elif otype == ATTACHMENT:
+        # An object from fake.attachment(...) (or its id): resolved.attachments carries it.
+        att_id = int(value["id"]) if isinstance(value, dict) else int(value)
+        upload = fake.uploads.get(att_id)
+        if upload is None:
+            raise AssertionError(f"{where}: make the file with fake.attachment(...) first")
+        value = str(att_id)
+        resolved.setdefault("attachments", {})[value] = copy.deepcopy(upload[0])
     else:
         raise AssertionError(f"{where}: option type {otype} is not supported by the fake")
     choices = d.get("choices")

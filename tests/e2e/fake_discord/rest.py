@@ -100,6 +100,10 @@ class Rest:
             web.patch(a + "/channels/{channel}/messages/{message}", self.channel_edit_message),
             web.delete(a + "/channels/{channel}/messages/{message}", self.channel_delete_message),
             web.post(a + "/channels/{channel}/typing", self.typing),
+            web.get(a + "/guilds/{guild}/scheduled-events/{event}", self.get_scheduled_event),
+            web.get(
+                a + "/guilds/{guild}/scheduled-events/{event}/users", self.get_scheduled_event_users
+            ),
         ]
 
     @web.middleware
@@ -720,6 +724,40 @@ class Rest:
     async def get_channel(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
         return channel if isinstance(channel, web.Response) else json_response(channel)
+
+    def _scheduled_event(self, request: web.Request) -> dict[str, Any] | web.Response:
+        guild_id, event_id = int(request.match_info["guild"]), int(request.match_info["event"])
+        event = (
+            self.fake.scheduled_event(guild_id, event_id) if guild_id in self.fake._guilds else None
+        )
+        if event is None:
+            return self.violation(
+                request, 404, 10070, "Unknown Guild Scheduled Event", reason="unknown event"
+            )
+        return event
+
+    async def get_scheduled_event(self, request: web.Request) -> web.Response:
+        event = self._scheduled_event(request)
+        return event if isinstance(event, web.Response) else json_response(event)
+
+    async def get_scheduled_event_users(self, request: web.Request) -> web.Response:
+        """Interested users by ascending id; ``limit`` (1–100), ``before``/``after`` page."""
+        event = self._scheduled_event(request)
+        if isinstance(event, web.Response):
+            return event
+        limit = int(request.query.get("limit", 100))
+        if not 1 <= limit <= 100:
+            return self.reject(
+                request, [Problem("limit", "Must be between 1 and 100", "NUMBER_TYPE_MAX")], "users"
+            )
+        ids = sorted(self.fake.scheduled_event_users(int(event["guild_id"]), int(event["id"])))
+        if "before" in request.query:
+            ids = [i for i in ids if i < int(request.query["before"])][-limit:]
+        else:
+            ids = [i for i in ids if i > int(request.query.get("after", 0))][:limit]
+        return json_response(
+            [{"guild_scheduled_event_id": event["id"], "user": self.fake._user(i)} for i in ids]
+        )
 
     async def typing(self, request: web.Request) -> web.Response:
         channel = self._channel(request)

@@ -15,8 +15,10 @@ import copy
 import re
 import secrets
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -87,6 +89,9 @@ class FakeDiscord:
         self.channel_edits: list[dict[str, Any]] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.handles: list[InteractionHandle] = []
+        # Files "uploaded" with slash commands (see attachment()) and the ids the bot downloaded.
+        self.uploads: dict[int, tuple[dict[str, Any], bytes]] = {}
+        self.downloads: list[int] = []
 
         self._users: dict[int, dict[str, Any]] = {}
         self._guilds: dict[int, dict[str, Any]] = {}
@@ -111,7 +116,13 @@ class FakeDiscord:
 
     async def start(self) -> None:
         app = web.Application(middlewares=[self._rest.middleware])
-        app.add_routes([web.get("/gateway", self._gateway.handle), *self._rest.routes()])
+        app.add_routes(
+            [
+                web.get("/gateway", self._gateway.handle),
+                web.get("/attachments/{attachment}/{filename}", self._serve_attachment),
+                *self._rest.routes(),
+            ]
+        )
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -208,6 +219,64 @@ class FakeDiscord:
         if user_id not in self._guilds[guild_id]["members"]:
             self._add_member(guild_id, {"id": user_id})
         self._guilds[guild_id]["members"][user_id]["permissions"] = str(int(permissions))
+
+    # -- scheduled events (Discord's Events feature) ---------------------------------------------
+
+    async def add_scheduled_event(
+        self,
+        guild_id: int,
+        name: str,
+        *,
+        start: datetime,
+        end: datetime,
+        interested: list[int] | None = None,
+        status: int = 1,
+    ) -> int:
+        """An external scheduled event (status 1 scheduled, 2 active, 3 completed) with the
+        members who marked themselves interested; in GUILD_CREATE from now on, and sent as
+        GUILD_SCHEDULED_EVENT_CREATE when a client is connected. Returns its id."""
+        event_id = self.snowflakes.next()
+        self._guilds[guild_id].setdefault("scheduled_events", {})[event_id] = {
+            "id": str(event_id),
+            "guild_id": str(guild_id),
+            "channel_id": None,
+            "creator_id": None,
+            "name": name,
+            "description": None,
+            "scheduled_start_time": start.isoformat(),
+            "scheduled_end_time": end.isoformat(),
+            "privacy_level": 2,
+            "status": status,
+            "entity_type": 3,
+            "entity_id": None,
+            "entity_metadata": {"location": "Lecture theatre 2"},
+            "image": None,
+            "interested": list(interested or []),
+        }
+        if self._gateway.current is not None:
+            await self.dispatch(
+                "GUILD_SCHEDULED_EVENT_CREATE", self.scheduled_event(guild_id, event_id)
+            )
+        return event_id
+
+    def scheduled_event(self, guild_id: int, event_id: int) -> dict[str, Any] | None:
+        """The event as Discord would send it (``user_count`` = interested members)."""
+        stored = self._guilds[guild_id].get("scheduled_events", {}).get(event_id)
+        if stored is None:
+            return None
+        event = {k: v for k, v in stored.items() if k != "interested"}
+        return {**event, "user_count": len(stored["interested"])}
+
+    def scheduled_event_users(self, guild_id: int, event_id: int) -> list[int]:
+        return list(self._guilds[guild_id]["scheduled_events"][event_id]["interested"])
+
+    async def end_scheduled_event(self, guild_id: int, event_id: int) -> None:
+        """Marks the event completed and sends GUILD_SCHEDULED_EVENT_UPDATE (if connected)."""
+        self._guilds[guild_id]["scheduled_events"][event_id]["status"] = 3
+        if self._gateway.current is not None:
+            await self.dispatch(
+                "GUILD_SCHEDULED_EVENT_UPDATE", self.scheduled_event(guild_id, event_id)
+            )
 
     def guild_channel(self, guild_id: int) -> int:
         return int(self._guilds[guild_id]["channel_id"])
@@ -306,13 +375,17 @@ class FakeDiscord:
         members += [m for uid in guild["members"] if (m := self._member(guild_id, uid)) is not None]
         for m in members:
             m.pop("permissions", None)  # only interaction members carry permissions
-        return guild_create(
+        payload = guild_create(
             guild_id,
             guild["name"],
             owner_id=DEFAULT_OWNER_ID,
             channels=[self._channels[guild["channel_id"]]],
             members=members,
         )
+        payload["guild_scheduled_events"] = [
+            self.scheduled_event(guild_id, e) for e in guild.get("scheduled_events", {})
+        ]
+        return payload
 
     def _guild_create_payloads(self) -> list[dict[str, Any]]:
         return [self._guild_create(g) for g in self._guilds]
@@ -350,6 +423,45 @@ class FakeDiscord:
             stored.append(out)
         self._commands[guild_id] = stored
         return copy.deepcopy(stored)
+
+    # -- attachments (the CDN) ------------------------------------------------------------------
+
+    def attachment(
+        self, filename: str, data: bytes, content_type: str | None = None
+    ) -> dict[str, Any]:
+        """A file as a student would attach it to a slash command's ATTACHMENT option.
+
+        Pass the returned object as that option's value (``options={"file": att}``); the
+        interaction then carries it in ``data.resolved.attachments`` (docs: Interaction Data),
+        and its ``url`` is served by this fake, so ``discord.Attachment.read()`` downloads
+        ``data`` over loopback. Downloads are recorded in ``fake.downloads`` (attachment ids),
+        so a test can assert a file was refused without being fetched.
+        """
+        att_id = self.snowflakes.next()
+        quoted = urllib.parse.quote(filename)
+        obj = {
+            "id": str(att_id),
+            "filename": filename,
+            "size": len(data),
+            "url": f"http://127.0.0.1:{self.port}/attachments/{att_id}/{quoted}",
+            "proxy_url": f"http://127.0.0.1:{self.port}/attachments/{att_id}/{quoted}",
+            "content_type": content_type,
+            "ephemeral": True,  # command uploads are ephemeral attachments
+        }
+        self.uploads[att_id] = (obj, data)
+        return copy.deepcopy(obj)
+
+    async def _serve_attachment(self, request: web.Request) -> web.Response:
+        att_id = int(request.match_info["attachment"])
+        upload = self.uploads.get(att_id)
+        if upload is None:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(att_id)
+        self._notify()
+        obj, data = upload
+        return web.Response(
+            body=data, content_type=obj.get("content_type") or "application/octet-stream"
+        )
 
     # -- interactions ---------------------------------------------------------------------------
 

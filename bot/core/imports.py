@@ -1,0 +1,295 @@
+"""ImportService: a dry-run preview of an uploaded contacts file, then the import itself.
+
+The parsed rows wait in pending storage (24 h) between the preview and the student's
+**Import**; matching is redone at that moment, against the contacts as they are then.
+
+Matching is by profile URL, then e-mail, then folded name (only when no URL or e-mail says
+they are different people). A match never loses anything the student wrote: the import only
+fills fields that are empty and adds tags, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.core.contacts import MAX_CONTACTS, ContactService, _draft_from_json, _draft_to_json
+from bot.core.errors import ExpiredAction, InvalidInput
+from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
+from bot.core.models import Contact, ContactDraft, Role
+from bot.core.ports import Clock, PendingRepository
+from bot.core.validation import TAGS_MAX, email_key, name_key, validate_draft
+
+log = logging.getLogger(__name__)
+
+PENDING_IMPORT = "import"
+PENDING_TTL = timedelta(hours=24)
+MAX_BYTES = 5 * 1024 * 1024
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int], Awaitable[None]]  # (saved so far, to save in all)
+# Fields an import may fill when empty; the name is never changed, tags and role are merged.
+_FILLABLE = tuple(
+    f.name
+    for f in fields(ContactDraft)
+    if f.name not in {"name", "tags", "role", "discord_user_id"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import would do; nothing has been saved yet."""
+
+    format: ImportFormat
+    rows: int  # contacts read from the file (not counting rejected rows)
+    new: int
+    updated: int  # existing contacts that would gain details or tags
+    unchanged: int  # existing contacts that already have everything the file says
+    repeated: int  # rows that repeat an earlier row of the same file (merged into it)
+    rejected: tuple[tuple[int, str], ...]  # (line, reason), in file order
+    pending_id: int | None  # None: there is nothing to import
+
+    @property
+    def matching(self) -> int:
+        return self.updated + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def url_key(url: str | None) -> str | None:
+    """Scheme-, "www."-, case- and trailing-slash-insensitive: one profile, one key."""
+    if not url:
+        return None
+    parts = urlsplit(url.casefold() if "://" in url else "https://" + url.casefold())
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else None
+
+
+def fill_in(existing: ContactDraft, incoming: ContactDraft) -> ContactDraft:
+    """`existing` with its empty fields filled from `incoming` and its tags added to.
+
+    Nothing the student wrote is replaced: not a note, not an e-mail, not the name. A role
+    of "Other" counts as empty.
+    """
+    changes: dict[str, Any] = {
+        key: getattr(incoming, key)
+        for key in _FILLABLE
+        if getattr(existing, key) is None and getattr(incoming, key) is not None
+    }
+    if existing.role is Role.OTHER and incoming.role is not Role.OTHER:
+        changes["role"] = incoming.role
+    extra = [t for t in incoming.tags if t not in existing.tags]
+    if extra and len(existing.tags) < TAGS_MAX:
+        changes["tags"] = (*existing.tags, *extra)[: max(TAGS_MAX, len(existing.tags))]
+    return replace(existing, **changes) if changes else existing
+
+
+@dataclass(eq=False)
+class _Slot:
+    """One contact the import touches: an existing one (with its id) or a new one."""
+
+    draft: ContactDraft
+    contact_id: int | None = None
+    original: ContactDraft | None = None
+    matched: bool = False  # an existing contact some row of the file matched
+
+
+class _Plan:
+    """Matches rows against contacts (and against earlier rows of the same file)."""
+
+    def __init__(self, contacts: Iterable[Contact]) -> None:
+        self.slots: list[_Slot] = []
+        self.repeated = 0
+        self._by_url: dict[str, _Slot] = {}
+        self._by_email: dict[str, _Slot] = {}
+        self._by_name: dict[str, _Slot] = {}
+        for contact in sorted(contacts, key=lambda c: c.id):
+            self._index(_Slot(contact.draft, contact.id, contact.draft))
+
+    def _index(self, slot: _Slot, *, new: bool = True) -> None:
+        if new:
+            self.slots.append(slot)
+        d = slot.draft
+        if (key := url_key(d.profile_url)) is not None:
+            self._by_url.setdefault(key, slot)
+        if (key := email_key(d.email)) is not None:
+            self._by_email.setdefault(key, slot)
+        self._by_name.setdefault(name_key(d.name), slot)
+
+    def _match(self, draft: ContactDraft) -> _Slot | None:
+        url, email = url_key(draft.profile_url), email_key(draft.email)
+        if url is not None and (slot := self._by_url.get(url)):
+            return slot
+        if email is not None and (slot := self._by_email.get(email)):
+            return slot
+        slot = self._by_name.get(name_key(draft.name))
+        if slot is None:
+            return None
+        other = slot.draft
+        if url and other.profile_url and url_key(other.profile_url) != url:
+            return None  # same name, different profiles: two people
+        if email and other.email and email_key(other.email) != email:
+            return None
+        return slot
+
+    def add(self, draft: ContactDraft) -> None:
+        slot = self._match(draft)
+        if slot is None:
+            self._index(_Slot(draft))
+            return
+        if slot.contact_id is None:
+            self.repeated += 1
+        slot.matched = True
+        slot.draft = fill_in(slot.draft, draft)
+        self._index(slot, new=False)
+
+    @property
+    def new(self) -> list[_Slot]:
+        return [s for s in self.slots if s.contact_id is None]
+
+    @property
+    def changed(self) -> list[_Slot]:
+        return [s for s in self.slots if s.original is not None and s.draft != s.original]
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for s in self.slots if s.matched and s.draft == s.original)
+
+
+class ImportService:
+    def __init__(self, contacts: ContactService, pending: PendingRepository, clock: Clock) -> None:
+        self._contacts = contacts
+        self._pending = pending
+        self._clock = clock
+
+    def check_size(self, size: int) -> None:
+        """Refuse a file by its announced size, before anyone downloads it."""
+        if size > MAX_BYTES:
+            raise InvalidInput(
+                f"That file is {size / 1024 / 1024:.1f} MB; I can import files up to "
+                f"{MAX_BYTES // 1024 // 1024} MB. Export fewer contacts (or split the file) "
+                "and try again. Nothing was imported."
+            )
+        if size == 0:
+            raise InvalidInput("That file is empty: there are no contacts in it.")
+
+    async def preview(self, owner_id: int, data: bytes) -> ImportPreview:
+        """Read the file and say what importing it would do; hold its rows for `confirm`."""
+        self.check_size(len(data))
+        # Parsing 10,000 rows (or vCards) takes a while: keep the gateway heartbeat going.
+        parsed = await asyncio.to_thread(parse_file, data, max_rows=MAX_ROWS)
+        await self._contacts.ensure_student(owner_id)
+        valid, rejected = _validated(parsed)
+        existing = await self._contacts.all_contacts(owner_id)
+        plan = _plan(existing, valid)
+        _check_capacity(len(existing), len(plan.new))
+        changed = len(plan.changed)
+        pending_id = None
+        if plan.new or changed:
+            rows = [[line, _draft_to_json(draft)] for line, draft in valid]
+            pending_id = await self._pending.put(
+                owner_id,
+                PENDING_IMPORT,
+                {"format": parsed.format.value, "rows": rows},
+                expires_at=self._clock.now() + PENDING_TTL,
+            )
+        log.info(
+            "import previewed owner=%s format=%s rows=%d rejected=%d pending=%s",
+            owner_id,
+            parsed.format.value,
+            len(valid),
+            len(rejected),
+            pending_id,
+        )
+        return ImportPreview(
+            format=parsed.format,
+            rows=len(valid),
+            new=len(plan.new),
+            updated=changed,
+            unchanged=plan.unchanged,
+            repeated=plan.repeated,
+            rejected=tuple(rejected),
+            pending_id=pending_id,
+        )
+
+    async def confirm(
+        self, owner_id: int, pending_id: int, progress: Progress | None = None
+    ) -> ImportResult:
+        """Import the held rows (once: a second click finds them gone)."""
+        payload = await self._pending.take(
+            owner_id, pending_id, PENDING_IMPORT, now=self._clock.now()
+        )
+        if payload is None:
+            raise ExpiredAction()
+        valid = [(int(line), _draft_from_json(data)) for line, data in payload["rows"]]
+        existing = await self._contacts.all_contacts(owner_id)
+        plan = _plan(existing, valid)
+        _check_capacity(len(existing), len(plan.new))
+        work = [*plan.changed, *plan.new]
+        for done, slot in enumerate(work, 1):
+            if slot.contact_id is None:
+                await self._contacts.add(owner_id, slot.draft, allow_duplicate=True)
+            else:
+                changes = {key: getattr(slot.draft, key) for key in (*_FILLABLE, "role", "tags")}
+                await self._contacts.update(owner_id, slot.contact_id, changes)
+            if progress is not None and done % PROGRESS_EVERY == 0 and done < len(work):
+                await progress(done, len(work))
+        result = ImportResult(
+            added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged
+        )
+        log.info(
+            "import done owner=%s added=%d updated=%d unchanged=%d",
+            owner_id,
+            result.added,
+            result.updated,
+            result.unchanged,
+        )
+        return result
+
+    async def cancel(self, owner_id: int, pending_id: int) -> None:
+        """Forget the held rows; nothing is imported."""
+        if await self._pending.take(owner_id, pending_id, PENDING_IMPORT, now=self._clock.now()):
+            return
+        raise ExpiredAction()
+
+
+def _validated(
+    parsed: ParsedFile,
+) -> tuple[list[tuple[int, ContactDraft]], list[tuple[int, str]]]:
+    """The rows the contact rules accept, and every rejected row with its reason."""
+    valid: list[tuple[int, ContactDraft]] = []
+    rejected = list(parsed.rejected)
+    for line, draft in parsed.drafts:
+        try:
+            valid.append((line, validate_draft(draft)))
+        except InvalidInput as error:
+            reason = error.user_message.removesuffix(" Nothing was saved.")
+            rejected.append((line, reason))
+    rejected.sort()
+    return valid, rejected
+
+
+def _plan(existing: Sequence[Contact], rows: Sequence[tuple[int, ContactDraft]]) -> _Plan:
+    plan = _Plan(existing)
+    for _, draft in rows:
+        plan.add(draft)
+    return plan
+
+
+def _check_capacity(have: int, new: int) -> None:
+    if have + new > MAX_CONTACTS:
+        raise InvalidInput(
+            f"This file would add {new:,} new contacts to your {have:,}; one student can keep "
+            f"at most {MAX_CONTACTS:,}. Remove some rows (or contacts you no longer need) and "
+            "try again. Nothing was imported."
+        )

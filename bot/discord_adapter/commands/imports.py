@@ -1,0 +1,37 @@
+"""`/contact import file:`: preview an uploaded contacts export, then Import or Cancel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.core.imports import ImportService
+from bot.discord_adapter import components, presenters
+
+if TYPE_CHECKING:
+    from bot.discord_adapter.client import CoachBot
+
+    Interaction = discord.Interaction[CoachBot]
+else:
+    Interaction = discord.Interaction
+
+
+def import_command(imports: ImportService) -> app_commands.Command[Any, ..., None]:
+    """The `import` subcommand, added to the `/contact` group by `install_commands`."""
+
+    @app_commands.command(name="import", description="Add contacts from LinkedIn, Google or vCard")
+    @app_commands.describe(
+        file="LinkedIn's Connections.csv, a Google Contacts CSV, a .vcf file or a /privacy export"
+    )
+    async def import_(interaction: Interaction, file: discord.Attachment) -> None:
+        imports.check_size(file.size)  # before downloading anything
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        preview = await imports.preview(interaction.user.id, await file.read())
+        view = components.import_view(preview.pending_id)
+        await interaction.edit_original_response(
+            embed=presenters.import_preview_embed(preview), **({"view": view} if view else {})
+        )
+
+    return import_

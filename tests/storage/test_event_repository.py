@@ -1,0 +1,85 @@
+"""SqliteEventRepository on a real SQLite file: owner scoping, the contact–event link table,
+the server switch and recorded scheduled-event endings (each once)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.core.events import EventKind, GuildEventSettings
+from bot.core.models import ContactDraft
+from bot.core.text import fold
+from bot.storage.contacts import SqliteContactRepository
+from bot.storage.database import migrate, open_database
+from bot.storage.events import SqliteEventRepository
+from bot.storage.students import SqliteStudentRepository
+
+pytestmark = pytest.mark.storage
+
+A, B = 111, 222
+NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+DAY = date(2026, 3, 7)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await open_database(tmp_path / "coach.sqlite3")
+    await migrate(connection)
+    students = SqliteStudentRepository(connection)
+    for student in (A, B):
+        await students.get_or_create(student, now=NOW)
+    yield connection
+    await connection.close()
+
+
+async def test_events_are_scoped_by_owner_and_matched_folded(db: aiosqlite.Connection) -> None:
+    """Find, suggest and list see only the owner's events; names match ignoring accents."""
+    repo = SqliteEventRepository(db)
+    event = await repo.add(A, "Café Médical", EventKind.TALK, DAY, now=NOW)
+    await repo.add(B, "Café Médical", EventKind.TALK, DAY, now=NOW)
+    assert await repo.get(A, event.id) == event
+    assert await repo.get(B, event.id) is None
+    assert [e.id for e in await repo.find(A, fold("CAFE medical"))] == [event.id]
+    assert [e.id for e in await repo.suggest(A, "medi", limit=5)] == [event.id]
+    assert [e.id for e in await repo.suggest(A, "100%", limit=5)] == []
+    assert [e.owner_id for e in await repo.list_for(A, limit=5)] == [A]
+
+
+async def test_link_table_is_many_to_many_and_owner_checked(db: aiosqlite.Connection) -> None:
+    """A contact links to several events, once each; another student's contact never links."""
+    repo = SqliteEventRepository(db)
+    contacts = SqliteContactRepository(db)
+    mine = await contacts.add(A, ContactDraft(name="Noor"), now=NOW)
+    theirs = await contacts.add(B, ContactDraft(name="Zed"), now=NOW)
+    first = await repo.add(A, "Day one", EventKind.CONFERENCE, DAY, now=NOW)
+    second = await repo.add(A, "Day two", EventKind.CONFERENCE, DAY, now=NOW)
+    for event in (first, second, first):
+        await repo.link(A, mine.id, event.id)
+    await repo.link(A, theirs.id, first.id)
+    await repo.link(B, mine.id, first.id)
+    assert await repo.people(A, first.id) == [mine.id]
+    assert await repo.people(A, second.id) == [mine.id]
+    assert await repo.people(B, first.id) == []
+    await contacts.remove(A, mine.id)
+    assert await repo.people(A, first.id) == []  # the link goes with the contact
+
+
+async def test_guild_settings_and_endings_are_recorded_once(db: aiosqlite.Connection) -> None:
+    """The switch round-trips; an ending is recorded once, due at notify_at, then processed."""
+    repo = SqliteEventRepository(db)
+    assert await repo.guild_settings(7) is None
+    settings = GuildEventSettings(7, enabled=True, delay=timedelta(minutes=90))
+    await repo.save_guild_settings(settings, now=NOW)
+    assert await repo.guild_settings(7) == settings
+    assert await repo.record_ending(7, 99, "Grand rounds", NOW, NOW + timedelta(hours=1))
+    assert not await repo.record_ending(7, 99, "Grand rounds", NOW, NOW)
+    assert await repo.due_endings(NOW, limit=5) == []
+    [ending] = await repo.due_endings(NOW + timedelta(hours=1), limit=5)
+    assert (ending.event_id, ending.name, ending.ended_at) == (99, "Grand rounds", NOW)
+    assert await repo.ending_for_event(99) == ending == await repo.get_ending(ending.id)
+    await repo.mark_processed(ending.id, at=NOW)
+    assert await repo.due_endings(NOW + timedelta(days=1), limit=5) == []
