@@ -546,10 +546,7 @@ class DeleteEverythingButton(
 
 
 def delete_view() -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DeleteEverythingButton("delete"))
-    view.add_item(DeleteEverythingButton("keep"))
-    return view
+    return persistent_view(DeleteEverythingButton("delete"), DeleteEverythingButton("keep"))
 
 
 class ImportButton(
@@ -686,27 +683,26 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 # -- views -------------------------------------------------------------------------------------
 
 
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view of restart-proof (DynamicItem) buttons; it never times out."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
 def import_view(pending_id: int | None) -> discord.ui.View | None:
     if pending_id is None:
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(ImportButton("confirm", pending_id))
-    view.add_item(ImportButton("cancel", pending_id))
-    return view
+    return persistent_view(ImportButton("confirm", pending_id), ImportButton("cancel", pending_id))
 
 
 def card_view(contact_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(LogExchangeButton(contact_id))
-    view.add_item(EditContactButton(contact_id))
-    return view
+    return persistent_view(LogExchangeButton(contact_id), EditContactButton(contact_id))
 
 
 def confirm_remove_view(contact_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ConfirmRemoveButton(contact_id))
-    view.add_item(KeepContactButton(contact_id))
-    return view
+    return persistent_view(ConfirmRemoveButton(contact_id), KeepContactButton(contact_id))
 
 
 def page_view(
@@ -1035,9 +1031,7 @@ def pitch_form(prompts: dict[str, str]) -> discord.ui.Modal:
 
 
 def pitch_view(pending_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(SavePitchButton(pending_id))
-    return view
+    return persistent_view(SavePitchButton(pending_id))
 
 
 def _field_input(name: str, default: str | None, *, required: bool) -> discord.ui.Label[Any]:
@@ -1147,20 +1141,12 @@ def add_people_form(event: Event) -> discord.ui.Modal:
 
 
 def event_view(event_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(AddPeopleButton(event_id))
-    return view
+    return persistent_view(AddPeopleButton(event_id))
 
 
 def people_added_view(event_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DraftEventFollowUpsButton(event_id))
-    view.add_item(AddPeopleButton(event_id))
-    return view
+    return persistent_view(DraftEventFollowUpsButton(event_id), AddPeopleButton(event_id))
 
 
 def scheduled_event_view(ending_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(LogScheduledEventButton(ending_id))
-    view.add_item(NotThisTimeButton(ending_id))
-    return view
+    return persistent_view(LogScheduledEventButton(ending_id), NotThisTimeButton(ending_id))
