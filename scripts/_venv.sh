@@ -10,8 +10,14 @@ ensure_venv() {
     "$python" -m venv "$VENV"
   fi
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".$extras"
+    echo "Installing the bot and its dependencies into $VENV (first run only)…" >&2
+    # Build tools are chatty; their output is kept in a log and shown only if something fails.
+    if ! { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+           "$VENV/bin/python" -m pip install --quiet -e ".$extras"; } >"$VENV/install.log" 2>&1; then
+      cat "$VENV/install.log" >&2
+      echo "Installation failed (log above, also in $VENV/install.log)." >&2
+      exit 1
+    fi
     touch "$stamp"
   fi
 }
