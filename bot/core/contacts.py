@@ -87,7 +87,7 @@ class ContactService:
                 pending_id = await self._pending.put(
                     owner_id,
                     PENDING_ADD,
-                    _draft_to_json(clean),
+                    draft_to_json(clean),
                     expires_at=self._clock.now() + PENDING_TTL,
                 )
                 return AddOutcome(duplicates=tuple(duplicates), pending_id=pending_id)
@@ -131,7 +131,7 @@ class ContactService:
         payload = await self._pending.take(owner_id, pending_id, PENDING_ADD, now=self._clock.now())
         if payload is None:
             raise ExpiredAction()
-        draft = _draft_from_json(payload)
+        draft = draft_from_json(payload)
         if update_contact_id is None:
             outcome = await self.add(owner_id, draft, allow_duplicate=True)
             assert outcome.contact is not None
@@ -298,7 +298,7 @@ def _merge(existing: ContactDraft, incoming: ContactDraft) -> ContactDraft:
     return replace(existing, **changes)
 
 
-def _draft_to_json(draft: ContactDraft) -> dict[str, Any]:
+def draft_to_json(draft: ContactDraft) -> dict[str, Any]:
     data = asdict(draft)
     data["role"] = draft.role.value
     data["met_on"] = draft.met_on.isoformat() if draft.met_on else None
@@ -306,7 +306,7 @@ def _draft_to_json(draft: ContactDraft) -> dict[str, Any]:
     return data
 
 
-def _draft_from_json(data: Mapping[str, Any]) -> ContactDraft:
+def draft_from_json(data: Mapping[str, Any]) -> ContactDraft:
     values = {key: data.get(key) for key in EDITABLE_FIELDS}
     values["role"] = Role(values["role"] or Role.OTHER)
     values["met_on"] = date.fromisoformat(values["met_on"]) if values["met_on"] else None

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.contacts import MAX_CONTACTS, ContactService, _draft_from_json, _draft_to_json
+from bot.core.contacts import MAX_CONTACTS, ContactService, draft_from_json, draft_to_json
 from bot.core.errors import ExpiredAction, InvalidInput
 from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
 from bot.core.models import Contact, ContactDraft, Role
@@ -196,7 +196,7 @@ class ImportService:
         changed = len(plan.changed)
         pending_id = None
         if plan.new or changed:
-            rows = [[line, _draft_to_json(draft)] for line, draft in valid]
+            rows = [[line, draft_to_json(draft)] for line, draft in valid]
             pending_id = await self._pending.put(
                 owner_id,
                 PENDING_IMPORT,
@@ -231,7 +231,7 @@ class ImportService:
         )
         if payload is None:
             raise ExpiredAction()
-        valid = [(int(line), _draft_from_json(data)) for line, data in payload["rows"]]
+        valid = [(int(line), draft_from_json(data)) for line, data in payload["rows"]]
         existing = await self._contacts.all_contacts(owner_id)
         plan = _plan(existing, valid)
         _check_capacity(len(existing), len(plan.new))

@@ -20,7 +20,9 @@ class CoachTree(app_commands.CommandTree[Any]):
         if track is not None:
             track()
         services = getattr(interaction.client, "services", None)
-        if services is not None and interaction.guild_id is not None:
+        # Autocomplete runs on every keystroke: no writes there; the command itself records it.
+        is_autocomplete = interaction.type is discord.InteractionType.autocomplete
+        if services is not None and interaction.guild_id is not None and not is_autocomplete:
             # The server's default timezone applies to students who haven't chosen one. An
             # error raised here would bypass on_error and leave the student unanswered: log it
             # and let the command run (and report its own failure, if any).
