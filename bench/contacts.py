@@ -18,6 +18,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.seed import FIRST, LAST, SPECIALTIES
 from bot.core.contacts import ContactService
 from bot.core.models import ContactDraft, ContactFilter, ExchangeKind, Role
 from bot.core.students import StudentService
@@ -26,49 +27,6 @@ from bot.storage.database import migrate, open_database
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.students import SqliteStudentRepository
 
-FIRST = [
-    "Amara",
-    "José",
-    "Priya",
-    "Chen",
-    "Fatima",
-    "Liam",
-    "Zoë",
-    "Noah",
-    "Sofia",
-    "Omar",
-    "Grace",
-    "Mateo",
-    "Aisha",
-    "Lucas",
-    "Hana",
-    "Ravi",
-    "Elena",
-    "Kwame",
-    "Yuki",
-    "Ines",
-]
-LAST = [
-    "Okafor",
-    "Núñez",
-    "Shah",
-    "Wei",
-    "Haddad",
-    "Murphy",
-    "Martin",
-    "Cohen",
-    "Rossi",
-    "Said",
-    "Hopper",
-    "García",
-    "Bello",
-    "Silva",
-    "Kim",
-    "Patel",
-    "Petrova",
-    "Mensah",
-]
-SPECIALTIES = ["Cardiology", "Neurology", "Pediatrics", "Surgery", "Oncology", "Psychiatry"]
 STUDENT = 1_000_000_000_000_000_001
 
 
