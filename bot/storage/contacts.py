@@ -73,7 +73,8 @@ def _row_to_exchange(row: Sequence[Any]) -> Exchange:
     )
 
 
-def _columns(draft: ContactDraft) -> dict[str, Any]:
+def contact_columns(draft: ContactDraft) -> dict[str, Any]:
+    """The stored columns of a contact, with its derived keys (also used by a restore)."""
     searchable = [
         draft.name,
         draft.title,
@@ -122,7 +123,7 @@ class SqliteContactRepository:
         return [_row_to_contact(row) for row in rows]
 
     async def add(self, owner_id: int, draft: ContactDraft, *, now: datetime) -> Contact:
-        values = _columns(draft)
+        values = contact_columns(draft)
         values.update(owner_id=owner_id, created_at=to_db_time(now), updated_at=to_db_time(now))
         names = ", ".join(values)
         marks = ", ".join(f":{key}" for key in values)
@@ -139,7 +140,7 @@ class SqliteContactRepository:
     async def update(
         self, owner_id: int, contact_id: int, draft: ContactDraft, *, now: datetime
     ) -> Contact | None:
-        values = _columns(draft)
+        values = contact_columns(draft)
         assignments = ", ".join(f"{key} = :{key}" for key in values)
         values.update(owner_id=owner_id, id=contact_id, updated_at=to_db_time(now))
         cursor = await self._db.execute(
