@@ -75,7 +75,7 @@ async def rich_account(services: Services, clock: FakeClock, owner: int) -> None
             "school": 'St "Mary\'s" School of Medicine',
             "stage": "MS2",
             "interests": "cardiology, *global* health {{ x }}",
-            "pitch": "I'm a **second-year** student — 漢字 — interested in {% raw %}HF{% endraw %}.",
+            "pitch": "I'm a **second-year** student — 漢字 — into {% raw %}HF{% endraw %}.",
             "signoff": "Warmly",
             "follow_up_delay_days": 9,
         },
