@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from bot.content.coach import TOPICS
 from bot.core.coaching import GOAL_MAX
@@ -159,7 +159,7 @@ class _Row:
             self.fail(f"has a field I don't know, “{str(unknown[0])[:40]}”")
         self.data: dict[str, Any] = data
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str) -> NoReturn:
         raise InvalidInput(f"`{self.table}` row {self.number} {problem}. {NOTHING}")
 
     def check(self, validate: Callable[[], _T]) -> _T:
@@ -228,7 +228,6 @@ class _Row:
         except ValueError:
             pass
         self.fail(f"has a `{name}` that is not a date like 2026-03-14")
-        raise AssertionError  # unreachable: fail raises
 
     def choice(self, name: str, kind: type[_E]) -> _E:
         value = self.text(name, required=True)
@@ -236,7 +235,6 @@ class _Row:
             return kind(value)
         except ValueError:
             self.fail(f"has a `{name}` I don't know, “{str(value)[:40]}”")
-            raise AssertionError from None
 
     def json_text(self, name: str, expected: type) -> Any:
         """A column that holds JSON as text (tags, fields, cadence)."""
