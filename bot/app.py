@@ -25,6 +25,7 @@ from bot.core.imports import ImportService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
+from bot.core.restore import RestoreService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
@@ -40,6 +41,7 @@ from bot.storage.pending import SqlitePendingRepository
 from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
+from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.students import SqliteStudentRepository
 
 log = logging.getLogger(__name__)
@@ -154,7 +156,12 @@ async def build_app(
             reminders=reminders,
             coaching=coaching,
             privacy=PrivacyService(SqlitePrivacyRepository(db), contacts, clock),
-            imports=ImportService(contacts, pending, clock),
+            imports=ImportService(
+                contacts,
+                pending,
+                clock,
+                restore=RestoreService(SqliteRestoreRepository(db), students, clock),
+            ),
             events=events,
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)

@@ -33,6 +33,7 @@ from bot.core.events import (
     GuildEventSettings,
     ScheduledEnding,
 )
+from bot.core.export_reader import Restore
 from bot.core.imports import ImportService
 from bot.core.models import (
     Channel,
@@ -55,6 +56,7 @@ from bot.core.pacing import Pacer
 from bot.core.privacy import PrivacyService
 from bot.core.progress import WeeklyGoal
 from bot.core.reminders import ReminderService
+from bot.core.restore import AccountNotEmpty, RestoreService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.core.text import fold
@@ -1060,6 +1062,123 @@ class InMemoryEventRepository:
         self.processed.add(ending_id)
 
 
+class InMemoryRestoreRepository:
+    """core.restore.RestoreRepository over the other fakes: a restore lands in the same rows
+    their own methods read (the contract tests read it back through them)."""
+
+    def __init__(
+        self,
+        students: InMemoryStudentRepository,
+        contacts: InMemoryContactRepository,
+        drafts: InMemoryDraftRepository,
+        reminders: InMemoryReminderRepository,
+        profiles: InMemoryProfileRepository,
+        coach: InMemoryCoachRepository,
+        events: InMemoryEventRepository,
+    ) -> None:
+        self._students, self._contacts, self._drafts = students, contacts, drafts
+        self._reminders, self._profiles = reminders, profiles
+        self._coach, self._events = coach, events
+
+    async def holdings(self, student_id: int) -> dict[str, int]:
+        def count(rows: Any) -> int:
+            return sum(1 for row in rows if row)
+
+        owner = student_id
+        return {
+            "profiles": int(student_id in self._profiles._profiles),
+            "contacts": len(self._contacts._of(owner)),
+            "exchanges": count(o == owner for o, _ in self._contacts.exchange_rows.values()),
+            "drafts": count(d.owner_id == owner for d in self._drafts._drafts.values()),
+            "reminder_settings": int(student_id in self._reminders.settings),
+            "reminders": count(r.owner_id == owner for r in self._reminders.reminders.values()),
+            "coach_state": int(student_id in self._coach.goals or student_id in self._coach.tips),
+            "events": count(e.owner_id == owner for e in self._events.events.values()),
+            "contact_events": count(o == owner for o, _, _ in self._events.links),
+        }
+
+    async def restore(self, student_id: int, restore: Restore) -> None:
+        held = await self.holdings(student_id)
+        if any(held.values()):
+            raise AccountNotEmpty(held)
+        owner = student_id
+        if restore.student is not None:
+            s = restore.student
+            row = self._students.rows.get(owner) or _StudentRow(owner, None, False, s.created_at)
+            row.timezone, row.welcomed = s.timezone, s.welcomed_at is not None
+            row.created_at = _utc(s.created_at)
+            self._students.rows[owner] = row
+        if restore.profile is not None:
+            self._profiles._profiles[owner] = restore.profile.profile
+        contact_ids = []
+        for c in restore.contacts:
+            row = _ContactRow(
+                next(self._contacts._contact_ids),
+                owner,
+                c.draft,
+                _utc(c.created_at),
+                _utc(c.updated_at),
+                c.follow_up_on,
+                c.snoozed_until,
+            )
+            self._contacts.rows[row.id] = row
+            contact_ids.append(row.id)
+        for e in restore.exchanges:
+            exchange = Exchange(
+                next(self._contacts._exchange_ids),
+                contact_ids[e.contact],
+                e.kind,
+                e.happened_on,
+                e.note,
+                _utc(e.created_at),
+            )
+            self._contacts.exchange_rows[exchange.id] = (owner, exchange)
+        for d in restore.drafts:
+            draft = Draft(
+                next(self._drafts._ids),
+                owner,
+                contact_ids[d.contact],
+                d.template_id,
+                d.channel,
+                d.version,
+                dict(d.fields),
+                _utc(d.created_at),
+                _utc(d.sent_at) if d.sent_at else None,
+                _utc(d.nudge_due_at) if d.nudge_due_at else None,
+            )
+            self._drafts._drafts[draft.id] = draft
+            if draft.sent_at is not None:
+                self._contacts.sent_at.setdefault(draft.contact_id, []).append(draft.sent_at)
+        if restore.reminder_settings is not None:
+            settings = replace(restore.reminder_settings, student_id=owner)
+            await self._reminders.save_settings(settings)
+        for r in restore.reminders:
+            reminder = OneOffReminder(
+                next(self._reminders._reminder_ids),
+                owner,
+                None if r.contact is None else contact_ids[r.contact],
+                r.note,
+                _utc(r.due_at),
+                _utc(r.created_at),
+                _utc(r.done_at) if r.done_at else None,
+            )
+            self._reminders.reminders[reminder.id] = reminder
+        if restore.coach is not None:
+            if restore.coach.goal is not None:
+                self._coach.goals[owner] = restore.coach.goal
+            if restore.coach.last_tip is not None:
+                self._coach.tips[owner] = restore.coach.last_tip
+        event_ids = []
+        for e in restore.events:
+            event = Event(
+                next(self._events._ids), owner, e.name, e.kind, e.held_on, _utc(e.created_at)
+            )
+            self._events.events[event.id] = event
+            event_ids.append(event.id)
+        for c, e in restore.links:
+            self._events.links.append((owner, contact_ids[c], event_ids[e]))
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
@@ -1073,6 +1192,8 @@ def build_services(
     notifier: Any = None,
     coach: InMemoryCoachRepository | None = None,
     events: InMemoryEventRepository | None = None,
+    privacy: Any = None,
+    restore: Any = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1086,12 +1207,18 @@ def build_services(
     )
     notifier = RecordingNotifier() if notifier is None else notifier
     catalogue = catalogue or shipped_catalogue()
+    coach = InMemoryCoachRepository() if coach is None else coach
+    events = InMemoryEventRepository() if events is None else events
+    if restore is None:
+        restore = InMemoryRestoreRepository(
+            students, contacts, drafts, reminders, profiles, coach, events
+        )
     student_service = StudentService(students, clock, guilds=reminders)
     contact_service = ContactService(contacts, pending, student_service, clock)
     draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
     coaching = CoachingService(
         shipped_coach_library(),
-        InMemoryCoachRepository() if coach is None else coach,
+        coach,
         contact_service,
         draft_service,
         pending,
@@ -1108,7 +1235,7 @@ def build_services(
         pacer=fast_pacer(),
     )
     event_service = EventService(
-        InMemoryEventRepository() if events is None else events,
+        events,
         contact_service,
         reminders,
         notifier,
@@ -1121,8 +1248,13 @@ def build_services(
         drafts=draft_service,
         reminders=reminder_service,
         coaching=coaching,
-        privacy=PrivacyService(SqliteOnlyPrivacyRepository(), contact_service, clock),
-        imports=ImportService(contact_service, pending, clock),
+        privacy=PrivacyService(privacy or SqliteOnlyPrivacyRepository(), contact_service, clock),
+        imports=ImportService(
+            contact_service,
+            pending,
+            clock,
+            restore=RestoreService(restore, student_service, clock),
+        ),
         events=event_service,
     )
 
@@ -1138,6 +1270,7 @@ __all__ = [
     "InMemoryPendingRepository",
     "InMemoryProfileRepository",
     "InMemoryReminderRepository",
+    "InMemoryRestoreRepository",
     "InMemoryStudentRepository",
     "RecordingNotifier",
     "SentMessage",

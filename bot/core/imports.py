@@ -3,6 +3,9 @@
 The parsed rows wait in pending storage (24 h) between the preview and the student's
 **Import**; matching is redone at that moment, against the contacts as they are then.
 
+A JSON upload is the bot's own export: it is a restore, not a merge (bot.core.restore), and
+goes through the same preview, pending row and buttons.
+
 Matching is by profile URL, then e-mail, then folded name (only when no URL or e-mail says
 they are different people). A match never loses anything the student wrote: the import only
 fills fields that are empty and adds tags, so importing the same file twice changes nothing.
@@ -20,9 +23,11 @@ from urllib.parse import urlsplit
 
 from bot.core.contacts import MAX_CONTACTS, ContactService, draft_from_json, draft_to_json
 from bot.core.errors import ExpiredAction, InvalidInput
+from bot.core.export_reader import is_json
 from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
 from bot.core.models import Contact, ContactDraft, Role
 from bot.core.ports import Clock, PendingRepository
+from bot.core.restore import RestorePreview, RestoreResult, RestoreService
 from bot.core.validation import TAGS_MAX, email_key, name_key, validate_draft
 
 log = logging.getLogger(__name__)
@@ -31,6 +36,7 @@ PENDING_IMPORT = "import"
 PENDING_TTL = timedelta(hours=24)
 MAX_BYTES = 5 * 1024 * 1024
 PROGRESS_EVERY = 1000
+RESTORE = "restore"  # the pending payload's key for a held JSON export (its text)
 
 Progress = Callable[[int, int], Awaitable[None]]  # (saved so far, to save in all)
 # Fields an import may fill when empty; the name is never changed, tags and role are merged.
@@ -167,10 +173,17 @@ class _Plan:
 
 
 class ImportService:
-    def __init__(self, contacts: ContactService, pending: PendingRepository, clock: Clock) -> None:
+    def __init__(
+        self,
+        contacts: ContactService,
+        pending: PendingRepository,
+        clock: Clock,
+        restore: RestoreService | None = None,
+    ) -> None:
         self._contacts = contacts
         self._pending = pending
         self._clock = clock
+        self._restore = restore
 
     def check_size(self, size: int) -> None:
         """Refuse a file by its announced size, before anyone downloads it."""
@@ -183,9 +196,19 @@ class ImportService:
         if size == 0:
             raise InvalidInput("That file is empty: there are no contacts in it.")
 
-    async def preview(self, owner_id: int, data: bytes) -> ImportPreview:
+    async def preview(self, owner_id: int, data: bytes) -> ImportPreview | RestorePreview:
         """Read the file and say what importing it would do; hold its rows for `confirm`."""
         self.check_size(len(data))
+        if self._restore is not None and is_json(data):
+            restore = await self._restore.check(owner_id, data)
+            pending_id = await self._pending.put(
+                owner_id,
+                PENDING_IMPORT,
+                {RESTORE: data.decode("utf-8-sig")},
+                expires_at=self._clock.now() + PENDING_TTL,
+            )
+            log.info("restore previewed owner=%s pending=%s", owner_id, pending_id)
+            return replace(restore, pending_id=pending_id)
         # Parsing 10,000 rows (or vCards) takes a while: keep the gateway heartbeat going.
         parsed = await asyncio.to_thread(parse_file, data, max_rows=MAX_ROWS)
         await self._contacts.ensure_student(owner_id)
@@ -224,13 +247,15 @@ class ImportService:
 
     async def confirm(
         self, owner_id: int, pending_id: int, progress: Progress | None = None
-    ) -> ImportResult:
+    ) -> ImportResult | RestoreResult:
         """Import the held rows (once: a second click finds them gone)."""
         payload = await self._pending.take(
             owner_id, pending_id, PENDING_IMPORT, now=self._clock.now()
         )
         if payload is None:
             raise ExpiredAction()
+        if RESTORE in payload and self._restore is not None:
+            return await self._restore.restore(owner_id, payload[RESTORE].encode("utf-8"))
         valid = [(int(line), draft_from_json(data)) for line, data in payload["rows"]]
         existing = await self._contacts.all_contacts(owner_id)
         plan = _plan(existing, valid)

@@ -27,6 +27,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.progress import Progress
+from bot.core.restore import RestorePreview, RestoreResult
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -500,8 +501,10 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"**{count:,}** {one if count == 1 else (many or one + 's')}"
 
 
-def import_preview_embed(preview: ImportPreview) -> discord.Embed:
+def import_preview_embed(preview: ImportPreview | RestorePreview) -> discord.Embed:
     """What an import would do, before anything is saved."""
+    if isinstance(preview, RestorePreview):
+        return restore_preview_embed(preview)
     lines = [f"{_plural(preview.new, 'new contact')} to add"]
     if preview.matching:
         lines.append(
@@ -538,7 +541,30 @@ def import_progress_text(done: int, total: int) -> str:
     return f"Importing… {done:,} of {total:,} saved."
 
 
-def import_result_text(result: ImportResult) -> str:
+def _restored(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {kind}" for kind, n in counts.items() if n) or "nothing"
+
+
+def restore_preview_embed(preview: RestorePreview) -> discord.Embed:
+    """What restoring a JSON export would bring back into the (empty) account."""
+    lines = [f"**{n:,}** {kind}" for kind, n in preview.counts.items() if n]
+    if preview.timezone:
+        lines.append(f"Your timezone: {esc(preview.timezone)}")
+    embed = discord.Embed(
+        title="Restore from a Networking Coach export",
+        description="\n".join(lines) or "This export is empty: there is nothing to restore.",
+        colour=COLOUR,
+    )
+    embed.set_footer(
+        text="Nothing is saved until you press Import. Everything in the file comes back into "
+        "your account; the next weekly digest is scheduled from now. " + PRIVATE_FOOTER
+    )
+    return embed
+
+
+def import_result_text(result: ImportResult | RestoreResult) -> str:
+    if isinstance(result, RestoreResult):
+        return f"Restored: {_restored(result.counts)}. `/contact list` shows your contacts."
     return (
         f"Imported: {result.added:,} added, {result.updated:,} updated, "
         f"{result.unchanged:,} already up to date. `/contact list` shows them."

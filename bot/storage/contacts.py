@@ -74,7 +74,7 @@ def _row_to_exchange(row: Sequence[Any]) -> Exchange:
 
 
 def contact_columns(draft: ContactDraft) -> dict[str, Any]:
-    """The stored columns of a contact, derived search keys included (bulk loaders use it)."""
+    """The stored columns of a contact with its derived keys (a restore and bulk loaders use it)."""
     searchable = [
         draft.name,
         draft.title,

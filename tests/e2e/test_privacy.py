@@ -14,7 +14,9 @@ import vobject
 from bot.storage.privacy import SqlitePrivacyRepository
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, embed_of, is_ephemeral
 from tests.e2e.test_contacts import add, contact_id_from
+from tests.e2e.test_import import ids_of, upload
 from tests.e2e.test_reminders import opt_in
+from tests.exports import normalised
 
 pytestmark = pytest.mark.e2e
 
@@ -109,3 +111,49 @@ async def test_delete_asks_first_then_erases_only_that_student(bot: RunningBot) 
     # Alice's next command recreates only her student row; nothing else of hers is left.
     assert {table: n for table, n in after.items() if n and table != "students"} == {}
     assert await repo.counts(BOB) == bob_before
+
+
+async def export_json(bot: RunningBot, user_id: int = ALICE) -> bytes:
+    handle = await privacy(bot, "export", user_id)
+    await handle.response()
+    [message] = await handle.wait_followup(1)
+    files = {f["filename"]: f["data"] for f in message["attachments_data"]}
+    return files["networking-coach.json"]
+
+
+async def test_export_delete_then_import_the_json_restores_everything(bot: RunningBot) -> None:
+    """Export, erase (confirmed), /contact import the JSON, Import: the next export matches."""
+    await seed(bot, ALICE, "Amara Okafor")
+    await seed(bot, BOB, "Jordan Lee")
+    assert bot.app is not None
+    bob_before = await SqlitePrivacyRepository(bot.app.db).snapshot(BOB)
+    original = await export_json(bot)
+    ask = await privacy(bot, "delete")
+    await ask.response()
+    await (await bot.fake.click(ask.message, "privacy:delete:0", user_id=ALICE)).response()
+
+    _, preview = await upload(bot.fake, original, filename="networking-coach.json")
+    assert preview["flags"] & 64
+    embed = preview["embeds"][0]
+    assert embed["title"] == "Restore from a Networking Coach export"
+    assert "**1** contacts" in embed["description"]
+    assert "**1** reminder settings" in embed["description"]
+    confirm, _ = ids_of(preview)
+    click = await bot.fake.click(preview, confirm, user_id=ALICE)
+    [done] = await click.wait_edit()
+    assert done["content"].startswith("Restored: 1 contacts, 1 exchanges")
+
+    again = json.loads(await export_json(bot))
+    assert normalised(again) == normalised(json.loads(original))
+    assert await SqlitePrivacyRepository(bot.app.db).snapshot(BOB) == bob_before
+
+
+async def test_importing_the_json_into_an_account_with_data_is_refused(bot: RunningBot) -> None:
+    """Alice still has her data: the restore is refused privately and nothing changes."""
+    await seed(bot, ALICE, "Amara Okafor")
+    assert bot.app is not None
+    before = await SqlitePrivacyRepository(bot.app.db).counts(ALICE)
+    _, message = await upload(bot.fake, await export_json(bot), filename="networking-coach.json")
+    assert message["flags"] & 64
+    assert "/privacy delete" in message["content"] and "contacts.csv" in message["content"]
+    assert await SqlitePrivacyRepository(bot.app.db).counts(ALICE) == before

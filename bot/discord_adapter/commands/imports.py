@@ -1,4 +1,5 @@
-"""`/contact import file:`: preview an uploaded contacts export, then Import or Cancel."""
+"""`/contact import file:`: preview an uploaded contacts export (or a `/privacy export` JSON
+to restore), then Import or Cancel."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ else:
 def import_command(imports: ImportService) -> app_commands.Command[Any, ..., None]:
     """The `import` subcommand, added to the `/contact` group by `install_commands`."""
 
-    @app_commands.command(name="import", description="Add contacts from LinkedIn, Google or vCard")
+    @app_commands.command(
+        name="import",
+        description="Add contacts from LinkedIn, Google or vCard, or restore a /privacy export",
+    )
     @app_commands.describe(
         file="LinkedIn's Connections.csv, a Google Contacts CSV, a .vcf file or a /privacy export"
     )

@@ -1,0 +1,658 @@
+"""Reading the bot's own JSON export back: untrusted bytes in, a validated `Restore` out.
+
+Pure, no I/O. The document is checked as strictly as what students type: every field by the
+rules the services apply (lengths, choices, dates, ranges), and every id that refers to another
+row must name a row of the same document. The first problem raises `InvalidInput` naming the
+table and the row (1-based, as a person counts), so nothing is restored from a bad file.
+
+The file's `student_id`/`owner_id` columns and its row ids are never used as such: the rows go
+to whoever imports the file, and ids only say which row refers to which (the repository gives
+them new ids). Derived search columns (`name_key`…) are ignored and recomputed on insert, and so
+is what only describes the old account's place in Discord (its DM channel, server, delivery
+state): the bot learns those again on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, NoReturn, TypeVar
+
+from bot.content.coach import TOPICS
+from bot.core.coaching import GOAL_MAX
+from bot.core.contacts import MAX_CONTACTS
+from bot.core.drafts import DELAY_RANGE, clean_fields, validate_profile
+from bot.core.errors import CoachError, InvalidInput
+from bot.core.events import EVENT_NAME_MAX, EventKind
+from bot.core.models import (
+    DRAFT_FIELDS,
+    Channel,
+    ContactDraft,
+    ExchangeKind,
+    Profile,
+    ReminderSettings,
+    Role,
+)
+from bot.core.privacy import EXPORT_FORMAT, EXPORT_VERSION
+from bot.core.progress import WeeklyGoal
+from bot.core.reminders import REMINDER_NOTE_MAX
+from bot.core.schedule import is_valid_timezone
+from bot.core.text import clean_block, clean_line
+from bot.core.validation import CADENCE_MAX_DAYS, CADENCE_MIN_DAYS, validate_draft, validate_note
+
+NOTHING = "Nothing was imported."
+DRAFT_VERSION_MAX = 20
+INT64_MAX = 2**63 - 1
+_TEMPLATE_ID = re.compile(r"[a-z0-9_]{1,64}")
+_TIP_KEY = re.compile(r"(?P<topic>[a-z_]{1,40}):\d{1,4}")
+# Keys of the document that are not tables.
+HEADER_KEYS = frozenset({"format", "version", "exported_at", "student_id"})
+# Columns that are derived (recomputed on insert) or name the old owner (never trusted).
+IGNORED_COLUMNS = frozenset(
+    {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
+)
+_E = TypeVar("_E", bound=StrEnum)
+_T = TypeVar("_T")
+_ROLES = frozenset(role.value for role in Role)
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredStudent:
+    timezone: str | None
+    welcomed_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredProfile:
+    profile: Profile
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredContact:
+    draft: ContactDraft
+    created_at: datetime
+    updated_at: datetime
+    follow_up_on: date | None = None
+    snoozed_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredExchange:
+    contact: int  # index into Restore.contacts
+    kind: ExchangeKind
+    happened_on: date
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredDraft:
+    contact: int  # index into Restore.contacts
+    template_id: str
+    channel: Channel
+    version: int
+    fields: dict[str, str]
+    created_at: datetime
+    sent_at: datetime | None = None
+    nudge_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredReminder:
+    contact: int | None  # index into Restore.contacts
+    note: str | None
+    due_at: datetime
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredEvent:
+    name: str
+    kind: EventKind
+    held_on: date
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredCoachState:
+    last_tip: str | None
+    goal: WeeklyGoal | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """Everything a valid export holds, with references as indices into these tuples.
+
+    `reminder_settings` carries student id 0 and no next digest time: the service fills both
+    in for the importing student.
+    """
+
+    student: RestoredStudent | None = None
+    profile: RestoredProfile | None = None
+    contacts: tuple[RestoredContact, ...] = ()
+    exchanges: tuple[RestoredExchange, ...] = ()
+    drafts: tuple[RestoredDraft, ...] = ()
+    reminder_settings: ReminderSettings | None = None
+    reminders: tuple[RestoredReminder, ...] = ()
+    coach: RestoredCoachState | None = None
+    events: tuple[RestoredEvent, ...] = ()
+    links: tuple[tuple[int, int], ...] = ()  # (contact index, event index)
+
+
+class _Row:
+    """One row of one table; each accessor validates a column or raises naming the row."""
+
+    def __init__(self, table: str, number: int, data: object, columns: frozenset[str]) -> None:
+        self.table, self.number = table, number
+        if not isinstance(data, dict):
+            self.fail("is not an object with named fields")
+        unknown = sorted(set(data) - columns - IGNORED_COLUMNS)
+        if unknown:
+            self.fail(f"has a field I don't know, “{str(unknown[0])[:40]}”")
+        self.data: dict[str, Any] = data
+
+    def fail(self, problem: str) -> NoReturn:
+        raise InvalidInput(f"`{self.table}` row {self.number} {problem}. {NOTHING}")
+
+    def check(self, validate: Callable[[], _T]) -> _T:
+        """Run a service's validation rule; its message is prefixed with the row."""
+        try:
+            return validate()
+        except CoachError as error:
+            reason = error.user_message.removesuffix(" Nothing was saved.")
+            raise InvalidInput(f"`{self.table}` row {self.number}: {reason} {NOTHING}") from None
+
+    def _value(self, name: str, required: bool) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail(f"has no `{name}`")
+            return None
+        return self.data[name]
+
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        value = self._value(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(f"has a `{name}` that is not text")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(f"has a `{name}` that is not valid text")
+        return value
+
+    def integer(self, name: str, low: int, high: int, *, required: bool = False) -> int | None:
+        value = self._value(name, required)
+        if value is None:
+            return None
+        # bool is an int to Python; true/false in a number column is a damaged file.
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(f"has a `{name}` that is not a whole number")
+        if not low <= value <= high:
+            self.fail(f"has a `{name}` outside {low:,}–{high:,}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return bool(self.integer(name, 0, 1, required=True))
+
+    def time(self, name: str, *, required: bool = False) -> datetime | None:
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            parsed: datetime | None = datetime.fromisoformat(value)
+            if parsed is not None and parsed.tzinfo is not None:
+                parsed.astimezone(UTC)  # a year-1 time east of UTC has no UTC equivalent
+        except (ValueError, OverflowError):
+            parsed = None
+        if parsed is None or parsed.tzinfo is None or len(value) > 40:
+            self.fail(f"has a `{name}` that is not a date and time with its UTC offset")
+        assert parsed is not None
+        return parsed
+
+    def day(self, name: str, *, required: bool = False) -> date | None:
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(f"has a `{name}` that is not a date like 2026-03-14")
+
+    def choice(self, name: str, kind: type[_E]) -> _E:
+        value = self.text(name, required=True)
+        try:
+            return kind(value)
+        except ValueError:
+            self.fail(f"has a `{name}` I don't know, “{str(value)[:40]}”")
+
+    def json_text(self, name: str, expected: type) -> Any:
+        """A column that holds JSON as text (tags, fields, cadence)."""
+        value = self.text(name, required=True)
+        try:
+            parsed = json.loads(value or "")
+        except (ValueError, RecursionError):
+            parsed = None
+        if not isinstance(parsed, expected):
+            self.fail(f"has a `{name}` that is not a JSON {expected.__name__}")
+        return parsed
+
+    def ref(self, name: str, ids: Mapping[int, int], *, required: bool = True) -> int | None:
+        """The index of the row this column names, which must be in the same document."""
+        value = self.integer(name, -INT64_MAX, INT64_MAX, required=required)
+        if value is None:
+            return None
+        if value not in ids:
+            self.fail(f"refers to {name.removesuffix('_id')} {value}, which is not in the file")
+        return ids[value]
+
+
+def _parse_json(data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"That JSON file isn't UTF-8 text (byte {error.start:,}). {NOTHING}"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            f"That JSON file can't be read: line {error.lineno}, column {error.colno}: "
+            f"{error.msg}. {NOTHING}"
+        ) from None
+    except RecursionError:
+        raise InvalidInput(
+            f"That JSON file is nested too deeply to be an export. {NOTHING}"
+        ) from None
+
+
+def is_json(data: bytes) -> bool:
+    """Whether the upload is JSON rather than CSV or vCard (neither starts with { or [)."""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
+
+
+def read_export(data: bytes) -> Restore:
+    """The validated contents of a `/privacy export` JSON file, or InvalidInput saying why."""
+    document = _parse_json(data)
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise InvalidInput(
+            "That JSON file isn't a Networking Coach export (the `networking-coach.json` "
+            f"that `/privacy export` sends). {NOTHING}"
+        )
+    version = document.get("version")
+    if version != EXPORT_VERSION or isinstance(version, bool):
+        shown = json.dumps(version, ensure_ascii=False)[:20]
+        raise InvalidInput(
+            f"That export is version {shown}; I can restore version {EXPORT_VERSION} only. "
+            f"Export again with this bot, or update it. {NOTHING}"
+        )
+    unknown = sorted(set(document) - HEADER_KEYS - set(_READERS))
+    if unknown:
+        raise InvalidInput(f"That export has a table I don't know, `{unknown[0][:40]}`. {NOTHING}")
+    reader = _Reader()
+    for table, (columns, read) in _READERS.items():
+        rows = document.get(table, [])
+        if not isinstance(rows, list):
+            raise InvalidInput(f"`{table}` in that export is not a list of rows. {NOTHING}")
+        for number, data_row in enumerate(rows, 1):
+            read(reader, _Row(table, number, data_row, columns))
+    return reader.result()
+
+
+class _Reader:
+    """Accumulates the rows table by table (in the export's order: referenced rows first)."""
+
+    def __init__(self) -> None:
+        self.restore = Restore()
+        self.contact_ids: dict[int, int] = {}
+        self.event_ids: dict[int, int] = {}
+        self.contacts: list[RestoredContact] = []
+        self.exchanges: list[RestoredExchange] = []
+        self.drafts: list[RestoredDraft] = []
+        self.reminders: list[RestoredReminder] = []
+        self.events: list[RestoredEvent] = []
+        self.links: dict[tuple[int, int], None] = {}
+
+    def result(self) -> Restore:
+        return Restore(
+            student=self.restore.student,
+            profile=self.restore.profile,
+            contacts=tuple(self.contacts),
+            exchanges=tuple(self.exchanges),
+            drafts=tuple(self.drafts),
+            reminder_settings=self.restore.reminder_settings,
+            reminders=tuple(self.reminders),
+            coach=self.restore.coach,
+            events=tuple(self.events),
+            links=tuple(self.links),
+        )
+
+    def single(self, row: _Row, current: object) -> None:
+        if current is not None:
+            row.fail("is a second one; an export holds one")
+
+    def new_id(self, row: _Row, ids: dict[int, int], index: int) -> None:
+        row_id = row.integer("id", -INT64_MAX, INT64_MAX, required=True)
+        assert row_id is not None
+        if row_id in ids:
+            row.fail(f"repeats the id {row_id}")
+        ids[row_id] = index
+
+    # -- one method per table ----------------------------------------------------------------
+
+    def student(self, row: _Row) -> None:
+        self.single(row, self.restore.student)
+        # Kept from the file only to check its type: they describe the old Discord account.
+        row.integer("dm_channel_id", 0, INT64_MAX)
+        row.integer("guild_id", 0, INT64_MAX)
+        row.time("unreachable_since")
+        timezone = row.text("timezone")
+        if timezone is not None and not is_valid_timezone(timezone):
+            row.fail(f"has a timezone I don't know, “{timezone[:40]}”")
+        self.restore = _with(
+            self.restore,
+            student=RestoredStudent(
+                timezone, row.time("welcomed_at"), _required(row.time("created_at", required=True))
+            ),
+        )
+
+    def profile(self, row: _Row) -> None:
+        self.single(row, self.restore.profile)
+        low, high = DELAY_RANGE
+        draft = Profile(
+            name=row.text("name", required=True) or "",
+            school=row.text("school", required=True) or "",
+            stage=row.text("stage", required=True) or "",
+            interests=row.text("interests"),
+            pitch=row.text("pitch"),
+            signoff=row.text("signoff"),
+            contact_line=row.text("contact_line"),
+            follow_up_delay_days=_required(
+                row.integer("follow_up_delay_days", low, high, required=True)
+            ),
+        )
+        profile = row.check(lambda: validate_profile(draft))
+        updated_at = _required(row.time("updated_at", required=True))
+        self.restore = _with(self.restore, profile=RestoredProfile(profile, updated_at))
+
+    def contact(self, row: _Row) -> None:
+        if len(self.contacts) >= MAX_CONTACTS:
+            row.fail(f"is one more than the {MAX_CONTACTS:,} contacts one student can keep")
+        self.new_id(row, self.contact_ids, len(self.contacts))
+        tags = row.json_text("tags", list)
+        if not all(isinstance(t, str) for t in tags) or len(tags) > 50:
+            row.fail("has `tags` that are not a short list of text")
+        draft = ContactDraft(
+            name=row.text("name", required=True) or "",
+            role=row.choice("role", Role),
+            title=row.text("title"),
+            specialty=row.text("specialty"),
+            institution=row.text("institution"),
+            met_event=row.text("met_event"),
+            met_on=row.day("met_on"),
+            email=row.text("email"),
+            profile_url=row.text("profile_url"),
+            notes=row.text("notes"),
+            tags=tuple(tags),
+            discord_user_id=row.integer("discord_user_id", 1, INT64_MAX),
+            cadence_days=row.integer("cadence_days", CADENCE_MIN_DAYS, CADENCE_MAX_DAYS),
+        )
+        for tag in draft.tags:  # validate_draft would silently split a tag holding a comma
+            if clean_line(tag) != tag or "," in tag or ";" in tag:
+                row.fail(f"has a tag that isn't one clean word or phrase, “{tag[:20]}”")
+        self.contacts.append(
+            RestoredContact(
+                draft=row.check(lambda: validate_draft(draft)),
+                created_at=_required(row.time("created_at", required=True)),
+                updated_at=_required(row.time("updated_at", required=True)),
+                follow_up_on=row.day("follow_up_on"),
+                snoozed_until=row.day("snoozed_until"),
+            )
+        )
+
+    def exchange(self, row: _Row) -> None:
+        note = row.text("note")
+        self.exchanges.append(
+            RestoredExchange(
+                contact=_required(row.ref("contact_id", self.contact_ids)),
+                kind=row.choice("kind", ExchangeKind),
+                happened_on=_required(row.day("happened_on", required=True)),
+                note=row.check(lambda: validate_note(note)),
+                created_at=_required(row.time("created_at", required=True)),
+            )
+        )
+
+    def draft(self, row: _Row) -> None:
+        template_id = row.text("template_id", required=True) or ""
+        if not _TEMPLATE_ID.fullmatch(template_id):
+            row.fail(f"has a `template_id` that isn't a template name, “{template_id[:40]}”")
+        fields = row.json_text("fields", dict)
+        if not all(k in DRAFT_FIELDS and isinstance(v, str) for k, v in fields.items()):
+            row.fail("has `fields` that are not the situation fields a draft uses")
+        cleaned = row.check(lambda: clean_fields(fields))
+        self.drafts.append(
+            RestoredDraft(
+                contact=_required(row.ref("contact_id", self.contact_ids)),
+                template_id=template_id,
+                channel=row.choice("channel", Channel),
+                version=_required(row.integer("version", 1, DRAFT_VERSION_MAX, required=True)),
+                fields=cleaned,
+                created_at=_required(row.time("created_at", required=True)),
+                sent_at=row.time("sent_at"),
+                nudge_due_at=row.time("nudge_due_at"),
+            )
+        )
+
+    def reminder_settings(self, row: _Row) -> None:
+        self.single(row, self.restore.reminder_settings)
+        cadence = row.json_text("cadence", dict)
+        for role, days in cadence.items():
+            if role not in _ROLES:
+                row.fail(f"has a cadence for a role I don't know, “{str(role)[:40]}”")
+            if not isinstance(days, int) or isinstance(days, bool):
+                row.fail("has a cadence that is not a whole number of days")
+            if not CADENCE_MIN_DAYS <= days <= CADENCE_MAX_DAYS:
+                row.fail(f"has a cadence outside {CADENCE_MIN_DAYS}–{CADENCE_MAX_DAYS} days")
+        row.time("next_digest_at")  # checked, then recomputed from the settings and the clock
+        settings = ReminderSettings(
+            student_id=0,
+            consented_at=_required(row.time("consented_at", required=True)),
+            enabled=row.flag("enabled"),
+            paused=row.flag("paused"),
+            digest_weekday=_required(row.integer("digest_weekday", 0, 6, required=True)),
+            digest_hour=_required(row.integer("digest_hour", 0, 23, required=True)),
+            quiet_when_empty=row.flag("quiet_when_empty"),
+            cadence=cadence,
+        )
+        self.restore = _with(self.restore, reminder_settings=settings)
+
+    def reminder(self, row: _Row) -> None:
+        note = row.text("note")
+        cleaned = clean_block(note)
+        if cleaned is not None and len(cleaned) > REMINDER_NOTE_MAX:
+            row.fail(f"has a note over {REMINDER_NOTE_MAX} characters")
+        contact = row.ref("contact_id", self.contact_ids, required=False)
+        if contact is None and cleaned is None:
+            row.fail("names neither a contact nor a note")
+        self.reminders.append(
+            RestoredReminder(
+                contact=contact,
+                note=cleaned,
+                due_at=_required(row.time("due_at", required=True)),
+                created_at=_required(row.time("created_at", required=True)),
+                done_at=row.time("done_at"),
+            )
+        )
+
+    def coach_state(self, row: _Row) -> None:
+        self.single(row, self.restore.coach)
+        tip = row.text("last_tip")
+        match = _TIP_KEY.fullmatch(tip) if tip is not None else None
+        if tip is not None and (match is None or match["topic"] not in TOPICS):
+            row.fail(f"has a `last_tip` I don't know, “{tip[:40]}”")
+        numbers = [
+            row.integer(name, 0, GOAL_MAX)
+            for name in ("goal_contacts", "goal_follow_ups", "goal_check_ins")
+        ]
+        if any(n is None for n in numbers) and any(n is not None for n in numbers):
+            row.fail("has a weekly goal with some of its three numbers missing")
+        goal = WeeklyGoal(*numbers) if numbers[0] is not None else None  # type: ignore[arg-type]
+        updated_at = _required(row.time("updated_at", required=True))
+        self.restore = _with(self.restore, coach=RestoredCoachState(tip, goal, updated_at))
+
+    def event(self, row: _Row) -> None:
+        self.new_id(row, self.event_ids, len(self.events))
+        name = clean_line(row.text("name", required=True))
+        if name is None or len(name) > EVENT_NAME_MAX:
+            row.fail(f"needs a `name` of 1–{EVENT_NAME_MAX} characters")
+        assert name is not None
+        self.events.append(
+            RestoredEvent(
+                name=name,
+                kind=row.choice("kind", EventKind),
+                held_on=_required(row.day("held_on", required=True)),
+                created_at=_required(row.time("created_at", required=True)),
+            )
+        )
+
+    def link(self, row: _Row) -> None:
+        key = (
+            _required(row.ref("contact_id", self.contact_ids)),
+            _required(row.ref("event_id", self.event_ids)),
+        )
+        if key in self.links:
+            row.fail("links the same contact and event a second time")
+        self.links[key] = None
+
+
+def _required(value: _T | None) -> _T:
+    assert value is not None  # the accessor was called with required=True
+    return value
+
+
+def _with(restore: Restore, **changes: Any) -> Restore:
+    return replace(restore, **changes)
+
+
+def _columns(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+# Table → (its columns, the reader). Order matters: a table comes after those it refers to.
+_READERS: dict[str, tuple[frozenset[str], Callable[[_Reader, _Row], None]]] = {
+    "students": (
+        _columns(
+            "id",
+            "timezone",
+            "welcomed_at",
+            "created_at",
+            "dm_channel_id",
+            "unreachable_since",
+            "guild_id",
+        ),
+        _Reader.student,
+    ),
+    "profiles": (
+        _columns(
+            "student_id",
+            "name",
+            "school",
+            "stage",
+            "interests",
+            "pitch",
+            "signoff",
+            "contact_line",
+            "follow_up_delay_days",
+            "updated_at",
+        ),
+        _Reader.profile,
+    ),
+    "contacts": (
+        _columns(
+            "id",
+            "owner_id",
+            "name",
+            "role",
+            "title",
+            "specialty",
+            "institution",
+            "met_event",
+            "met_on",
+            "email",
+            "profile_url",
+            "notes",
+            "tags",
+            "discord_user_id",
+            "cadence_days",
+            "created_at",
+            "updated_at",
+            "follow_up_on",
+            "snoozed_until",
+        ),
+        _Reader.contact,
+    ),
+    "exchanges": (
+        _columns("id", "owner_id", "contact_id", "kind", "happened_on", "note", "created_at"),
+        _Reader.exchange,
+    ),
+    "drafts": (
+        _columns(
+            "id",
+            "owner_id",
+            "contact_id",
+            "template_id",
+            "channel",
+            "version",
+            "fields",
+            "created_at",
+            "sent_at",
+            "nudge_due_at",
+        ),
+        _Reader.draft,
+    ),
+    "reminder_settings": (
+        _columns(
+            "student_id",
+            "enabled",
+            "paused",
+            "digest_weekday",
+            "digest_hour",
+            "quiet_when_empty",
+            "cadence",
+            "next_digest_at",
+            "consented_at",
+        ),
+        _Reader.reminder_settings,
+    ),
+    "reminders": (
+        _columns("id", "owner_id", "contact_id", "note", "due_at", "created_at", "done_at"),
+        _Reader.reminder,
+    ),
+    "coach_state": (
+        _columns(
+            "student_id",
+            "last_tip",
+            "goal_contacts",
+            "goal_follow_ups",
+            "goal_check_ins",
+            "updated_at",
+        ),
+        _Reader.coach_state,
+    ),
+    "events": (
+        _columns("id", "owner_id", "name", "kind", "held_on", "created_at"),
+        _Reader.event,
+    ),
+    "contact_events": (_columns("owner_id", "contact_id", "event_id"), _Reader.link),
+}

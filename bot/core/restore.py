@@ -1,0 +1,141 @@
+"""RestoreService: the bot's own JSON export, imported back into an empty account.
+
+`/contact import` hands a JSON upload here (see ImportService); the preview and the Import /
+Cancel buttons are the same as for a CSV. A restore is all or nothing: the file is validated
+in full first (bot.core.export_reader), and the repository writes it in one transaction that
+checks again, inside it, that the account is still empty.
+
+Scheduling after a restore (the delivery ledger is not exported, so nothing counts as sent):
+- the weekly digest's next time is recomputed from the restored day, hour and timezone and the
+  clock, never taken from the file, so an old export cannot make a digest fire at once;
+- one-off reminders keep their due time and done state: done ones stay done; open ones already
+  past due are kept as they are, so the next tick delivers each once (or, if more than a day
+  late, logs it as skipped and it shows in `/due` and the next digest) — the same rule as for
+  reminders that fell due while the bot was down, rather than silently dropping or moving them;
+- sent drafts keep their nudge time, under the same rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from bot.core.errors import CoachError
+from bot.core.export_reader import Restore, read_export
+from bot.core.ports import Clock
+from bot.core.schedule import next_weekly_occurrence
+from bot.core.students import StudentService
+
+log = logging.getLogger(__name__)
+
+
+class AccountNotEmpty(CoachError):
+    """A restore goes only into an empty account; `held` says what is there (kind → rows)."""
+
+    def __init__(self, held: dict[str, int]) -> None:
+        what = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in held.items() if n)
+        super().__init__(
+            f"Your account already holds data ({what}). Restoring a JSON export only works "
+            "into an empty account: run `/privacy delete` first (export before, if you want "
+            "to keep what is there), or import the export's `contacts.csv` to add its contacts "
+            "to the ones you have. Nothing was imported."
+        )
+        self.held = held
+
+
+class RestoreRepository(Protocol):
+    async def holdings(self, student_id: int) -> dict[str, int]:
+        """Rows the student has, per table, that a restore would need to be absent."""
+        ...
+
+    async def restore(self, student_id: int, restore: Restore) -> None:
+        """Write everything, with new ids, in one transaction; AccountNotEmpty (and nothing
+        written) if the student has data by then."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RestorePreview:
+    """What a restore would bring back; nothing has been saved yet."""
+
+    counts: dict[str, int]  # kind → rows, in display order
+    timezone: str | None
+    pending_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    counts: dict[str, int]
+
+
+def counts(restore: Restore) -> dict[str, int]:
+    """How many of each kind of thing the file holds (what the preview and result show)."""
+    return {
+        "contacts": len(restore.contacts),
+        "exchanges": len(restore.exchanges),
+        "events": len(restore.events),
+        "event links": len(restore.links),
+        "drafts": len(restore.drafts),
+        "open reminders": sum(1 for r in restore.reminders if r.done_at is None),
+        "done reminders": sum(1 for r in restore.reminders if r.done_at is not None),
+        "profile": int(restore.profile is not None),
+        "reminder settings": int(restore.reminder_settings is not None),
+        "weekly goal": int(restore.coach is not None and restore.coach.goal is not None),
+    }
+
+
+async def _read(data: bytes) -> Restore:
+    # Validating 5 MB of JSON takes a moment: keep the gateway heartbeat going meanwhile.
+    return await asyncio.to_thread(read_export, data)
+
+
+class RestoreService:
+    def __init__(self, repo: RestoreRepository, students: StudentService, clock: Clock) -> None:
+        self._repo = repo
+        self._students = students
+        self._clock = clock
+
+    async def _require_empty(self, owner_id: int) -> None:
+        held = await self._repo.holdings(owner_id)
+        if any(held.values()):
+            raise AccountNotEmpty(held)
+
+    async def check(self, owner_id: int, data: bytes) -> RestorePreview:
+        """Validate the file and the account; say what would be restored (saves nothing)."""
+        restore = await _read(data)
+        await self._students.get(owner_id)
+        await self._require_empty(owner_id)
+        timezone = restore.student.timezone if restore.student else None
+        return RestorePreview(counts=counts(restore), timezone=timezone)
+
+    async def restore(self, owner_id: int, data: bytes) -> RestoreResult:
+        """Restore the file into the student's (still empty) account, all or nothing."""
+        restore = await _read(data)
+        await self._students.get(owner_id)
+        await self._require_empty(owner_id)  # early, friendly; the repository checks again
+        if restore.reminder_settings is not None:
+            settings = replace(restore.reminder_settings, student_id=owner_id)
+            if settings.active:
+                zone = restore.student.timezone if restore.student else None
+                zone = zone or await self._students.timezone_for(owner_id)
+                settings = replace(
+                    settings,
+                    next_digest_at=next_weekly_occurrence(
+                        self._clock.now(), settings.digest_weekday, settings.digest_hour, zone
+                    ),
+                )
+            restore = replace(restore, reminder_settings=settings)
+        await self._repo.restore(owner_id, restore)
+        result = RestoreResult(counts(restore))
+        log.info(
+            "restore done owner=%s contacts=%d exchanges=%d events=%d drafts=%d reminders=%d",
+            owner_id,
+            len(restore.contacts),
+            len(restore.exchanges),
+            len(restore.events),
+            len(restore.drafts),
+            len(restore.reminders),
+        )
+        return result
