@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -34,6 +34,7 @@ from bot.core.events import (
     ScheduledEnding,
 )
 from bot.core.imports import ImportService
+from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
     Contact,
@@ -1027,6 +1028,16 @@ class InMemoryEventRepository:
     async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
         return [c for o, c, e in self.links if o == owner_id and e == event_id]
 
+    async def linked_events(
+        self, owner_id: int, contact_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[MetAt]]:
+        found: dict[int, list[MetAt]] = {}
+        for owner, contact, event_id in self.links:
+            if owner == owner_id and contact in contact_ids:
+                e = self.events[event_id]
+                found.setdefault(contact, []).append(MetAt(e.id, e.name, e.kind, e.held_on))
+        return found
+
     async def guild_settings(self, guild_id: int) -> GuildEventSettings | None:
         return self.settings.get(guild_id)
 
@@ -1086,9 +1097,12 @@ def build_services(
     )
     notifier = RecordingNotifier() if notifier is None else notifier
     catalogue = catalogue or shipped_catalogue()
+    events = InMemoryEventRepository() if events is None else events
     student_service = StudentService(students, clock, guilds=reminders)
     contact_service = ContactService(contacts, pending, student_service, clock)
-    draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
+    draft_service = DraftService(
+        contact_service, profiles, drafts, pending, catalogue, clock, meetings=events
+    )
     coaching = CoachingService(
         shipped_coach_library(),
         InMemoryCoachRepository() if coach is None else coach,
@@ -1106,9 +1120,10 @@ def build_services(
         clock,
         coaching=coaching,
         pacer=fast_pacer(),
+        meetings=events,
     )
     event_service = EventService(
-        InMemoryEventRepository() if events is None else events,
+        events,
         contact_service,
         reminders,
         notifier,

@@ -16,13 +16,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
+from bot.core.meetings import EventKind, MeetingLookup
 from bot.core.models import Contact, ContactDraft, Delivery
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.text import clean_line, fold
@@ -38,35 +38,6 @@ DEFAULT_DELAY = timedelta(hours=1)
 DELAY_MAX_MINUTES = 7 * 24 * 60
 DELIVERY_KIND = "event"
 BATCH = 100
-
-
-class EventKind(StrEnum):
-    CONFERENCE = "conference"
-    TALK = "talk"
-    WORKSHOP = "workshop"
-    INTEREST_GROUP = "interest_group"
-    OFFICE_HOURS = "office_hours"
-    SHADOWING = "shadowing"
-    ROTATION = "rotation"
-    SOCIAL = "social"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    EventKind.CONFERENCE: "Conference",
-    EventKind.TALK: "Talk or seminar",
-    EventKind.WORKSHOP: "Workshop",
-    EventKind.INTEREST_GROUP: "Interest-group meeting",
-    EventKind.OFFICE_HOURS: "Office hours",
-    EventKind.SHADOWING: "Shadowing",
-    EventKind.ROTATION: "Rotation",
-    EventKind.SOCIAL: "Social",
-    EventKind.OTHER: "Other",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +82,7 @@ class EventNotFound(CoachError):
         )
 
 
-class EventRepository(Protocol):
+class EventRepository(MeetingLookup, Protocol):
     async def add(
         self, owner_id: int, name: str, kind: EventKind, held_on: date, *, now: datetime
     ) -> Event: ...

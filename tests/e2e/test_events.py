@@ -26,7 +26,17 @@ from tests.e2e.fake_discord.payloads import DEFAULT_PERMISSIONS
 from tests.e2e.fake_discord.recording import InteractionHandle
 from tests.e2e.test_contacts import add
 from tests.e2e.test_drafts import give_profile
-from tests.e2e.test_reminders import MANAGE_GUILD, dms_to, opt_in, slash, ticks
+from tests.e2e.test_reminders import (
+    DUE as DIGEST_DUE,
+)
+from tests.e2e.test_reminders import (
+    MANAGE_GUILD,
+    digests_to,
+    dms_to,
+    opt_in,
+    slash,
+    ticks,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -148,6 +158,33 @@ async def test_contact_add_where_met_links_to_the_event_of_that_name(bot: Runnin
     await add(fake, name="Noor Haddad", where_met="cafe medical talk")
     shown = await (await slash(fake, "event", subcommand="show", event=event_id)).response()
     assert "Noor Haddad" in embed_of(shown)["description"]
+
+
+async def test_drafts_and_the_digest_say_where_and_when_they_met(bot: RunningBot) -> None:
+    """Ten days after a conference: `/followup` without an event names it and its day, a
+    reconnect says what kind of event it was, and the weekly digest line says where and when."""
+    fake = bot.fake
+    assert bot.app is not None
+    event_id, _ = await log_event(
+        fake, name="AAMC *Annual* Meeting", kind="conference", date="2026-11-12"
+    )
+    await add_people(fake, fake.handles[-1].message, f"event:people:{event_id}", ["Sam Lee"])
+    [contact] = await bot.app.services.contacts.all_contacts(ALICE)
+    await give_profile(bot)
+
+    drafted = await (await slash(fake, "followup", contact=str(contact.id))).response()
+    assert "AAMC *Annual* Meeting on 12 November" in drafted["data"]["content"]
+    reconnect = await (
+        await slash(fake, "outreach", kind="outreach_reconnect", contact=str(contact.id))
+    ).response()
+    assert "since that conference" in reconnect["data"]["content"]
+
+    await opt_in(fake, ALICE)
+    bot.clock.set(DIGEST_DUE + MINUTE)
+    await fake.wait_for(lambda: digests_to(fake, ALICE), what="the weekly digest")
+    [digest] = digests_to(fake, ALICE)
+    line = next(x for x in digest["embeds"][0]["description"].split("\n") if "Sam Lee" in x)
+    assert "met at AAMC \\*Annual\\* Meeting (conference), 12 Nov 2026" in line
 
 
 # -- Discord scheduled events -----------------------------------------------------------------
