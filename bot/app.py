@@ -154,8 +154,8 @@ async def build_app(
             coaching=coaching,
             meetings=event_repo,
         )
-        events = EventService(event_repo, contacts, reminder_repo, notifier, clock)
-        reminders.add_kind(EVENT_DELIVERY, events.claim_due, events.send_claimed)
+        events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
+        reminders.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
         services = Services(
             contacts=contacts,
             students=students,

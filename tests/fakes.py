@@ -1084,6 +1084,7 @@ def build_services(
     notifier: Any = None,
     coach: InMemoryCoachRepository | None = None,
     events: InMemoryEventRepository | None = None,
+    scheduled: Any = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1128,8 +1129,9 @@ def build_services(
         reminders,
         notifier,
         clock,
+        cache=scheduled,  # a core.events.ScheduledEventCache, for the periodic scan
     )
-    reminder_service.add_kind(EVENT_DELIVERY, event_service.claim_due, event_service.send_claimed)
+    reminder_service.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
     return Services(
         contacts=contact_service,
         students=student_service,

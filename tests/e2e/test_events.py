@@ -291,3 +291,39 @@ async def test_event_that_ended_while_down_is_handled_once_on_start_up(bot: Runn
     await fake.wait_for(app.bot.is_ready, what="on_ready after the second restart")
     await ticks(bot)
     assert len(prompts_to(fake, ALICE)) == 1
+
+
+async def test_end_time_passing_while_running_is_noticed_without_an_update(
+    bot: RunningBot,
+) -> None:
+    """A live event nobody ends (no COMPLETED update): once its end time and the delay have
+    passed, the tick's scan of the cached events has the opted-in interested members asked,
+    once each; the scan itself never calls Discord's API, and later scans send nothing."""
+    fake = bot.fake
+    assert bot.app is not None
+    await fake.wait_for(bot.app.bot.is_ready, what="on_ready (its start-up scan is done)")
+    await make_admin(fake)
+    await admin_events(fake, CAROL, state="on", delay_minutes=30)
+    await opt_in(fake, ALICE)
+    event_id = await fake.add_scheduled_event(
+        GUILD_ID, "Open mic night", start=NOW, end=NOW + HOUR, interested=[ALICE, BOB], status=2
+    )
+    guild = bot.app.bot.get_guild(GUILD_ID)
+    assert guild is not None
+    await fake.wait_for(
+        lambda: any(e.id == event_id for e in guild.scheduled_events), what="the cached event"
+    )
+    bot.clock.set(NOW + HOUR + 29 * MINUTE)  # over, but not yet the delay
+    await ticks(bot)
+    assert prompts_to(fake, ALICE) == []
+
+    bot.clock.set(NOW + HOUR + 31 * MINUTE)
+    await fake.wait_for(lambda: prompts_to(fake, ALICE), what="the event DM to Alice")
+    for later in (2, 3, 4):
+        bot.clock.set(NOW + later * HOUR)
+        await ticks(bot)
+    [prompt] = prompts_to(fake, ALICE)
+    assert "Open mic night" in prompt["content"]
+    assert dms_to(fake, BOB) == []
+    event_requests = [r.path for r in fake.requests if "/scheduled-events" in r.path]
+    assert sum(p.endswith("/users") for p in event_requests) == 1  # one look-up, not per tick
