@@ -127,6 +127,7 @@ async def build_app(
         student_repo = SqliteStudentRepository(db)
         students = StudentService(student_repo, clock, guilds=reminder_repo)
         contacts = ContactService(SqliteContactRepository(db), pending, students, clock)
+        event_repo = SqliteEventRepository(db)  # also where drafts and digests find events
         drafts = DraftService(
             contacts,
             SqliteProfileRepository(db),
@@ -134,6 +135,7 @@ async def build_app(
             pending,
             catalogue,
             clock,
+            meetings=event_repo,
         )
         coaching = CoachingService(
             CoachLibrary.load(settings.content.prompts_dir / "coach"),
@@ -145,10 +147,17 @@ async def build_app(
         )
         notifier = DiscordNotifier()
         reminders = ReminderService(
-            reminder_repo, student_repo, students, contacts, notifier, clock, coaching=coaching
+            reminder_repo,
+            student_repo,
+            students,
+            contacts,
+            notifier,
+            clock,
+            coaching=coaching,
+            meetings=event_repo,
         )
-        events = EventService(SqliteEventRepository(db), contacts, reminder_repo, notifier, clock)
-        reminders.add_kind(EVENT_DELIVERY, events.claim_due, events.send_claimed)
+        events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
+        reminders.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
         services = Services(
             contacts=contacts,
             students=students,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -35,6 +35,7 @@ from bot.core.events import (
 )
 from bot.core.export_reader import Restore
 from bot.core.imports import ImportService
+from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
     Contact,
@@ -1029,6 +1030,16 @@ class InMemoryEventRepository:
     async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
         return [c for o, c, e in self.links if o == owner_id and e == event_id]
 
+    async def linked_events(
+        self, owner_id: int, contact_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[MetAt]]:
+        found: dict[int, list[MetAt]] = {}
+        for owner, contact, event_id in self.links:
+            if owner == owner_id and contact in contact_ids:
+                e = self.events[event_id]
+                found.setdefault(contact, []).append(MetAt(e.id, e.name, e.kind, e.held_on))
+        return found
+
     async def guild_settings(self, guild_id: int) -> GuildEventSettings | None:
         return self.settings.get(guild_id)
 
@@ -1194,6 +1205,7 @@ def build_services(
     events: InMemoryEventRepository | None = None,
     privacy: Any = None,
     restore: Any = None,
+    scheduled: Any = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1215,7 +1227,9 @@ def build_services(
         )
     student_service = StudentService(students, clock, guilds=reminders)
     contact_service = ContactService(contacts, pending, student_service, clock)
-    draft_service = DraftService(contact_service, profiles, drafts, pending, catalogue, clock)
+    draft_service = DraftService(
+        contact_service, profiles, drafts, pending, catalogue, clock, meetings=events
+    )
     coaching = CoachingService(
         shipped_coach_library(),
         coach,
@@ -1233,6 +1247,7 @@ def build_services(
         clock,
         coaching=coaching,
         pacer=fast_pacer(),
+        meetings=events,
     )
     event_service = EventService(
         events,
@@ -1240,8 +1255,9 @@ def build_services(
         reminders,
         notifier,
         clock,
+        cache=scheduled,  # a core.events.ScheduledEventCache, for the periodic scan
     )
-    reminder_service.add_kind(EVENT_DELIVERY, event_service.claim_due, event_service.send_claimed)
+    reminder_service.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
     return Services(
         contacts=contact_service,
         students=student_service,

@@ -50,6 +50,8 @@ PEER: dict[str, Any] = {
 FULL_FIELDS: dict[str, Any] = {
     "event": "the cardiology interest group talk",
     "met_when": "last Thursday",
+    "event_kind": "talk",
+    "event_date": "19 November 2026",
     "discussed": "how your clinic follows up heart-failure patients after discharge",
     "ask": "whether I could sit in on one of your clinic sessions this spring",
     "topic": "remote monitoring after heart-failure discharge",

@@ -37,6 +37,8 @@ KINDS = ("followup", "outreach")
 FIELDS = (
     "event",
     "met_when",
+    "event_kind",  # what the event was: "conference", "rotation"… (from a linked event)
+    "event_date",  # when: "12 March 2026"
     "discussed",
     "ask",
     "topic",

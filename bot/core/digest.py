@@ -7,9 +7,11 @@ reminder service fetches and delivers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.core.attention import due_on, needs_follow_up
+from bot.core.meetings import MetAt, choose_meeting
 from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, WeekActivity
 from bot.core.progress import Progress
 
@@ -58,6 +60,30 @@ def due_items(
             items.append(DueItem(ItemKind.REMINDER, day, contact, reminder=reminder))
     items.sort(key=lambda i: (i.due_on, _PRIORITY[i.kind], i.ref))
     return items
+
+
+# The items whose line says where and when the student met the person: the ones about a
+# relationship. A nudge is about the unanswered message, a reminder about its own note.
+MEETING_KINDS = frozenset({ItemKind.FOLLOW_UP, ItemKind.CHECK_IN})
+
+
+def meeting_contacts(items: Iterable[DueItem]) -> list[int]:
+    """The contacts whose items can say where they were met (to look their events up)."""
+    return [i.contact.id for i in items if i.kind in MEETING_KINDS and i.contact is not None]
+
+
+def with_meetings(
+    items: Sequence[DueItem], linked: Mapping[int, Sequence[MetAt]], *, today: date
+) -> list[DueItem]:
+    """Follow-up and check-in items, with the event where the student met the person."""
+    found = []
+    for item in items:
+        if item.kind in MEETING_KINDS and item.contact is not None:
+            met_at = choose_meeting(linked.get(item.contact.id, ()), today)
+            if met_at is not None:
+                item = replace(item, met_at=met_at)
+        found.append(item)
+    return found
 
 
 def build_digest(

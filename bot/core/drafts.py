@@ -23,6 +23,7 @@ from bot.content.templates import (
 )
 from bot.core.contacts import ContactService
 from bot.core.errors import CoachError, ExpiredAction, InvalidInput
+from bot.core.meetings import EventKind, MeetingLookup, MetAt, choose_meeting, long_date
 from bot.core.models import (
     DRAFT_FIELDS,
     Channel,
@@ -72,6 +73,17 @@ PROFILE_LIMITS = {
 }
 DELAY_RANGE = (2, 30)
 
+# Which follow-up fits a linked event's kind. Kinds that say little about the occasion
+# (interest-group meetings can be talks or mixers; "other") fall back to the name's words.
+_KIND_FOLLOWUPS: dict[EventKind, str] = {
+    EventKind.CONFERENCE: "followup_conference",
+    EventKind.SOCIAL: "followup_conference",  # "a conference, mixer or networking event"
+    EventKind.TALK: "followup_talk",
+    EventKind.WORKSHOP: "followup_talk",  # "after a talk, seminar or workshop"
+    EventKind.OFFICE_HOURS: "followup_office_hours",
+    EventKind.SHADOWING: "followup_shadowing",
+    EventKind.ROTATION: "followup_rotation",
+}
 # Which follow-up fits an event, from words in its name; the catalogue decides the rest.
 _FOLLOWUP_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("followup_office_hours", ("office hour",)),
@@ -171,8 +183,14 @@ def when_phrase(day: date, today: date) -> str:
     return f"in {day:%B} {day.year}"
 
 
-def pick_followup(event: str | None, available: Sequence[str]) -> str:
-    """The follow-up template an event's name suggests, among those in the catalogue."""
+def pick_followup(
+    event: str | None, available: Sequence[str], kind: EventKind | None = None
+) -> str:
+    """The follow-up template an event's kind (when linked) or name suggests, among those in
+    the catalogue."""
+    by_kind = _KIND_FOLLOWUPS.get(kind) if kind is not None else None
+    if by_kind in available:
+        return by_kind  # type: ignore[return-value]
     key = fold(event or "")
     for template_id, words in _FOLLOWUP_HINTS:
         if template_id in available and any(word in key for word in words):
@@ -242,6 +260,7 @@ class DraftService:
         pending: PendingRepository,
         catalogue: TemplateCatalogue,
         clock: Clock,
+        meetings: MeetingLookup | None = None,
     ) -> None:
         self._contacts = contacts
         self._profiles = profiles
@@ -249,6 +268,7 @@ class DraftService:
         self._pending = pending
         self._catalogue = catalogue
         self._clock = clock
+        self._meetings = meetings
 
     @property
     def catalogue(self) -> TemplateCatalogue:
@@ -281,17 +301,26 @@ class DraftService:
         if profile is None:
             raise ProfileRequired(await self._hold(owner_id, request))
         people = await self._resolve_people(owner_id, request)
-        if request.template_id is None and not request.fields.get("event"):
-            # No event typed: the follow-up fits where the contact was met, when that is known.
-            met = next((c.draft.met_event for c in people if c.draft.met_event), None)
-            if met:
-                info = self._template_for(replace(request, fields={"event": met}))
+        meetings = await self._meetings_for(owner_id, people, request.fields.get("event"))
+        if request.template_id is None:
+            # The follow-up fits where the contact was met: the linked event's kind first,
+            # then the words of the typed event or of the contact's "where met".
+            met = next((m for m in meetings.values() if m is not None), None)
+            name = (
+                request.fields.get("event")
+                or (met.name if met else None)
+                or next((c.draft.met_event for c in people if c.draft.met_event), None)
+            )
+            if name or met:
+                info = self._template_for(
+                    replace(request, fields={"event": name or ""}), met.kind if met else None
+                )
         request = replace(request, template_id=info.id)
         missing = tuple(
             name
             for name in info.requires
             if not request.fields.get(name)
-            and not all(self._known_for(contact, name) for contact in people)
+            and not all(self._known_for(contact, name, meetings) for contact in people)
         )
         if missing:
             held = replace(request, people=tuple(c.id for c in people))
@@ -369,8 +398,11 @@ class DraftService:
         info = self._catalogue.get(draft.template_id)
         if info is not None:
             contact = await self._contacts.get(owner_id, draft.contact_id)
+            meetings = await self._meetings_for(owner_id, [contact], merged.get("event"))
             missing = [
-                f for f in info.requires if not merged.get(f) and not self._known_for(contact, f)
+                f
+                for f in info.requires
+                if not merged.get(f) and not self._known_for(contact, f, meetings)
             ]
             if missing:
                 names = ", ".join(FIELD_LABELS[m].lower() for m in missing)
@@ -420,7 +452,7 @@ class DraftService:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _template_for(self, request: DraftRequest) -> TemplateInfo:
+    def _template_for(self, request: DraftRequest, kind: EventKind | None = None) -> TemplateInfo:
         if request.template_id:
             info = self._catalogue.get(request.template_id)
             if info is None:
@@ -434,7 +466,8 @@ class DraftService:
         available = [t.id for t in self._catalogue.templates("followup")]
         if not available:
             raise CoachError("No follow-up templates are installed.")
-        return self._catalogue.get(pick_followup(request.fields.get("event"), available))  # type: ignore[return-value]
+        picked = pick_followup(request.fields.get("event"), available, kind)
+        return self._catalogue.get(picked)  # type: ignore[return-value]
 
     async def _hold(self, owner_id: int, request: DraftRequest) -> int:
         await self._contacts.ensure_student(owner_id)
@@ -463,9 +496,23 @@ class DraftService:
                 people.append(contact)
         return people
 
+    async def _meetings_for(
+        self, owner_id: int, people: Sequence[Contact], named: str | None
+    ) -> dict[int, MetAt | None]:
+        """The linked event that counts for each person (see meetings.choose_meeting)."""
+        if self._meetings is None or not people:
+            return {}
+        linked = await self._meetings.linked_events(owner_id, [c.id for c in people])
+        today = await self._contacts.today(owner_id)
+        return {c.id: choose_meeting(linked.get(c.id, ()), today, named=named) for c in people}
+
     @staticmethod
-    def _known_for(contact: Contact, name: str) -> bool:
-        return name == "event" and bool(contact.draft.met_event)
+    def _known_for(
+        contact: Contact, name: str, meetings: Mapping[int, MetAt | None] | None = None
+    ) -> bool:
+        if name != "event":
+            return False
+        return bool(contact.draft.met_event) or bool(meetings and meetings.get(contact.id))
 
     async def _draft(self, owner_id: int, draft_id: int) -> Draft:
         draft = await self._drafts.get(owner_id, draft_id)
@@ -528,10 +575,22 @@ class DraftService:
     ) -> dict[str, Any]:
         today = await self._contacts.today(owner_id)
         context: dict[str, Any] = {name: fields.get(name) for name in DRAFT_FIELDS}
-        context["event"] = context["event"] or contact.draft.met_event
-        context["met_when"] = (
-            when_phrase(contact.draft.met_on, today) if contact.draft.met_on else None
-        )
+        met = (await self._meetings_for(owner_id, [contact], fields.get("event"))).get(contact.id)
+        if met is not None:
+            # The event record knows the day and the kind; the typed name (if any) is the
+            # same event in the student's own words, so it is kept.
+            context["event"] = context["event"] or met.name
+            context["met_when"] = when_phrase(met.held_on, today)
+            context["event_kind"] = met.kind.noun
+            context["event_date"] = long_date(met.held_on)
+        else:
+            typed, where_met = context["event"], contact.draft.met_event
+            context["event"] = typed or where_met
+            # The day they met belongs to where they met: not to another occasion typed here.
+            other = typed and where_met and fold(typed) != fold(where_met)
+            met_on = None if other else contact.draft.met_on
+            context["met_when"] = when_phrase(met_on, today) if met_on else None
+            context["event_date"] = long_date(met_on) if met_on else None
         history = await self._contacts.history(owner_id, contact.id)
         sent = [x for x in history if x.kind.value in ("emailed", "messaged")]
         context["sent_when"] = when_phrase(sent[0].happened_on, today) if sent else None

@@ -16,13 +16,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
+from bot.core.meetings import EventKind, MeetingLookup
 from bot.core.models import Contact, ContactDraft, Delivery
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.text import clean_line, fold
@@ -38,35 +38,10 @@ DEFAULT_DELAY = timedelta(hours=1)
 DELAY_MAX_MINUTES = 7 * 24 * 60
 DELIVERY_KIND = "event"
 BATCH = 100
-
-
-class EventKind(StrEnum):
-    CONFERENCE = "conference"
-    TALK = "talk"
-    WORKSHOP = "workshop"
-    INTEREST_GROUP = "interest_group"
-    OFFICE_HOURS = "office_hours"
-    SHADOWING = "shadowing"
-    ROTATION = "rotation"
-    SOCIAL = "social"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    EventKind.CONFERENCE: "Conference",
-    EventKind.TALK: "Talk or seminar",
-    EventKind.WORKSHOP: "Workshop",
-    EventKind.INTEREST_GROUP: "Interest-group meeting",
-    EventKind.OFFICE_HOURS: "Office hours",
-    EventKind.SHADOWING: "Shadowing",
-    EventKind.ROTATION: "Rotation",
-    EventKind.SOCIAL: "Social",
-    EventKind.OTHER: "Other",
-}
+# How often the tick looks through the cached scheduled events for ones whose end time passed
+# with no "completed" update (a voice event nobody ended, a missed gateway event). Reading the
+# cache is free; the minute bounds the database look-ups for events still sitting in it.
+SCAN_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +73,18 @@ class ScheduledEnding:
 
 
 @dataclass(frozen=True, slots=True)
+class SeenScheduledEvent:
+    """A server's scheduled event as the gateway cache holds it (no REST call made)."""
+
+    guild_id: int
+    event_id: int
+    name: str
+    end_time: datetime | None
+    completed: bool = False
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class GuildEventSettings:
     guild_id: int
     enabled: bool = False
@@ -111,7 +98,7 @@ class EventNotFound(CoachError):
         )
 
 
-class EventRepository(Protocol):
+class EventRepository(MeetingLookup, Protocol):
     async def add(
         self, owner_id: int, name: str, kind: EventKind, held_on: date, *, now: datetime
     ) -> Event: ...
@@ -165,6 +152,12 @@ class EventNotifier(Protocol):
     ) -> int: ...
 
 
+class ScheduledEventCache(Protocol):
+    def cached_scheduled_events(self) -> Sequence[SeenScheduledEvent]:
+        """Every scheduled event of every server the bot is in, from memory."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class PersonLine:
     """One line of the add-people form: a name and an optional one-line note."""
@@ -193,12 +186,18 @@ class EventService:
         reminders: ReminderRepository,
         notifier: EventNotifier,
         clock: Clock,
+        *,
+        cache: ScheduledEventCache | None = None,
     ) -> None:
         self._events = events
         self._contacts = contacts
         self._reminders = reminders
         self._notifier = notifier
         self._clock = clock
+        self._cache = cache
+        self._next_scan: datetime | None = None
+        # Scheduled events whose ending is on record: skipped by later scans without a query.
+        self._settled: set[int] = set()
 
     # -- events as records -------------------------------------------------------------------
 
@@ -331,14 +330,56 @@ class EventService:
         *,
         completed: bool,
         end_time: datetime | None,
+        cancelled: bool = False,
     ) -> bool:
-        """A scheduled event seen at start-up: it counts as ended if it completed or its end
-        time has passed (the gateway does not replay updates missed while the bot was down)."""
+        """A scheduled event seen in the cache (at start-up, or by the periodic scan): it counts
+        as ended if it completed or its end time has passed (the gateway does not replay
+        updates missed while the bot was down, and nobody may end a voice event). A cancelled
+        event never took place."""
         now = self._clock.now()
+        if cancelled:
+            return False
         if completed or (end_time is not None and end_time <= now):
             ended = end_time if end_time is not None and end_time <= now else now
             return await self.scheduled_event_ended(guild_id, event_id, name, ended)
         return False
+
+    async def tick(self, now: datetime) -> list[Delivery]:
+        """The reminder tick's step: notice endings in the cache, then claim the DMs now due."""
+        await self.scan_cached(now)
+        return await self.claim_due(now)
+
+    async def scan_cached(self, now: datetime) -> int:
+        """Record endings the gateway never announced: cached scheduled events past their end
+        time (or completed) with no ending on record. At most once per SCAN_EVERY; reads only
+        the cache, never Discord's API. Returns how many endings it recorded."""
+        if self._cache is None or (self._next_scan is not None and now < self._next_scan):
+            return 0
+        self._next_scan = now + SCAN_EVERY
+        recorded = 0
+        cached = self._cache.cached_scheduled_events()
+        for seen in cached:
+            if seen.event_id in self._settled or seen.cancelled:
+                continue
+            if not (seen.completed or (seen.end_time is not None and seen.end_time <= now)):
+                continue
+            if await self._events.ending_for_event(seen.event_id) is not None:
+                self._settled.add(seen.event_id)  # announced, or recorded by an earlier scan
+                continue
+            if await self.scheduled_event_seen(
+                seen.guild_id,
+                seen.event_id,
+                seen.name,
+                completed=seen.completed,
+                end_time=seen.end_time,
+                cancelled=seen.cancelled,
+            ):
+                self._settled.add(seen.event_id)
+                recorded += 1
+            # Not recorded (switch off, or cancelled): looked at again next scan, so that an
+            # admin turning the switch on soon after still gets the members asked.
+        self._settled &= {seen.event_id for seen in cached}  # forget what left the cache
+        return recorded
 
     async def claim_due(self, now: datetime) -> list[Delivery]:
         """Claim one DM per opted-in interested member for each ending now due (a tick step)."""

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.core.meetings import MetAt
+
 
 class Role(StrEnum):
     """Who a contact is to the student; drives default keep-in-touch cadence and drafts."""
@@ -300,6 +302,7 @@ class DueItem:
     contact: Contact | None = None
     reminder: OneOffReminder | None = None
     sent_at: datetime | None = None  # nudges: when the unanswered message went out
+    met_at: MetAt | None = None  # follow-ups and check-ins: the event where they met
 
     @property
     def ref(self) -> int:

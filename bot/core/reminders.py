@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today, parse_future_time
-from bot.core.digest import build_digest, due_items
+from bot.core.digest import build_digest, due_items, meeting_contacts, with_meetings
 from bot.core.drafts import DraftRequest
 from bot.core.errors import (
     CoachError,
@@ -36,6 +36,7 @@ from bot.core.errors import (
     InvalidInput,
     RecipientUnreachable,
 )
+from bot.core.meetings import MeetingLookup
 from bot.core.models import (
     Contact,
     Delivery,
@@ -107,6 +108,7 @@ class ReminderService:
         *,
         coaching: CoachingService | None = None,
         pacer: Pacer | None = None,
+        meetings: MeetingLookup | None = None,
     ) -> None:
         self._repo = reminders
         self._students = students
@@ -116,6 +118,7 @@ class ReminderService:
         self._clock = clock
         self._coaching = coaching
         self._pacer = pacer or Pacer()
+        self._meetings = meetings
         self._steps: list[ClaimStep] = []
         self._senders: dict[str, KindSender] = {}
 
@@ -285,6 +288,11 @@ class ReminderService:
             cadence=settings.cadence if settings else None,
             reminder_days={r.id: local_today(r.due_at, zone) for r in reminders},
         )
+        if self._meetings is not None:
+            wanted = meeting_contacts(items)
+            if wanted:
+                linked = await self._meetings.linked_events(student_id, wanted)
+                items = with_meetings(items, linked, today=today)
         activity = await self._repo.activity(
             student_id, since=now - timedelta(days=DIGEST_ACTIVITY_DAYS)
         )

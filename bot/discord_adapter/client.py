@@ -29,6 +29,7 @@ from bot.discord_adapter.commands.reminders import (
 )
 from bot.discord_adapter.components import DYNAMIC_ITEMS
 from bot.discord_adapter.modals import dispatch_form
+from bot.discord_adapter.notifier import seen_scheduled_event
 from bot.discord_adapter.tree import CoachTree
 
 log = logging.getLogger(__name__)
@@ -149,13 +150,14 @@ class CoachBot(discord.Client):
 
     async def _scan_scheduled_events(self, guild: discord.Guild) -> None:
         """Events that ended while the bot was away (recorded once: the core ignores repeats)."""
-        for event in guild.scheduled_events:
+        for event in map(seen_scheduled_event, guild.scheduled_events):
             await self.services.events.scheduled_event_seen(
-                guild.id,
-                event.id,
+                event.guild_id,
+                event.event_id,
                 event.name,
-                completed=event.status is discord.EventStatus.completed,
+                completed=event.completed,
                 end_time=event.end_time,
+                cancelled=event.cancelled,
             )
 
     async def on_scheduled_event_update(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
-from bot.core.events import ScheduledEnding
+from bot.core.events import ScheduledEnding, SeenScheduledEvent
 from bot.core.models import Digest, DueItem
 from bot.discord_adapter import components, presenters
 
@@ -22,8 +22,23 @@ if TYPE_CHECKING:
 CANNOT_DM = 50007
 
 
+def seen_scheduled_event(event: discord.ScheduledEvent) -> SeenScheduledEvent:
+    """A cached scheduled event, in the core's terms."""
+    return SeenScheduledEvent(
+        guild_id=event.guild_id,
+        event_id=event.id,
+        name=event.name,
+        end_time=event.end_time,
+        completed=event.status is discord.EventStatus.completed,
+        cancelled=event.status is discord.EventStatus.cancelled,
+    )
+
+
 class DiscordNotifier:
-    """Built before the client (the services need it); `attach` gives it the client."""
+    """Built before the client (the services need it); `attach` gives it the client.
+
+    Also the core's ScheduledEventCache: the scheduled events discord.py keeps from the
+    gateway, so the periodic scan makes no API call."""
 
     def __init__(self) -> None:
         self._client: CoachBot | None = None
@@ -73,6 +88,15 @@ class DiscordNotifier:
         text = presenters.item_text(item, item.due_on, late=late)
         view = components.single_item_view(item)
         return await self._send(channel_id, nonce, content=text, view=view)
+
+    def cached_scheduled_events(self) -> list[SeenScheduledEvent]:
+        if self._client is None:
+            return []  # not connected yet: the start-up scan covers what is there
+        return [
+            seen_scheduled_event(event)
+            for guild in self._client.guilds
+            for event in guild.scheduled_events
+        ]
 
     async def interested_members(self, guild_id: int, event_id: int) -> list[int]:
         """GET …/scheduled-events/{event}/users, paged by discord.py (100 a page)."""

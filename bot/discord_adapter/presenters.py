@@ -14,6 +14,7 @@ from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult, greeting
 from bot.core.events import Event, EventDetail, ScheduledEnding
 from bot.core.imports import ImportPreview, ImportResult
+from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
     Contact,
@@ -315,6 +316,15 @@ def item_label(item: DueItem) -> str:
     return f"{item.kind.label}: {who}"
 
 
+EVENT_CLIP = 60  # keeps a digest line to about two lines on a phone
+
+
+def met_text(met: MetAt) -> str:
+    """'met at AAMC Annual Meeting (conference), 12 Mar 2026' (the name is the student's)."""
+    kind = f" ({met.kind_label})" if met.kind_label else ""
+    return f"met at {esc(clip(met.name, EVENT_CLIP))}{kind}, {day(met.held_on)}"
+
+
 def item_line(item: DueItem, today: date) -> str:
     days = (item.due_on - today).days
     when = "today" if days == 0 else (f"{-days}d overdue" if days < 0 else f"in {days}d")
@@ -324,12 +334,16 @@ def item_line(item: DueItem, today: date) -> str:
         text = f"**{who}** hasn't replied in {waited} days — a polite nudge"
     elif item.kind is ItemKind.FOLLOW_UP:
         text = f"Follow up with **{who}**"
-        if item.contact and item.contact.draft.met_event:
-            text += f" (met at {esc(clip(item.contact.draft.met_event, 60))})"
+        if item.met_at is not None:
+            text += f" — {met_text(item.met_at)}"
+        elif item.contact and item.contact.draft.met_event:
+            text += f" (met at {esc(clip(item.contact.draft.met_event, EVENT_CLIP))})"
     elif item.kind is ItemKind.CHECK_IN:
         text = f"Check in with **{who}**"
         if item.contact and item.contact.role in (Role.TUTOR, Role.PEER_MENTOR):
             text += " — a progress update"
+        if item.met_at is not None:
+            text += f" ({met_text(item.met_at)})"
     else:
         note = esc(clip(item.reminder.note, 120)) if item.reminder and item.reminder.note else ""
         text = f"Reminder: {note}" if note else "Reminder"

@@ -3,17 +3,19 @@ scheduled-event switch and endings (see core.events)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.core.events import Event, EventKind, GuildEventSettings, ScheduledEnding
+from bot.core.meetings import MetAt
 from bot.core.text import fold
 from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day, to_db_time
 
 _EVENT = "SELECT id, owner_id, name, kind, held_on, created_at FROM events "
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 _ENDING = "SELECT id, guild_id, event_id, name, ended_at, notify_at FROM scheduled_event_endings "
 
 
@@ -104,6 +106,27 @@ class SqliteEventRepository:
             (owner_id, event_id),
         )
         return [int(row[0]) for row in rows]
+
+    async def linked_events(
+        self, owner_id: int, contact_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[MetAt]]:
+        found: dict[int, list[MetAt]] = {}
+        ids = list(dict.fromkeys(contact_ids))
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            rows = await self._rows(
+                "SELECT ce.contact_id, e.id, e.name, e.kind, e.held_on "
+                "FROM contact_events ce JOIN events e ON e.id = ce.event_id "
+                f"WHERE ce.owner_id = ? AND ce.contact_id IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY e.held_on, e.id",
+                (owner_id, *chunk),
+            )
+            for contact_id, event_id, name, kind, held_on in rows:
+                day = from_db_day(held_on)
+                assert day is not None
+                met = MetAt(event_id=event_id, name=name, kind=EventKind(kind), held_on=day)
+                found.setdefault(int(contact_id), []).append(met)
+        return found
 
     # -- scheduled events --------------------------------------------------------------------
 

@@ -101,3 +101,32 @@ def test_golden_renders(catalogue: TemplateCatalogue, template_id: str) -> None:
         path.write_text(rendered, encoding="utf-8")
     assert path.exists(), f"no golden file; run UPDATE_GOLDEN=1 for {template_id}"
     assert rendered == path.read_text(encoding="utf-8")
+
+
+MONTHS_LATER = {
+    **SAMPLES["full"],
+    "event": "the AAMC Annual Meeting",
+    "met_when": "in March 2026",
+    "event_kind": "conference",
+    "event_date": "12 March 2026",
+}
+
+
+def test_reconnect_says_where_when_and_what_the_event_was(catalogue: TemplateCatalogue) -> None:
+    """Months later, the reconnect names the event with its date, and what kind of event it
+    was; without a kind it still reads cleanly."""
+    for channel in CHANNELS:
+        body = catalogue.render("outreach_reconnect", channel, MONTHS_LATER).body
+        assert "the AAMC Annual Meeting in March 2026" in body, channel
+    email = catalogue.render("outreach_reconnect", "email", MONTHS_LATER).body
+    assert "since that conference" in email
+    unknown = catalogue.render("outreach_reconnect", "email", {**MONTHS_LATER, "event_kind": None})
+    assert "since that" not in unknown.body and "None" not in unknown.body
+
+
+def test_follow_ups_say_when_they_met(catalogue: TemplateCatalogue) -> None:
+    """Every follow-up after a meeting says when it was, in the words the drafts service gives."""
+    for template_id in FOLLOWUPS - {"followup_nudge"}:
+        versions = range(1, catalogue.versions(template_id, "email") + 1)
+        bodies = [catalogue.render(template_id, "email", MONTHS_LATER, v).body for v in versions]
+        assert any("in March 2026" in body for body in bodies), template_id

@@ -26,7 +26,17 @@ from tests.e2e.fake_discord.payloads import DEFAULT_PERMISSIONS
 from tests.e2e.fake_discord.recording import InteractionHandle
 from tests.e2e.test_contacts import add
 from tests.e2e.test_drafts import give_profile
-from tests.e2e.test_reminders import MANAGE_GUILD, dms_to, opt_in, slash, ticks
+from tests.e2e.test_reminders import (
+    DUE as DIGEST_DUE,
+)
+from tests.e2e.test_reminders import (
+    MANAGE_GUILD,
+    digests_to,
+    dms_to,
+    opt_in,
+    slash,
+    ticks,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -150,6 +160,33 @@ async def test_contact_add_where_met_links_to_the_event_of_that_name(bot: Runnin
     assert "Noor Haddad" in embed_of(shown)["description"]
 
 
+async def test_drafts_and_the_digest_say_where_and_when_they_met(bot: RunningBot) -> None:
+    """Ten days after a conference: `/followup` without an event names it and its day, a
+    reconnect says what kind of event it was, and the weekly digest line says where and when."""
+    fake = bot.fake
+    assert bot.app is not None
+    event_id, _ = await log_event(
+        fake, name="AAMC *Annual* Meeting", kind="conference", date="2026-11-12"
+    )
+    await add_people(fake, fake.handles[-1].message, f"event:people:{event_id}", ["Sam Lee"])
+    [contact] = await bot.app.services.contacts.all_contacts(ALICE)
+    await give_profile(bot)
+
+    drafted = await (await slash(fake, "followup", contact=str(contact.id))).response()
+    assert "AAMC *Annual* Meeting on 12 November" in drafted["data"]["content"]
+    reconnect = await (
+        await slash(fake, "outreach", kind="outreach_reconnect", contact=str(contact.id))
+    ).response()
+    assert "since that conference" in reconnect["data"]["content"]
+
+    await opt_in(fake, ALICE)
+    bot.clock.set(DIGEST_DUE + MINUTE)
+    await fake.wait_for(lambda: digests_to(fake, ALICE), what="the weekly digest")
+    [digest] = digests_to(fake, ALICE)
+    line = next(x for x in digest["embeds"][0]["description"].split("\n") if "Sam Lee" in x)
+    assert "met at AAMC \\*Annual\\* Meeting (conference), 12 Nov 2026" in line
+
+
 # -- Discord scheduled events -----------------------------------------------------------------
 
 
@@ -254,3 +291,39 @@ async def test_event_that_ended_while_down_is_handled_once_on_start_up(bot: Runn
     await fake.wait_for(app.bot.is_ready, what="on_ready after the second restart")
     await ticks(bot)
     assert len(prompts_to(fake, ALICE)) == 1
+
+
+async def test_end_time_passing_while_running_is_noticed_without_an_update(
+    bot: RunningBot,
+) -> None:
+    """A live event nobody ends (no COMPLETED update): once its end time and the delay have
+    passed, the tick's scan of the cached events has the opted-in interested members asked,
+    once each; the scan itself never calls Discord's API, and later scans send nothing."""
+    fake = bot.fake
+    assert bot.app is not None
+    await fake.wait_for(bot.app.bot.is_ready, what="on_ready (its start-up scan is done)")
+    await make_admin(fake)
+    await admin_events(fake, CAROL, state="on", delay_minutes=30)
+    await opt_in(fake, ALICE)
+    event_id = await fake.add_scheduled_event(
+        GUILD_ID, "Open mic night", start=NOW, end=NOW + HOUR, interested=[ALICE, BOB], status=2
+    )
+    guild = bot.app.bot.get_guild(GUILD_ID)
+    assert guild is not None
+    await fake.wait_for(
+        lambda: any(e.id == event_id for e in guild.scheduled_events), what="the cached event"
+    )
+    bot.clock.set(NOW + HOUR + 29 * MINUTE)  # over, but not yet the delay
+    await ticks(bot)
+    assert prompts_to(fake, ALICE) == []
+
+    bot.clock.set(NOW + HOUR + 31 * MINUTE)
+    await fake.wait_for(lambda: prompts_to(fake, ALICE), what="the event DM to Alice")
+    for later in (2, 3, 4):
+        bot.clock.set(NOW + later * HOUR)
+        await ticks(bot)
+    [prompt] = prompts_to(fake, ALICE)
+    assert "Open mic night" in prompt["content"]
+    assert dms_to(fake, BOB) == []
+    event_requests = [r.path for r in fake.requests if "/scheduled-events" in r.path]
+    assert sum(p.endswith("/users") for p in event_requests) == 1  # one look-up, not per tick

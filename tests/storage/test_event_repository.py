@@ -68,6 +68,31 @@ async def test_link_table_is_many_to_many_and_owner_checked(db: aiosqlite.Connec
     assert await repo.people(A, first.id) == []  # the link goes with the contact
 
 
+async def test_linked_events_per_contact_for_the_owner_only(db: aiosqlite.Connection) -> None:
+    """Each contact's events, oldest first; unlinked and other students' contacts are absent;
+    a long list of ids (a big digest) is answered in chunks."""
+    repo = SqliteEventRepository(db)
+    contacts = SqliteContactRepository(db)
+    noor = await contacts.add(A, ContactDraft(name="Noor"), now=NOW)
+    lone = await contacts.add(A, ContactDraft(name="Lone"), now=NOW)
+    zed = await contacts.add(B, ContactDraft(name="Zed"), now=NOW)
+    later = await repo.add(A, "Rotation", EventKind.ROTATION, DAY, now=NOW)
+    earlier = await repo.add(A, "Fair", EventKind.CONFERENCE, DAY - timedelta(days=30), now=NOW)
+    zeds = await repo.add(B, "Zed's fair", EventKind.SOCIAL, DAY, now=NOW)
+    for event in (later, earlier):
+        await repo.link(A, noor.id, event.id)
+    await repo.link(B, zed.id, zeds.id)
+    many = [noor.id, lone.id, zed.id, *range(10_000, 11_200)]
+    linked = await repo.linked_events(A, many)
+    assert list(linked) == [noor.id]
+    assert [(m.event_id, m.name, m.kind, m.held_on) for m in linked[noor.id]] == [
+        (earlier.id, "Fair", EventKind.CONFERENCE, DAY - timedelta(days=30)),
+        (later.id, "Rotation", EventKind.ROTATION, DAY),
+    ]
+    assert await repo.linked_events(A, []) == {}
+    assert list(await repo.linked_events(B, many)) == [zed.id]
+
+
 async def test_guild_settings_and_endings_are_recorded_once(db: aiosqlite.Connection) -> None:
     """The switch round-trips; an ending is recorded once, due at notify_at, then processed."""
     repo = SqliteEventRepository(db)

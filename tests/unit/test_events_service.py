@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.errors import InvalidInput
-from bot.core.events import EventKind, EventNotFound, parse_person
+from bot.core.events import EventKind, EventNotFound, SeenScheduledEvent, parse_person
 from bot.core.models import ContactDraft
 from bot.core.services import Services
 from tests.fakes import FakeClock, InMemoryEventRepository, RecordingNotifier, build_services
@@ -18,6 +18,7 @@ ALICE, BOB, CAROL = 1, 2, 3
 GUILD, SCHEDULED = 900, 901
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -144,6 +145,67 @@ async def test_seen_at_start_up_counts_only_ended_events(
     assert not await seen(GUILD, 2, "Open-ended", completed=False, end_time=None)
     assert await seen(GUILD, 3, "Past", completed=False, end_time=NOW - HOUR)
     assert await seen(GUILD, 4, "Done", completed=True, end_time=None)
+
+
+class FakeEventCache:
+    """The gateway's cache of scheduled events, as the adapter lists it."""
+
+    def __init__(self, *events: SeenScheduledEvent) -> None:
+        self.events = list(events)
+        self.reads = 0
+
+    def cached_scheduled_events(self) -> list[SeenScheduledEvent]:
+        self.reads += 1
+        return list(self.events)
+
+
+async def test_the_tick_notices_an_end_time_passing_with_no_update(
+    clock: FakeClock, notifier: RecordingNotifier, events: InMemoryEventRepository
+) -> None:
+    """No "completed" update ever comes: once the end time has passed, the tick's scan of the
+    cache records the ending, and after the delay each opted-in interested member gets one DM;
+    a cancelled event never counts; later scans send nothing more."""
+    cache = FakeEventCache(
+        SeenScheduledEvent(GUILD, SCHEDULED, "Voice office hours", end_time=NOW + HOUR),
+        SeenScheduledEvent(GUILD, 902, "Called off", end_time=NOW - HOUR, cancelled=True),
+    )
+    services = build_services(clock, notifier=notifier, events=events, scheduled=cache)
+    await services.events.set_guild(GUILD, enabled=True)  # asked 1 h after the end
+    await _opt_in(services, ALICE)
+    await _opt_in(services, CAROL)
+    notifier.interested[SCHEDULED] = [ALICE, BOB, CAROL]  # Bob never opted in
+    notifier.interested[902] = [ALICE]
+
+    await services.reminders.deliver_due()
+    assert events.endings == {}  # not over yet; the cancelled one never counts
+
+    clock.set(NOW + 2 * HOUR + MINUTE)
+    await services.reminders.deliver_due()
+    [ending] = events.endings.values()
+    assert (ending.event_id, ending.ended_at) == (SCHEDULED, NOW + HOUR)
+    for _ in range(3):
+        clock.advance(2 * MINUTE)
+        await services.reminders.deliver_due()
+    prompts = [m.student_id for m in notifier.messages if m.kind == "event"]
+    assert sorted(prompts) == [ALICE, CAROL]
+    assert len(events.endings) == 1
+
+
+async def test_the_scan_reads_the_cache_at_most_once_a_minute(
+    clock: FakeClock, notifier: RecordingNotifier, events: InMemoryEventRepository
+) -> None:
+    """Ticks every few seconds do not each walk the cache; an announced ending is not redone."""
+    cache = FakeEventCache(SeenScheduledEvent(GUILD, SCHEDULED, "Talk", end_time=NOW))
+    services = build_services(clock, notifier=notifier, events=events, scheduled=cache)
+    await services.events.set_guild(GUILD, enabled=True)
+    assert await services.events.scheduled_event_ended(GUILD, SCHEDULED, "Talk")  # announced
+    for _ in range(5):
+        await services.reminders.deliver_due()
+        clock.advance(timedelta(seconds=5))
+    assert cache.reads == 1
+    clock.advance(MINUTE)
+    assert await services.events.scan_cached(clock.now()) == 0
+    assert cache.reads == 2 and len(events.endings) == 1
 
 
 async def test_from_scheduled_creates_one_event_record_per_student(
