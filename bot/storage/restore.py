@@ -1,11 +1,12 @@
 """SqliteRestoreRepository: a validated export written into one empty account, all at once.
 
-One transaction (BEGIN IMMEDIATE takes the write lock up front) that first checks the account
-is still empty, so two Import clicks on two previews cannot both restore. Rows get new ids from
+One transaction, on a connection of its own (BEGIN IMMEDIATE takes the write lock up front),
+that first checks the account is still empty, so two Import clicks on two previews cannot both
+restore. Rows get new ids from
 SQLite; references are remapped through the order of insertion: the account had no contacts or
 events when the transaction began, so the n-th row inserted is the n-th id of the student's.
-Each table is written with one `executemany`, which keeps the transaction short on the shared
-connection. Derived key columns are computed exactly as the repositories compute them.
+Each table is written with one `executemany`, which keeps the transaction short: other
+writers wait for it. Derived key columns are computed exactly as the repositories compute them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.core.export_reader import Restore
 from bot.core.restore import AccountNotEmpty
 from bot.core.text import fold
 from bot.storage.contacts import contact_columns
+from bot.storage.database import open_database
 from bot.storage.privacy import STUDENT_TABLES, SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
@@ -41,10 +43,41 @@ class SqliteRestoreRepository:
         self._db = db
 
     async def holdings(self, student_id: int) -> dict[str, int]:
+        return await _Transaction(self._db).holdings(student_id)
+
+    async def restore(self, student_id: int, restore: Restore) -> None:
+        # A connection of its own for the transaction: the bot's shared connection keeps
+        # serving other commands, whose writes wait (busy timeout) for this COMMIT instead of
+        # landing inside it, where a rollback would undo them or a concurrent /contact add
+        # would upset the id remapping. An in-memory database has only the one connection.
+        path = await _file_of(self._db)
+        db = await open_database(path) if path else self._db
+        try:
+            await _Transaction(db).run(student_id, restore)
+        finally:
+            if db is not self._db:
+                await db.close()
+
+
+async def _file_of(db: aiosqlite.Connection) -> str | None:
+    async with db.execute("PRAGMA database_list") as cursor:
+        for _, name, file in await cursor.fetchall():
+            if name == "main":
+                return file or None
+    return None
+
+
+class _Transaction:
+    """The restore's writes, all on one connection inside one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def holdings(self, student_id: int) -> dict[str, int]:
         found = await SqlitePrivacyRepository(self._db).counts(student_id)
         return {table: found[table] for table in RESTORED_TABLES}
 
-    async def restore(self, student_id: int, restore: Restore) -> None:
+    async def run(self, student_id: int, restore: Restore) -> None:
         await self._db.execute("BEGIN IMMEDIATE")
         try:
             held = await self.holdings(student_id)
