@@ -23,7 +23,7 @@ import random
 import statistics
 from pathlib import Path
 
-from bench.harness import BotProcess, FakeWorld
+from bench.harness import BotProcess, FakeWorld, pinned_cpu
 from bench.interactions import Load, drive, load_contacts
 from bench.seed import cached_school
 
@@ -86,9 +86,8 @@ if __name__ == "__main__":
     parser.add_argument("--schools", nargs="+", default=["10000x50", "100000x5"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--load-seconds", type=float, default=20.0)
-    parser.add_argument("--cpu", type=int, default=0, help="core to pin the bot to; -1: none")
+    parser.add_argument(
+        "--cpu", type=pinned_cpu, default=0, help="core to pin the bot to; -1: none"
+    )
     parser.add_argument("--seed", type=int, default=11)
-    arguments = parser.parse_args()
-    if arguments.cpu < 0:
-        arguments.cpu = None
-    asyncio.run(main(arguments))
+    asyncio.run(main(parser.parse_args()))

@@ -215,3 +215,8 @@ class BotProcess:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
+
+
+def pinned_cpu(text: str) -> int | None:
+    """argparse type of a --cpu option: a core number, or -1 (or "none") to not pin."""
+    return None if text in ("-1", "none") else int(text)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BotProcess, FakeWorld
+from bench.harness import BotProcess, FakeWorld, pinned_cpu
 from bench.seed import FIRST, GUILD_ID, LAST, cached_school
 from tests.e2e.fake_discord import FakeDiscord, InteractionHandle
 
@@ -265,10 +265,9 @@ if __name__ == "__main__":
     parser.add_argument("--contacts", type=int, default=50, help="per student")
     parser.add_argument("--pool", type=int, default=2_000, help="students who send interactions")
     parser.add_argument("--fixed", action="store_true", help="fixed spacing, not Poisson")
-    parser.add_argument("--cpu", type=int, default=0, help="core to pin the bot to; -1: none")
+    parser.add_argument(
+        "--cpu", type=pinned_cpu, default=0, help="core to pin the bot to; -1: none"
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds sent, not counted")
     parser.add_argument("--seed", type=int, default=11)
-    arguments = parser.parse_args()
-    if arguments.cpu < 0:
-        arguments.cpu = None
-    asyncio.run(main(arguments))
+    asyncio.run(main(parser.parse_args()))
