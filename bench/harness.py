@@ -105,6 +105,7 @@ class BotProcess:
         cpu: int | None = None,
         log_path: Path | None = None,
         env: Mapping[str, str] | None = None,
+        profile_to: Path | None = None,
     ) -> None:
         self.fake = fake
         self.database = database
@@ -114,6 +115,8 @@ class BotProcess:
         # INFO, not the e2e DEBUG: a log line per interaction would be part of what we time.
         # The reminder tick is off by default (an hour): benches that want it set the period.
         self.env = {"LOG_LEVEL": "INFO", "REMINDER_POLL_SECONDS": "3600", **(env or {})}
+        # cProfile of the whole bot process, written when it exits cleanly (stop(), not kill()).
+        self.profile_to = profile_to
         self.process: asyncio.subprocess.Process | None = None
         self.startup: StartUp | None = None
         self._log: IO[bytes] | None = None
@@ -147,8 +150,10 @@ class BotProcess:
             self._log = self.log_path.open("ab")
         connections = self.fake.connections
         spawned = time.perf_counter()
+        profiler = ("-m", "cProfile", "-o", str(self.profile_to)) if self.profile_to else ()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *profiler,
             "-m",
             "bot",
             "run",
@@ -179,6 +184,11 @@ class BotProcess:
 
     def memory(self) -> Memory:
         return read_memory(self.pid)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the bot process has used so far (all its threads)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def stop(self, wait_s: float = 30) -> int:
         """SIGTERM (the bot finishes in-flight answers), then its exit status."""

@@ -1,7 +1,7 @@
 """Interactions under load: the real bot process answering a whole school through the fake.
 
     .venv/bin/python -m bench.interactions [--rate 20 100] [--seconds 60] [--students 10000]
-        [--contacts 50] [--fixed] [--cpu 0] [--warmup 5]
+        [--contacts 50] [--fixed] [--cpu 0] [--warmup 5] [--profile]
 
 A school of --students × --contacts (500,000 contacts by default, with exchanges, reminders,
 profiles and drafts: bench/seed.py) is copied fresh for each rate; `python -m bot run` is
@@ -226,7 +226,13 @@ async def run_rate(args: argparse.Namespace, rate: float) -> None:
     )
     contacts = load_contacts(school.path, rng, args.pool)
     async with FakeWorld(school.students) as world:
-        bot = BotProcess(world.fake, school.path, cpu=args.cpu, log_path=folder / "bot.log")
+        bot = BotProcess(
+            world.fake,
+            school.path,
+            cpu=args.cpu,
+            log_path=folder / "bot.log",
+            profile_to=folder / "bot.prof" if args.profile else None,
+        )
         started = await bot.start(probe_user=school.students[0])
         world.add_members()
         print(
@@ -239,16 +245,19 @@ async def run_rate(args: argparse.Namespace, rate: float) -> None:
             if args.warmup:
                 await drive(load, rate, args.warmup, fixed=args.fixed, rng=rng)
             world.fake.requests.clear()
-            began = time.perf_counter()
+            began, cpu_before = time.perf_counter(), bot.cpu_seconds()
             sent = await drive(load, rate, args.seconds, fixed=args.fixed, rng=rng)
             elapsed = time.perf_counter() - began
+            cpu = bot.cpu_seconds() - cpu_before
             memory = bot.memory()
         finally:
             code = await bot.stop()
         report(world.fake, sent, rate, args.seconds)
         print(
-            f"achieved {len(sent) / args.seconds:.1f}/s offered over {elapsed:.1f} s; bot RSS "
-            f"{memory.rss_kib / 1024:.0f} MiB (peak {memory.hwm_kib / 1024:.0f} MiB); exit {code}"
+            f"achieved {len(sent) / args.seconds:.1f}/s offered over {elapsed:.1f} s; bot CPU "
+            f"{cpu / elapsed:.0%} of a core, {cpu * 1000 / max(1, len(sent)):.1f} ms per "
+            f"interaction; RSS {memory.rss_kib / 1024:.0f} MiB "
+            f"(peak {memory.hwm_kib / 1024:.0f} MiB); exit {code}"
         )
 
 
@@ -270,4 +279,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds sent, not counted")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the bot into bench/out/…/bot.prof"
+    )
     asyncio.run(main(parser.parse_args()))
