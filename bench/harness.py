@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import sys
@@ -33,6 +34,7 @@ from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.payloads import DEFAULT_PERMISSIONS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class FakeWorld:
@@ -133,7 +135,11 @@ class BotProcess:
         env.update(self.env)
         return env
 
-    def _pin(self) -> None:  # runs in the child between fork and exec
+    def _in_child(self) -> None:  # runs in the child between fork and exec
+        # If the bench dies without stopping the bot, the bot dies too: an orphan left
+        # retrying a vanished fake would skew every later measurement on its core.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if self.cpu is not None:
             os.sched_setaffinity(0, {self.cpu})
 
@@ -162,7 +168,7 @@ class BotProcess:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=self._log or asyncio.subprocess.DEVNULL,
             stderr=self._log or asyncio.subprocess.DEVNULL,
-            preexec_fn=self._pin,
+            preexec_fn=self._in_child,
         )
         await self.fake.wait_for(
             lambda: self.fake.connections > connections or self._exited(),
