@@ -154,7 +154,9 @@ class BotProcess:
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.log_path.open("ab")
-        connections = self.fake.connections
+        # Counted, not just awaited: after a kill -9 the fake may still think the old socket
+        # is live until it notices the close, and /help would go to the dead session.
+        sessions = self._sessions()
         spawned = time.perf_counter()
         profiler = ("-m", "cProfile", "-o", str(self.profile_to)) if self.profile_to else ()
         self.process = await asyncio.create_subprocess_exec(
@@ -170,11 +172,10 @@ class BotProcess:
             stderr=self._log or asyncio.subprocess.DEVNULL,
             preexec_fn=self._in_child,
         )
-        await self.fake.wait_for(
-            lambda: self.fake.connections > connections or self._exited(),
-            timeout=wait_s,
-            what="the bot to connect",
-        )
+        # Polled finely: the fake announces no event on IDENTIFY, and this is start-up time.
+        async with asyncio.timeout(wait_s):
+            while self._sessions() <= sessions and not self._exited():  # noqa: ASYNC110
+                await asyncio.sleep(0.005)
         if self._exited():
             raise RuntimeError(f"the bot exited with {self.process.returncode}; see its log")
         await self.fake.wait_ready(timeout=wait_s)
@@ -184,6 +185,9 @@ class BotProcess:
         await handle.response(timeout=wait_s)
         self.startup = StartUp(identified, time.perf_counter() - spawned)
         return self.startup
+
+    def _sessions(self) -> int:
+        return len(self.fake.identify_payloads) + len(self.fake.resume_payloads)
 
     def _exited(self) -> bool:
         return self.process is not None and self.process.returncode is not None
