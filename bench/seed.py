@@ -10,11 +10,13 @@ Seeding 500,000 contacts takes tens of seconds, so `cached_school` keeps each se
 What each student gets: a time zone, a server, a DM channel already open (as after opting in:
 a digest is then one request), weekly-digest settings, `contacts_per_student` contacts met over
 the past year (roles, specialties, events and tags varied; non-ASCII names), an exchange with
-every third contact, and one open reminder.
+every third contact, and one open reminder; a profile (so `/followup` drafts at once instead of
+asking for it first) and two drafts: one sent 10 days ago and one not sent yet.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from collections.abc import Callable, Iterator
@@ -28,7 +30,7 @@ from bot.storage.contacts import contact_columns
 from bot.storage.database import available_migrations, migrate, open_database
 from bot.storage.rows import to_db_day, to_db_time
 
-SEED_VERSION = 1  # bump when what a seeded school holds changes: cached files are rebuilt
+SEED_VERSION = 2  # bump when what a seeded school holds changes: cached files are rebuilt
 CACHE = Path(__file__).parent / "out" / "cache"
 STUDENT_BASE = 1_100_000_000_000_000_000
 CHANNEL_BASE = 1_200_000_000_000_000_000
@@ -219,6 +221,22 @@ async def seed_school(
             "FROM contacts GROUP BY owner_id",
             (to_db_time(now + timedelta(days=3)), stamp),
         )
+        await db.executemany(
+            "INSERT INTO profiles (student_id, name, school, stage, updated_at) "
+            "VALUES (?, ?, 'Riverside School of Medicine', 'MS2', ?)",
+            [(s, f"Student {i}", stamp) for i, s in enumerate(ids)],
+        )
+        # The drafts table feeds a correlated subquery of every contact read ("awaiting a
+        # reply since"), so a school without drafts would hide its cost.
+        sent = to_db_time(now - timedelta(days=10))
+        fields = json.dumps({"event": "Research day"})
+        for offset, sent_at in ((1, sent), (2, None)):
+            await db.execute(
+                "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, "
+                "created_at, sent_at) SELECT owner_id, MIN(id) + ?, 'followup_conference', "
+                "'email', ?, ?, ? FROM contacts GROUP BY owner_id HAVING COUNT(*) > ?",
+                (offset, fields, sent, sent_at, offset),
+            )
         await db.execute("COMMIT")
         await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.content.coach import CoachLibrary
 from bot.content.templates import TemplateCatalogue
+from bot.core.attention import most_due_first
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
@@ -48,6 +49,7 @@ from bot.core.models import (
     Exchange,
     ExchangeKind,
     OneOffReminder,
+    Page,
     Profile,
     ReminderSettings,
     Student,
@@ -305,6 +307,14 @@ class InMemoryContactRepository:
             key = fold(f.event)
             rows = [r for r in rows if r.draft.met_event and key in fold(r.draft.met_event)]
         return [self._to_model(row) for row in rows]
+
+    async def most_due_page(
+        self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
+    ) -> Page:
+        ordered = most_due_first(await self.list_all(owner_id, contact_filter))
+        number = min(max(page, 0), max(0, (len(ordered) - 1) // size))
+        start = number * size
+        return Page(tuple(ordered[start : start + size]), number, size, len(ordered))
 
     async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:
         rows = [r for r in self._of(owner_id) if query_key in r.search_key]

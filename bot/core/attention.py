@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from bot.core.models import Contact, Role
+from bot.core.text import fold
 
 FOLLOW_UP_AFTER_DAYS = 2
 FRESH_MEETING_DAYS = 14  # met within two weeks of being recorded: a follow-up is due
@@ -75,4 +76,6 @@ def due_on(contact: Contact, overrides: Mapping[str, int] | None = None) -> date
 def most_due_first(
     contacts: Iterable[Contact], overrides: Mapping[str, int] | None = None
 ) -> list[Contact]:
-    return sorted(contacts, key=lambda c: (due_on(c, overrides), c.draft.name.casefold(), c.id))
+    """Earliest due first; ties by folded name (case and accents ignored), then id. The folded
+    name is what the database stores as `name_key`, so SQL can order exactly the same way."""
+    return sorted(contacts, key=lambda c: (due_on(c, overrides), fold(c.draft.name), c.id))

@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.core.attention import first_follow_up_on, most_due_first
+from bot.core.attention import first_follow_up_on
 from bot.core.dates import local_today, parse_past_date
 from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import (
@@ -221,15 +221,10 @@ class ContactService:
 
     async def list_page(self, owner_id: int, contact_filter: ContactFilter, page: int = 0) -> Page:
         """One page of the student's contacts, most due for attention first."""
-        ordered = most_due_first(await self._contacts.list_all(owner_id, contact_filter))
-        last_page = max(0, (len(ordered) - 1) // PAGE_SIZE)
-        number = min(max(page, 0), last_page)
-        start = number * PAGE_SIZE
-        return Page(
-            items=tuple(ordered[start : start + PAGE_SIZE]),
-            number=number,
-            size=PAGE_SIZE,
-            total=len(ordered),
+        # The repository orders and pages: a student at the contact cap would otherwise load
+        # and sort thousands of contacts to show eight.
+        return await self._contacts.most_due_page(
+            owner_id, contact_filter, page=page, size=PAGE_SIZE
         )
 
     async def remember_filter(self, owner_id: int, contact_filter: ContactFilter) -> int:

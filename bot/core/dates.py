@@ -35,6 +35,11 @@ _ONE_WORD_DAYS = frozenset(
     ]
 )
 
+# The commonest answers, read without dateparser: it costs 1–3 ms of the event loop per call,
+# which every other student's interaction waits behind. Same days as dateparser gives.
+_DAYS_BACK = {"today": 0, "yesterday": 1}
+_DAYS_AGO = re.compile(r"^(\d{1,4}) days? ago$")
+
 DATE_HINT = "Try `2026-03-14`, `today`, `yesterday`, `last friday` or `3 days ago`."
 
 
@@ -50,6 +55,8 @@ def parse_past_date(text: str, *, now: datetime, timezone: str) -> date:
             day = date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput(f"{raw} is not a real date. {DATE_HINT}") from None
+    elif (back := _days_back(raw.lower())) is not None:
+        day = local_now.date() - timedelta(days=back)
     else:
         if " " not in raw and not re.search(r"\d\D+\d", raw) and raw.lower() not in _ONE_WORD_DAYS:
             raise InvalidInput(f"“{raw}” is too vague to be a date. {DATE_HINT}")
@@ -71,6 +78,13 @@ def parse_past_date(text: str, *, now: datetime, timezone: str) -> date:
     if day.year < 1950:
         raise InvalidInput(f"{day:%d %B %Y} is too far back. {DATE_HINT}")
     return day
+
+
+def _days_back(lowered: str) -> int | None:
+    if lowered in _DAYS_BACK:
+        return _DAYS_BACK[lowered]
+    match = _DAYS_AGO.match(lowered)
+    return int(match[1]) if match else None
 
 
 def local_today(now: datetime, timezone: str) -> date:

@@ -22,6 +22,7 @@ from bot.core.models import (
     Exchange,
     ExchangeKind,
     OneOffReminder,
+    Page,
     Profile,
     ReminderSettings,
     Student,
@@ -75,6 +76,13 @@ class ContactRepository(Protocol):
 
     async def list_all(self, owner_id: int, contact_filter: ContactFilter) -> Sequence[Contact]:
         """Every matching contact (unordered); the service decides the order."""
+        ...
+
+    async def most_due_page(
+        self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
+    ) -> Page:
+        """One page of the matching contacts in `attention.most_due_first` order (default
+        cadences); a page past either end is clamped to the nearest one."""
         ...
 
     async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:

@@ -9,7 +9,16 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.models import Contact, ContactDraft, ContactFilter, Exchange, ExchangeKind, Role
+from bot.core.attention import DEFAULT_CADENCE_DAYS, FOLLOW_UP_AFTER_DAYS, FRESH_MEETING_DAYS
+from bot.core.models import (
+    Contact,
+    ContactDraft,
+    ContactFilter,
+    Exchange,
+    ExchangeKind,
+    Page,
+    Role,
+)
 from bot.core.text import fold
 from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day, to_db_time
 
@@ -30,6 +39,36 @@ FROM contacts c
 """
 
 _VALUE_COLUMNS = {"tag": "tags", "specialty": "specialty", "event": "met_event"}
+
+# attention.due_on in SQL (default cadences, no per-student overrides, as /contact list uses
+# it), over the columns of _ATTENTION below. Days are ISO text, so they compare as dates; a
+# contact's recorded day is the UTC date of created_at, as Contact.created_at.date() is.
+_CADENCE = (
+    "CASE x.role "
+    + " ".join(f"WHEN '{role.value}' THEN {days}" for role, days in DEFAULT_CADENCE_DAYS.items())
+    + " END"
+)
+_RECORDED = "substr(x.created_at, 1, 10)"
+_DUE = f"""max(
+  CASE WHEN x.followed_up = 0
+        AND (x.met_on IS NULL OR x.met_on >= date({_RECORDED}, '-{FRESH_MEETING_DAYS} days'))
+       THEN coalesce(x.follow_up_on,
+                     date(coalesce(x.met_on, {_RECORDED}), '+{FOLLOW_UP_AFTER_DAYS} days'))
+       ELSE date(coalesce(x.last_on, {_RECORDED}),
+                 '+' || coalesce(nullif(x.cadence_days, 0), {_CADENCE}) || ' days')
+  END,
+  coalesce(x.snoozed_until, ''))"""
+_ATTENTION = """
+SELECT x.id FROM (
+  SELECT c.id, c.name_key, c.role, c.met_on, c.created_at, c.follow_up_on, c.snoozed_until,
+         c.cadence_days,
+         (SELECT MAX(e.happened_on) FROM exchanges e WHERE e.contact_id = c.id) AS last_on,
+         (SELECT COUNT(*) FROM exchanges e
+           WHERE e.contact_id = c.id AND e.kind != 'met') AS followed_up
+  FROM contacts c WHERE {where}
+) AS x
+ORDER BY {due}, x.name_key, x.id LIMIT ? OFFSET ?
+"""
 
 
 def _row_to_contact(row: Sequence[Any]) -> Contact:
@@ -60,6 +99,25 @@ def _row_to_contact(row: Sequence[Any]) -> Contact:
         snoozed_until=from_db_day(row[20]),
         awaiting_reply_since=from_db_time(row[21]) if row[21] else None,
     )
+
+
+def _filter_clause(owner_id: int, contact_filter: ContactFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause (on `contacts c`) of a listing's filter, and its parameters."""
+    clauses = ["c.owner_id = ?"]
+    params: list[Any] = [owner_id]
+    if contact_filter.role:
+        clauses.append("c.role = ?")
+        params.append(contact_filter.role.value)
+    if contact_filter.tag:
+        clauses.append("c.tags_key LIKE ? ESCAPE '\\'")
+        params.append(like_pattern("," + fold(contact_filter.tag).lstrip("#") + ","))
+    if contact_filter.specialty:
+        clauses.append("c.specialty_key LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(fold(contact_filter.specialty)))
+    if contact_filter.event:
+        clauses.append("c.event_key LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(fold(contact_filter.event)))
+    return " AND ".join(clauses), params
 
 
 def _row_to_exchange(row: Sequence[Any]) -> Exchange:
@@ -168,44 +226,70 @@ class SqliteContactRepository:
         )
 
     async def list_all(self, owner_id: int, contact_filter: ContactFilter) -> Sequence[Contact]:
-        clauses = ["c.owner_id = ?"]
-        params: list[Any] = [owner_id]
-        if contact_filter.role:
-            clauses.append("c.role = ?")
-            params.append(contact_filter.role.value)
-        if contact_filter.tag:
-            clauses.append("c.tags_key LIKE ? ESCAPE '\\'")
-            params.append(like_pattern("," + fold(contact_filter.tag).lstrip("#") + ","))
-        if contact_filter.specialty:
-            clauses.append("c.specialty_key LIKE ? ESCAPE '\\'")
-            params.append(like_pattern(fold(contact_filter.specialty)))
-        if contact_filter.event:
-            clauses.append("c.event_key LIKE ? ESCAPE '\\'")
-            params.append(like_pattern(fold(contact_filter.event)))
-        return await self._many(_SELECT + "WHERE " + " AND ".join(clauses), params)
+        where, params = _filter_clause(owner_id, contact_filter)
+        return await self._many(_SELECT + "WHERE " + where, params)
+
+    async def most_due_page(
+        self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
+    ) -> Page:
+        where, params = _filter_clause(owner_id, contact_filter)
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM contacts c WHERE " + where, params
+        ) as cursor:
+            row = await cursor.fetchone()
+        total = int(row[0]) if row else 0
+        number = min(max(page, 0), max(0, (total - 1) // size))
+        # Order only the few columns the due day needs; whole rows for just this page.
+        async with self._db.execute(
+            _ATTENTION.format(where=where, due=_DUE), [*params, size, number * size]
+        ) as cursor:
+            ids = [r[0] for r in await cursor.fetchall()]
+        items: list[Contact] = []
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            found = await self._many(
+                _SELECT + f"WHERE c.owner_id = ? AND c.id IN ({marks})", [owner_id, *ids]
+            )
+            by_id = {contact.id: contact for contact in found}
+            items = [by_id[i] for i in ids if i in by_id]
+        return Page(items=tuple(items), number=number, size=size, total=total)
+
+    async def _top(
+        self, where: str, where_params: Sequence[Any], order: str, order_params: Sequence[Any]
+    ) -> list[Contact]:
+        """The first rows in `order` (the last parameter is the limit). Ranking runs on the
+        contacts table alone; _SELECT's per-contact subqueries then run for those rows only,
+        not for every contact of a student with thousands."""
+        *order_args, limit = order_params
+        return await self._many(
+            _SELECT + f"WHERE c.id IN (SELECT c.id FROM contacts c WHERE {where} "
+            f"ORDER BY {order} LIMIT ?) ORDER BY {order}",
+            [*where_params, *order_args, limit, *order_args],
+        )
 
     async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:
-        return await self._many(
-            _SELECT + "WHERE c.owner_id = ? AND c.search_key LIKE ? ESCAPE '\\' "
-            "ORDER BY (c.name_key LIKE ? ESCAPE '\\') DESC, c.name_key LIMIT ?",
-            (owner_id, like_pattern(query_key), like_pattern(query_key), limit),
+        return await self._top(
+            "c.owner_id = ? AND c.search_key LIKE ? ESCAPE '\\'",
+            (owner_id, like_pattern(query_key)),
+            "(c.name_key LIKE ? ESCAPE '\\') DESC, c.name_key, c.id",
+            (like_pattern(query_key), limit),
         )
 
     async def suggest(self, owner_id: int, prefix_key: str, *, limit: int) -> Sequence[Contact]:
         if not prefix_key:
             # Nothing typed yet: the people the student touched most recently.
-            return await self._many(
-                _SELECT + "WHERE c.owner_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
-                (owner_id, limit),
+            return await self._top(
+                "c.owner_id = ?", (owner_id,), "c.updated_at DESC, c.id DESC", (limit,)
             )
         prefix = like_pattern(prefix_key, prefix_only=True)
         word = like_pattern(" " + prefix_key, prefix_only=False)
         anywhere = like_pattern(prefix_key)
-        return await self._many(
-            _SELECT + "WHERE c.owner_id = ? AND c.name_key LIKE ? ESCAPE '\\' "
-            "ORDER BY CASE WHEN c.name_key LIKE ? ESCAPE '\\' THEN 0 "
-            "WHEN c.name_key LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, c.name_key LIMIT ?",
-            (owner_id, anywhere, prefix, word, limit),
+        return await self._top(
+            "c.owner_id = ? AND c.name_key LIKE ? ESCAPE '\\'",
+            (owner_id, anywhere),
+            "CASE WHEN c.name_key LIKE ? ESCAPE '\\' THEN 0 "
+            "WHEN c.name_key LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, c.name_key, c.id",
+            (prefix, word, limit),
         )
 
     async def count(self, owner_id: int) -> int:

@@ -53,6 +53,12 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO scheduled_event_endings (guild_id, event_id, name, ended_at, notify_at) "
         f"VALUES (7, 99, 'Grand rounds', '{T}', '{T}')",
     ],
+    6: [  # indexes only: rows that the new indexes cover
+        "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+        f"VALUES (1, 10, 'replied', '2026-03-02', NULL, '{T}')",
+        "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at) "
+        f"VALUES (1, 10, 'followup_talk', 'linkedin', '{{}}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

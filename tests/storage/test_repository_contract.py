@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.attention import most_due_first
 from bot.core.models import ContactDraft, ContactFilter, ExchangeKind, Role
 from bot.core.text import fold
 from bot.storage.contacts import SqliteContactRepository
@@ -644,6 +645,72 @@ async def test_derived_last_contacted_and_count(
         (await repos.contacts.suggest(A, "ada", limit=LIMIT))[0],
     ):
         assert (got.last_contacted_on, got.exchange_count) == (last, count)
+
+
+# -- most due first (the /contact list order, in SQL) ------------------------------------------
+
+
+async def _attention_mix(repos: Repos) -> None:
+    """Contacts that exercise every branch of attention.due_on, with ties on the due day."""
+    fresh = await add(repos, name="Zoë Fresh", met_on=date(2026, 3, 6))  # follow-up 8 Mar
+    await add(repos, name="zoe fresh", met_on=date(2026, 3, 6))  # same day, same folded name
+    await add(repos, name="Ängel Tie", met_on=date(2026, 3, 6))  # same day, sorts before z
+    await add(repos, name="No Date")  # met unknown: recorded 8 Mar + 2
+    await add(repos, name="Old Friend", met_on=date(2025, 1, 1))  # stale: cadence from 8 Mar
+    tutor = await add(repos, name="Tutor", role=Role.TUTOR, met_on=date(2026, 1, 10))
+    await repos.contacts.add_exchange(
+        A, tutor.id, ExchangeKind.EMAILED, date(2026, 1, 12), None, now=NOW
+    )
+    custom = await add(repos, name="Custom", cadence_days=5, met_on=date(2026, 2, 1))
+    await repos.contacts.add_exchange(
+        A, custom.id, ExchangeKind.CALLED, date(2026, 2, 3), None, now=NOW
+    )
+    met_only = await add(repos, name="Met Twice", met_on=date(2026, 3, 1))
+    await repos.contacts.add_exchange(
+        A, met_only.id, ExchangeKind.MET, date(2026, 3, 4), None, now=NOW
+    )
+    planned = await add(repos, name="Planned", met_on=date(2026, 3, 2))
+    await repos.contacts.set_schedule(A, planned.id, follow_up_on=date(2026, 3, 20))
+    snoozed = await add(repos, name="Snoozed", role=Role.FACULTY, met_on=date(2026, 3, 7))
+    await repos.contacts.set_schedule(A, snoozed.id, snoozed_until=date(2026, 4, 1))
+    await repos.contacts.set_schedule(A, fresh.id, snoozed_until=date(2026, 3, 1))  # in the past
+    for i in range(9):  # enough for a second page
+        await add(repos, name=f"Resident {i}", role=Role.RESIDENT, met_on=date(2026, 2, 20 + i))
+    await add(repos, owner=B, name="Not yours", met_on=date(2026, 1, 1))
+
+
+async def test_most_due_page_matches_most_due_first(repos: Repos) -> None:
+    """Pages come in attention.most_due_first order (ties by folded name, then id), cover every
+    contact once, and clamp out-of-range page numbers."""
+    await _attention_mix(repos)
+    everyone = most_due_first(await repos.contacts.list_all(A, ContactFilter()))
+    seen = []
+    for number in range(3):
+        page = await repos.contacts.most_due_page(A, ContactFilter(), page=number, size=8)
+        assert (page.number, page.size, page.total) == (number, 8, len(everyone))
+        seen += [c.id for c in page.items]
+    assert seen == [c.id for c in everyone]
+    last = await repos.contacts.most_due_page(A, ContactFilter(), page=99, size=8)
+    first = await repos.contacts.most_due_page(A, ContactFilter(), page=-3, size=8)
+    assert (last.number, first.number) == (2, 0)
+    assert [c.id for c in first.items] == seen[:8]
+
+
+async def test_most_due_page_filters_and_empty(repos: Repos) -> None:
+    """The filter applies before paging; no contacts is one empty page."""
+    await _attention_mix(repos)
+    residents = await repos.contacts.most_due_page(
+        A, ContactFilter(role=Role.RESIDENT), page=1, size=5
+    )
+    # Residents 0 and 1 were met over two weeks before being recorded: due by cadence, last.
+    assert residents.total == 9 and [c.name for c in residents.items] == [
+        "Resident 7",
+        "Resident 8",
+        "Resident 0",
+        "Resident 1",
+    ]
+    empty = await repos.contacts.most_due_page(B + 1, ContactFilter(), page=4, size=8)
+    assert (empty.items, empty.number, empty.total) == ((), 0, 0)
 
 
 # -- pending ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import dateparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -232,3 +233,19 @@ def test_today_is_the_local_date(now: datetime, zone: str) -> None:
     assert parse_past_date("today", now=now, timezone=zone) == local
     assert parse_past_date("yesterday", now=now, timezone=zone) == local - timedelta(days=1)
     assert local_today(now, zone) == local
+
+
+@pytest.mark.parametrize(
+    "text", ["today", "Yesterday", "0 days ago", "1 day ago", "3 days ago", "400 days ago"]
+)
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Pacific/Kiritimati"])
+def test_fast_forms_agree_with_dateparser(text: str, zone: str) -> None:
+    """today / yesterday / N days ago skip dateparser (it is slow) and give the days it gives."""
+    local_now = NOW.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    expected = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"RELATIVE_BASE": local_now, "PREFER_DATES_FROM": "past"},
+    )
+    assert expected is not None
+    assert parse_past_date(text, now=NOW, timezone=zone) == expected.date()
