@@ -33,16 +33,12 @@ from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.students import SqliteStudentRepository
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = 1_000_000_000_000_000_001
 # What a student types for a draft (the situation fields the service accepts).
 FIELDS = ("event", "discussed", "ask", "topic", "deadline", "program", "update")
-
-
-class _Clock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 def renders_per_second(catalogue: TemplateCatalogue, info: TemplateInfo, seconds: float) -> float:
@@ -87,7 +83,7 @@ async def drafts_per_second(
 
 async def main(runs: int, seconds: float) -> None:
     catalogue = TemplateCatalogue.load(ROOT / "templates")
-    clock = _Clock()
+    clock = FakeClock(datetime(2026, 11, 22, 12, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as folder:
         db = await open_database(Path(folder) / "bench.sqlite3")
         await migrate(db)
