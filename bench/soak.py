@@ -1,6 +1,6 @@
 """A soak: the real bot process for minutes under mixed traffic and faults, then its invariants.
 
-    .venv/bin/python -m bench.soak [--minutes 10] [--students 40] [--rate 6] [--digests 60]
+    .venv/bin/python -m bench.soak [--minutes 10] [--students 40] [--rate 6] [--digests 90]
                                    [--poll 1] [--seed 1]
 
 The bench process serves a fake Discord (tests/e2e/fake_discord) on 127.0.0.1 and runs the bot
@@ -13,12 +13,13 @@ REMINDER_POLL_SECONDS=--poll. Time in the bot is real wall time. For the whole r
   /contact list and show, /followup, /due, button clicks, form submissions);
 - --digests students (seeded before the start through the bot's repositories, with a profile
   for most) have their weekly digest fall due in slots spread over the run, one slot just after
-  the kill, when the bot is down;
+  the kill, when the bot is down, and in long runs a third of them just before the kill, so
+  that it lands in the middle of their fan-out;
 - faults: 429 and 5xx answers to DM sends (fake.fail_next), a gateway drop (RESUME), a
   RECONNECT, a drop with the session invalidated (a fresh IDENTIFY), and exactly one kill -9 of
   the bot process followed by a restart on the same database. Runs of three minutes or more add
   a 503 (discord.py does not retry it: the bot's own retry, a minute later, with the same nonce)
-  and a storm of five 429s (beyond discord.py's retries), and a digest slot just before the kill.
+  and a storm of five 429s (beyond discord.py's retries).
 
 Interactions are only dispatched while the bot is connected and ready: the soak closes a gate
 around each gateway fault and the kill. An interaction already dispatched when the process is
@@ -44,6 +45,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -79,7 +81,7 @@ class SoakConfig:
     seconds: float = 600.0
     students: int = 40
     rate: float = 6.0  # interactions per second, all students together
-    digests: int = 60
+    digests: int = 90
     poll: float = 1.0  # REMINDER_POLL_SECONDS for the bot
     settle: float = 90.0  # the bot retries an open claim after 60 s
     seed: int = 1
@@ -226,6 +228,13 @@ async def schedule_digests(database: Path, due: dict[int, datetime]) -> None:
         await db.close()
 
 
+def open_claims(database: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return int(
+            db.execute("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL").fetchone()[0]
+        )
+
+
 # -- the run -----------------------------------------------------------------------------------
 
 
@@ -240,15 +249,34 @@ class Run:
     kill_to_ready: float = 0.0
     disruptions: list[str] = field(default_factory=list)
     exit_code: int | None = None
-
-
-def digest_slots(config: SoakConfig) -> list[float]:
-    """Fractions of the run at which a group of digests falls due."""
-    slots = [0.08, 0.22, 0.36, 0.53, 0.70, 0.88]
-    return sorted([*slots, 0.51]) if config.long else slots
+    open_claims: int = 0  # digest claims the kill left without an outcome
 
 
 KILL_AT = 0.52
+# Fractions of the run at which a group of digests falls due.
+SLOTS = (0.08, 0.22, 0.36, 0.51, 0.70, 0.88)
+
+
+def digest_times(config: SoakConfig, students: list[int], start: datetime) -> dict[int, datetime]:
+    """When each digest student's digest falls due.
+
+    Round-robin over SLOTS, and one group of each 7 half a second after the kill, while the bot
+    is down. In long runs a third of them fall due 0.5 s before the kill instead: the kill then
+    lands in the middle of their fan-out, leaving claims sent-but-unrecorded or unsent, which
+    the restarted bot must finish with the same nonces.
+    """
+    kill = start + timedelta(seconds=KILL_AT * config.seconds)
+    times = {}
+    before_kill = len(students) // 3 if config.long else 0
+    for i, student in enumerate(students):
+        if i < before_kill:
+            times[student] = kill - timedelta(seconds=0.5)
+        elif i % (len(SLOTS) + 1) == len(SLOTS):
+            times[student] = kill + timedelta(seconds=0.5)
+        else:
+            fraction = SLOTS[i % (len(SLOTS) + 1)]
+            times[student] = start + timedelta(seconds=fraction * config.seconds)
+    return times
 
 
 async def _timeline(
@@ -289,6 +317,7 @@ async def _timeline(
     await gate.close()
     killed = time.monotonic()
     await bot.kill()
+    run.open_claims = open_claims(bot.database)
     # Dispatched before the kill and never answered: Discord's "interaction failed".
     run.cut_by_kill = {h.id for h in fake.handles if not answered(h)}
     run.disruptions.append("kill -9 and restart")
@@ -316,13 +345,7 @@ async def run_soak(config: SoakConfig, folder: Path, out: IO[str] = sys.stdout) 
             run.start_seconds = await bot.start()
             t0 = time.monotonic()
             start = datetime.now(UTC)
-            slots = digest_slots(config)
-            for i, student in enumerate(students[: config.digests]):
-                fraction = slots[i % len(slots)]
-                at = start + timedelta(seconds=fraction * config.seconds)
-                if fraction == 0.53:  # just after the kill: due while the bot is down
-                    at = start + timedelta(seconds=KILL_AT * config.seconds + 0.5)
-                run.due[student] = at
+            run.due = digest_times(config, students[: config.digests], start)
             await schedule_digests(database, run.due)
             print(
                 f"soak: {config.seconds:.0f} s, {config.students} students at "
@@ -453,7 +476,9 @@ def check(
         "digests due / delivered / duplicates / missing",
         f"{len(run.due)} / {len(per_student)} / {duplicates} / {len(missing)}",
     )
-    report.figure("  marked late", late_outcomes)
+    report.figure(
+        "  marked late / claims left open by the kill", f"{late_outcomes} / {run.open_claims}"
+    )
     report.check(not missing, f"{len(missing)} due digest(s) never delivered: {missing[:5]}")
     report.check(not duplicates, f"{duplicates} duplicate digest(s)")
     report.check(not strays, f"digests to students with none due: {strays[:5]}")
@@ -485,7 +510,8 @@ def check(
     log = log_path.read_text(encoding="utf-8", errors="replace")
     leaked = sorted({n for n in stats.names if len(n) > 6 and n in log})
     report.check(not leaked, f"typed text in the bot's log: {leaked[:3]}")
-    report.figure("bot log: lines / ERROR lines", f"{log.count(chr(10))} / {log.count(' ERROR ')}")
+    errors = len(re.findall(r"\bERROR\b", log))
+    report.figure("bot log: lines / ERROR lines", f"{log.count(chr(10))} / {errors}")
     return report
 
 
@@ -494,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--rate", type=float, default=6.0, help="interactions per second")
-    parser.add_argument("--digests", type=int, default=60)
+    parser.add_argument("--digests", type=int, default=90)
     parser.add_argument("--poll", type=float, default=1.0, help="REMINDER_POLL_SECONDS")
     parser.add_argument("--settle", type=float, default=90.0)
     parser.add_argument("--seed", type=int, default=1)

@@ -108,6 +108,15 @@ def contact_id(message: dict[str, Any]) -> int | None:
     return None
 
 
+def text_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The text boxes of a form, in rows (legacy) or in labels."""
+    found = []
+    for comp in modal.get("components") or []:
+        children = comp.get("components") or [comp.get("component") or {}]
+        found += [child for child in children if child.get("type") == 4]
+    return found
+
+
 def answered(handle: InteractionHandle) -> bool:
     """An accepted first answer, and for a deferred one ("thinking…") the message after it."""
     if handle.initial_response is None:
@@ -311,8 +320,15 @@ class Student:
         """Fills in a form the bot opened earlier (a closed form is fine too: Discord forgets)."""
         if not self.forms:
             return await self.click()
-        custom_id, _modal = self.forms.popleft()
-        values: dict[str, Any] = {}
+        custom_id, modal = self.forms.popleft()
+        # What a student types into the empty boxes Discord would not let them leave empty.
+        values: dict[str, Any] = {
+            box["custom_id"]: self._text("the cardiology talk").strip()[
+                : box.get("max_length", 100)
+            ]
+            for box in text_inputs(modal)
+            if box.get("required", True) and not box.get("value")
+        }
         if custom_id.startswith("contact:logform:"):
             values = {"kind": [self.rng.choice(["called", "emailed", "met"])]}
             values["note"] = self._text("Followed up\nabout shadowing")
