@@ -11,8 +11,9 @@ REMINDER_POLL_SECONDS=--poll. Time in the bot is real wall time. For the whole r
 - --students students interact at about --rate interactions per second in all
   (bench/soak_traffic.py: autocomplete, /contact add with varied and hostile text,
   /contact list and show, /followup, /due, button clicks, form submissions);
-- --digests students (seeded before the start through the bot's repositories, with a profile
-  for most) have their weekly digest fall due in slots spread over the run, one slot just after
+- --digests students opt in with /reminders setup (consent, the DM channel opened, a welcome
+  DM), then the soak moves their next digest (through the bot's repository, with the bot
+  running) so that it falls due in slots spread over the run, one slot just after
   the kill, when the bot is down, and in long runs a third of them just before the kill, so
   that it lands in the middle of their fan-out;
 - faults: 429 and 5xx answers to DM sends (fake.fail_next), a gateway drop (RESUME), a
@@ -59,8 +60,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from bench.soak_traffic import DIGEST_TITLE, Gate, Stats, Student, answered
-from bot.core.models import Profile, ReminderSettings
+from bench.soak_traffic import DIGEST_TITLE, Gate, Stats, Student, answered, opt_in
+from bot.core.models import Profile
 from bot.storage.database import migrate, open_database
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
@@ -184,45 +185,34 @@ def _student_ids(config: SoakConfig) -> list[int]:
 
 
 async def seed(database: Path, config: SoakConfig, now: datetime) -> None:
-    """Students, most with a profile, and the digest students' settings (no time yet)."""
+    """The students, four in five with a profile (the others get the profile form)."""
     db = await open_database(database)
     try:
         await migrate(db)
         students = SqliteStudentRepository(db)
         profiles = SqliteProfileRepository(db)
-        reminders = SqliteReminderRepository(db)
-        # The digest after the soak's one is days away, so each student gets one digest here.
-        weekday = (now.weekday() + 3) % 7
         await db.execute("BEGIN")
         for i, student in enumerate(_student_ids(config)):
             await students.get_or_create(student, now=now)
             if i % 5:
                 profile = Profile(name=f"Student {i}", school="Riverside", stage="second-year")
                 await profiles.save(student, profile, now=now)
-            if i < config.digests:
-                settings = ReminderSettings(
-                    student_id=student,
-                    consented_at=now,
-                    digest_weekday=weekday,
-                    digest_hour=12,
-                    quiet_when_empty=False,  # an empty week is still a DM: every digest counts
-                )
-                await reminders.save_settings(settings)
         await db.execute("COMMIT")
     finally:
         await db.close()
 
 
 async def schedule_digests(database: Path, due: dict[int, datetime]) -> None:
-    """Sets each digest student's next digest time, with the bot running (one transaction)."""
+    """Moves each opted-in student's next digest to its time in the run, with the bot running
+    (one transaction). Their digest after that is days away: one digest each in the soak."""
     db = await open_database(database)
     try:
         reminders = SqliteReminderRepository(db)
         await db.execute("BEGIN IMMEDIATE")
         for student, at in due.items():
             settings = await reminders.get_settings(student)
-            assert settings is not None
-            await reminders.save_settings(replace(settings, next_digest_at=at))
+            if settings is not None:  # a failed opt-in: its digest is reported missing
+                await reminders.save_settings(replace(settings, next_digest_at=at))
         await db.execute("COMMIT")
     finally:
         await db.close()
@@ -343,6 +333,8 @@ async def run_soak(config: SoakConfig, folder: Path, out: IO[str] = sys.stdout) 
         stats = Stats()
         try:
             run.start_seconds = await bot.start()
+            weekday = (datetime.now(UTC).weekday() + 3) % 7
+            await opt_in(fake, students[: config.digests], GUILD_ID, weekday, rng)
             t0 = time.monotonic()
             start = datetime.now(UTC)
             run.due = digest_times(config, students[: config.digests], start)
@@ -487,7 +479,13 @@ def check(
         f"{len(unledgered)} digest(s) not matching their ledger row's nonce and message id",
     )
 
-    sends = [r for r in fake.requests if r.method == "POST" and r.path.startswith("/channels/")]
+    sends = [  # the ledger's sends (digests), not the welcome DMs of the opt-ins
+        r
+        for r in fake.requests
+        if r.method == "POST"
+        and r.path.startswith("/channels/")
+        and str((r.json or {}).get("nonce", "")).startswith("coach-")
+    ]
     faults = Counter(r.status for r in sends if r.status and r.status >= 400)
     report.figure(
         "faults injected",

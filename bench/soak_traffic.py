@@ -46,6 +46,7 @@ HOSTILE = [
     "  padded  ",
 ]
 ROLES = [role.value for role in Role]
+ZONES = ["UTC", "America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney"]
 # Buttons a student never presses in the soak: they would erase what the soak checks.
 NEVER_CLICK = ("contact:remove:", "reminders:stop:", "import:")
 
@@ -88,6 +89,26 @@ class Gate:
 
     def open(self) -> None:
         self._open.set()
+
+
+async def opt_in(
+    fake: FakeDiscord, students: list[int], guild_id: int, weekday: int, rng: random.Random
+) -> None:
+    """Each student turns digests on with /reminders setup, as a student would (consent, the DM
+    channel opened once, a welcome DM), on `weekday` at noon in one of a few timezones."""
+    limit = asyncio.Semaphore(8)  # a class opting in together, not all in the same millisecond
+
+    async def one(student: int) -> None:
+        options = {"timezone": rng.choice(ZONES), "day": weekday, "hour": 12, "quiet_weeks": False}
+        async with limit:
+            handle = await fake.slash(
+                "reminders", subcommand="setup", user_id=student, guild_id=guild_id, options=options
+            )
+            await handle.response(timeout=ANSWER_WAIT)
+            await handle.wait_followup(1, timeout=FOLLOWUP_WAIT)
+
+    # A failed opt-in shows up in the checks: an unanswered interaction and a missing digest.
+    await asyncio.gather(*(one(s) for s in students), return_exceptions=True)
 
 
 def custom_ids(message: dict[str, Any]) -> list[str]:
