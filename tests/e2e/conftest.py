@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +68,19 @@ def e2e_environ(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, st
         "REMINDER_POLL_SECONDS": "0.05",
         **extra,
     }
+
+
+def coach_command() -> list[str]:
+    """The installed `coach` script, or `python -m bot` (the same entry point)."""
+    script = Path(sys.executable).parent / "coach"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def child_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `coach` child process: only PATH, HOME and the bot's settings."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(database.parent)}
+    env.update(e2e_environ(fake, database, **extra))
+    return env
 
 
 class RunningBot:

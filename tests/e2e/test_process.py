@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ALICE, COMMANDS, GUILD_ID, e2e_environ, embed_of, is_ephemeral
+from tests.e2e.conftest import (
+    ALICE,
+    COMMANDS,
+    GUILD_ID,
+    child_env,
+    coach_command,
+    embed_of,
+    is_ephemeral,
+)
 from tests.e2e.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
-
-
-def coach_command() -> list[str]:
-    script = Path(sys.executable).parent / "coach"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
-
-
-def child_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(database.parent)}
-    env.update(e2e_environ(fake, database, **extra))
-    return env
 
 
 async def test_coach_sync_registers_commands_globally(
