@@ -15,29 +15,37 @@ class SqliteStudentRepository:
         self._db = db
 
     async def get_or_create(self, student_id: int, *, now: datetime) -> tuple[Student, bool]:
+        # Read first: nearly every call finds the student, and a digest reads it several times;
+        # an INSERT each time would be a write transaction per read.
+        found = await self._get(student_id)
+        if found is not None:
+            return found, False
         cursor = await self._db.execute(
             "INSERT INTO students (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
             (student_id, to_db_time(now)),
         )
         created = cursor.rowcount == 1
+        student = await self._get(student_id)
+        assert student is not None
+        return student, created
+
+    async def _get(self, student_id: int) -> Student | None:
         async with self._db.execute(
             "SELECT id, timezone, welcomed_at, created_at, dm_channel_id, unreachable_since, "
             "guild_id FROM students WHERE id = ?",
             (student_id,),
         ) as rows:
             row = await rows.fetchone()
-        assert row is not None
-        return (
-            Student(
-                id=row[0],
-                timezone=row[1],
-                welcomed=row[2] is not None,
-                created_at=from_db_time(row[3]),
-                dm_channel_id=row[4],
-                unreachable_since=from_db_time(row[5]) if row[5] else None,
-                guild_id=row[6],
-            ),
-            created,
+        if row is None:
+            return None
+        return Student(
+            id=row[0],
+            timezone=row[1],
+            welcomed=row[2] is not None,
+            created_at=from_db_time(row[3]),
+            dm_channel_id=row[4],
+            unreachable_since=from_db_time(row[5]) if row[5] else None,
+            guild_id=row[6],
         )
 
     async def mark_welcomed(self, student_id: int) -> bool:
