@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.core.pacing import DEFAULT_RATE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "data/coach.sqlite3"
 
@@ -54,7 +56,7 @@ class SchedulerSettings:
     poll_seconds: float = 30.0
     # Requests per second for reminder DMs: under Discord's global 50/s, leaving room for the
     # bot's other REST traffic (interaction follow-ups and edits) during a digest run.
-    send_rate: float = 47.0
+    send_rate: float = DEFAULT_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ def load_settings(
     send_rate = _number(
         environ,
         "DISCORD_SEND_RATE",
-        47.0,
+        DEFAULT_RATE,
         1.0,
         50.0,
         "requests per second for reminder DMs, under Discord's global limit of 50",
