@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import itertools
 import math
 import os
 import re
@@ -42,7 +44,7 @@ from bench.seed import cached_school, dm_channel_id
 from bot.storage.database import open_database
 from bot.storage.rows import to_db_time
 from tests.e2e.conftest import token_for
-from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord import FakeDiscord, RecordedRequest
 
 SEED_DUE = datetime(2026, 11, 22, 23, tzinfo=UTC)  # the cached file's instant; moved per run
 GRID_SECONDS = 30  # the bot's default REMINDER_POLL_SECONDS
@@ -115,6 +117,9 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
     for student in school.students:
         fake.add_dm_channel(student, dm_channel_id(student))
     recipients = {dm_channel_id(s): s for s in school.students}
+    # The school's users and channels live as long as the fake: keep them out of the garbage
+    # collector's full passes, whose pauses would bunch the arrival timestamps it counts.
+    gc.freeze()
     await fake.start()
     due_wall = _due_instant(args.lead)
     await _move_digests_to(database, due_wall)
@@ -198,6 +203,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
     delays = [t - run.due_mono for t in accepted]
     total = max(delays) if delays else float("nan")
     counts = fake.request_counts
+    refused = _refusals(after_ready)
     lags = [
         (float(m[1]), float(m[2]))
         for line in run.log.read_text(errors="replace").splitlines()
@@ -216,6 +222,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 + ", ".join(f"{route} ×{n:,}" for route, n in routes.most_common(4))
                 + ")",
                 f"429s                   global {counts.global_429:,}, other {counts.other_429:,}",
+                *(f"  a global 429:        {line}" for line in refused),
                 f"duplicates             {duplicates:,}",
                 f"misses                 {misses:,}",
                 f"delay after due        p50 {_percentile(delays, 0.50):.2f} s, "
@@ -231,6 +238,19 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
             ]
         )
     )
+
+
+def _refusals(requests: list[RecordedRequest]) -> list[str]:
+    """For each global 429 (the first five): what the fake had admitted in the second before
+    it, and the longest gap between arrivals there (a stall, then a bunch, shows as a gap)."""
+    times = [r.time for r in requests if r.status != 429]
+    lines = []
+    for request in [r for r in requests if r.status == 429][:5]:
+        before = [t for t in times if request.time - 1.0 <= t < request.time]
+        gaps = [b - a for a, b in itertools.pairwise(before)]
+        gap_ms = max(gaps, default=0.0) * 1000
+        lines.append(f"{len(before)} admitted in the second before, longest gap {gap_ms:.0f} ms")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
