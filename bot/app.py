@@ -22,6 +22,7 @@ from bot.core.drafts import DraftService
 from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
 from bot.core.events import EventService
 from bot.core.imports import ImportService
+from bot.core.pacing import Pacer
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -30,6 +31,7 @@ from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
+from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
 from bot.storage.coaching import SqliteCoachRepository
@@ -67,15 +69,20 @@ class App:
     services: Services
     bot: CoachBot
     scheduler: AsyncIOScheduler
+    lag_monitor: LoopLagMonitor | None = None
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
+        if self.lag_monitor is not None:
+            self.lag_monitor.start()
         await self.bot.start(self.settings.discord.token.reveal())
 
     async def close(self) -> None:
         """Let in-flight answers finish, then disconnect and close the database."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.lag_monitor is not None:
+            await self.lag_monitor.stop()
         if not self.bot.is_closed():
             await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
@@ -155,6 +162,7 @@ async def build_app(
             clock,
             coaching=coaching,
             meetings=event_repo,
+            pacer=Pacer(settings.scheduler.send_rate),
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         reminders.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
@@ -185,4 +193,12 @@ async def build_app(
     except BaseException:
         await db.close()
         raise
-    return App(settings=settings, db=db, services=services, bot=bot, scheduler=scheduler)
+    lag = settings.diagnostics.loop_lag_report_seconds
+    return App(
+        settings=settings,
+        db=db,
+        services=services,
+        bot=bot,
+        scheduler=scheduler,
+        lag_monitor=LoopLagMonitor(lag) if lag else None,
+    )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.core.pacing import DEFAULT_RATE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "data/coach.sqlite3"
 
@@ -52,6 +54,14 @@ class StorageSettings:
 @dataclass(frozen=True, slots=True)
 class SchedulerSettings:
     poll_seconds: float = 30.0
+    # Requests per second for reminder DMs: under Discord's global 50/s, leaving room for the
+    # bot's other REST traffic (interaction follow-ups and edits) during a digest run.
+    send_rate: float = DEFAULT_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosticsSettings:
+    loop_lag_report_seconds: float = 0.0  # 0: the loop-lag monitor is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,7 @@ class Settings:
     content: ContentSettings
     scheduler: SchedulerSettings = SchedulerSettings()
     log_level: str = "INFO"
+    diagnostics: DiagnosticsSettings = DiagnosticsSettings()
 
 
 def _resolve(path_text: str, base: Path) -> Path:
@@ -125,6 +136,24 @@ def load_settings(
             "REMINDER_POLL_SECONDS must be a number of seconds between 0.01 and 3600 "
             "(how often due reminders are checked; 30 is a good default)."
         )
+    send_rate = _number(
+        environ,
+        "DISCORD_SEND_RATE",
+        DEFAULT_RATE,
+        1.0,
+        50.0,
+        "requests per second for reminder DMs, under Discord's global limit of 50",
+    )
+    lag_report = _number(
+        environ,
+        "LOOP_LAG_REPORT_SECONDS",
+        0.0,
+        0.0,
+        3600.0,
+        "how often to log the event loop's lag (0 turns the monitor off)",
+    )
+    if 0 < lag_report < 1:
+        raise SettingsError("LOOP_LAG_REPORT_SECONDS must be 0 (off) or at least 1.")
     return Settings(
         discord=DiscordSettings(
             token=Secret(token),
@@ -141,6 +170,22 @@ def load_settings(
                 environ.get("TEMPLATES_DIR", "").strip() or "templates", base_dir
             ),
         ),
-        scheduler=SchedulerSettings(poll_seconds=poll),
+        scheduler=SchedulerSettings(poll_seconds=poll, send_rate=send_rate),
         log_level=level,
+        diagnostics=DiagnosticsSettings(loop_lag_report_seconds=lag_report),
     )
+
+
+def _number(
+    environ: Mapping[str, str], key: str, default: float, low: float, high: float, what: str
+) -> float:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise SettingsError(f"{key} must be a number between {low:g} and {high:g} ({what}).")
+    return value

@@ -18,8 +18,9 @@ logged as skipped and what they would have said appears in the next digest.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -62,6 +63,8 @@ LATE_NOTICE = timedelta(minutes=10)
 RETRY_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 BATCH = 1000
+DIGEST_CHUNK = 200  # due digests claimed per query while a tick drains a fan-out
+CLAIM_AHEAD = 400  # claimed but not yet sent, at most: ~9 s of sending at 45/s
 REMINDER_NOTE_MAX = 300
 DIGEST_ACTIVITY_DAYS = 7
 
@@ -121,6 +124,11 @@ class ReminderService:
         self._meetings = meetings
         self._steps: list[ClaimStep] = []
         self._senders: dict[str, KindSender] = {}
+        # The tick's database work (claims, builds, records) takes turns on the one connection:
+        # a write issued while another coroutine's read is half-fetched would run on that
+        # read's stale snapshot, which SQLite refuses ("database is locked") once a second
+        # process has committed in between.
+        self._db_turn = asyncio.Lock()
 
     def add_kind(self, kind: str, claim_step: ClaimStep, send: KindSender) -> None:
         """Deliver another feature's DMs through this tick (ledger, pacing, consent, retries)."""
@@ -367,47 +375,117 @@ class ReminderService:
     # -- delivery ----------------------------------------------------------------------------
 
     async def deliver_due(self) -> DeliveryReport:
-        """One tick: claim and send everything due now. Safe to run in several processes."""
-        now = self._clock.now()
+        """One tick: claim and send everything due now. Safe to run in several processes.
+
+        Claiming and sending overlap: the tick keeps claiming due digests in chunks while
+        workers send what is claimed, so a whole school due at one instant goes out at the
+        pacer's rate without a pause between chunks. At most CLAIM_AHEAD claims wait unsent at
+        any moment (seconds of sending, well inside RETRY_AFTER), so nothing this tick holds
+        looks abandoned to another process's retry.
+        """
         report = DeliveryReport()
-        jobs: list[Delivery] = list(
-            await self._repo.unsent(claimed_before=now - RETRY_AFTER, limit=BATCH)
-        )
-        report.retried = len(jobs)
-        for settings in await self._repo.due_digests(now, limit=BATCH):
-            assert settings.next_digest_at is not None
-            due = settings.next_digest_at
-            zone = await self.timezone_for(settings.student_id)
-            following = next_weekly_occurrence(
-                now, settings.digest_weekday, settings.digest_hour, zone
-            )
-            claim = await self._repo.claim(
-                settings.student_id, "digest", due.isoformat(), due_at=due, now=now
-            )
-            await self._repo.advance_digest(settings.student_id, expected=due, following=following)
-            if claim is not None:
-                jobs.append(claim)
-        for reminder in await self._repo.due_reminders(now, limit=BATCH):
-            claim = await self._repo.claim(
-                reminder.owner_id, "reminder", str(reminder.id), due_at=reminder.due_at, now=now
-            )
-            if claim is not None:
-                jobs.append(claim)
-        for draft in await self._repo.due_nudges(now, limit=BATCH):
-            assert draft.nudge_due_at is not None
-            claim = await self._repo.claim(
-                draft.owner_id, "nudge", str(draft.id), due_at=draft.nudge_due_at, now=now
-            )
-            if claim is not None:
-                jobs.append(claim)
-        for step in self._steps:
-            jobs.extend(await step(now))
-        outcomes = await asyncio.gather(*(self._deliver(job, now) for job in jobs))
-        for outcome in outcomes:
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if jobs:
+        queue: asyncio.Queue[Delivery | None] = asyncio.Queue()
+        room = asyncio.Semaphore(CLAIM_AHEAD)
+        workers = [
+            asyncio.create_task(self._work(queue, room, report))
+            for _ in range(self._pacer.concurrency)
+        ]
+        try:
+            await self._claim_due(queue, room, report)
+        finally:
+            for _ in workers:
+                queue.put_nowait(None)
+            await asyncio.gather(*workers)
+        if report != DeliveryReport():
             log.info("delivery tick %s", report)
         return report
+
+    async def _claim_due(
+        self, queue: asyncio.Queue[Delivery | None], room: asyncio.Semaphore, report: DeliveryReport
+    ) -> None:
+        async def enqueue(claim: Delivery | None) -> None:
+            if claim is not None:
+                await room.acquire()
+                queue.put_nowait(claim)
+
+        now = self._clock.now()
+        async with self._db_turn:
+            retries = await self._repo.unsent(claimed_before=now - RETRY_AFTER, limit=BATCH)
+        for job in retries:
+            report.retried += 1
+            await enqueue(job)
+        while True:
+            now = self._clock.now()
+            async with self._db_turn:
+                chunk = await self._repo.due_digests(now, limit=DIGEST_CHUNK)
+            advanced = 0
+            for settings in chunk:
+                # Room first, then the claim: a claim never waits longer than CLAIM_AHEAD sends.
+                await room.acquire()
+                async with self._db_turn:
+                    claim, moved = await self._claim_digest(settings, now)
+                advanced += moved
+                if claim is None:
+                    room.release()
+                else:
+                    queue.put_nowait(claim)
+            # A short chunk was the last; a chunk that moved nothing on would come back as is.
+            if len(chunk) < DIGEST_CHUNK or not advanced:
+                break
+        claims: list[Delivery | None] = []
+        async with self._db_turn:
+            for reminder in await self._repo.due_reminders(now, limit=BATCH):
+                claims.append(
+                    await self._repo.claim(
+                        reminder.owner_id,
+                        "reminder",
+                        str(reminder.id),
+                        due_at=reminder.due_at,
+                        now=now,
+                    )
+                )
+            for draft in await self._repo.due_nudges(now, limit=BATCH):
+                assert draft.nudge_due_at is not None
+                claims.append(
+                    await self._repo.claim(
+                        draft.owner_id, "nudge", str(draft.id), due_at=draft.nudge_due_at, now=now
+                    )
+                )
+            for step in self._steps:
+                claims.extend(await step(now))
+        for claim in claims:
+            await enqueue(claim)
+
+    async def _claim_digest(
+        self, settings: ReminderSettings, now: datetime
+    ) -> tuple[Delivery | None, bool]:
+        """Claim this occurrence and move the student's next digest on (compare-and-set)."""
+        assert settings.next_digest_at is not None
+        due = settings.next_digest_at
+        zone = await self.timezone_for(settings.student_id)
+        following = next_weekly_occurrence(now, settings.digest_weekday, settings.digest_hour, zone)
+        claim = await self._repo.claim(
+            settings.student_id, "digest", due.isoformat(), due_at=due, now=now
+        )
+        moved = await self._repo.advance_digest(
+            settings.student_id, expected=due, following=following
+        )
+        return claim, moved
+
+    async def _work(
+        self, queue: asyncio.Queue[Delivery | None], room: asyncio.Semaphore, report: DeliveryReport
+    ) -> None:
+        while (job := await queue.get()) is not None:
+            try:
+                async with self._db_turn:
+                    outcome = await self._deliver(job, self._clock.now())
+            except Exception:
+                # Not sent and not recorded: the claim stays open and is retried, same nonce.
+                log.exception("delivery crashed student=%s delivery=%s", job.student_id, job.id)
+                outcome = "failed"
+            finally:
+                room.release()
+            setattr(report, outcome, getattr(report, outcome) + 1)
 
     async def _deliver(self, delivery: Delivery, now: datetime) -> str:
         lateness = now - delivery.due_at
@@ -435,8 +513,7 @@ class ReminderService:
             return "skipped"
         late = lateness > LATE_NOTICE
         try:
-            async with self._pacer:
-                message_id = await self._send(delivery, late=late, lateness=lateness)
+            message_id = await self._send(delivery, late=late, lateness=lateness)
         except RecipientUnreachable:
             log.info("DMs closed student=%s delivery=%s", delivery.student_id, delivery.id)
             await self._students.set_unreachable(delivery.student_id, now)
@@ -460,16 +537,31 @@ class ReminderService:
         await self._repo.finish(delivery.id, outcome=outcome, at=now, message_id=message_id)
         return outcome
 
+    @contextlib.asynccontextmanager
+    async def _paced(self) -> AsyncIterator[None]:
+        """A paced slot for one request. The tick's database turn is let go meanwhile, so other
+        deliveries build while this one waits for its slot and Discord's answer."""
+        self._db_turn.release()
+        try:
+            async with self._pacer:
+                yield
+        finally:
+            await self._db_turn.acquire()
+
     async def _send(self, delivery: Delivery, *, late: bool, lateness: timedelta) -> int | None:
         student_id = delivery.student_id
         student = await self._student_service.get(student_id)
         channel_id = student.dm_channel_id
         if channel_id is None:
-            channel_id = await self._notifier.open_dm(student_id)
+            async with self._paced():
+                channel_id = await self._notifier.open_dm(student_id)
             await self._students.set_dm_channel(student_id, channel_id)
         sender = self._senders.get(delivery.kind)
         if sender is not None:
-            return await sender(delivery, channel_id)
+            async with self._paced():
+                return await sender(delivery, channel_id)
+        # The message is built before taking a paced slot: the pacer spaces the requests
+        # themselves, not the database work in front of them.
         if delivery.kind == "digest":
             digest = await self.digest_for(
                 student_id, late_by_hours=lateness // timedelta(hours=1) if late else 0
@@ -477,13 +569,15 @@ class ReminderService:
             settings = await self._repo.get_settings(student_id)
             if not digest.items and settings is not None and settings.quiet_when_empty:
                 return None
-            return await self._notifier.send_digest(channel_id, digest, nonce=delivery.nonce)
+            async with self._paced():
+                return await self._notifier.send_digest(channel_id, digest, nonce=delivery.nonce)
         item = await self._item_for(delivery)
         if item is None:
             return None
-        return await self._notifier.send_item(
-            channel_id, student_id, item, nonce=delivery.nonce, late=late
-        )
+        async with self._paced():
+            return await self._notifier.send_item(
+                channel_id, student_id, item, nonce=delivery.nonce, late=late
+            )
 
     async def _item_for(self, delivery: Delivery) -> DueItem | None:
         owner = delivery.student_id

@@ -4,6 +4,7 @@ settings, one-off reminders, what the digest holds, and the exactly-once deliver
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
 from collections import Counter
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import bot.core.reminders as reminders_module
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
@@ -1085,3 +1087,45 @@ async def test_two_processes_retry_one_open_claim_once(two_processes) -> None:
     )
     assert sum(r.retried for r in reports) == 0
     assert len(notifier.digests(A)) == 1
+
+
+async def test_pacer_never_starts_more_than_rate_in_any_second_even_after_a_stall() -> None:
+    """Waiters held up by a stalled loop leave spaced, not in a burst: at most floor(rate)
+    starts in any one-second window, and no two starts closer than half an interval."""
+    fake = FakeSleep()
+    rate = 47.0
+    pacer = Pacer(rate, 8, monotonic=fake.monotonic, sleep=fake)
+    starts: list[float] = []
+
+    async def send(index: int) -> None:
+        async with pacer:
+            starts.append(fake.monotonic())
+            if index == 20:
+                fake.now += 0.7  # the loop stalls for 700 ms inside one request
+
+    await asyncio.gather(*(send(i) for i in range(300)))
+    starts.sort()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.5 / rate - 1e-9
+    most_in_a_second = max(bisect.bisect_left(starts, s + 1.0) - i for i, s in enumerate(starts))
+    assert most_in_a_second <= 47
+
+
+async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twenty-five students due at one instant, claimed 4 at a time with at most 3 claims
+    waiting: one tick sends every digest once, and the next sends nothing."""
+    monkeypatch.setattr(reminders_module, "DIGEST_CHUNK", 4)
+    monkeypatch.setattr(reminders_module, "CLAIM_AHEAD", 3)
+    students = [A + i for i in range(25)]
+    for student in students:
+        due = (await world.svc.setup(student, timezone=NY, weekday=6, hour=18)).next_digest_at
+    assert due is not None
+    world.clock.set(due)
+    report = await world.tick()
+    assert report.sent == 25 and report.failed == 0
+    assert Counter(m.student_id for m in world.notifier.digests()) == dict.fromkeys(students, 1)
+    world.clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    assert (await world.tick()).sent == 0
+    assert len(world.notifier.digests()) == 25

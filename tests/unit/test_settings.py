@@ -52,6 +52,10 @@ def test_malformed_token(token: str) -> None:
         ("DISCORD_GATEWAY_URL", "wss://"),
         ("LOG_LEVEL", "LOUD"),
         ("LOG_LEVEL", "verbose"),
+        ("DISCORD_SEND_RATE", "60"),
+        ("DISCORD_SEND_RATE", "fast"),
+        ("LOOP_LAG_REPORT_SECONDS", "0.5"),
+        ("LOOP_LAG_REPORT_SECONDS", "-1"),
     ],
 )
 def test_malformed_values_are_named(key: str, value: str) -> None:
@@ -145,3 +149,13 @@ def test_settings_repr_hides_token() -> None:
         assert part not in text
     assert "Secret('***')" in text
     assert settings.discord.token.reveal() == TOKEN
+
+
+def test_send_rate_and_loop_lag_defaults_and_overrides() -> None:
+    """Reminder DMs are paced under Discord's 50/s by default; the lag monitor is off."""
+    default = load_settings(env())
+    assert default.scheduler.send_rate == 45.0
+    assert default.diagnostics.loop_lag_report_seconds == 0.0
+    custom = load_settings(env(DISCORD_SEND_RATE="40", LOOP_LAG_REPORT_SECONDS="10"))
+    assert custom.scheduler.send_rate == 40.0
+    assert custom.diagnostics.loop_lag_report_seconds == 10.0

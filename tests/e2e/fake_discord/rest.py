@@ -125,9 +125,12 @@ class Rest:
             files=files,
         )
         self.fake.requests.append(record)
-        injected = self.fake._take_injection(request.method, path)
-        if injected is not None:
-            response: web.StreamResponse = injected
+        limited = self.fake._check_global_limit(request, path)
+        injected = None if limited else self.fake._take_injection(request.method, path)
+        if limited is not None:
+            response: web.StreamResponse = limited
+        elif injected is not None:
+            response = injected
         elif (denied := self._check_auth(request, path)) is not None:
             response = denied
         else:
@@ -151,6 +154,7 @@ class Rest:
                     reason=f"fake_discord crashed handling {request.method} {path}: {exc!r}",
                 )
         record.status = response.status
+        self.fake._count_response(response.status, limited is not None)
         self.fake._notify()
         return response
 

@@ -36,6 +36,7 @@ from .payloads import (
     public_message,
     user_object,
 )
+from .ratelimit import GlobalRateLimit, RequestCounts, global_429, is_exempt
 from .recording import InteractionHandle, RecordedRequest, Violation
 from .rest import API_PREFIX, Rest, json_response
 
@@ -68,6 +69,7 @@ class FakeDiscord:
         token_lifetime: float = 15 * 60.0,
         heartbeat_interval: int = 41250,
         validate_schemas: bool = True,
+        global_rate_limit: int | None = None,
     ) -> None:
         self.application_id = application_id
         self.bot_user_id = bot_user_id
@@ -106,6 +108,10 @@ class FakeDiscord:
         self._expected: list[str] = []
         self._clock_offset = 0.0
         self._changed = asyncio.Event()
+        # Off by default: only tests and benchmarks about pacing turn the global limit on.
+        self.request_counts = RequestCounts()
+        self.global_limit: GlobalRateLimit | None = None
+        self.set_global_rate_limit(global_rate_limit)
 
         self._gateway = Gateway(self, heartbeat_interval)
         self._rest = Rest(self)
@@ -299,6 +305,13 @@ class FakeDiscord:
             permissions=info["permissions"],
             include_user=include_user,
         )
+
+    def add_dm_channel(self, user_id: int, channel_id: int) -> dict[str, Any]:
+        """A DM channel that already exists (opened before this fake started, as the bot's
+        database remembers it): messages to ``channel_id`` reach ``user_id``."""
+        self._dm_by_user[user_id] = channel_id
+        self._channels[channel_id] = dm_channel(channel_id, self._user(user_id))
+        return self._channels[channel_id]
 
     def _dm_channel_for(self, user_id: int) -> dict[str, Any]:
         channel_id = self._dm_by_user.get(user_id)
@@ -738,6 +751,32 @@ class FakeDiscord:
             hdrs.setdefault("Retry-After", str(retry_after))
             hdrs.setdefault("X-RateLimit-Scope", "user")
         self._injections.append(_Injection(method.upper(), path_regex, status, body, hdrs, times))
+
+    def set_global_rate_limit(self, per_second: int | None, *, window: float = 1.0) -> None:
+        """Enforce Discord's global limit of ``per_second`` requests per bot token (None: off).
+        See ``ratelimit`` for the window and what is exempt; tests may shorten ``window`` so
+        that waiting out a 429 takes milliseconds."""
+        self.global_limit = GlobalRateLimit(per_second, window) if per_second else None
+
+    def _check_global_limit(self, request: web.Request, path: str) -> web.Response | None:
+        """A global 429 if this request is over the limit; counts what it sees."""
+        self.request_counts.requests += 1
+        if is_exempt(request.method, path):
+            self.request_counts.exempt += 1
+            return None
+        if self.global_limit is None:
+            return None
+        key = request.headers.get("Authorization") or "unauthenticated"
+        retry_after = self.global_limit.admit(key, self.clock())
+        if retry_after is None:
+            return None
+        self.request_counts.global_429 += 1
+        body, headers = global_429(retry_after)
+        return json_response(body, status=429, headers=headers)
+
+    def _count_response(self, status: int, limited: bool) -> None:
+        if status == 429 and not limited:
+            self.request_counts.other_429 += 1
 
     def _take_injection(self, method: str, path: str) -> web.Response | None:
         for inj in self._injections:

@@ -1,0 +1,283 @@
+"""Digest fan-out and punctuality: a whole school's weekly digests due at one instant, sent by the
+real bot process to a fake Discord that enforces the global rate limit.
+
+    .venv/bin/python -m bench.digests [--students 10000] [--rate 50] [--contacts 50]
+    .venv/bin/python -m bench.digests --punctuality          # 2,000 students, delay p50/p99
+
+Method. The school comes from `bench.seed.cached_school` (every student with a DM channel
+already stored, so a digest is one POST). Its digests are then moved to one real instant: the
+next multiple of 30 s (the default REMINDER_POLL_SECONDS) at least --lead seconds away — digests
+fall due on the hour in production, which is on that grid too. The bot runs as `coach run` in a
+child process with its real clock, its default settings and LOOP_LAG_REPORT_SECONDS, exactly as
+deployed; the fake Discord (tests/e2e/fake_discord, global limit --rate per second, sliding
+one-second window) runs in this process, so its work never lands on the bot's event loop and
+the loop lag the bot logs is the bot's own. The fake timestamps each request on arrival.
+
+Figures: total time from the due instant to the last digest accepted, against the floor
+(digests ÷ rate); REST requests made per digest (every request after the bot is ready: the
+digests' POSTs, their 429 retries and anything else discord.py sends); 429s (global and other);
+duplicates (a student given a second message, or a nonce sent again after it was accepted);
+misses (students due and never sent one); the delay from the due instant to each digest (p50,
+p99, max); and the bot's event-loop lag per 5-s window while it sends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import itertools
+import math
+import os
+import re
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.seed import cached_school, dm_channel_id
+from bot.storage.database import open_database
+from bot.storage.rows import to_db_time
+from tests.e2e.conftest import token_for
+from tests.e2e.fake_discord import FakeDiscord, RecordedRequest
+
+SEED_DUE = datetime(2026, 11, 22, 23, tzinfo=UTC)  # the cached file's instant; moved per run
+GRID_SECONDS = 30  # the bot's default REMINDER_POLL_SECONDS
+LAG_REPORT_SECONDS = 5
+MESSAGES = re.compile(r"^/channels/(\d+)/messages$")
+LAG_LINE = re.compile(r"loop lag .*p99_ms=([\d.]+) max_ms=([\d.]+)")
+
+
+@dataclass
+class Run:
+    students: int
+    rate: int
+    due_wall: float
+    due_mono: float
+    ready_mono: float
+    first_request: int
+    log: Path
+
+
+def _due_instant(lead: float) -> float:
+    """The next point of the poll grid at least `lead` seconds from now (epoch seconds)."""
+    return math.ceil((time.time() + lead) / GRID_SECONDS) * GRID_SECONDS
+
+
+async def _move_digests_to(path: Path, when: float) -> None:
+    """Every digest due at `when`; the seeded one-off reminders (three days after the seed's
+    `now`) moved to three days after it too, so an old cached file's reminders are not all
+    overdue on the real clock and claimed in the same tick."""
+    due = datetime.fromtimestamp(when, UTC)
+    db = await open_database(path)
+    try:
+        await db.execute(
+            "UPDATE reminder_settings SET next_digest_at = ? WHERE next_digest_at IS NOT NULL",
+            (to_db_time(due),),
+        )
+        await db.execute("UPDATE reminders SET due_at = ?", (to_db_time(due + timedelta(days=3)),))
+    finally:
+        await db.close()
+
+
+def _environ(fake: FakeDiscord, database: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(database.parent),
+        "DISCORD_TOKEN": token_for(fake.application_id),
+        "DATABASE_PATH": str(database),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DEV_GUILD_ID": "",
+        "LOG_LEVEL": "INFO",
+        "LOOP_LAG_REPORT_SECONDS": str(LAG_REPORT_SECONDS),
+        # Lets a run measure another checkout's bot (e.g. the code before a change).
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
+    }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+async def _run(args: argparse.Namespace, workdir: Path) -> None:
+    database = workdir / "coach.sqlite3"
+    school = await cached_school(
+        database, students=args.students, contacts_per_student=args.contacts, digest_due_at=SEED_DUE
+    )
+    # The e2e tests check every payload against Discord's schema; here that work would only
+    # slow the fake's loop and bunch its arrival timestamps, which is what the limit counts.
+    fake = FakeDiscord(global_rate_limit=args.rate, validate_schemas=False)
+    for student in school.students:
+        fake.add_dm_channel(student, dm_channel_id(student))
+    recipients = {dm_channel_id(s): s for s in school.students}
+    # The school's users and channels live as long as the fake: keep them out of the garbage
+    # collector's full passes, whose pauses would bunch the arrival timestamps it counts.
+    gc.freeze()
+    await fake.start()
+    due_wall = _due_instant(args.lead)
+    await _move_digests_to(database, due_wall)
+    log_path = workdir / "bot.log"
+    with log_path.open("wb") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=_environ(fake, database),
+            cwd=workdir,
+            stdout=log_file,
+            stderr=log_file,
+        )
+        try:
+            await fake.wait_ready(timeout=120)
+            run = Run(
+                students=args.students,
+                rate=args.rate,
+                due_wall=due_wall,
+                due_mono=time.monotonic() + (due_wall - time.time()),
+                ready_mono=time.monotonic(),
+                first_request=len(fake.requests),
+                log=log_path,
+            )
+            print(
+                f"bot ready; {args.students:,} digests due in {due_wall - time.time():.1f} s "
+                f"(global limit {args.rate}/s)",
+                flush=True,
+            )
+            floor = args.students / args.rate
+            budget = (due_wall - time.time()) + 3 * floor + 60
+            await _wait_delivered(fake, args.students, budget)
+            await asyncio.sleep(args.linger)  # anything sent twice would arrive now
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+            await fake.stop()
+    _report(run, fake, recipients)
+
+
+async def _wait_delivered(fake: FakeDiscord, expected: int, budget: float) -> None:
+    deadline = time.monotonic() + budget
+    last, last_change = -1, time.monotonic()
+    while len(fake.dms) < expected and time.monotonic() < deadline:
+        if len(fake.dms) != last:
+            last, last_change = len(fake.dms), time.monotonic()
+        elif time.monotonic() - last_change > 90:
+            print(f"no progress for 90 s at {last:,} digests; giving up", flush=True)
+            return
+        await asyncio.sleep(0.5)
+
+
+def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
+    after_ready = fake.requests[run.first_request :]
+    accepted: list[float] = []
+    by_student: Counter[int] = Counter()
+    nonces: Counter[str] = Counter()
+    for request in after_ready:
+        match = MESSAGES.match(request.path)
+        if request.method != "POST" or match is None or request.status != 200:
+            continue
+        nonces[str((request.json or {}).get("nonce"))] += 1
+        student = recipients.get(int(match[1]))
+        if student is not None:
+            accepted.append(request.time)
+    for message in fake.dms:
+        by_student[int(message["recipient_id"])] += 1
+    delivered = len(by_student)
+    duplicates = sum(n - 1 for n in by_student.values()) + sum(n - 1 for n in nonces.values())
+    misses = run.students - delivered
+    counted = [r for r in after_ready if not r.path.endswith("/callback")]
+    routes = Counter(
+        f"{r.method} {MESSAGES.sub('/channels/{id}/messages', r.path)}" for r in counted
+    )
+    floor = run.students / run.rate
+    delays = [t - run.due_mono for t in accepted]
+    total = max(delays) if delays else float("nan")
+    counts = fake.request_counts
+    refused = _refusals(after_ready)
+    lags = [
+        (float(m[1]), float(m[2]))
+        for line in run.log.read_text(errors="replace").splitlines()
+        if (m := LAG_LINE.search(line))
+    ]
+    busy = lags[: max(1, math.ceil(total / LAG_REPORT_SECONDS) + 1)] if lags else []
+    print(
+        "\n".join(
+            [
+                f"digests delivered      {delivered:,} of {run.students:,}",
+                f"total time             {total:.1f} s from the due instant to the last digest",
+                f"floor                  {floor:.1f} s ({run.students:,} requests / {run.rate}/s)"
+                f" → {total / floor:.3f}× the floor (target ≤ 1.15×)",
+                f"requests per digest    {len(counted) / max(delivered, 1):.3f} "
+                f"({len(counted):,} requests after ready: "
+                + ", ".join(f"{route} ×{n:,}" for route, n in routes.most_common(4))
+                + ")",
+                f"429s                   global {counts.global_429:,}, other {counts.other_429:,}",
+                *(f"  a global 429:        {line}" for line in refused),
+                f"duplicates             {duplicates:,}",
+                f"misses                 {misses:,}",
+                f"delay after due        p50 {_percentile(delays, 0.50):.2f} s, "
+                f"p99 {_percentile(delays, 0.99):.2f} s, max {total:.2f} s "
+                f"(first {min(delays) if delays else float('nan'):.3f} s)",
+                (
+                    f"loop lag (bot)         p99 per {LAG_REPORT_SECONDS}-s window while sending: "
+                    f"median {statistics.median(p for p, _ in busy):.1f} ms, "
+                    f"worst {max(p for p, _ in busy):.1f} ms; max {max(m for _, m in busy):.1f} ms"
+                    if busy
+                    else "loop lag (bot)         not reported"
+                ),
+            ]
+        )
+    )
+
+
+def _refusals(requests: list[RecordedRequest]) -> list[str]:
+    """For each global 429 (the first five): what the fake had admitted in the second before
+    it, and the longest gap between arrivals there (a stall, then a bunch, shows as a gap)."""
+    times = [r.time for r in requests if r.status != 429]
+    lines = []
+    for request in [r for r in requests if r.status == 429][:5]:
+        before = [t for t in times if request.time - 1.0 <= t < request.time]
+        gaps = [b - a for a, b in itertools.pairwise(before)]
+        gap_ms = max(gaps, default=0.0) * 1000
+        lines.append(f"{len(before)} admitted in the second before, longest gap {gap_ms:.0f} ms")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.digests", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--students", type=int, default=None, help="default 10,000 (2,000 with --punctuality)"
+    )
+    parser.add_argument("--rate", type=int, default=50, help="the fake's global limit (req/s)")
+    parser.add_argument("--contacts", type=int, default=50, help="contacts per student")
+    parser.add_argument(
+        "--punctuality", action="store_true", help="2,000 students; the delays are the figure"
+    )
+    parser.add_argument(
+        "--lead", type=float, default=15.0, help="min seconds from start to the due instant"
+    )
+    parser.add_argument(
+        "--linger",
+        type=float,
+        default=5.0,
+        help="seconds to watch for repeats after the last digest",
+    )
+    args = parser.parse_args(argv)
+    if args.students is None:
+        args.students = 2_000 if args.punctuality else 10_000
+    with tempfile.TemporaryDirectory(prefix="bench-digests-") as tmp:
+        asyncio.run(_run(args, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
