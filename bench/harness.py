@@ -4,14 +4,16 @@
         bot = BotProcess(world.fake, database, cpu=0, log_path=out / "bot.log")
         await bot.start()            # spawn `python -m bot run`, wait for IDENTIFY and /help
         ...                          # world.fake.slash(...), bot.memory(), bot.kill() …
-        await bot.stop()             # SIGTERM, then the exit status
+        await bot.stop()             # SIGTERM, then the exit status (0: it stopped cleanly)
 
 The bench process serves the fake (REST + gateway on 127.0.0.1, ephemeral port) on its own
 event loop; the bot runs in its own interpreter with DISCORD_API_BASE / DISCORD_GATEWAY_URL
 pointing at it, so neither the load generator nor the fake shares the bot's loop or GIL. With
 `cpu=`, the bot is pinned to that core before it starts (affinity is inherited by its threads,
 aiosqlite's included) and the bench process to the remaining cores, so "on one core" holds.
-Nothing here can reach beyond loopback: the fake is the only address the bot is given.
+The same process can be killed and started again on its database (the soak's kill -9); its
+output is appended to one log file across restarts. Nothing here can reach beyond loopback:
+the fake is the only address the bot is given.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bench.seed import GUILD_ID
-from tests.e2e.conftest import e2e_environ
+from tests.e2e.conftest import child_env
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.payloads import DEFAULT_PERMISSIONS
 
@@ -91,8 +93,8 @@ def read_memory(pid: int) -> Memory:
 
 @dataclass(frozen=True, slots=True)
 class StartUp:
-    identified_s: float  # spawn → the fake saw IDENTIFY (and sent READY, GUILD_CREATE)
-    answered_s: float  # spawn → the bot's answer to the first /help arrived at the fake
+    identified_s: float  # spawn → the fake saw IDENTIFY or RESUME (and sent READY, GUILD_CREATE)
+    answered_s: float | None  # spawn → the answer to the /help probe arrived; None: no probe
 
 
 class BotProcess:
@@ -116,7 +118,12 @@ class BotProcess:
         self.log_path = log_path
         # INFO, not the e2e DEBUG: a log line per interaction would be part of what we time.
         # The reminder tick is off by default (an hour): benches that want it set the period.
-        self.env = {"LOG_LEVEL": "INFO", "REMINDER_POLL_SECONDS": "3600", **(env or {})}
+        self.env = {
+            "DEV_GUILD_ID": str(guild_id),
+            "LOG_LEVEL": "INFO",
+            "REMINDER_POLL_SECONDS": "3600",
+            **(env or {}),
+        }
         # cProfile of the whole bot process, written when it exits cleanly (stop(), not kill()).
         self.profile_to = profile_to
         self.process: asyncio.subprocess.Process | None = None
@@ -129,12 +136,6 @@ class BotProcess:
             raise RuntimeError("the bot process is not running")
         return self.process.pid
 
-    def _child_env(self) -> dict[str, str]:
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.database.parent)}
-        env.update(e2e_environ(self.fake, self.database, DEV_GUILD_ID=str(self.guild_id)))
-        env.update(self.env)
-        return env
-
     def _in_child(self) -> None:  # runs in the child between fork and exec
         # If the bench dies without stopping the bot, the bot dies too: an orphan left
         # retrying a vanished fake would skew every later measurement on its core.
@@ -143,9 +144,12 @@ class BotProcess:
         if self.cpu is not None:
             os.sched_setaffinity(0, {self.cpu})
 
-    async def start(self, *, wait_s: float = 120, probe_user: int | None = None) -> StartUp:
+    async def start(
+        self, *, wait_s: float = 120, probe: bool = True, probe_user: int | None = None
+    ) -> StartUp:
         """Spawns the bot and waits until it answers a /help from `probe_user` (a student id;
-        its reply is ephemeral and touches no contacts)."""
+        its reply is ephemeral and touches no contacts). With `probe=False`, only until the
+        fake sent READY: for a caller that counts every interaction, the soak."""
         if self.cpu is not None:
             # The fake and the load generator keep off the bot's core.
             others = set(os.sched_getaffinity(0)) - {self.cpu}
@@ -165,7 +169,7 @@ class BotProcess:
             "-m",
             "bot",
             "run",
-            env=self._child_env(),
+            env=child_env(self.fake, self.database, **self.env),
             cwd=PROJECT_ROOT,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=self._log or asyncio.subprocess.DEVNULL,
@@ -180,6 +184,9 @@ class BotProcess:
             raise RuntimeError(f"the bot exited with {self.process.returncode}; see its log")
         await self.fake.wait_ready(timeout=wait_s)
         identified = time.perf_counter() - spawned
+        if not probe:
+            self.startup = StartUp(identified, None)
+            return self.startup
         user = probe_user or int(self.fake.owner_user["id"])
         handle = await self.fake.slash("help", user_id=user, guild_id=self.guild_id)
         await handle.response(timeout=wait_s)
@@ -201,7 +208,8 @@ class BotProcess:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def stop(self, wait_s: float = 30) -> int:
-        """SIGTERM (the bot finishes in-flight answers), then its exit status."""
+        """SIGTERM (the bot finishes in-flight answers), then its exit status: 0 when it
+        stopped cleanly (or none was running), -9 when it had to be killed after `wait_s`."""
         if self.process is None:
             return 0
         if self.process.returncode is None:
@@ -235,6 +243,12 @@ class BotProcess:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The `q` quantile (0 to 1) of `samples`, nearest rank; 0 when there are none."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
 
 
 def pinned_cpu(text: str) -> int | None:

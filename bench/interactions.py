@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BotProcess, FakeWorld, pinned_cpu
+from bench.harness import BotProcess, FakeWorld, percentile, pinned_cpu
 from bench.seed import FIRST, GUILD_ID, LAST, cached_school
+from bench.soak_traffic import custom_ids
 from tests.e2e.fake_discord import FakeDiscord, InteractionHandle
 
 OUT = Path(__file__).parent / "out" / "interactions"
@@ -120,13 +121,10 @@ class Load:
         message = sent.handle.message
         if message is None or sent.kind not in ("/contact list", "/followup"):
             return
-        for row in message.get("components") or []:
-            for button in row.get("components", []):
-                custom_id = button.get("custom_id") or ""
-                wanted = custom_id.endswith(":next") or custom_id.startswith("draft:again:")
-                if wanted and not button.get("disabled"):
-                    self.clickable.append((message, custom_id, sent.handle.user_id))
-                    return
+        for custom_id in custom_ids(message):
+            if custom_id.endswith(":next") or custom_id.startswith("draft:again:"):
+                self.clickable.append((message, custom_id, sent.handle.user_id))
+                return
 
 
 def load_contacts(path: Path, rng: random.Random, students: int) -> dict[int, list[Any]]:
@@ -182,10 +180,6 @@ async def drive(
     return sent
 
 
-def _p(samples: list[float], q: float) -> float:
-    return samples[min(len(samples) - 1, int(len(samples) * q))]
-
-
 def report(fake: FakeDiscord, sent: list[Sent], rate: float, seconds: float) -> None:
     answered = callback_times(fake)
     by_kind: dict[str, list[float]] = defaultdict(list)
@@ -211,7 +205,7 @@ def report(fake: FakeDiscord, sent: list[Sent], rate: float, seconds: float) -> 
         slow = sum(1 for ms in samples if ms > DEADLINE_S * 1000)
         print(
             f"{kind:<15}{len(samples):>6}{statistics.median(samples):>9.1f}"
-            f"{_p(samples, 0.99):>9.1f}{samples[-1]:>9.1f}{slow:>7}{unanswered:>12}"
+            f"{percentile(samples, 0.99):>9.1f}{samples[-1]:>9.1f}{slow:>7}{unanswered:>12}"
         )
     if fake.violations:
         reasons = sorted({v.reason[:120] for v in fake.violations})

@@ -4,9 +4,10 @@
                                    [--poll 1] [--seed 1]
 
 The bench process serves a fake Discord (tests/e2e/fake_discord) on 127.0.0.1 and runs the bot
-as a separate process, `coach run` (or `python -m bot run`), with DISCORD_API_BASE and
-DISCORD_GATEWAY_URL pointed at it, DATABASE_PATH in a temporary folder and
-REMINDER_POLL_SECONDS=--poll. Time in the bot is real wall time. For the whole run:
+as a separate process, `python -m bot run` (bench/harness.py, not pinned to a core), with
+DISCORD_API_BASE and DISCORD_GATEWAY_URL pointed at it, DATABASE_PATH in a temporary folder,
+REMINDER_POLL_SECONDS=--poll and its output in one log file across the restart. Time in the bot
+is real wall time. For the whole run:
 
 - --students students interact at about --rate interactions per second in all
   (bench/soak_traffic.py: autocomplete, /contact add with varied and hostile text,
@@ -48,7 +49,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import sys
@@ -60,19 +60,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from bench.harness import BotProcess, percentile
 from bench.soak_traffic import DIGEST_TITLE, Gate, Stats, Student, answered, opt_in
 from bot.core.models import Profile
 from bot.storage.database import migrate, open_database
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
-from tests.e2e.conftest import GUILD_ID, child_env, coach_command
+from tests.e2e.conftest import GUILD_ID
 from tests.e2e.fake_discord import FakeDiscord
 
 FIRST_STUDENT = 1_400_000_000_000_100_000
 MESSAGES = r"^/channels/\d+/messages$"
 READY_WAIT = 60.0
-STOP_WAIT = 30.0
 # After the last digest seems delivered, a few more ticks: a duplicate would show up here.
 QUIET_TICKS = 3
 
@@ -116,65 +116,6 @@ class Report:
                 print(f"  - {failure}", file=out)
         else:
             print("every invariant held", file=out)
-
-
-class BotProcess:
-    """The bot as a child process; its output goes to one log file across restarts."""
-
-    def __init__(self, fake: FakeDiscord, database: Path, log_path: Path, poll: float) -> None:
-        self.fake = fake
-        self.database = database
-        self.log_path = log_path
-        self.poll = poll
-        self.process: asyncio.subprocess.Process | None = None
-        self._log: IO[bytes] | None = None
-
-    async def start(self) -> float:
-        """Spawns the bot and waits until it is ready; the seconds that took."""
-        started = time.monotonic()
-        connections = self.fake.connections
-        self._log = self.log_path.open("ab")
-        env = child_env(
-            self.fake, self.database, LOG_LEVEL="INFO", REMINDER_POLL_SECONDS=str(self.poll)
-        )
-        self.process = await asyncio.create_subprocess_exec(
-            *coach_command(),
-            "run",
-            env=env,
-            cwd=self.database.parent,
-            stdout=self._log,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        await self.fake.wait_for(
-            lambda: self.fake.connections > connections, READY_WAIT, "the bot to connect"
-        )
-        await self.fake.wait_ready(timeout=READY_WAIT)
-        return time.monotonic() - started
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-        self._close_log()
-
-    async def stop(self) -> int | None:
-        """SIGTERM, as a deploy stops it; the exit status (None if it had to be killed)."""
-        if self.process is None or self.process.returncode is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code: int | None = await asyncio.wait_for(self.process.wait(), STOP_WAIT)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-            code = None
-        self._close_log()
-        return code
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
 
 # -- seeding -----------------------------------------------------------------------------------
@@ -312,7 +253,7 @@ async def _timeline(
     # Dispatched before the kill and never answered: Discord's "interaction failed".
     run.cut_by_kill = {h.id for h in fake.handles if not answered(h)}
     run.disruptions.append("kill -9 and restart")
-    run.restart_seconds = await bot.start()
+    run.restart_seconds = (await bot.start(wait_s=READY_WAIT, probe=False)).identified_s
     run.kill_to_ready = time.monotonic() - killed
     gate.open()
     if config.long:
@@ -333,12 +274,19 @@ async def run_soak(config: SoakConfig, folder: Path, out: IO[str] = sys.stdout) 
     await seed(database, config, datetime.now(UTC))
     async with FakeDiscord() as fake:
         fake.add_guild(GUILD_ID, name="Soak School", members=list(students))
-        bot = BotProcess(fake, database, folder / "bot.log", config.poll)
+        log_path = folder / "bot.log"
+        bot = BotProcess(
+            fake,
+            database,
+            guild_id=GUILD_ID,
+            log_path=log_path,
+            env={"REMINDER_POLL_SECONDS": str(config.poll)},
+        )
         run = Run()
         gate = Gate()
         stats = Stats()
         try:
-            run.start_seconds = await bot.start()
+            run.start_seconds = (await bot.start(wait_s=READY_WAIT, probe=False)).identified_s
             weekday = (datetime.now(UTC).weekday() + 3) % 7
             await opt_in(fake, students[: config.digests], GUILD_ID, weekday, rng)
             t0 = time.monotonic()
@@ -348,7 +296,7 @@ async def run_soak(config: SoakConfig, folder: Path, out: IO[str] = sys.stdout) 
             print(
                 f"soak: {config.seconds:.0f} s, {config.students} students at "
                 f"~{config.rate}/s, {config.digests} digests; bot ready in "
-                f"{run.start_seconds:.1f} s; log {bot.log_path}",
+                f"{run.start_seconds:.1f} s; log {log_path}",
                 file=out,
                 flush=True,
             )
@@ -370,7 +318,7 @@ async def run_soak(config: SoakConfig, folder: Path, out: IO[str] = sys.stdout) 
             await _settle(fake, run, config)
         finally:
             run.exit_code = await bot.stop()
-        return check(config, fake, stats, run, database, bot.log_path)
+        return check(config, fake, stats, run, database, log_path)
 
 
 async def _settle(fake: FakeDiscord, run: Run, config: SoakConfig) -> None:
@@ -403,11 +351,6 @@ def _kind(interaction: dict[str, Any]) -> str:
     return f"{INTERACTION_KINDS.get(interaction['type'], '?')} {label}"
 
 
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
-
-
 def check(
     config: SoakConfig,
     fake: FakeDiscord,
@@ -428,7 +371,7 @@ def check(
     report.figure(
         "response time p50 / p99 / max",
         f"{statistics.median(stats.latencies or [0]) * 1000:.0f} / "
-        f"{_percentile(stats.latencies, 0.99) * 1000:.0f} / "
+        f"{percentile(stats.latencies, 0.99) * 1000:.0f} / "
         f"{max(stats.latencies or [0]) * 1000:.0f} ms",
     )
     kinds = Counter(_kind(h.interaction) for h in handles)

@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.seed import FIRST, LAST
 from bot.core.models import Role
 from tests.e2e.fake_discord import FakeDiscord, InteractionHandle
 
@@ -25,8 +26,6 @@ ANSWER_WAIT = 10.0
 FOLLOWUP_WAIT = 15.0
 DIGEST_TITLE = "Your week in networking"
 
-FIRST = ["Amara", "José", "Priya", "Chen", "Fatima", "Liam", "Zoë", "Noah", "Aisha", "Kwame"]
-LAST = ["Okafor", "Núñez", "Shah", "Wei", "Haddad", "Murphy", "García", "Bello", "Petrova"]
 # What students type, including what must come out as typed and never ping or inject.
 HOSTILE = [
     "@everyone",
