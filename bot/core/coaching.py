@@ -253,8 +253,18 @@ class CoachingService:
         await self._coach.set_goal(owner_id, goal, now=self._clock.now())
         return goal
 
-    async def progress(self, owner_id: int) -> Progress:
-        contacts = await self._contacts.all_contacts(owner_id)
+    async def progress(
+        self,
+        owner_id: int,
+        *,
+        contacts: Sequence[Contact] | None = None,
+        today: date | None = None,
+    ) -> Progress:
+        """The student's progress; a digest that has just read their contacts and today passes
+        them in (the contact read is the costliest query of a digest)."""
+        if contacts is None:
+            contacts = await self._contacts.all_contacts(owner_id)
+        if today is None:
+            today = await self._contacts.today(owner_id)
         exchanges = await self._contacts.all_exchanges(owner_id)
-        today = await self._contacts.today(owner_id)
         return progress(contacts, exchanges, await self.goal(owner_id), today=today)

@@ -276,12 +276,20 @@ class ReminderService:
         log.info("reminder added owner=%s reminder=%s", owner_id, reminder.id)
         return reminder
 
-    async def digest_for(self, student_id: int, *, late_by_hours: int = 0) -> Digest:
-        """What is due this week for the student (the weekly DM and `/due`)."""
+    async def digest_for(
+        self,
+        student_id: int,
+        *,
+        late_by_hours: int = 0,
+        settings: ReminderSettings | None = None,
+    ) -> Digest:
+        """What is due this week for the student (the weekly DM and `/due`). A delivery that
+        has just read the student's settings passes them in: one query fewer per digest."""
         now = self._clock.now()
         zone = await self.timezone_for(student_id)
         today = local_today(now, zone)
-        settings = await self._repo.get_settings(student_id)
+        if settings is None:
+            settings = await self._repo.get_settings(student_id)
         contacts = await self._contacts.all_contacts(student_id)
         nudge_due: dict[int, date] = {}
         for draft in await self._repo.awaiting_replies(student_id):
@@ -311,7 +319,11 @@ class ReminderService:
             activity,
             today=today,
             tip=coaching.tip_for_week(student_id, items, today) if coaching else None,
-            progress=await coaching.progress(student_id) if coaching else None,
+            progress=(
+                await coaching.progress(student_id, contacts=contacts, today=today)
+                if coaching
+                else None
+            ),
             late_by_hours=late_by_hours,
         )
 
@@ -513,7 +525,7 @@ class ReminderService:
             return "skipped"
         late = lateness > LATE_NOTICE
         try:
-            message_id = await self._send(delivery, late=late, lateness=lateness)
+            message_id = await self._send(delivery, settings, late=late, lateness=lateness)
         except RecipientUnreachable:
             log.info("DMs closed student=%s delivery=%s", delivery.student_id, delivery.id)
             await self._students.set_unreachable(delivery.student_id, now)
@@ -548,7 +560,9 @@ class ReminderService:
         finally:
             await self._db_turn.acquire()
 
-    async def _send(self, delivery: Delivery, *, late: bool, lateness: timedelta) -> int | None:
+    async def _send(
+        self, delivery: Delivery, settings: ReminderSettings, *, late: bool, lateness: timedelta
+    ) -> int | None:
         student_id = delivery.student_id
         student = await self._student_service.get(student_id)
         channel_id = student.dm_channel_id
@@ -564,10 +578,11 @@ class ReminderService:
         # themselves, not the database work in front of them.
         if delivery.kind == "digest":
             digest = await self.digest_for(
-                student_id, late_by_hours=lateness // timedelta(hours=1) if late else 0
+                student_id,
+                late_by_hours=lateness // timedelta(hours=1) if late else 0,
+                settings=settings,
             )
-            settings = await self._repo.get_settings(student_id)
-            if not digest.items and settings is not None and settings.quiet_when_empty:
+            if not digest.items and settings.quiet_when_empty:
                 return None
             async with self._paced():
                 return await self._notifier.send_digest(channel_id, digest, nonce=delivery.nonce)
