@@ -30,6 +30,7 @@ import itertools
 import math
 import os
 import re
+import shutil
 import signal
 import statistics
 import sys
@@ -51,6 +52,7 @@ GRID_SECONDS = 30  # the bot's default REMINDER_POLL_SECONDS
 LAG_REPORT_SECONDS = 5
 MESSAGES = re.compile(r"^/channels/(\d+)/messages$")
 LAG_LINE = re.compile(r"loop lag .*p99_ms=([\d.]+) max_ms=([\d.]+)")
+KEPT_LOG = Path(__file__).parent / "out" / "digests-bot.log"  # the last run's bot log
 
 
 @dataclass
@@ -180,7 +182,19 @@ async def _wait_delivered(fake: FakeDiscord, expected: int, budget: float) -> No
         await asyncio.sleep(0.5)
 
 
+def _tick_reports(log: Path) -> list[str]:
+    """The bot's own account of each tick (sent, failed, retried …), for reading anomalies."""
+    return [
+        line[line.index("DeliveryReport") :]
+        for line in log.read_text(errors="replace").splitlines()
+        if "delivery tick DeliveryReport" in line
+    ]
+
+
 def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
+    # The run's directory is temporary: its bot log is kept where the next reader finds it.
+    KEPT_LOG.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(run.log, KEPT_LOG)
     after_ready = fake.requests[run.first_request :]
     accepted: list[float] = []
     by_student: Counter[int] = Counter()
@@ -196,7 +210,9 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
     for message in fake.dms:
         by_student[int(message["recipient_id"])] += 1
     delivered = len(by_student)
-    duplicates = sum(n - 1 for n in by_student.values()) + sum(n - 1 for n in nonces.values())
+    second_messages = sum(n - 1 for n in by_student.values())
+    resent_nonces = sum(n - 1 for n in nonces.values())
+    duplicates = second_messages + resent_nonces
     misses = run.students - delivered
     counted = [r for r in after_ready if not r.path.endswith("/callback")]
     routes = Counter(
@@ -226,7 +242,10 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 + ")",
                 f"429s                   global {counts.global_429:,}, other {counts.other_429:,}",
                 *(f"  a global 429:        {line}" for line in refused),
-                f"duplicates             {duplicates:,}",
+                f"duplicates             {duplicates:,} ({second_messages:,} second messages "
+                f"to a student, {resent_nonces:,} resends of an accepted nonce)",
+                f"bot log                {KEPT_LOG}"
+                + "".join(f"; {line.strip()}" for line in _tick_reports(run.log)),
                 f"misses                 {misses:,}",
                 f"delay after due        p50 {_percentile(delays, 0.50):.2f} s, "
                 f"p99 {_percentile(delays, 0.99):.2f} s, max {total:.2f} s "
