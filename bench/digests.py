@@ -98,8 +98,9 @@ def _environ(fake: FakeDiscord, database: Path) -> dict[str, str]:
         "DEV_GUILD_ID": "",
         "LOG_LEVEL": "INFO",
         "LOOP_LAG_REPORT_SECONDS": str(LAG_REPORT_SECONDS),
-        # Lets a run measure another checkout's bot (e.g. the code before a change).
-        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
+        # Let a run measure another checkout's bot (e.g. the code before a change) or another
+        # send rate (DISCORD_SEND_RATE=47 python -m bench.digests).
+        **{k: os.environ[k] for k in ("PYTHONPATH", "DISCORD_SEND_RATE") if k in os.environ},
     }
 
 
