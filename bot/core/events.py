@@ -83,6 +83,17 @@ class SeenScheduledEvent:
     completed: bool = False
     cancelled: bool = False
 
+    def ended_at(self, now: datetime) -> datetime | None:
+        """When it ended, if it has: completed, or past its end time (the gateway does not
+        replay updates missed while the bot was down, and nobody may end a voice event). A
+        cancelled event never took place."""
+        if self.cancelled:
+            return None
+        passed = self.end_time is not None and self.end_time <= now
+        if not (self.completed or passed):
+            return None
+        return self.end_time if passed else now
+
 
 @dataclass(frozen=True, slots=True)
 class GuildEventSettings:
@@ -332,17 +343,13 @@ class EventService:
         end_time: datetime | None,
         cancelled: bool = False,
     ) -> bool:
-        """A scheduled event seen in the cache (at start-up, or by the periodic scan): it counts
-        as ended if it completed or its end time has passed (the gateway does not replay
-        updates missed while the bot was down, and nobody may end a voice event). A cancelled
-        event never took place."""
-        now = self._clock.now()
-        if cancelled:
+        """A scheduled event seen in the cache (at start-up, or by the periodic scan): recorded
+        if it has ended (SeenScheduledEvent.ended_at)."""
+        seen = SeenScheduledEvent(guild_id, event_id, name, end_time, completed, cancelled)
+        ended = seen.ended_at(self._clock.now())
+        if ended is None:
             return False
-        if completed or (end_time is not None and end_time <= now):
-            ended = end_time if end_time is not None and end_time <= now else now
-            return await self.scheduled_event_ended(guild_id, event_id, name, ended)
-        return False
+        return await self.scheduled_event_ended(guild_id, event_id, name, ended)
 
     async def tick(self, now: datetime) -> list[Delivery]:
         """The reminder tick's step: notice endings in the cache, then claim the DMs now due."""
@@ -359,9 +366,7 @@ class EventService:
         recorded = 0
         cached = self._cache.cached_scheduled_events()
         for seen in cached:
-            if seen.event_id in self._settled or seen.cancelled:
-                continue
-            if not (seen.completed or (seen.end_time is not None and seen.end_time <= now)):
+            if seen.event_id in self._settled or seen.ended_at(now) is None:
                 continue
             if await self._events.ending_for_event(seen.event_id) is not None:
                 self._settled.add(seen.event_id)  # announced, or recorded by an earlier scan
