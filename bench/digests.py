@@ -53,6 +53,7 @@ LAG_REPORT_SECONDS = 5
 MESSAGES = re.compile(r"^/channels/(\d+)/messages$")
 LAG_LINE = re.compile(r"loop lag .*p99_ms=([\d.]+) max_ms=([\d.]+)")
 KEPT_LOG = Path(__file__).parent / "out" / "digests-bot.log"  # the last run's bot log
+KEPT_ARRIVALS = KEPT_LOG.with_name("digests-arrivals.txt")  # seconds after due, one per digest
 
 
 @dataclass
@@ -99,7 +100,7 @@ def _environ(fake: FakeDiscord, database: Path) -> dict[str, str]:
         "LOG_LEVEL": "INFO",
         "LOOP_LAG_REPORT_SECONDS": str(LAG_REPORT_SECONDS),
         # Let a run measure another checkout's bot (e.g. the code before a change) or another
-        # send rate (DISCORD_SEND_RATE=47 python -m bench.digests).
+        # send rate (DISCORD_SEND_RATE=45 python -m bench.digests).
         **{k: os.environ[k] for k in ("PYTHONPATH", "DISCORD_SEND_RATE") if k in os.environ},
     }
 
@@ -221,6 +222,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
     )
     floor = run.students / run.rate
     delays = [t - run.due_mono for t in accepted]
+    KEPT_ARRIVALS.write_text("".join(f"{d:.4f}\n" for d in sorted(delays)))
     total = max(delays) if delays else float("nan")
     counts = fake.request_counts
     refused = _refusals(after_ready)
@@ -248,6 +250,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 f"bot log                {KEPT_LOG}"
                 + "".join(f"; {line.strip()}" for line in _tick_reports(run.log)),
                 f"misses                 {misses:,}",
+                f"send rate              {_send_rate(accepted)}",
                 f"delay after due        p50 {_percentile(delays, 0.50):.2f} s, "
                 f"p99 {_percentile(delays, 0.99):.2f} s, max {total:.2f} s "
                 f"(first {min(delays) if delays else float('nan'):.3f} s)",
@@ -260,6 +263,27 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 ),
             ]
         )
+    )
+
+
+def _send_rate(arrivals: list[float]) -> str:
+    """How evenly the digests went out: the mean rate, the slowest and median 10-s windows, and
+    the pauses (gaps over 100 ms) that cost sending time, to tell a slow pipeline from stalls."""
+    times = sorted(arrivals)
+    if len(times) < 2:
+        return "n/a"
+    first, last = times[0], times[-1]
+    windows = Counter(int((t - first) // 10) for t in times)
+    full = [windows.get(i, 0) / 10 for i in range(int((last - first) // 10))]  # complete ones
+    stalls = [b - a for a, b in itertools.pairwise(times) if b - a > 0.1]
+    return (
+        f"{(len(times) - 1) / (last - first):.1f}/s mean"
+        + (
+            f"; per 10-s window min {min(full):.1f}, median {statistics.median(full):.1f}/s"
+            if full
+            else ""
+        )
+        + f"; {len(stalls)} gaps over 100 ms, {sum(stalls):.1f} s in all"
     )
 
 
