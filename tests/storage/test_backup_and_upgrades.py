@@ -59,6 +59,11 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at) "
         f"VALUES (1, 10, 'followup_talk', 'linkedin', '{{}}', '{T}')",
     ],
+    7: [  # an index only: a second contact, touched later, that it orders first
+        "INSERT INTO contacts (id, owner_id, name, name_key, role, notes, tags, tags_key, "
+        f"search_key, created_at, updated_at) VALUES (11, 1, 'Ana Lee', 'ana lee', "
+        f"'resident', NULL, '[]', ',', 'ana lee', '{T}', '2026-03-09T08:00:00+00:00')",
+    ],
 }
 LATEST = len(available_migrations())
 

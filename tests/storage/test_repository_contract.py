@@ -461,6 +461,22 @@ async def test_suggest_empty_prefix_is_most_recently_updated(repos: Repos) -> No
     assert result == ["First", "Third"]
 
 
+async def test_suggest_empty_prefix_walks_an_index_not_a_sort(sqlite_repos: Repos) -> None:
+    """Nothing typed (Discord asks as soon as the field is focused): the recent-first ranking
+    reads the student's contacts in index order instead of sorting the whole list."""
+    statements: list[str] = []
+    await sqlite_repos.db.set_trace_callback(statements.append)
+    await sqlite_repos.contacts.suggest(A, "", limit=LIMIT)
+    await sqlite_repos.db.set_trace_callback(None)
+    [query] = [s for s in statements if s.lstrip().startswith("SELECT")]
+    async with sqlite_repos.db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
+        plan = {row[0]: (row[1], row[3]) for row in await cursor.fetchall()}
+    ranking = [node for node, (_, detail) in plan.items() if detail.startswith("LIST SUBQUERY")]
+    inside = [detail for parent, detail in plan.values() if parent in ranking]
+    assert any("contacts_owner_updated" in detail for detail in inside), plan
+    assert not any("TEMP B-TREE" in detail for detail in inside), plan
+
+
 async def test_suggest_respects_limit(repos: Repos) -> None:
     """suggest returns at most `limit` contacts."""
     for i in range(30):
