@@ -6,6 +6,7 @@ number of students and nothing is lost when the process restarts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -26,13 +27,22 @@ GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 def build_scheduler(tick: Callable[[], Awaitable[object]], seconds: float) -> AsyncIOScheduler:
     """A scheduler (not started) with one interval job calling `tick`."""
 
+    running = asyncio.Lock()
+
     # APScheduler 3 runs a job on the event loop only if it is a coroutine function; anything
     # else (a lambda returning a coroutine) goes to a thread pool and is never awaited.
     async def deliver_due() -> None:
-        try:
-            await tick()
-        except Exception:
-            log.exception("reminder tick failed")
+        # One tick at a time, kept here rather than by APScheduler's max_instances=1, which
+        # logs a WARNING for every tick it skips: a whole school due at once drains for
+        # minutes, and that is expected, not a fault (the tick logs its report when done).
+        if running.locked():
+            log.debug("tick skipped: the previous one is still sending")
+            return
+        async with running:
+            try:
+                await tick()
+            except Exception:
+                log.exception("reminder tick failed")
 
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
@@ -40,7 +50,7 @@ def build_scheduler(tick: Callable[[], Awaitable[object]], seconds: float) -> As
         IntervalTrigger(seconds=seconds, start_date=GRID_ORIGIN, timezone=UTC),
         id=JOB_ID,
         coalesce=True,  # a late tick runs once, not once per missed interval
-        max_instances=1,  # a slow tick is never overlapped by the next
+        max_instances=2,  # the second only returns at once: see `running` above
         misfire_grace_time=None,
         replace_existing=True,
     )
