@@ -121,6 +121,15 @@ class CoachBot(discord.Client):
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
+    async def close(self) -> None:
+        # discord.py's delayed-ready task (it waits for the guilds, then dispatches `ready`)
+        # outlives Client.close(): stopped during start-up, it would dispatch onto the closed
+        # client, leaving a never-awaited coroutine. DEP-WARN: discord.py internal.
+        ready = getattr(self._connection, "_ready_task", None)
+        if ready is not None:
+            ready.cancel()
+        await super().close()
+
     async def drain(self, seconds: float) -> None:
         """Wait (up to `seconds`) for handlers that are still answering students."""
         current = asyncio.current_task()

@@ -32,3 +32,18 @@ async def test_form_opened_before_restart_still_saves(bot: RunningBot) -> None:
     )
     embed = embed_of(await submit.response())
     assert "after restart" in field(embed, "History")
+
+
+async def test_stopping_during_start_up_leaves_nothing_dangling(bot: RunningBot) -> None:
+    """Stopped before discord.py dispatched `ready` (it waits for the guilds first), the bot
+    leaves no task behind to dispatch onto the closed client (which fails, and leaves a
+    never-awaited coroutine)."""
+    await bot.restart()
+    app = bot.app
+    assert app is not None and not app.bot.is_ready()
+    state = app.bot._connection  # discord.py internal: where the delayed-ready task lives
+    await bot.fake.wait_for(lambda: state._ready_task is not None, what="READY parsed")
+    delayed_ready = state._ready_task
+    await bot.stop()
+    await bot.fake.wait_for(delayed_ready.done, timeout=5, what="the delayed-ready task to end")
+    assert delayed_ready.cancelled() or delayed_ready.exception() is None
