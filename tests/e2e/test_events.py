@@ -287,8 +287,6 @@ async def test_event_that_ended_while_down_is_handled_once_on_start_up(bot: Runn
     bot.clock.set(NOW + 2 * HOUR)
     await bot.start()
     await fake.wait_for(lambda: prompts_to(fake, ALICE), what="the event DM after start-up")
-    assert bot.app is not None
-    await fake.wait_for(bot.app.bot.is_ready, what="on_ready before the second restart")
     app = await bot.restart()
     await fake.wait_for(app.bot.is_ready, what="on_ready after the second restart")
     await ticks(bot)
