@@ -1,5 +1,6 @@
 """Sample draft contexts: what `coach templates check`, `/templates preview` and the golden
-tests render every template with. Realistic values, in the shape the drafts service builds."""
+tests render every template with. Realistic values, in the shape the drafts service builds
+(docs/drafts.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ ME: dict[str, Any] = {
     "first_name": "Maya",
     "school": "Riverside School of Medicine",
     "stage": "second-year medical student",
+    "a_stage": "a second-year medical student",
     "interests": "cardiology and health equity",
     "pitch": "I'm exploring cardiology through research on heart failure in rural clinics.",
-    "signoff": "Best wishes",
+    "drew_me": "Seeing patients manage heart failure at home is what drew me to cardiology.",
+    "signoff": "Kind regards",
     "contact_line": "maya.chen@riverside.edu",
 }
 
@@ -20,9 +23,11 @@ ME_MINIMAL: dict[str, Any] = {
     "name": "Sam Ortiz",
     "first_name": "Sam",
     "school": "Northfield Medical School",
-    "stage": "first-year medical student",
+    "stage": "first-year osteopathic medical student",
+    "a_stage": "a first-year osteopathic medical student",
     "interests": None,
     "pitch": None,
+    "drew_me": None,
     "signoff": "Best wishes",
     "contact_line": None,
 }
@@ -31,34 +36,53 @@ THEM: dict[str, Any] = {
     "greeting": "Dr. Okafor",
     "name": "Amara Okafor",
     "first_name": "Amara",
+    "family_name": "Okafor",
     "title": "Dr.",
     "role": "attending",
     "specialty": "cardiology",
     "institution": "St Mary's Hospital",
+    "known": False,
+}
+
+# A mentor the student already writes to: no self-introduction.
+KNOWN: dict[str, Any] = {
+    **THEM,
+    "greeting": "Dr. García López",
+    "name": "María José García López",
+    "first_name": "María José",
+    "family_name": "García López",
+    "role": "faculty",
+    "specialty": "internal medicine",
+    "institution": "Riverside University Hospital",
+    "known": True,
 }
 
 PEER: dict[str, Any] = {
     "greeting": "Jordan",
     "name": "Jordan Lee",
     "first_name": "Jordan",
+    "family_name": "Lee",
     "title": None,
     "role": "peer mentor",
     "specialty": None,
     "institution": None,
+    "known": False,
 }
 
 FULL_FIELDS: dict[str, Any] = {
     "event": "the cardiology interest group talk",
-    "met_when": "last Thursday",
+    "met_when": "on Thursday",
     "event_kind": "talk",
-    "event_date": "19 November 2026",
+    "event_date": "November 19, 2026",
     "discussed": "how your clinic follows up heart-failure patients after discharge",
-    "ask": "whether I could sit in on one of your clinic sessions this spring",
+    "ask": "Could I sit in on one of your clinic sessions this spring?",
     "topic": "remote monitoring after heart-failure discharge",
-    "deadline": "1 March",
+    "finding": "the drop in readmissions when nurses called patients in the first week",
+    "availability": "about ten hours a week from January",
+    "deadline": "March 1",
     "program": "the St Mary's internal medicine residency",
-    "update": "I passed my Step 1 exam and started a research elective in cardiology",
-    "sent_when": "on 3 November",
+    "update": "I passed Step 1 and started a research elective in cardiology",
+    "sent_when": "on November 3",
 }
 
 # Only what templates may require, so optional parts are exercised as missing.
@@ -73,5 +97,6 @@ REQUIRED_ONLY: dict[str, Any] = {
 SAMPLES: dict[str, dict[str, Any]] = {
     "full": {"me": ME, "them": THEM, **FULL_FIELDS},
     "optional fields missing": {"me": ME_MINIMAL, "them": THEM, **REQUIRED_ONLY},
+    "known mentor": {"me": ME, "them": KNOWN, **FULL_FIELDS, "met_when": None},
     "peer, nothing optional": {"me": ME_MINIMAL, "them": PEER, **REQUIRED_ONLY},
 }

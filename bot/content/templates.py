@@ -46,7 +46,12 @@ FIELDS = (
     "program",
     "update",
     "sent_when",
+    "finding",  # research outreach: the result or question that caught the student's eye
+    "availability",  # research outreach: hours a week, start date
 )
+# How a draft sounds; every block handles each one (docs/drafts.md).
+TONES = ("warm", "formal", "brief")
+DEFAULT_TONE = "warm"
 _HEADER = re.compile(r"\A\s*\{#(?P<toml>.*?)#\}", re.S)
 _ID = re.compile(r"^[a-z][a-z0-9_]{2,40}$")
 _PLACEHOLDER = re.compile(r"\bNone\b|\bundefined\b|\[[A-Z][^\]]*\]|\{\{|\}\}|\{%|%\}|<[A-Z_]+>")
@@ -249,6 +254,15 @@ class TemplateCatalogue:
             count += 1
         return count
 
+    def variants(self, template_id: str) -> list[tuple[str, int, str]]:
+        """Every (channel, version, tone) a template can render."""
+        return [
+            (channel, version, tone)
+            for channel in CHANNELS
+            for version in range(1, self.versions(template_id, channel) + 1)
+            for tone in TONES
+        ]
+
     def render(
         self, template_id: str, channel: str, context: Mapping[str, Any], version: int = 1
     ) -> RenderedDraft:
@@ -258,7 +272,9 @@ class TemplateCatalogue:
         if missing:
             raise MissingFields(missing)
         values = {field: context.get(field) or None for field in FIELDS}
-        values.update(me=context["me"], them=context["them"])
+        values.update(
+            me=context["me"], them=context["them"], tone=context.get("tone") or DEFAULT_TONE
+        )
         compiled = self._compiled[template_id]
         versions = self.versions(template_id, channel)
         version = (version - 1) % versions + 1
@@ -279,17 +295,16 @@ class TemplateCatalogue:
         for info in self._infos.values():
             where = info.path.relative_to(self.folder).as_posix()
             for sample_name, sample in samples.items():
-                for channel in CHANNELS:
-                    for version in range(1, self.versions(info.id, channel) + 1):
-                        label = f"{where} [{channel} v{version}, {sample_name}]"
-                        try:
-                            draft = self.render(info.id, channel, sample, version)
-                        except MissingFields:
-                            continue  # the sample lacks a required field: not this template's case
-                        except Exception as error:
-                            problems.append(f"{label}: does not render: {error}")
-                            continue
-                        problems.extend(f"{label}: {p}" for p in _lint(draft))
+                for channel, version, tone in self.variants(info.id):
+                    label = f"{where} [{channel} v{version} {tone}, {sample_name}]"
+                    try:
+                        draft = self.render(info.id, channel, {**sample, "tone": tone}, version)
+                    except MissingFields:
+                        continue  # the sample lacks a required field: not this template's case
+                    except Exception as error:
+                        problems.append(f"{label}: does not render: {error}")
+                        continue
+                    problems.extend(f"{label}: {p}" for p in _lint(draft))
         return problems
 
 

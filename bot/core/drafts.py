@@ -52,6 +52,8 @@ FIELD_LIMITS = {
     "deadline": 60,
     "program": 150,
     "update": 300,
+    "finding": 200,
+    "availability": 100,
 }
 FIELD_LABELS = {
     "event": "Event",
@@ -61,6 +63,8 @@ FIELD_LABELS = {
     "deadline": "Deadline",
     "program": "Program",
     "update": "Your news",
+    "finding": "What caught your eye",
+    "availability": "Your availability",
 }
 PROFILE_LIMITS = {
     "name": 80,

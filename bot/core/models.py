@@ -226,7 +226,17 @@ class Channel(StrEnum):
 
 
 # What the student says about the situation (all optional; templates say which they need).
-DRAFT_FIELDS = ("event", "discussed", "ask", "topic", "deadline", "program", "update")
+DRAFT_FIELDS = (
+    "event",
+    "discussed",
+    "ask",
+    "topic",
+    "deadline",
+    "program",
+    "update",
+    "finding",
+    "availability",
+)
 
 
 @dataclass(frozen=True, slots=True)
