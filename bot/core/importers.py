@@ -24,7 +24,7 @@ from typing import Any
 
 import vobject
 
-from bot.core.contact_csv import COLUMNS, TAG_SEPARATOR
+from bot.core.contact_csv import COLUMNS, TAG_SEPARATOR, unneutralised
 from bot.core.errors import UnreadableFile
 from bot.core.models import ContactDraft, Role
 from bot.core.validation import (
@@ -379,7 +379,8 @@ def _role(text: str | None) -> Role:
     raise _Rejected(f"its role “{text[:40]}” isn't one I know")
 
 
-def _from_coach(row: Mapping[str, str]) -> ContactDraft:
+def _from_coach(cells: Mapping[str, str]) -> ContactDraft:
+    row = {key: unneutralised(value) for key, value in cells.items()}  # our export's "'="
     cadence_text = row.get("cadence_days")
     try:
         cadence = int(cadence_text) if cadence_text else None

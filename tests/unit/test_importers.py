@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -386,3 +389,33 @@ def test_binary_noise_raises_only_our_error(data: bytes) -> None:
     """Arbitrary bytes parse or raise UnreadableFile, nothing else."""
     with contextlib.suppress(UnreadableFile):
         parse_file(data)
+
+
+FORMULAS = ('=HYPERLINK("http://x.example","hi")', "+1 555 0100", "-2+3", "@SUM(A1)")
+
+
+@pytest.mark.parametrize("cell", [*FORMULAS, "\tTabbed", "\rReturn"])
+def test_own_csv_export_neutralises_spreadsheet_formulas(cell: str) -> None:
+    """A cell a spreadsheet would run as a formula is written as text (a leading ')."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    draft = ContactDraft(name="Ada", notes=cell, institution=cell)
+    written = write_contacts_csv([Contact(1, 1, replace(draft, name=cell), at, at)])
+    header, row = list(csv.reader(io.StringIO(written, newline="")))
+    for column in ("name", "notes", "institution"):
+        value = row[header.index(column)]
+        assert value == "'" + cell, (column, value)
+
+
+@pytest.mark.parametrize("cell", FORMULAS)
+def test_own_csv_import_strips_the_text_mark_again(cell: str) -> None:
+    """Exported and imported back, a formula-like value is what the student wrote."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    draft = ContactDraft(name=cell, notes=f"{cell}", specialty=cell)
+    parsed = parse(write_contacts_csv([Contact(1, 1, draft, at, at)]))
+    assert [d for _, d in parsed.drafts] == [draft]
+
+
+def test_own_csv_import_reads_a_marked_cell_as_the_value_it_protects() -> None:
+    """ "'=x" in our CSV is "=x"; a quote before anything else is the student's own."""
+    parsed = parse("name,role,notes,specialty\n'=Ada,,'@home,'Quoted\n")
+    assert only(parsed, 2) == ContactDraft(name="=Ada", notes="@home", specialty="'Quoted")
