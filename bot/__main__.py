@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ import discord
 from dotenv import find_dotenv, load_dotenv
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.database import DatabaseUnusable
 
 log = logging.getLogger("bot")
 
@@ -218,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except (DatabaseUnusable, sqlite3.DatabaseError) as error:
+        # A damaged or unreadable file: one line, nothing half-started (see open_database).
+        print(f"coach: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_SETTINGS
     except discord.PrivilegedIntentsRequired:
         print("coach: Discord refused the connection's intents.", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ Migrations are `migrations/NNNN_reason.sql`; each runs in its own transaction th
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from contextlib import closing
@@ -22,6 +23,25 @@ log = logging.getLogger(__name__)
 # error the student sees rather than an interaction that silently times out.
 BUSY_TIMEOUT_MS = 2000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# The database holds students' notes about other people: readable by the bot's user only.
+# SQLite gives the -wal and -shm files the database file's own mode.
+PRIVATE_MODE = 0o600
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+class DatabaseUnusable(RuntimeError):
+    """The database file can't be opened or isn't a SQLite database (one clear line)."""
+
+
+def create_private(path: Path) -> None:
+    """Create `path` (if missing) readable and writable by its owner only, and tighten the
+    modes of a database and its side files made before this rule."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_MODE))
+    for suffix in SIDE_FILES:
+        side = Path(f"{path}{suffix}")
+        if side.exists() and side.stat().st_mode & 0o777 != PRIVATE_MODE:
+            side.chmod(PRIVATE_MODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +66,28 @@ def available_migrations() -> list[Migration]:
 
 
 async def open_database(path: str | Path) -> aiosqlite.Connection:
-    """A connection in autocommit mode with WAL, foreign keys and a busy timeout."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = await aiosqlite.connect(str(path), isolation_level=None)
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute("PRAGMA synchronous = NORMAL")
-    await db.execute("PRAGMA foreign_keys = ON")
-    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    """A connection in autocommit mode with WAL, foreign keys and a busy timeout.
+
+    A file that can't be opened or isn't a database raises DatabaseUnusable, with the
+    connection's thread stopped (left running, it would keep the process from exiting).
+    """
+    try:
+        if str(path) != ":memory:":
+            create_private(Path(path))
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseUnusable(f"can't open the database {path}: {error}") from None
+    try:
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, not left readable in free pages.
+        await db.execute("PRAGMA secure_delete = ON")
+        await db.execute("SELECT COUNT(*) FROM sqlite_schema")  # reads the schema: a real db?
+    except sqlite3.Error as error:
+        await db.close()
+        raise DatabaseUnusable(f"can't use the database {path}: {error}") from None
     return db
 
 
@@ -95,7 +129,7 @@ def backup(source: Path, destination: Path) -> None:
         raise FileNotFoundError(f"no database at {source}")
     if destination.exists():
         raise FileExistsError(f"{destination} already exists; choose a new file name")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    create_private(destination)
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(destination)) as copy:
         live.backup(copy)
 
@@ -109,7 +143,7 @@ def restore(backup_file: Path, destination: Path) -> int:
         version = int(source.execute("PRAGMA user_version").fetchone()[0])
         if version > len(available_migrations()):
             raise ValueError(f"{backup_file} is from a newer version of the bot")
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        create_private(destination)
         with closing(sqlite3.connect(destination)) as target:
             source.backup(target)
     return version

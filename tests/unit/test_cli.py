@@ -166,3 +166,46 @@ def test_module_run_without_token_subprocess(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert "DISCORD_TOKEN" in lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("argv", [["run"], ["db", "migrate"]])
+@pytest.mark.parametrize(
+    "content", [b"not a database " * 600, b"SQLite format 3\x00" + b"\xff" * 4080]
+)
+def test_a_damaged_database_is_one_line_and_exit_2(
+    tmp_path: Path, argv: list[str], content: bytes
+) -> None:
+    """A file that isn't a usable database stops the bot at once: one line, status 2, no hang
+    (an open connection's thread left running kept the process alive)."""
+    database = tmp_path / "coach.sqlite3"
+    database.write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DATABASE_PATH": str(database),
+            "DISCORD_TOKEN": FAKE_TOKEN,
+            # Never reached: the database is opened before anything talks to Discord.
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "database" in lines[0] and str(database) in lines[0]
+    assert database.read_bytes() == content  # nothing was written over it
+
+
+def test_db_unreadable_path_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A DATABASE_PATH that is a folder is named in one line, status 2."""
+    os.environ["DATABASE_PATH"] = str(tmp_path)
+    try:
+        assert main(["db", "migrate"]) == 2
+    finally:
+        del os.environ["DATABASE_PATH"]
+    assert len(capsys.readouterr().err.splitlines()) == 1
