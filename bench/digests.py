@@ -3,6 +3,7 @@ real bot process to a fake Discord that enforces the global rate limit.
 
     .venv/bin/python -m bench.digests [--students 10000] [--rate 50] [--contacts 50]
     .venv/bin/python -m bench.digests --punctuality          # 2,000 students, delay p50/p99
+    .venv/bin/python -m bench.digests --punctuality --answer-ms 250   # Discord answers slowly
 
 Method. The school comes from `bench.seed.cached_school` (every student with a DM channel
 already stored, so a digest is one POST). Its digests are then moved to one real instant: the
@@ -11,7 +12,9 @@ fall due on the hour in production, which is on that grid too. The bot runs as `
 child process with its real clock, its default settings and LOOP_LAG_REPORT_SECONDS, exactly as
 deployed; the fake Discord (tests/e2e/fake_discord, global limit --rate per second, sliding
 one-second window) runs in this process, so its work never lands on the bot's event loop and
-the loop lag the bot logs is the bot's own. The fake timestamps each request on arrival.
+the loop lag the bot logs is the bot's own. The fake timestamps each request on arrival and,
+with --answer-ms, answers each message send that many milliseconds later (Discord takes
+100-300 ms, more during incidents).
 
 Figures: total time from the due instant to the last digest accepted, against the floor
 (digests ÷ rate); REST requests made per digest (every request after the bot is ready: the
@@ -42,6 +45,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.seed import cached_school, dm_channel_id
+from bot.core.pacing import DEFAULT_RATE
 from bot.storage.database import open_database
 from bot.storage.rows import to_db_time
 from tests.e2e.conftest import token_for
@@ -117,7 +121,11 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
     )
     # The e2e tests check every payload against Discord's schema; here that work would only
     # slow the fake's loop and bunch its arrival timestamps, which is what the limit counts.
-    fake = FakeDiscord(global_rate_limit=args.rate, validate_schemas=False)
+    fake = FakeDiscord(
+        global_rate_limit=args.rate,
+        validate_schemas=False,
+        message_answer_seconds=args.answer_ms / 1000,
+    )
     for student in school.students:
         fake.add_dm_channel(student, dm_channel_id(student))
     recipients = {dm_channel_id(s): s for s in school.students}
@@ -155,7 +163,7 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
             )
             print(
                 f"bot ready; {args.students:,} digests due in {due_wall - time.time():.1f} s "
-                f"(global limit {args.rate}/s)",
+                f"(global limit {args.rate}/s, sends answered after {args.answer_ms} ms)",
                 flush=True,
             )
             floor = args.students / args.rate
@@ -223,6 +231,8 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
         f"{r.method} {MESSAGES.sub('/channels/{id}/messages', r.path)}" for r in counted
     )
     floor = run.students / run.rate
+    send_rate = float(os.environ.get("DISCORD_SEND_RATE", DEFAULT_RATE))
+    pacer_floor = run.students / send_rate
     delays = [t - run.due_mono for t in accepted]
     KEPT_ARRIVALS.write_text("".join(f"{d:.4f}\n" for d in sorted(delays)))
     total = max(delays) if delays else float("nan")
@@ -241,6 +251,8 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 f"total time             {total:.1f} s from the due instant to the last digest",
                 f"floor                  {floor:.1f} s ({run.students:,} requests / {run.rate}/s)"
                 f" → {total / floor:.3f}× the floor (target ≤ 1.15×)",
+                f"pacer's floor          {pacer_floor:.1f} s ({run.students:,} / the bot's "
+                f"{send_rate:g}/s) → {total / pacer_floor:.3f}× (the fan-out keeps the rate)",
                 f"requests per digest    {len(counted) / max(delivered, 1):.3f} "
                 f"({len(counted):,} requests after ready: "
                 + ", ".join(f"{route} ×{n:,}" for route, n in routes.most_common(4))
@@ -311,6 +323,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--contacts", type=int, default=50, help="contacts per student")
     parser.add_argument(
         "--punctuality", action="store_true", help="2,000 students; the delays are the figure"
+    )
+    parser.add_argument(
+        "--answer-ms",
+        type=float,
+        default=0.0,
+        help="the fake answers each message send after this many milliseconds",
     )
     parser.add_argument(
         "--lead", type=float, default=15.0, help="min seconds from start to the due instant"

@@ -6,8 +6,12 @@ Two rules, checked together right before each request starts:
   never followed by a burst of catch-up starts;
 - window: never more than floor(rate) starts in any one second, a backstop that matches how
   Discord counts (a count per second, not a spacing) whatever the loop does.
-A semaphore bounds how many requests are in flight. Plain asyncio, with the clock and sleep
-injectable so tests never wait on wall time.
+How many requests may be in flight at once follows from the rate and Discord's answer time
+(`sends_in_flight`, Little's law): keeping 47 starts a second while each send takes 250 ms
+needs 12 in flight, at 500 ms 24. A fixed bound of 8 capped fan-out at 32/s once Discord took
+250 ms to answer. The bound is sized for at least COVER_SECONDS of answer time, and grows
+when the answers observed (a moving average) are slower than that. Plain asyncio, with the
+clock and sleep injectable so tests never wait on wall time.
 
 The rate is a setting (DISCORD_SEND_RATE) because the margin under 50/s depends on the
 deployment: network jitter between the bot and Discord, and other processes sharing the token.
@@ -29,42 +33,76 @@ from types import TracebackType
 # 10,000-digest bench (bench/digests.py) met no global 429 at 47/s; at 45/s it missed the
 # 1.15x-of-the-floor target in some runs, as the pipeline rarely reaches the pacer's full rate.
 DEFAULT_RATE = 47.0
-DEFAULT_CONCURRENCY = 8
 WINDOW_SECONDS = 1.0
+# Discord answers a message send in 100-300 ms, more during incidents: enough in flight to keep
+# the rate up to half a second per answer without measuring anything first.
+COVER_SECONDS = 0.5
+# Room above Little's law for answers that vary around their average and for the database
+# work each sender does between two requests.
+MARGIN = 1.25
+MIN_IN_FLIGHT = 4
+MAX_IN_FLIGHT = 100  # a stalled Discord (answers of seconds) must not open hundreds of sends
+ANSWER_WEIGHT = 0.1  # of the newest answer time in the moving average
+
+
+def sends_in_flight(rate: float, answer_seconds: float) -> int:
+    """Requests in flight needed to start `rate` a second when each takes `answer_seconds`
+    (never sized for less than COVER_SECONDS)."""
+    needed = rate * max(answer_seconds, COVER_SECONDS) * MARGIN
+    return max(MIN_IN_FLIGHT, min(MAX_IN_FLIGHT, math.ceil(needed)))
 
 
 class Pacer:
     def __init__(
         self,
         rate: float = DEFAULT_RATE,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | None = None,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0 or concurrency < 1:
+        """`concurrency` fixes the requests in flight; None sizes them from the answer time."""
+        if rate <= 0 or (concurrency is not None and concurrency < 1):
             raise ValueError("a Pacer needs rate > 0 and concurrency >= 1")
         self.rate = rate
-        self.concurrency = concurrency
+        self._fixed = concurrency
+        self.answer_seconds = 0.0  # moving average of the answers observed so far
         self._interval = 1.0 / rate
         self._per_window = max(1, math.floor(rate * WINDOW_SECONDS))
         self._starts: deque[float] = deque()
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._in_flight = 0
+        self._began: dict[asyncio.Task[object] | None, list[float]] = {}
+        self._room = asyncio.Condition()
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_start = -math.inf
         self._lock = asyncio.Lock()
 
+    @property
+    def concurrency(self) -> int:
+        """How many requests may be in flight now (and how many senders a fan-out runs)."""
+        if self._fixed is not None:
+            return self._fixed
+        return sends_in_flight(self.rate, self.answer_seconds)
+
     async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
+        async with self._room:
+            await self._room.wait_for(lambda: self._in_flight < self.concurrency)
+            self._in_flight += 1
         try:
             # The lock is held while waiting: after a stall, waiters leave one interval apart
             # instead of all together.
             async with self._lock:
                 await self._wait_turn()
         except BaseException:
-            self._semaphore.release()
+            await self._leave()
             raise
+        self._began.setdefault(asyncio.current_task(), []).append(self._monotonic())
+
+    async def _leave(self) -> None:
+        async with self._room:
+            self._in_flight -= 1
+            self._room.notify()
 
     async def _wait_turn(self) -> None:
         while True:
@@ -91,4 +129,11 @@ class Pacer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._semaphore.release()
+        task = asyncio.current_task()
+        began = self._began[task].pop()
+        if not self._began[task]:
+            del self._began[task]
+        if exc_type is None:
+            answer = self._monotonic() - began
+            self.answer_seconds += ANSWER_WEIGHT * (answer - self.answer_seconds)
+        await self._leave()

@@ -7,6 +7,7 @@ recorded too, so a test notices when the bot calls something the fake does not m
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from typing import TYPE_CHECKING, Any
@@ -768,6 +769,8 @@ class Rest:
         return channel if isinstance(channel, web.Response) else web.Response(status=204)
 
     async def channel_create_message(self, request: web.Request) -> web.Response:
+        if self.fake.message_answer_seconds:
+            await asyncio.sleep(self.fake.message_answer_seconds)
         channel = self._channel(request)
         if isinstance(channel, web.Response):
             return channel

@@ -70,6 +70,7 @@ class FakeDiscord:
         heartbeat_interval: int = 41250,
         validate_schemas: bool = True,
         global_rate_limit: int | None = None,
+        message_answer_seconds: float = 0.0,
     ) -> None:
         self.application_id = application_id
         self.bot_user_id = bot_user_id
@@ -79,6 +80,9 @@ class FakeDiscord:
         self.response_deadline = response_deadline
         self.token_lifetime = token_lifetime
         self.validate_schemas = validate_schemas
+        # How long a channel message send takes to answer (Discord: 100-300 ms, more in
+        # incidents); the request is counted against the global limit when it arrives.
+        self.message_answer_seconds = message_answer_seconds
         self.snowflakes = Snowflakes()
         self.bot_user = user_object(bot_user_id, bot_username, bot=True)
         self.owner_user = user_object(DEFAULT_OWNER_ID, "fake-owner")
