@@ -9,12 +9,18 @@ cannot become a contact are returned with a reason; a file that cannot be read a
 Drafts are not validated here (ContactService's rules do that when they are saved); the
 importers only clip free text to the stored limits, so a long LinkedIn headline does not cost
 the student the whole contact.
+
+The file is untrusted, so its size is bounded before any parser sees it: lines are read one at
+a time without copying the file (MAX_LINE_CHARS each), blank lines count toward the row limit,
+a vCard keeps at most MAX_CARD_PROPERTIES properties and MAX_CARD_CHARS characters, and its
+binary properties (a PHOTO, a LOGO, a SOUND or a KEY, often megabytes of base64 the bot never
+uses) are dropped while streaming, before anything decodes or joins them. `python -m
+bench.uploads` measures memory and time for the worst 5 MB files.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +43,13 @@ from bot.core.validation import (
     TITLE_MAX,
 )
 
-MAX_ROWS = 10_000
+MAX_ROWS = 10_000  # contacts and blank lines together
+# Longer than any real export's line (a Google Contacts row with long notes is a few thousand);
+# binary vCard properties are dropped before this check, whatever their length.
+MAX_LINE_CHARS = 32_768
+MAX_CARD_PROPERTIES = 200  # a full address-book card has a few dozen
+MAX_CARD_CHARS = 65_536  # after binary properties are dropped: notes are clipped far below
+BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # LinkedIn puts a few "Notes:" lines before its header; nobody puts twenty.
 HEADER_SEARCH_RECORDS = 20
 DELIMITERS = (",", ";", "\t")  # Excel re-saves CSV with ';' in many European locales
@@ -133,9 +145,42 @@ _CSV_ERRORS = (
 )
 
 
+def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line number, the line without its ending, too long?) one at a time, without copying
+    the text: a line over MAX_LINE_CHARS comes as its first MAX_LINE_CHARS characters only."""
+    newline = "\n" if "\n" in text or "\r" not in text else "\r"  # old Mac files: CR only
+    start, end_of_text = 0, len(text)
+    number = 0
+    while start < end_of_text:
+        end = text.find(newline, start)
+        if end < 0:
+            end = end_of_text
+        number += 1
+        too_long = end - start > MAX_LINE_CHARS
+        line = text[start : min(end, start + MAX_LINE_CHARS)]
+        yield number, line.removesuffix("\r"), too_long
+        start = end + 1
+
+
+def _line_too_long(number: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"Line {number} is over {MAX_LINE_CHARS:,} characters, far longer than any contact. "
+        "This doesn't look like a contacts export; export the file again. Nothing was imported."
+    )
+
+
+def _bounded_lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, for the csv module; UnreadableFile at a line over
+    MAX_LINE_CHARS (before the csv module builds it)."""
+    for number, line, too_long in _lines(text):
+        if too_long:
+            raise _line_too_long(number)
+        yield line + "\n"
+
+
 def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells); a quoted value may span several lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_bounded_lines(text), delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -210,11 +255,11 @@ def _parse_csv(text: str, max_rows: int) -> ParsedFile:
     rejected: list[tuple[int, str]] = []
     rows = 0
     for line, cells in records:
-        if not any(c.strip() for c in cells):
-            continue  # blank lines between or after the rows
-        rows += 1
+        rows += 1  # a blank line too: 5 MB of them must not keep the parser busy
         if rows > max_rows:
             raise _too_many(max_rows)
+        if not any(c.strip() for c in cells):
+            continue  # blank lines between or after the rows
         row: dict[str, str] = {}
         for name, cell in zip(header, cells, strict=False):
             row.setdefault(name, cell.strip())
@@ -227,8 +272,8 @@ def _parse_csv(text: str, max_rows: int) -> ParsedFile:
 
 def _too_many(max_rows: int) -> UnreadableFile:
     return UnreadableFile(
-        f"That file has more than {max_rows:,} contacts, the most I import at once. "
-        "Split it into smaller files and import each one. Nothing was imported."
+        f"That file has more than {max_rows:,} contacts (blank lines count too), the most I "
+        "import at once. Split it into smaller files and import each one. Nothing was imported."
     )
 
 
@@ -410,33 +455,91 @@ def _from_coach(cells: Mapping[str, str]) -> ContactDraft:
 # -- vCard -------------------------------------------------------------------------------------
 
 
-def _cards(text: str) -> Iterator[tuple[int, str]]:
-    """(line the card begins on, its text): cards are split here so each keeps its line."""
-    start: int | None = None
-    lines: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        word = line.strip().upper()
-        if start is None:
-            if word == "BEGIN:VCARD":
-                start, lines = number, [line]
-            elif word:
+def _property_name(line: str) -> str:
+    """ "PHOTO" for "item1.PHOTO;ENCODING=b:..." (the group and parameters left off)."""
+    head = line[:80].split(":", 1)[0].split(";", 1)[0]
+    return head.rsplit(".", 1)[-1].strip().upper()
+
+
+@dataclass(slots=True)
+class _Card:
+    start: int
+    lines: list[str]
+    properties: int = 0
+    chars: int = 0
+    oversize: bool = False
+    skipping: bool = False  # inside a binary property (its folded lines are dropped too)
+
+    def add(self, line: str) -> None:
+        self.chars += len(line) + 2
+        if self.chars > MAX_CARD_CHARS:
+            self.oversize, self.lines = True, []  # keep nothing more of it
+        elif not self.oversize:
+            self.lines.append(line)
+
+
+def _cards(text: str, max_rows: int) -> Iterator[tuple[int, str | None]]:
+    """(line the card begins on, its text, or None when it is over MAX_CARD_CHARS): cards are
+    split here so each keeps its line, and bounded before vobject reads them."""
+    card: _Card | None = None
+    records = 0  # cards and blank lines outside them
+    for number, line, too_long in _lines(text):
+        if card is None:
+            word = line.strip().upper()
+            if not word:
+                records += 1
+                if records > max_rows:
+                    raise _too_many(max_rows)
+            elif word == "BEGIN:VCARD":
+                records += 1
+                if records > max_rows:
+                    raise _too_many(max_rows)
+                card = _Card(number, [line])
+            elif too_long:
+                raise _line_too_long(number)
+            else:
                 raise UnreadableFile(
                     f"Line {number} is outside any vCard (each card starts with BEGIN:VCARD "
                     "and ends with END:VCARD). Nothing was imported."
                 )
             continue
-        lines.append(line)
+        folded = line[:1] in (" ", "\t")
+        # vCard 2.1 wraps base64 without indenting it: a line without ":" continues it.
+        if card.skipping and (folded or ":" not in line[:80]):
+            continue
+        if folded:
+            if too_long:
+                raise _line_too_long(number)
+            card.add(line)
+            continue
+        name = _property_name(line)
+        card.skipping = name in BINARY_PROPERTIES
+        if card.skipping:
+            continue
+        if too_long:
+            raise _line_too_long(number)
+        word = line.strip().upper()
         if word == "BEGIN:VCARD":
             raise UnreadableFile(
-                f"The vCard that starts on line {start} has no END:VCARD before the next "
+                f"The vCard that starts on line {card.start} has no END:VCARD before the next "
                 f"card on line {number}. Nothing was imported."
             )
         if word == "END:VCARD":
-            yield start, "\r\n".join(lines) + "\r\n"
-            start = None
-    if start is not None:
+            card.add(line)
+            yield card.start, None if card.oversize else "\r\n".join(card.lines) + "\r\n"
+            card = None
+            continue
+        card.properties += 1
+        if card.properties > MAX_CARD_PROPERTIES:
+            raise UnreadableFile(
+                f"The vCard that starts on line {card.start} has more than "
+                f"{MAX_CARD_PROPERTIES} properties, more than any contact needs. Export the "
+                "file again. Nothing was imported."
+            )
+        card.add(line)
+    if card is not None:
         raise UnreadableFile(
-            f"The vCard that starts on line {start} never ends (no END:VCARD). "
+            f"The vCard that starts on line {card.start} never ends (no END:VCARD). "
             "The file may be cut short; export it again. Nothing was imported."
         )
 
@@ -444,9 +547,13 @@ def _cards(text: str) -> Iterator[tuple[int, str]]:
 def _parse_vcards(text: str, max_rows: int) -> ParsedFile:
     drafts: list[tuple[int, ContactDraft]] = []
     rejected: list[tuple[int, str]] = []
-    for count, (line, card_text) in enumerate(_cards(text), 1):
-        if count > max_rows:
-            raise _too_many(max_rows)
+    # Split (and count) every card before reading any: a file over the limits is refused in a
+    # fraction of a second, not after vobject has read 10,000 cards. The texts together are
+    # no larger than the file.
+    for line, card_text in list(_cards(text, max_rows)):
+        if card_text is None:
+            rejected.append((line, f"this vCard is over {MAX_CARD_CHARS // 1024} KB of text"))
+            continue
         try:
             drafts.append((line, _from_vcard(card_text)))
         except _Rejected as why:
