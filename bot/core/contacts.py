@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core.attention import first_follow_up_on
@@ -127,18 +127,36 @@ class ContactService:
     async def resolve_duplicate(
         self, owner_id: int, pending_id: int, *, update_contact_id: int | None
     ) -> Contact:
-        """Finish a held add: merge it into an existing contact, or add it anyway."""
-        payload = await self._pending.take(owner_id, pending_id, PENDING_ADD, now=self._clock.now())
+        """Finish a held add: merge it into an existing contact, or add it anyway.
+
+        The held add is used up only once the result passes the rules: a merge that breaks
+        one (notes or tags over their limits together) leaves it there for "add as new".
+        """
+        now = self._clock.now()
+        payload = await self._pending.peek(owner_id, pending_id, PENDING_ADD, now=now)
         if payload is None:
             raise ExpiredAction()
         draft = draft_from_json(payload)
         if update_contact_id is None:
+            validate_draft(draft)
+            if await self._contacts.count(owner_id) >= MAX_CONTACTS:
+                raise InvalidInput(
+                    f"You have {MAX_CONTACTS:,} contacts, the most one student can keep. "
+                    "Remove some you no longer need, then try again."
+                )
+            await self._take_held(owner_id, pending_id, now)
             outcome = await self.add(owner_id, draft, allow_duplicate=True)
             assert outcome.contact is not None
             return outcome.contact
         existing = await self.get(owner_id, update_contact_id)
-        merged = _merge(existing.draft, draft)
+        merged = validate_draft(_merge(existing.draft, draft))
+        await self._take_held(owner_id, pending_id, now)
         return await self._save(owner_id, existing.id, merged)
+
+    async def _take_held(self, owner_id: int, pending_id: int, now: datetime) -> None:
+        """Use a held add up (once: of two clicks at the same moment, one finds it gone)."""
+        if await self._pending.take(owner_id, pending_id, PENDING_ADD, now=now) is None:
+            raise ExpiredAction()
 
     async def update(self, owner_id: int, contact_id: int, changes: Mapping[str, Any]) -> Contact:
         """Apply the given field changes; a value of None clears an optional field."""

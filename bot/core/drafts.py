@@ -354,16 +354,21 @@ class DraftService:
     async def resume(
         self, owner_id: int, pending_id: int, fields: Mapping[str, str | None] | None = None
     ) -> list[DraftResult]:
-        """Continue a held request (after the profile or missing fields were filled in)."""
-        payload = await self._pending.take(
-            owner_id, pending_id, PENDING_DRAFT, now=self._clock.now()
-        )
+        """Continue a held request (after the profile or missing fields were filled in).
+
+        The request is used up only once the form's fields pass the rules, so a rejected form
+        (a field too long) can be corrected and sent again.
+        """
+        now = self._clock.now()
+        payload = await self._pending.peek(owner_id, pending_id, PENDING_DRAFT, now=now)
         if payload is None:
             raise ExpiredAction()
         request = _request_from_json(payload)
         if fields:
             merged = {**request.fields, **{k: v for k, v in fields.items() if v}}
-            request = replace(request, fields=merged)
+            request = replace(request, fields=clean_fields(merged))
+        if await self._pending.take(owner_id, pending_id, PENDING_DRAFT, now=now) is None:
+            raise ExpiredAction()  # another submission of the same form got there first
         return await self.start(owner_id, request)
 
     async def pending_request(self, owner_id: int, pending_id: int) -> DraftRequest:

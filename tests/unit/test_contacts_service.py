@@ -13,6 +13,7 @@ from bot.core.attention import most_due_first
 from bot.core.contacts import PAGE_SIZE, PENDING_TTL, SUGGEST_LIMIT
 from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import Contact, ContactDraft, ContactFilter, ExchangeKind, Role
+from bot.core.validation import NOTES_MAX
 from tests.fakes import build_services
 from tests.unit.conftest import World
 
@@ -644,3 +645,20 @@ async def test_clock_is_injected(world: World) -> None:
     assert contact.created_at == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     world.clock.advance(timedelta(days=1), hours=1)
     assert world.clock.now() == datetime(2030, 1, 3, 4, 4, 5, tzinfo=UTC)
+
+
+async def test_a_refused_merge_keeps_the_held_add(world: World) -> None:
+    """A merge the rules refuse (notes too long together) leaves the held add in place, so
+    "add as new" still works."""
+    existing = await add(world, "José Núñez", notes="a" * (NOTES_MAX - 10))
+    outcome = await world.services.contacts.add(
+        A, ContactDraft(name="jose nunez", notes="b" * (NOTES_MAX - 10))
+    )
+    with pytest.raises(InvalidInput):
+        await world.services.contacts.resolve_duplicate(
+            A, outcome.pending_id, update_contact_id=existing.id
+        )
+    added = await world.services.contacts.resolve_duplicate(
+        A, outcome.pending_id, update_contact_id=None
+    )
+    assert added.id != existing.id and await world.contacts.count(A) == 2

@@ -718,3 +718,17 @@ async def test_template_chosen_from_contact_after_profile_form(world: World) -> 
     await world.drafts.save_profile(A, PROFILE)
     [result] = await world.drafts.resume(A, held.value.pending_id)
     assert result.template.id == "followup_rotation"
+
+
+async def test_a_rejected_fields_form_can_be_sent_again(ready: World) -> None:
+    """A field over its limit is refused and the held request stays: the corrected form
+    drafts (it used to find the request gone)."""
+    template_id, field = required_outreach(ready)
+    with pytest.raises(FieldsRequired) as held:
+        await ready.drafts.start(A, outreach(template_id, "Amara Okafor"))
+    with pytest.raises(InvalidInput):
+        await ready.drafts.resume(A, held.value.pending_id, {field: "x" * 5000})
+    [result] = await ready.drafts.resume(A, held.value.pending_id, {field: "1 March"})
+    assert result.draft.fields[field] == "1 March"
+    with pytest.raises(ExpiredAction):
+        await ready.drafts.resume(A, held.value.pending_id, {field: "1 March"})  # used up
