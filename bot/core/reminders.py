@@ -129,6 +129,7 @@ class ReminderService:
         # read's stale snapshot, which SQLite refuses ("database is locked") once a second
         # process has committed in between.
         self._db_turn = asyncio.Lock()
+        self._done_locks: dict[int, asyncio.Lock] = {}
 
     def add_kind(self, kind: str, claim_step: ClaimStep, send: KindSender) -> None:
         """Deliver another feature's DMs through this tick (ledger, pacing, consent, retries)."""
@@ -337,17 +338,29 @@ class ReminderService:
             await self._contacts.snooze(owner_id, ref, 7)
         log.info("snoozed owner=%s kind=%s ref=%s", owner_id, kind.value, ref)
 
-    async def done(self, owner_id: int, kind: ItemKind, ref: int) -> None:
-        """The student did it: log the exchange (or close the reminder)."""
+    async def done(self, owner_id: int, kind: ItemKind, ref: int) -> bool:
+        """The student did it: log the exchange (or close the reminder). False when it was
+        already done: a second click on "Done" (or a double click) logs nothing more."""
+        # Two clicks at once: the second waits, then sees what the first logged. One small
+        # lock per student who ever clicked Done in this process.
+        async with self._done_locks.setdefault(owner_id, asyncio.Lock()):
+            return await self._done(owner_id, kind, ref)
+
+    async def _done(self, owner_id: int, kind: ItemKind, ref: int) -> bool:
         if kind is ItemKind.REMINDER:
-            await self._reminder(owner_id, ref)
+            reminder = await self._reminder(owner_id, ref)
+            if reminder.done_at is not None:
+                return False
             await self._repo.set_reminder(owner_id, ref, done_at=self._clock.now())
-            return
+            return True
         contact = await self._contacts.get(owner_id, ref)
+        if contact.last_contacted_on == await self._contacts.today(owner_id):
+            return False  # logged today already (this button, or by hand)
         channel = ExchangeKind.EMAILED if contact.draft.email else ExchangeKind.MESSAGED
         await self._contacts.log_exchange(owner_id, ref, channel, note=f"{kind.label}: done.")
         if kind is ItemKind.NUDGE:
             await self._contacts.snooze(owner_id, ref, 7)
+        return True
 
     async def _reminder(self, owner_id: int, reminder_id: int) -> OneOffReminder:
         reminder = await self._repo.get_reminder(owner_id, reminder_id)

@@ -392,8 +392,10 @@ class DueItemButton(
             await deliver(interaction, lambda: services.drafts.start(owner, request))
             return
         if self.action == "done":
-            await services.reminders.done(owner, self.kind, self.ref)
-            text = "Logged — nice work. It won't come up again until it's due."
+            if await services.reminders.done(owner, self.kind, self.ref):
+                text = "Logged — nice work. It won't come up again until it's due."
+            else:
+                text = "Already logged today — nothing more to do."
         else:
             await services.reminders.snooze(owner, self.kind, self.ref)
             text = "Snoozed for a week."

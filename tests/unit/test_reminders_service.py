@@ -1129,3 +1129,19 @@ async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
     world.clock.advance(RETRY_AFTER + timedelta(seconds=1))
     assert (await world.tick()).sent == 0
     assert len(world.notifier.digests()) == 25
+
+
+@pytest.mark.parametrize("kind", [ItemKind.FOLLOW_UP, ItemKind.CHECK_IN, ItemKind.REMINDER])
+async def test_done_twice_logs_one_exchange(world: World, kind: ItemKind) -> None:
+    """Clicking Done twice (one after the other, or both at once) logs once."""
+    await set_up(world)
+    contact = await add_contact(world, "Fresh", met_on=date(2026, 3, 3))
+    if kind is ItemKind.REMINDER:
+        ref = (await world.svc.remind(A, contact.id, "tomorrow", "Call")).id
+    else:
+        ref = contact.id
+    first = await asyncio.gather(*(world.svc.done(A, kind, ref) for _ in range(2)))
+    again = await world.svc.done(A, kind, ref)
+    assert sorted(first) == [False, True] and again is False
+    history = await world.services.contacts.history(A, contact.id)
+    assert len(history) == (0 if kind is ItemKind.REMINDER else 1)
