@@ -17,8 +17,15 @@ from bot.core.errors import CoachError
 
 log = logging.getLogger(__name__)
 
+# Neither says "nothing was changed": the failure may come after a save (a presenter bug, or
+# Discord refusing the answer), and a student told nothing was saved would add it again.
 APOLOGY = (
-    "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment."
+    "Sorry, something went wrong on my side. What you asked may have been saved already: "
+    "check (`/contact list`, `/due`) before trying again in a moment."
+)
+UNDELIVERED = (
+    "I couldn't show you my answer, but what you asked may have been done: check "
+    "(`/contact list`, `/due`) before trying again."
 )
 
 
@@ -72,7 +79,9 @@ async def present_error(interaction: discord.Interaction[Any], error: BaseExcept
             custom_id,
             exc_info=_unwrap(error),
         )
-        message = APOLOGY
+        # Discord refused our answer (an expired token, a message it won't take): the work
+        # before it happened.
+        message = UNDELIVERED if isinstance(_unwrap(error), discord.HTTPException) else APOLOGY
     try:
         await send_ephemeral(interaction, message)
     except discord.HTTPException:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import discord
 import pytest
 from discord import app_commands
 
 from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import ItemKind
 from bot.discord_adapter import components
-from bot.discord_adapter.errors import APOLOGY, user_message_for
+from bot.discord_adapter.errors import APOLOGY, present_error, user_message_for
 
 BIG = 10**19  # a 20-digit id: the longest a Discord snowflake or a row id gets here
 
@@ -109,3 +110,41 @@ def test_user_message_for(error: BaseException, expected: str | None) -> None:
         assert message is None and "secret" not in APOLOGY
     else:
         assert message is not None and expected in message
+
+
+class _Response:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def is_done(self) -> bool:
+        return False
+
+    async def send_message(self, text: str, **kwargs: Any) -> None:
+        self.sent.append(text)
+
+
+class _Interaction:
+    def __init__(self) -> None:
+        self.response = _Response()
+        self.command = None
+        self.data = {"custom_id": "contact:edit:1"}
+        self.user = type("User", (), {"id": 1})()
+        self.id = 2
+
+
+def _http_error() -> BaseException:
+    response = type("R", (), {"status": 400, "reason": "Bad Request"})()
+    return discord.HTTPException(response, {"code": 50035, "message": "Invalid Form Body"})
+
+
+@pytest.mark.parametrize("error", [_http_error(), RuntimeError("presenter bug after a save")])
+async def test_a_failure_after_a_change_never_says_nothing_was_changed(
+    error: BaseException,
+) -> None:
+    """A save that succeeded before the answer failed must not be reported as undone: the
+    student would add it again."""
+    interaction = _Interaction()
+    await present_error(interaction, error)  # type: ignore[arg-type]
+    [said] = interaction.response.sent
+    assert "nothing was changed" not in said.casefold()
+    assert "may have been" in said
