@@ -24,6 +24,7 @@ from bot.core.drafts import (
     FieldsRequired,
     ProfileRequired,
 )
+from bot.core.errors import InvalidInput
 from bot.core.events import Event
 from bot.core.models import (
     Contact,
@@ -63,6 +64,22 @@ FIELD_PLACEHOLDERS = {
     "update": "what you've done since you last spoke",
 }
 _ID = r"\d{1,20}"
+# Row ids and snowflakes are SQLite integers (signed 64-bit); a crafted or damaged custom_id
+# can carry 20 digits that don't fit, which the database would refuse with an OverflowError.
+INT64_MAX = 2**63 - 1
+UNKNOWN_ID = (
+    "That button or form points at something I can't find, and nothing was changed. "
+    "Run the command again to continue."
+)
+
+
+def ref(text: str) -> int:
+    """A custom_id's number; InvalidInput when it can't be an id (over SQLite's int64)."""
+    value = int(text)
+    if not 0 <= value <= INT64_MAX:
+        raise InvalidInput(UNKNOWN_ID)
+    return value
+
 
 EDIT_FORM = re.compile(rf"contact:editform:(?P<id>{_ID})")
 LOG_FORM = re.compile(rf"contact:logform:(?P<id>{_ID})")
@@ -90,6 +107,10 @@ class _Guarded:
     async def callback(self, interaction: Interaction) -> None:
         interaction.client.track_current_task()
         try:
+            # from_custom_id can't refuse a click: the ids it parsed are checked here.
+            for value in vars(self).values():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    ref(str(value))
             await self.act(interaction)
         except Exception as error:
             await present_error(interaction, error)
@@ -438,7 +459,7 @@ class DueItemMenu(
             await send_ephemeral(interaction, "That choice is no longer available.")
             return
         reminders = interaction.client.services.reminders
-        item = await reminders.item(interaction.user.id, ItemKind(kind_text), int(ref_text))
+        item = await reminders.item(interaction.user.id, ItemKind(kind_text), ref(ref_text))
         await interaction.response.send_message(
             presenters.item_text(item, item.due_on, late=False),
             view=single_item_view(item),

@@ -38,7 +38,7 @@ async def _edit_submitted(
     contacts = interaction.client.services.contacts
     contact = await contacts.update(
         interaction.user.id,
-        int(match["id"]),
+        components.ref(match["id"]),
         {
             "name": _text(values, components.F_NAME) or "",
             "title": _text(values, components.F_TITLE),
@@ -63,7 +63,7 @@ async def _log_submitted(
         kind = ExchangeKind.EMAILED
     contact, exchange = await interaction.client.services.contacts.log_exchange(
         interaction.user.id,
-        int(match["id"]),
+        components.ref(match["id"]),
         kind,
         when=_text(values, components.F_WHEN),
         note=_text(values, components.F_NOTE),
@@ -89,7 +89,7 @@ async def _profile_submitted(
             "pitch": _text(values, components.F_PITCH),
         },
     )
-    pending_id = int(match["pending"])
+    pending_id = components.ref(match["pending"])
     if pending_id:
         await components.deliver(
             interaction, lambda: drafts.resume(interaction.user.id, pending_id)
@@ -108,7 +108,8 @@ async def _missing_fields_submitted(
     drafts = interaction.client.services.drafts
     fields = {key: value for key, value in values.items() if isinstance(value, str)}
     await components.deliver(
-        interaction, lambda: drafts.resume(interaction.user.id, int(match["pending"]), fields)
+        interaction,
+        lambda: drafts.resume(interaction.user.id, components.ref(match["pending"]), fields),
     )
 
 
@@ -117,7 +118,7 @@ async def _draft_details_submitted(
 ) -> None:
     fields = {key: value for key, value in values.items() if isinstance(value, str)}
     result = await interaction.client.services.drafts.edit_fields(
-        interaction.user.id, int(match["id"]), fields
+        interaction.user.id, components.ref(match["id"]), fields
     )
     message = components.draft_message(result)
     if interaction.message is not None:
@@ -146,7 +147,7 @@ async def _people_submitted(
 ) -> None:
     services = interaction.client.services
     owner = interaction.user.id
-    event_id = int(match["id"])
+    event_id = components.ref(match["id"])
     await services.events.add_people(
         owner, event_id, [_text(values, key) for key in components.F_PEOPLE]
     )
@@ -176,6 +177,9 @@ async def dispatch_form(interaction: Interaction) -> None:
         for pattern, handler in ROUTES:
             match = pattern.fullmatch(custom_id)
             if match:
+                for value in match.groupdict().values():  # before anything is saved
+                    if value and value.isdigit():
+                        components.ref(value)
                 await handler(interaction, match, components.form_values(interaction))
                 return
         await send_ephemeral(

@@ -148,3 +148,32 @@ async def test_a_failure_after_a_change_never_says_nothing_was_changed(
     [said] = interaction.response.sent
     assert "nothing was changed" not in said.casefold()
     assert "may have been" in said
+
+
+def test_ids_that_do_not_fit_sqlite_are_refused_clearly() -> None:
+    """20 digits fit the custom_id grammar but not SQLite's int64: a clear message, not an
+    OverflowError from the database."""
+    assert components.ref(str(components.INT64_MAX)) == components.INT64_MAX
+    with pytest.raises(InvalidInput, match="can't find"):
+        components.ref(str(components.INT64_MAX + 1))
+
+
+@pytest.mark.parametrize(
+    "item", [i for i in instances() if BIG in vars(i).values()], ids=lambda i: i.custom_id
+)
+async def test_a_button_with_an_id_too_large_answers_clearly(item: Any) -> None:
+    """Every button carrying an id over int64 answers the clicker instead of failing."""
+    interaction = _Interaction()
+    interaction.client = type("Client", (), {"track_current_task": lambda self: None})()
+    await item.callback(interaction)
+    assert interaction.response.sent == [components.UNKNOWN_ID]
+
+
+@pytest.mark.parametrize("custom_id", ["contact:editform:", "draft:fields:", "profile:form:"])
+async def test_a_form_with_an_id_too_large_answers_clearly(custom_id: str) -> None:
+    from bot.discord_adapter.modals import dispatch_form
+
+    interaction = _Interaction()
+    interaction.data = {"custom_id": custom_id + "9" * 20, "components": []}
+    await dispatch_form(interaction)  # type: ignore[arg-type]
+    assert interaction.response.sent == [components.UNKNOWN_ID]
