@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -42,6 +43,17 @@ FIELD_MAX = 1024
 def esc(text: str) -> str:
     """Student text shown as it was typed: markdown characters do not format."""
     return discord.utils.escape_markdown(text, as_needed=False)
+
+
+# Discord's masked link, [text](url): in text that came from other people (an imported name, a
+# member's display name, a server event's name) it would show a harmless label over any URL.
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(")
+
+
+def defuse_links(text: str) -> str:
+    """`text` with masked links shown as typed (brackets escaped) and nothing else changed, for
+    text the student copies out (a draft): escaping all markdown would put backslashes in it."""
+    return _MASKED_LINK.sub(lambda m: f"\\[{m[1]}\\](", text)
 
 
 def clip(text: str, limit: int) -> str:
@@ -104,7 +116,7 @@ def contact_embed(
         embed.add_field(name="E-mail", value=clip(esc(d.email), FIELD_MAX))
     if d.profile_url:
         # Validated http(s) with no spaces; escaping would put backslashes into the link.
-        embed.add_field(name="Profile", value=clip(d.profile_url, FIELD_MAX))
+        embed.add_field(name="Profile", value=clip(defuse_links(d.profile_url), FIELD_MAX))
     if d.tags:
         embed.add_field(name="Tags", value=clip(", ".join(esc(t) for t in d.tags), FIELD_MAX))
     if d.notes:
@@ -198,7 +210,7 @@ def draft_content(result: DraftResult) -> tuple[str, list[tuple[str, bytes]]]:
     Mentions never ping (allowed mentions are off on the client). A draft too long for one
     message comes as a text file instead.
     """
-    body = result.rendered.body
+    body = defuse_links(result.rendered.body)
     if len(body) <= CONTENT_MAX:
         return body, []
     text = body if result.rendered.subject is None else f"{result.rendered.subject}\n\n{body}"
