@@ -650,6 +650,9 @@ class InMemoryReminderRepository:
         self.deliveries[delivery.id] = _DeliveryRow(delivery)
         return delivery
 
+    async def was_claimed(self, student_id: int, kind: str, ref: str) -> bool:
+        return self._claimed(kind, student_id, ref)
+
     async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
         before = _utc(claimed_before)
         rows = [

@@ -427,6 +427,13 @@ class EventService:
         ending = await self._events.get_ending(ending_id)
         if ending is None:
             raise InvalidInput("That event is no longer on record.")
+        if not await self._reminders.was_claimed(owner_id, DELIVERY_KIND, str(ending.event_id)):
+            # Only the members the bot asked hold this button; anyone else's click (or a
+            # forged custom_id) must not put the server's event into their account.
+            raise InvalidInput(
+                "This button is for the members I asked about that event. `/event log` "
+                "records an event of your own."
+            )
         await self._contacts.ensure_student(owner_id)
         zone = await self._contacts.timezone_for(owner_id)
         day = local_today(ending.ended_at, zone)

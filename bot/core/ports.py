@@ -220,6 +220,10 @@ class ReminderRepository(Protocol):
         """Record the intent to send one occurrence; None if it was already claimed."""
         ...
 
+    async def was_claimed(self, student_id: int, kind: str, ref: str) -> bool:
+        """Whether this occurrence was ever claimed for the student (sent, or being sent)."""
+        ...
+
     async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]: ...
 
     async def finish(

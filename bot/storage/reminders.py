@@ -145,6 +145,13 @@ class SqliteReminderRepository:
         )
         return _delivery(rows[0]) if rows else None
 
+    async def was_claimed(self, student_id: int, kind: str, ref: str) -> bool:
+        rows = await self._rows(
+            "SELECT 1 FROM deliveries WHERE kind = ? AND student_id = ? AND ref = ?",
+            (kind, student_id, ref),
+        )
+        return bool(rows)
+
     async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
         rows = await self._rows(
             _DELIVERY + "WHERE sent_at IS NULL AND claimed_at < ? ORDER BY id LIMIT ?",

@@ -209,14 +209,28 @@ async def test_the_scan_reads_the_cache_at_most_once_a_minute(
 
 
 async def test_from_scheduled_creates_one_event_record_per_student(
-    services: Services, events: InMemoryEventRepository
+    services: Services,
+    events: InMemoryEventRepository,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
 ) -> None:
-    """'Log people I met' makes the student's event from the ending's name and day, once."""
+    """'Log people I met' makes the student's event from the ending's name and day, once; only
+    members who were asked can use it (a forged button names any ending)."""
     await services.events.set_guild(GUILD, enabled=True)
+    for student in (ALICE, BOB, CAROL):
+        await _opt_in(services, student)
+    notifier.interested[SCHEDULED] = [ALICE, BOB]  # Carol wasn't interested: never asked
     await services.events.scheduled_event_ended(GUILD, SCHEDULED, "Suturing lab")
     [ending] = events.endings.values()
+    with pytest.raises(InvalidInput, match="asked"):
+        await services.events.from_scheduled(ALICE, ending.id)  # not asked yet
+    clock.set(NOW + HOUR + MINUTE)
+    await services.reminders.deliver_due()
     first = await services.events.from_scheduled(ALICE, ending.id)
     again = await services.events.from_scheduled(ALICE, ending.id)
     bobs = await services.events.from_scheduled(BOB, ending.id)
     assert first == again and bobs.owner_id == BOB
     assert (first.name, first.held_on) == ("Suturing lab", NOW.date())
+    with pytest.raises(InvalidInput, match="asked"):
+        await services.events.from_scheduled(CAROL, ending.id)
+    assert await services.events.list_for(CAROL) == []
