@@ -92,6 +92,12 @@ _ASK_WRAPPED = re.compile(
     r"|\babout\s+whether\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.I)
+# Someone else a sentence may be about, so that "her" there is not the addressee.
+_THIRD_PARTY = re.compile(
+    r"\b(?:grand)?(?:mother|father|mom|dad|parents?)\b|\b(?:sister|brother|aunt|uncle|son"
+    r"|daughter|wife|husband|partner|friend|patient|colleague|classmate|advisor|mentor|PI)s?\b",
+    re.I,
+)
 _DOUBLED_WORD = re.compile(r"\b(\w+)[ \t]+\1\b", re.I)
 _DOUBLED_OK = frozenset({"that", "had", "is", "very", "bye", "no"})
 _INTRO = r"(?:I'm|I’m|I am|My name is|my name is|my name's|This is)"
@@ -516,6 +522,9 @@ def lint_draft(
                 )
         masked = _masked(text, values)
         for match in _THIRD_PERSON.finditer(masked):
+            sentence = re.split(r"[.?!]\s", masked[: match.start()])[-1]
+            if _THIRD_PARTY.search(sentence):
+                continue  # "my grandmother … her appointments": someone else, not them
             found.append(
                 Defect(
                     "pronoun.addressee",

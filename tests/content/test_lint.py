@@ -118,6 +118,12 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         {},
     ),
     ("pronoun.addressee", "We talked about his path.", "We talked about your path.", {}),
+    (
+        "pronoun.addressee",
+        "Hi Dr. Marsh, how she runs her clinic.",
+        "Hi Dr. Marsh, my grandmother and her doctor got me into medicine.",
+        {},
+    ),
     ("pronoun.addressee", "Hi, she said yes.", "Hi Dr. He, thank you.", SURNAME_HE),
     ("article", "I'm a MS2 at Riverside.", "I'm an MS2 at Riverside.", {}),
     ("article", "I'm an third-year student.", "I'm a third-year student.", {}),
