@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content.templates import CHANNEL_RULES, SUBJECT_MAX
+from bot.content.templates import BRIEF_MIN_WORDS, CHANNEL_RULES, SUBJECT_MAX
 
 # Roles greeted "Dr. Surname" when no other form of address is known (docs/drafts.md).
 PHYSICIAN_ROLES = frozenset(
@@ -590,7 +590,7 @@ def _length_defects(
     if rules.max_words is not None and words > rules.max_words:
         yield Defect("length.words", f"{words} words; aim for at most {rules.max_words}")
     if rules.min_words is not None:
-        least = 25 if tone == "brief" else rules.min_words
+        least = BRIEF_MIN_WORDS if tone == "brief" else rules.min_words
         if words < least:
             yield Defect("length.words", f"{words} words; write at least {least}")
     if subject is not None:
