@@ -90,6 +90,8 @@ _ASK_WRAPPED = re.compile(
     rf"\b(?:about|on|regarding|whether|if|that|to|for|with)\s+{_QUESTION_WORDS}\b(?=[^.?!\n]*\?)"
     r"|\b(?:thoughts|advice|question|ask(?:ed)?|talk|hear)\s+(?:about|on|regarding)\s+whether\b"
     r"|\babout\s+whether\b"
+    r"|\bthoughts\s+(?:on|about)\s+(?:advice|guidance|help|an?)\b"
+    r"|\badvice\s+(?:on|about)\s+advice\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.I)
 # Someone else a sentence may be about, so that "her" there is not the addressee.
@@ -131,6 +133,7 @@ CODES = (
     "greeting.title_postnominal",
     "greeting.title_given",
     "greeting.wrong_surname",
+    "greeting.surname_only",
     "greeting.full_name",
     "greeting.lowercase",
     "signoff.punct",
@@ -335,6 +338,12 @@ def _greeting_defects(body: str, values: Mapping[str, Any]) -> Iterable[Defect]:
                 "body",
                 *span,
             )
+        return
+    family_only = _name_pattern(family)
+    if family_only and given != family and re.fullmatch(family_only, who, re.I):
+        yield Defect(
+            "greeting.surname_only", f"greeted by family name alone: “{who}”", "body", *span
+        )
         return
     if who[0].islower():
         yield Defect("greeting.lowercase", f"name in lower case: “{who}”", "body", *span)

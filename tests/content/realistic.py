@@ -465,3 +465,101 @@ def _linted(case: Scenario, result: DraftResult, tone: str) -> Render:
 
 def met_on(case: Scenario) -> date:
     return TODAY - timedelta(days=case.met_days)
+
+
+# -- three students for the golden files --------------------------------------------------------
+
+
+def _golden(
+    seed: int,
+    profile: dict[str, Any],
+    contact: ContactDraft,
+    truth: Name,
+    fields: dict[str, str],
+    days: int,
+    sent: int | None,
+) -> Scenario:
+    signoff = (profile.get("signoff") or "Best wishes").rstrip(",.!").strip()
+    values = {
+        "me": {
+            "name": profile["name"],
+            "first_name": profile["name"].split()[0],
+            "signoff": signoff,
+        },
+        "them": {
+            "name": f"{truth.given} {truth.family}",
+            "first_name": truth.given,
+            "family_name": truth.family,
+            "role": contact.role.label.lower(),
+            "known": sent is not None,
+            "post_nominals": truth.degrees,
+        },
+    }
+    contact = dataclasses.replace(contact, met_on=TODAY - timedelta(days=days))
+    return Scenario(seed, profile, contact, fields, days, sent, values)
+
+
+GOLDEN_STUDENTS: dict[str, Scenario] = {
+    "MS2 to an attending met yesterday": _golden(
+        1,
+        {"name": "Maya Chen", "school": "Riverside School of Medicine", "stage": "MS2"},
+        ContactDraft(
+            name="Helen Marsh, MD",
+            role=Role.ATTENDING,
+            specialty="cardiology",
+            institution="St Mary's Hospital",
+            met_event="the cardiology interest group talk",
+        ),
+        Name("Helen", "Marsh", ("MD",)),
+        {
+            "discussed": "how your clinic follows up heart-failure patients",
+            "ask": "shadowing your clinic",
+        },
+        days=1,
+        sent=None,
+    ),
+    "OMS-II to a faculty mentor they know": _golden(
+        2,
+        {
+            "name": "Luis Ortega",
+            "school": "Northfield College of Osteopathic Medicine",
+            "stage": "OMS-II",
+            "signoff": "Kind regards,",
+            "interests": "internal medicine and sepsis care",
+        },
+        ContactDraft(
+            name="García López, María José",
+            role=Role.FACULTY,
+            specialty="internal medicine",
+            institution="Riverside University Hospital",
+            met_event="the IM interest group mixer",
+        ),
+        Name("María José", "García López", ("MD", "PhD")),
+        {
+            "discussed": "your research on sepsis screening",
+            "ask": "advice on applying to internal medicine",
+            "topic": "sepsis screening in the emergency department",
+        },
+        days=60,
+        sent=20,
+    ),
+    "fourth-year to a peer resident": _golden(
+        3,
+        {
+            "name": "Aisha Bello",
+            "school": "the University of Lakeside",
+            "stage": "fourth-year medical student",
+            "signoff": "Best,",
+        },
+        ContactDraft(
+            name="Sam Ortiz",
+            role=Role.PEER_MENTOR,
+            specialty="emergency medicine",
+            met_event="the residency fair",
+        ),
+        Name("Sam", "Ortiz"),
+        {"ask": "Would you be open to a 15-minute call about the match?"},
+        days=10,
+        sent=None,
+    ),
+}

@@ -79,6 +79,18 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         "Dear Dr. van Beethoven,\n\nThanks.",
         PARTICLE,
     ),
+    (
+        "greeting.surname_only",
+        "Dear Marsh, Helen,\n\nThanks.",
+        "Dear Dr. Marsh,\n\nThanks.",
+        {},
+    ),
+    (
+        "ask.wrapped",
+        "I'd value your thoughts on advice on applying to cardiology.",
+        "I'd value your advice on applying to cardiology.",
+        {},
+    ),
     ("greeting.full_name", "Dear Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Dear Dr. Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Hi Helen Marsh, thanks!", "Hi Helen, thanks!", PEER),
