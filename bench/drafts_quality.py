@@ -53,7 +53,7 @@ def report(renders: list[Render], seconds: float) -> str:
         r, d = example[code]
         where = f"{r.result.rendered.template_id} {r.result.rendered.channel}"
         lines.append(f"  {code:28} {1000 * count / total:7.1f}   [{where}] {d.message}")
-    lines += ["", "by template (per 1,000 of its renders, top rules):"]
+    lines += ["", "by template (defects per 1,000 of its renders; top rules with their counts):"]
     per_template = collections.Counter(r.result.rendered.template_id for r in renders)
     template_defects: dict[str, collections.Counter[str]] = collections.defaultdict(
         collections.Counter

@@ -320,6 +320,9 @@ def _greeting_defects(body: str, values: Mapping[str, Any]) -> Iterable[Defect]:
             return
         if family and re.fullmatch(rf"{_name_pattern(family)}(?:,?\s+{POST_NOMINALS}\.?)*", rest):
             return
+        if family and re.fullmatch(rf"{_name_pattern(family)}", rest, re.I):
+            yield Defect("greeting.lowercase", f"name in lower case: “{who}”", "body", *span)
+            return
         if given and re.match(rf"{_name_pattern(given)}\b", rest) and given != family:
             full = _name_pattern(f"{given} {family}") if family else None
             if full and re.match(full, rest):

@@ -95,6 +95,7 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("greeting.full_name", "Dear Dr. Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Hi Helen Marsh, thanks!", "Hi Helen, thanks!", PEER),
     ("greeting.lowercase", "Hi helen, thanks!", "Hi Helen, thanks!", PEER),
+    ("greeting.lowercase", "Dear Dr. marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("signoff.punct", "Thanks.\n\nWarmly,,\nMaya", "Thanks.\n\nWarmly,\nMaya", {}),
     ("signoff.punct", "Thanks.\n\nThanks!,\nMaya", "Thanks.\n\nThanks!\nMaya", {}),
     (
