@@ -91,6 +91,12 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         "I'd value your advice on applying to cardiology.",
         {},
     ),
+    (
+        "ask.wrapped",
+        "Would you be open to a short conversation about a 15-minute call?",
+        "Would you be open to a 15-minute call about your research?",
+        {},
+    ),
     ("greeting.full_name", "Dear Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Dear Dr. Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Hi Helen Marsh, thanks!", "Hi Helen, thanks!", PEER),
