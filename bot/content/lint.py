@@ -82,6 +82,8 @@ _DATE_JOIN = re.compile(
     rf"|\b(?:on|in|at)\s+(?:yesterday|today|tomorrow)\b"
     rf"|\b(?:on|in|at)\s+last\s+(?:{_DAYS}|{_MONTHS}|week|month|year)\b",
 )
+# "4 November" is the UK order; US English (the default) says "November 4".
+_UK_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})\b")
 _QUESTION_WORDS = (
     r"(?:Could|Would|Can|May|Might|Will|Is|Are|Do|Does|Did|Should|Shall|What|How|When|Why"
     r"|Where|Who|Which)"
@@ -141,6 +143,7 @@ CODES = (
     "signoff.punct",
     "ask.wrapped",
     "date.join",
+    "date.uk_form",
     "pronoun.addressee",
     "article",
     "punct.doubled",
@@ -520,6 +523,16 @@ def lint_draft(
             found.append(
                 Defect("date.join", f"broken date phrase “{match.group()}”", where, *match.span())
             )
+        if _get(values, "me.english") != "uk":
+            for match in _UK_DATE.finditer(text):
+                found.append(
+                    Defect(
+                        "date.uk_form",
+                        f"a UK date form “{match.group()}” in US English",
+                        where,
+                        *match.span(),
+                    )
+                )
         for match in _ASK_WRAPPED.finditer(text):
             found.append(
                 Defect(

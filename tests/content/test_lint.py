@@ -130,6 +130,7 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
     ),
     ("date.join", "Thanks for in March.", "Thanks for your time in March.", {}),
     ("date.join", "We met on yesterday.", "We met yesterday.", {}),
+    ("date.uk_form", "We met on 4 November.", "We met on November 4, at 4 pm.", {}),
     (
         "pronoun.addressee",
         "Hi Dr. Marsh, I enjoyed hearing about her heart-failure clinic.",
@@ -178,6 +179,11 @@ def test_each_rule_fires_on_the_mistake_and_not_on_good_prose(
     assert rule in CODES
     assert rule in codes(bad, values), bad
     assert rule not in codes(good, values), good
+
+
+def test_uk_dates_are_fine_for_a_student_who_chose_uk_english() -> None:
+    uk = {**VALUES, "me": {**VALUES["me"], "english": "uk"}}
+    assert "date.uk_form" not in codes("We met on 4 November.", uk)
 
 
 def test_introduction_is_fine_to_someone_new() -> None:
