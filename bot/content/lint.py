@@ -96,6 +96,7 @@ _ASK_WRAPPED = re.compile(
     r"|\badvice\s+(?:on|about)\s+advice\b"
     r"|\b(?:conversation|chat|talk|call|meeting)\s+(?:about|on)\s+(?:an?\s+)?(?:[\w-]+\s+)?"
     r"(?:call|chat|meeting|conversation)\b"
+    r"|\b(?:conversation|chat|talk|call|meeting)\s+(?:about|on)\s+(?:advice|guidance|help)\b"
 )
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.I)
 # Someone else a sentence may be about, so that "her" there is not the addressee.

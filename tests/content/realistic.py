@@ -429,6 +429,8 @@ async def render_scenario(case: Scenario, catalogue: TemplateCatalogue) -> list[
     for info in catalogue.templates():
         fields = dict(case.fields)
         for name in info.requires:
+            if name == "event" and case.contact.met_event:
+                continue  # where they met is the event (as /followup knows it)
             fields.setdefault(name, _FALLBACK[name])
         for channel in CHANNELS:
             for tone in service_tones():

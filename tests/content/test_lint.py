@@ -97,6 +97,12 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         "Would you be open to a 15-minute call about your research?",
         {},
     ),
+    (
+        "ask.wrapped",
+        "Would you be open to a short conversation about advice on applying?",
+        "Would you be open to a short conversation about applying?",
+        {},
+    ),
     ("greeting.full_name", "Dear Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Dear Dr. Helen Marsh,\n\nThanks.", "Dear Dr. Marsh,\n\nThanks.", {}),
     ("greeting.full_name", "Hi Helen Marsh, thanks!", "Hi Helen, thanks!", PEER),
