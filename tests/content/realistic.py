@@ -27,6 +27,7 @@ from typing import Any
 from bot.content.lint import Defect, lint_draft
 from bot.content.templates import CHANNELS, DEFAULT_TONE, TONES, TemplateCatalogue
 from bot.core.drafts import DraftRequest, DraftResult
+from bot.core.meetings import EventKind
 from bot.core.models import Channel, ContactDraft, ExchangeKind, Role
 from tests.fakes import FakeClock, build_services
 
@@ -211,6 +212,19 @@ EVENTS = [
     ("the IM interest group mixer.", 2),
     ("Research Day", 2),
 ]
+# The kind a student picks when they log the event with /event log.
+EVENT_KINDS = {
+    "the cardiology interest group talk": EventKind.TALK,
+    "Cardiology Interest Group talk": EventKind.INTEREST_GROUP,
+    "grand rounds": EventKind.TALK,
+    "the AAMC conference": EventKind.CONFERENCE,
+    "SNMA regional conference": EventKind.CONFERENCE,
+    "office hours": EventKind.OFFICE_HOURS,
+    "shadowing in the cath lab": EventKind.SHADOWING,
+    "the residency fair": EventKind.SOCIAL,
+    "the IM interest group mixer.": EventKind.SOCIAL,
+    "Research Day": EventKind.OTHER,
+}
 DISCUSSED = [
     (None, 15),
     ("how your clinic follows up heart-failure patients", 15),
@@ -299,6 +313,9 @@ class Scenario:
     met_days: int
     sent_days: int | None  # when the student last e-mailed them, or None
     values: dict[str, Any] = field(default_factory=dict)
+    # Met through an event logged with /event log and its add-people form (with a note).
+    event_note: str | None = None
+    via_event: bool = False
 
 
 def scenario(seed: int) -> Scenario:
@@ -367,6 +384,7 @@ def scenario(seed: int) -> Scenario:
             "post_nominals": name.degrees,
         },
     }
+    via_event = rng.random() < 0.3
     return Scenario(
         seed=seed,
         profile=profile,
@@ -375,6 +393,8 @@ def scenario(seed: int) -> Scenario:
         met_days=days,
         sent_days=sent,
         values=values,
+        event_note=pick(rng, NOTES) if via_event else None,
+        via_event=via_event,
     )
 
 
@@ -420,6 +440,18 @@ async def render_scenario(case: Scenario, catalogue: TemplateCatalogue) -> list[
     outcome = await services.contacts.add(OWNER, case.contact, allow_duplicate=True)
     assert outcome.contact is not None
     contact_id = outcome.contact.id
+    if case.via_event and case.contact.met_event:
+        # Logged with /event log, then the person named in its add-people form: the drafts
+        # take the day and kind from the event record.
+        event = await services.events.log(
+            OWNER,
+            case.contact.met_event,
+            EVENT_KINDS.get(case.contact.met_event, EventKind.OTHER),
+            when=(TODAY - timedelta(days=case.met_days)).isoformat(),
+        )
+        line = case.contact.name + (f" — {case.event_note}" if case.event_note else "")
+        [linked] = await services.events.add_people(OWNER, event.id, [line])
+        assert linked.id == contact_id
     if case.sent_days is not None:
         when = (TODAY - timedelta(days=case.sent_days)).isoformat()
         await services.contacts.log_exchange(

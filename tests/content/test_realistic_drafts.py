@@ -67,6 +67,7 @@ def test_the_generator_is_deterministic_and_varied() -> None:
     assert any(a.endswith("?") for a in asks) and any(a and not a.endswith("?") for a in asks)
     assert max(case.met_days for case in many) > 300
     assert min(case.met_days for case in many) <= 1
+    assert any(case.via_event and case.event_note for case in many)
 
 
 @pytest.mark.xfail(strict=True, reason="until the names, phrasing and template branches merge")
