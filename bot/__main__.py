@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -62,8 +63,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check_templates(settings: Settings) -> int:
-    from bot.content.samples import SAMPLES
+    from bot.content.samples import dated_samples
     from bot.content.templates import CatalogueError, TemplateCatalogue
+    from bot.core.drafts import when_phrase
+
+    today = datetime.now(UTC).date()
 
     folder = settings.content.templates_dir
     try:
@@ -71,7 +75,9 @@ def _check_templates(settings: Settings) -> int:
     except CatalogueError as error:
         problems = error.problems
     else:
-        problems = catalogue.check(SAMPLES)
+        # Sample dates are said by the drafts service's own date code, as real drafts are.
+        samples = dated_samples(lambda days: when_phrase(today - timedelta(days=days), today))
+        problems = catalogue.check(samples)
     for problem in problems:
         print(problem)
     if problems:

@@ -4,6 +4,7 @@ tests render every template with. Realistic values, in the shape the drafts serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 ME: dict[str, Any] = {
@@ -100,3 +101,31 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "known mentor": {"me": ME, "them": KNOWN, **FULL_FIELDS, "met_when": None},
     "peer, nothing optional": {"me": ME_MINIMAL, "them": PEER, **REQUIRED_ONLY},
 }
+
+# How long ago the extra samples met: the day before, days, weeks, months and over a year, so
+# every form the date code produces ("yesterday", "on Sunday", "on November 12", "in March",
+# "last December", "in October 2025") passes through every template.
+MET_AGES = (1, 3, 20, 120, 400)
+
+
+def dated_samples(phrase: Callable[[int], str]) -> dict[str, dict[str, Any]]:
+    """SAMPLES with `met_when` and `sent_when` as the date code says them.
+
+    `phrase(days)` is the drafts service's own phrase for a day that many days ago (the CLI
+    passes `when_phrase`; content does not import the core), so a sample can't hide a date form
+    the code never produces.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for name, sample in SAMPLES.items():
+        out[name] = {
+            **sample,
+            "met_when": phrase(3) if sample.get("met_when") else None,
+            "sent_when": phrase(10) if sample.get("sent_when") else None,
+        }
+    for days in MET_AGES:
+        out[f"full, met {days} days ago"] = {
+            **SAMPLES["full"],
+            "met_when": phrase(days),
+            "sent_when": phrase(max(1, days // 2)),
+        }
+    return out

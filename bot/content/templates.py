@@ -82,6 +82,8 @@ CHANNEL_RULES: dict[str, ChannelRules] = {
     "dm": ChannelRules("Direct message", max_chars=600),
 }
 SUBJECT_MAX = 70
+# A brief e-mail carries the thanks and the ask in two or three sentences (docs/drafts.md).
+BRIEF_MIN_WORDS = 25
 
 
 class CatalogueError(Exception):
@@ -289,8 +291,12 @@ class TemplateCatalogue:
             subject = " ".join(subject.split())
         return RenderedDraft(template_id, channel, version, versions, subject, body)
 
-    def check(self, samples: Mapping[str, Mapping[str, Any]]) -> list[str]:
-        """Lint every template: render each channel and version with each sample context."""
+    def check(self, samples: Mapping[str, Mapping[str, Any]], *, prose: bool = True) -> list[str]:
+        """Lint every template: render each channel and version with each sample context.
+
+        With `prose`, the draft linter (bot/content/lint.py) reads each render too; without,
+        only what stops a draft being usable at all: syntax, leftovers, channel limits.
+        """
         problems: list[str] = []
         for info in self._infos.values():
             where = info.path.relative_to(self.folder).as_posix()
@@ -304,15 +310,27 @@ class TemplateCatalogue:
                     except Exception as error:
                         problems.append(f"{label}: does not render: {error}")
                         continue
-                    problems.extend(f"{label}: {p}" for p in _lint(draft))
+                    problems.extend(f"{label}: {p}" for p in _lint(draft, sample, tone, prose))
         return problems
 
 
-def _lint(draft: RenderedDraft) -> list[str]:
+# Limits and leftovers are named by _lint itself, in the words the student's warnings use.
+_LIMIT_CODES = frozenset(
+    {"length.hard", "length.soft", "length.words", "length.subject", "placeholder", "empty"}
+)
+
+
+def _lint(draft: RenderedDraft, values: Mapping[str, Any], tone: str, prose: bool) -> list[str]:
+    # Imported here: the linter reads CHANNEL_RULES from this module.
+    from bot.content.lint import lint_draft
+
     found = list(draft.problems())
     rules = CHANNEL_RULES[draft.channel]
-    if rules.min_words is not None and draft.words < rules.min_words:
-        found.append(f"{draft.words} words; write at least {rules.min_words}")
+    least = rules.min_words
+    if least is not None and tone == "brief":
+        least = BRIEF_MIN_WORDS
+    if least is not None and draft.words < least:
+        found.append(f"{draft.words} words; write at least {least}")
     for text in (draft.subject or "", draft.body):
         placeholder = _PLACEHOLDER.search(text)
         if placeholder:
@@ -321,4 +339,15 @@ def _lint(draft: RenderedDraft) -> list[str]:
         found.append("renders empty")
     if draft.subject is not None and not draft.subject:
         found.append("the subject renders empty")
+    if not prose:
+        return found
+    defects = lint_draft(
+        body=draft.body,
+        subject=draft.subject,
+        channel=draft.channel,
+        values=values,
+        tone=tone,
+        template_id=draft.template_id,
+    )
+    found.extend(str(d) for d in defects if d.code not in _LIMIT_CODES)
     return found

@@ -1,8 +1,9 @@
 """Property tests: whatever a student types, every template renders cleanly in every channel.
 
 Values are random profile and contact details (Unicode with right-to-left text and emoji,
-markdown, mentions, quotes, template-like syntax, text up to each field's limit). Each example
-is drafted through DraftService for EVERY template × channel × version.
+markdown, mentions, quotes, template-like syntax, text up to each field's limit), and students
+and contacts from the realistic-input generator (tests/content/realistic.py). Each example is
+drafted through DraftService for EVERY template × channel × version.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.core.models import Channel, ContactDraft, Role
 from bot.core.text import clean_line
 from bot.core.validation import INSTITUTION_MAX, NAME_MAX, SPECIALTY_MAX, TITLE_MAX
 from bot.settings import PROJECT_ROOT
+from tests.content.realistic import render_scenario, scenario, service_tones
 from tests.fakes import FakeClock, build_services
 
 OWNER = 111_111_111_111_111_111
@@ -269,3 +271,32 @@ def test_typed_template_syntax_is_only_data(
             for snippet in sorted(JINJA, key=len, reverse=True):
                 remaining = remaining.replace(snippet, "")
             assert not LEFTOVER.search(remaining), text
+
+
+# -- realistic input, as students type it ----------------------------------------------------
+
+MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>|<#\d+>")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_realistic_input_renders_every_draft_cleanly(seed: int) -> None:
+    """Students and contacts from the realistic-input generator (tests/content/realistic.py):
+    every template × channel × version × tone renders, with no exception, no mention and no
+    evaluated or leftover template syntax."""
+    case = scenario(seed)
+    renders = asyncio.run(render_scenario(case, CATALOGUE))
+    per_student = sum(
+        CATALOGUE.versions(info.id, channel) * len(service_tones())
+        for info in CATALOGUE.templates()
+        for channel in CHANNELS
+    )
+    assert len(renders) == per_student
+    for render in renders:
+        rendered = render.result.rendered
+        for text in (rendered.body, rendered.subject or ""):
+            assert not LEFTOVER.search(text), text
+            assert not MENTION.search(text), text
+        assert rendered.body.strip()
+        assert (rendered.subject is not None) == (rendered.channel == "email")
+        assert_within_limits_or_reported(render.result)
