@@ -607,6 +607,19 @@ async def test_sent_draft_shows_sent_when_in_nudge(ready: World) -> None:
     assert_clean(nudge)
 
 
+async def test_no_self_introduction_to_a_contact_already_known(ready: World) -> None:
+    """A new contact hears who the student is; after two exchanges the draft skips it."""
+    contact = await add_contact(ready, "Amara Okafor", met_event=EVENT)
+    introduction = f"I'm {PROFILE['name']}"
+    first = await one(ready, DraftRequest("followup", (contact.id,), "followup_talk"))
+    assert introduction in first.rendered.body
+    for _ in range(2):
+        await ready.services.contacts.log_exchange(A, contact.id, ExchangeKind.MET)
+    again = await one(ready, DraftRequest("followup", (contact.id,), "followup_talk"))
+    assert_clean(again)
+    assert introduction not in again.rendered.body
+
+
 # -- ownership --------------------------------------------------------------------------------
 
 
