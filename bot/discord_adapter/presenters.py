@@ -231,7 +231,7 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     if rendered.subject is not None:
         embed.add_field(name="Subject", value=clip(esc(rendered.subject), FIELD_MAX), inline=False)
     embed.add_field(name="Length", value=_length_line(result), inline=False)
-    warnings = rendered.problems()
+    warnings = [*result.checks, *rendered.problems()]
     if warnings:
         embed.add_field(
             name="⚠️ Check before sending",
