@@ -122,6 +122,7 @@ def student_values(
         "drew_me": drew_me(profile.pitch),
         "signoff": phrasing.signoff(profile.signoff) or DEFAULT_SIGNOFF,
         "contact_line": phrasing.trim(profile.contact_line),
+        "english": profile.english,
     }
 
 

@@ -248,6 +248,7 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     version = (
         f"Version {rendered.version} of {rendered.versions} · " if rendered.versions > 1 else ""
     )
+    version += f"{result.draft.tone.label} tone · "
     embed.set_footer(text=f"{version}The message above is ready to copy · {PRIVATE_FOOTER}")
     return embed
 
@@ -298,6 +299,7 @@ def profile_embed(profile: Profile) -> discord.Embed:
     embed.add_field(
         name="Nudge after", value=f"{profile.follow_up_delay_days} days without a reply"
     )
+    embed.add_field(name="English", value="UK" if profile.english == "uk" else "US")
     embed.set_footer(text="Drafts use these details. " + PRIVATE_FOOTER)
     return embed
 

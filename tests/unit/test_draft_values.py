@@ -227,3 +227,20 @@ def test_student_values_fall_back_to_what_was_typed() -> None:
     assert me["school"] == '"'
     assert me["stage"] == "?"
     assert me["signoff"] == "Best wishes"
+
+
+async def test_uk_english_turns_the_template_words_but_not_the_students(
+    ready: World,
+) -> None:
+    contact = await add_contact(ready)
+    request = outreach(
+        "outreach_letter",
+        contact.id,
+        program="the Riverside Center program",
+        deadline="2026-03-01",
+    )
+    us = (await ready.drafts.start(A, request))[0].rendered.body
+    await ready.drafts.save_profile(A, {"english": "uk"})
+    uk = (await ready.drafts.start(A, request))[0].rendered.body
+    assert "the Riverside Center program" in uk  # typed by the student: left as typed
+    assert "1 March" in uk and "March 1" in us
