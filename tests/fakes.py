@@ -53,6 +53,7 @@ from bot.core.models import (
     Profile,
     ReminderSettings,
     Student,
+    Tone,
     WeekActivity,
 )
 from bot.core.pacing import Pacer
@@ -479,6 +480,7 @@ class InMemoryDraftRepository:
         fields: dict[str, str],
         *,
         now: datetime,
+        tone: Tone = Tone.WARM,
     ) -> Draft | None:
         if await self._contacts.get(owner_id, contact_id) is None:
             return None
@@ -491,6 +493,7 @@ class InMemoryDraftRepository:
             version=1,
             fields=json.loads(json.dumps(fields)),
             created_at=_utc(now),
+            tone=tone,
         )
         self._drafts[draft.id] = draft
         return draft
@@ -511,11 +514,14 @@ class InMemoryDraftRepository:
         channel: Channel,
         version: int,
         fields: dict[str, str],
+        tone: Tone = Tone.WARM,
     ) -> Draft | None:
         draft = await self.get(owner_id, draft_id)
         if draft is None:
             return None
-        updated = replace(draft, channel=channel, version=version, fields=dict(fields))
+        updated = replace(
+            draft, channel=channel, version=version, fields=dict(fields), tone=Tone(tone)
+        )
         self._drafts[draft_id] = updated
         return updated
 

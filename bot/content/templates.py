@@ -31,6 +31,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.content.spelling import template_to_uk
+
 CHANNELS = ("email", "linkedin", "dm")
 KINDS = ("followup", "outreach")
 # Values a template may require or use (besides `me.*` and `them.*`, which are always there).
@@ -171,6 +173,7 @@ class TemplateCatalogue:
         )
         self._infos: dict[str, TemplateInfo] = {}
         self._compiled: dict[str, Any] = {}
+        self._compiled_uk: dict[str, Any] = {}
 
     @classmethod
     def load(cls, folder: Path) -> TemplateCatalogue:
@@ -231,6 +234,8 @@ class TemplateCatalogue:
         if problems:
             return problems
         self._compiled[meta["id"]] = compiled
+        # The same template with its own words in UK spelling (values are never touched).
+        self._compiled_uk[meta["id"]] = self._env.from_string(template_to_uk(source))
         self._infos[meta["id"]] = TemplateInfo(
             id=meta["id"],
             kind=meta["kind"],
@@ -277,7 +282,8 @@ class TemplateCatalogue:
         values.update(
             me=context["me"], them=context["them"], tone=context.get("tone") or DEFAULT_TONE
         )
-        compiled = self._compiled[template_id]
+        uk = context["me"].get("english") == "uk"
+        compiled = (self._compiled_uk if uk else self._compiled)[template_id]
         versions = self.versions(template_id, channel)
         version = (version - 1) % versions + 1
         jinja_context = compiled.new_context(values)

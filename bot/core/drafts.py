@@ -21,18 +21,22 @@ from bot.content.templates import (
     TemplateCatalogue,
     TemplateInfo,
 )
+from bot.core import draft_values
 from bot.core.contacts import ContactService
 from bot.core.errors import CoachError, ExpiredAction, InvalidInput
 from bot.core.meetings import EventKind, MeetingLookup, MetAt, choose_meeting, long_date
 from bot.core.models import (
     DRAFT_FIELDS,
+    ENGLISH,
     Channel,
     Contact,
     ContactDraft,
     Draft,
     Profile,
     Role,
+    Tone,
 )
+from bot.core.phrasing import day_month
 from bot.core.ports import Clock, DraftRepository, PendingRepository, ProfileRepository
 from bot.core.text import clean_line, fold
 
@@ -41,7 +45,7 @@ log = logging.getLogger(__name__)
 MAX_CONTACTS_PER_REQUEST = 5
 PENDING_DRAFT = "draft-request"
 PENDING_TTL = timedelta(hours=24)
-DEFAULT_SIGNOFF = "Best wishes"
+DEFAULT_SIGNOFF = draft_values.DEFAULT_SIGNOFF
 PEER_ROLES = frozenset({Role.CLASSMATE, Role.PEER_MENTOR})
 
 FIELD_LIMITS = {
@@ -140,6 +144,7 @@ class DraftRequest:
     template_id: str | None = None
     channel: Channel | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    tone: Tone = Tone.WARM
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,7 @@ class DraftResult:
     contact: Contact
     template: TemplateInfo
     rendered: RenderedDraft
+    checks: tuple[str, ...] = ()  # what the student should look at before sending
 
 
 def first_name(name: str) -> str:
@@ -169,8 +175,9 @@ def greeting(contact: Contact) -> str:
     return contact.name
 
 
-def when_phrase(day: date, today: date) -> str:
-    """How a person says when something happened: 'yesterday', 'on Thursday', 'in March'."""
+def when_phrase(day: date, today: date, english: str = "us") -> str:
+    """How a person says when something happened: 'yesterday', 'on Thursday', 'on November 12'
+    (UK: 'on 12 November'), 'in March'. Always with its preposition (docs/drafts.md)."""
     days = (today - day).days
     if days <= 0:
         return "today"
@@ -179,7 +186,7 @@ def when_phrase(day: date, today: date) -> str:
     if days < 7:
         return f"on {day:%A}"
     if days < 45:
-        return f"on {day.day} {day:%B}"
+        return f"on {day_month(day, english)}"
     if day.year == today.year:
         return f"in {day:%B}"
     if days < 300:
@@ -235,6 +242,8 @@ def validate_profile(profile: Profile) -> Profile:
     low, high = DELAY_RANGE
     if not low <= profile.follow_up_delay_days <= high:
         raise InvalidInput(f"The follow-up delay must be between {low} and {high} days.")
+    if profile.english not in ENGLISH:
+        raise InvalidInput("Pick US or UK English.")
     return replace(profile, **values)
 
 
@@ -242,6 +251,7 @@ def _request_to_json(request: DraftRequest) -> dict[str, Any]:
     data = asdict(request)
     data["people"] = list(request.people)
     data["channel"] = request.channel.value if request.channel else None
+    data["tone"] = Tone(request.tone).value
     return data
 
 
@@ -252,6 +262,7 @@ def _request_from_json(data: Mapping[str, Any]) -> DraftRequest:
         template_id=data["template_id"],
         channel=Channel(data["channel"]) if data["channel"] else None,
         fields=dict(data["fields"]),
+        tone=Tone(data.get("tone") or Tone.WARM),
     )
 
 
@@ -333,7 +344,13 @@ class DraftService:
         for index, contact in enumerate(people):
             channel = request.channel or _default_channel(contact)
             draft = await self._drafts.add(
-                owner_id, contact.id, info.id, channel, request.fields, now=self._clock.now()
+                owner_id,
+                contact.id,
+                info.id,
+                channel,
+                request.fields,
+                now=self._clock.now(),
+                tone=request.tone,
             )
             versions = self._catalogue.versions(info.id, channel.value)
             if draft is not None and index % versions:
@@ -344,6 +361,7 @@ class DraftService:
                     channel=channel,
                     version=index % versions + 1,
                     fields=draft.fields,
+                    tone=draft.tone,
                 )
             if draft is None:
                 raise CoachError("That contact was removed while I was drafting.")
@@ -386,6 +404,16 @@ class DraftService:
         draft = await self._draft(owner_id, draft_id)
         versions = self._catalogue.versions(draft.template_id, draft.channel.value)
         return await self._change(draft, version=draft.version % versions + 1)
+
+    async def change_tone(
+        self, owner_id: int, draft_id: int, tone: Tone | None = None
+    ) -> DraftResult:
+        """Write the draft in `tone`, or in the next one (warm → formal → brief → warm)."""
+        draft = await self._draft(owner_id, draft_id)
+        if tone is None:
+            order = list(Tone)
+            tone = order[(order.index(draft.tone) + 1) % len(order)]
+        return await self._change(draft, tone=tone)
 
     async def other_channel(self, owner_id: int, draft_id: int) -> DraftResult:
         draft = await self._draft(owner_id, draft_id)
@@ -455,7 +483,7 @@ class DraftService:
         sample = dict(SAMPLES["full"])
         profile = await self._profiles.get(owner_id)
         if profile is not None:
-            sample["me"] = _me(profile)
+            sample["me"] = _me(profile, sample["them"]["specialty"])
         rendered = self._catalogue.render(info.id, channel.value, sample)
         return info, rendered, profile is not None
 
@@ -540,6 +568,7 @@ class DraftService:
             channel=changes.get("channel", draft.channel),
             version=changes.get("version", draft.version),
             fields=changes.get("fields", draft.fields),
+            tone=changes.get("tone", draft.tone),
         )
         if updated is None:
             raise InvalidInput("I couldn't find that draft any more.")
@@ -567,66 +596,73 @@ class DraftService:
                         template_id=info.id,
                         channel=draft.channel,
                         fields=draft.fields,
+                        tone=draft.tone,
                     ),
                 )
             )
         contact = contact or await self._contacts.get(owner_id, draft.contact_id)
-        context = await self._context(owner_id, profile, contact, draft.fields)
+        context, checks = await self._context(owner_id, profile, contact, draft.fields)
+        context["tone"] = draft.tone.value
         try:
             rendered = self._catalogue.render(info.id, draft.channel.value, context, draft.version)
         except MissingFields as missing:
             names = ", ".join(FIELD_LABELS[m].lower() for m in missing.fields)
             raise InvalidInput(f"This message needs the {names}; use Edit details.") from None
-        return DraftResult(draft=draft, contact=contact, template=info, rendered=rendered)
+        return DraftResult(
+            draft=draft, contact=contact, template=info, rendered=rendered, checks=checks
+        )
 
     async def _context(
         self, owner_id: int, profile: Profile, contact: Contact, fields: Mapping[str, str]
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The template values (docs/drafts.md), and what the student should check."""
         today = await self._contacts.today(owner_id)
+        english = profile.english
+        situation = draft_values.situation_values(fields, english=english)
         context: dict[str, Any] = {name: fields.get(name) for name in DRAFT_FIELDS}
+        context.update(situation.values)
         met = (await self._meetings_for(owner_id, [contact], fields.get("event"))).get(contact.id)
         if met is not None:
             # The event record knows the day and the kind; the typed name (if any) is the
             # same event in the student's own words, so it is kept.
-            context["event"] = context["event"] or met.name
-            context["met_when"] = when_phrase(met.held_on, today)
+            context["event"] = context["event"] or draft_values.phrasing.with_the(met.name)
+            context["met_when"] = when_phrase(met.held_on, today, english)
             context["event_kind"] = met.kind.noun
-            context["event_date"] = long_date(met.held_on)
+            context["event_date"] = long_date(met.held_on, english)
         else:
-            typed, where_met = context["event"], contact.draft.met_event
-            context["event"] = typed or where_met
+            typed, where_met = fields.get("event"), contact.draft.met_event
+            context["event"] = context["event"] or draft_values.phrasing.with_the(where_met)
             # The day they met belongs to where they met: not to another occasion typed here.
             other = typed and where_met and fold(typed) != fold(where_met)
             met_on = None if other else contact.draft.met_on
-            context["met_when"] = when_phrase(met_on, today) if met_on else None
-            context["event_date"] = long_date(met_on) if met_on else None
+            context["met_when"] = when_phrase(met_on, today, english) if met_on else None
+            context["event_date"] = long_date(met_on, english) if met_on else None
         history = await self._contacts.history(owner_id, contact.id)
         sent = [x for x in history if x.kind.value in ("emailed", "messaged")]
-        context["sent_when"] = when_phrase(sent[0].happened_on, today) if sent else None
-        context["me"] = _me(profile)
+        context["sent_when"] = when_phrase(sent[0].happened_on, today, english) if sent else None
+        if not context.get("discussed"):
+            # What the student noted about this person (the event form's line, the contact's
+            # notes, an exchange) is the specific detail that makes the draft theirs.
+            context["discussed"] = draft_values.note_detail(contact.draft.notes, history)
+        context["me"] = _me(profile, contact.draft.specialty)
         context["them"] = {
             "greeting": greeting(contact),
             "name": contact.name,
             "first_name": first_name(contact.name),
+            "family_name": surname(contact.name),
             "title": contact.draft.title,
             "role": contact.role.label.lower(),
-            "specialty": contact.draft.specialty,
-            "institution": contact.draft.institution,
+            "specialty": draft_values.phrasing.trim(contact.draft.specialty),
+            "institution": draft_values.phrasing.trim(contact.draft.institution),
+            "known": draft_values.acquainted(history),
         }
-        return context
+        return context, situation.checks
 
 
-def _me(profile: Profile) -> dict[str, Any]:
-    return {
-        "name": profile.name,
-        "first_name": first_name(profile.name),
-        "school": profile.school,
-        "stage": profile.stage,
-        "interests": profile.interests,
-        "pitch": profile.pitch,
-        "signoff": profile.signoff or DEFAULT_SIGNOFF,
-        "contact_line": profile.contact_line,
-    }
+def _me(profile: Profile, specialty: str | None) -> dict[str, Any]:
+    return draft_values.student_values(
+        profile, first_name=first_name(profile.name), specialty=specialty
+    )
 
 
 def _default_channel(contact: Contact) -> Channel:

@@ -36,6 +36,7 @@ from bot.core.models import (
     Profile,
     ReminderSettings,
     Role,
+    Tone,
 )
 from bot.core.privacy import EXPORT_FORMAT, EXPORT_VERSION
 from bot.core.progress import WeeklyGoal
@@ -101,6 +102,7 @@ class RestoredDraft:
     created_at: datetime
     sent_at: datetime | None = None
     nudge_due_at: datetime | None = None
+    tone: Tone = Tone.WARM
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,10 @@ class _Row:
                 self.fail(f"has no `{name}`")
             return None
         return self.data[name]
+
+    def has(self, name: str) -> bool:
+        """Whether the row gives `name` (columns added later are missing from older files)."""
+        return self.data.get(name) is not None
 
     def text(self, name: str, *, required: bool = False) -> str | None:
         value = self._value(name, required)
@@ -381,6 +387,8 @@ class _Reader:
             follow_up_delay_days=_required(
                 row.integer("follow_up_delay_days", low, high, required=True)
             ),
+            # Exports from before the setting existed were all US English.
+            english=row.text("english") or "us",
         )
         profile = row.check(lambda: validate_profile(draft))
         updated_at = _required(row.time("updated_at", required=True))
@@ -451,6 +459,7 @@ class _Reader:
                 created_at=_required(row.time("created_at", required=True)),
                 sent_at=row.time("sent_at"),
                 nudge_due_at=row.time("nudge_due_at"),
+                tone=row.choice("tone", Tone) if row.has("tone") else Tone.WARM,
             )
         )
 
@@ -574,6 +583,7 @@ _READERS: dict[str, tuple[frozenset[str], Callable[[_Reader, _Row], None]]] = {
             "signoff",
             "contact_line",
             "follow_up_delay_days",
+            "english",
             "updated_at",
         ),
         _Reader.profile,
@@ -618,6 +628,7 @@ _READERS: dict[str, tuple[frozenset[str], Callable[[_Reader, _Row], None]]] = {
             "created_at",
             "sent_at",
             "nudge_due_at",
+            "tone",
         ),
         _Reader.draft,
     ),

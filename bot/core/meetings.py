@@ -108,6 +108,7 @@ def choose_meeting(
     return max(candidates, key=lambda m: (m.held_on, m.event_id))
 
 
-def long_date(day: date) -> str:
-    """'12 March 2026': unambiguous in any English-speaking country."""
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: date, english: str = "us") -> str:
+    """'March 12, 2026' in US English, '12 March 2026' in UK English: the month spelled out,
+    so neither reader can take it for another day."""
+    return f"{day.day} {day:%B %Y}" if english == "uk" else f"{day:%B} {day.day}, {day.year}"

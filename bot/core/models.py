@@ -207,6 +207,22 @@ class Profile:
     signoff: str | None = None
     contact_line: str | None = None
     follow_up_delay_days: int = 7
+    english: str = "us"  # "us" or "uk": spelling and date forms in drafts
+
+
+ENGLISH = ("us", "uk")
+
+
+class Tone(StrEnum):
+    """How a draft sounds (every template handles each, docs/drafts.md)."""
+
+    WARM = "warm"
+    FORMAL = "formal"
+    BRIEF = "brief"
+
+    @property
+    def label(self) -> str:
+        return {"warm": "Warm", "formal": "Formal", "brief": "Brief"}[self]
 
 
 class Channel(StrEnum):
@@ -253,6 +269,7 @@ class Draft:
     created_at: datetime
     sent_at: datetime | None = None
     nudge_due_at: datetime | None = None
+    tone: Tone = Tone.WARM
 
 
 @dataclass(frozen=True, slots=True)

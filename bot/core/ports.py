@@ -26,6 +26,7 @@ from bot.core.models import (
     Profile,
     ReminderSettings,
     Student,
+    Tone,
     WeekActivity,
 )
 from bot.core.progress import WeeklyGoal
@@ -174,6 +175,7 @@ class DraftRepository(Protocol):
         fields: dict[str, str],
         *,
         now: datetime,
+        tone: Tone = Tone.WARM,
     ) -> Draft | None:
         """None if the contact is not the owner's."""
         ...
@@ -188,6 +190,7 @@ class DraftRepository(Protocol):
         channel: Channel,
         version: int,
         fields: dict[str, str],
+        tone: Tone = Tone.WARM,
     ) -> Draft | None: ...
 
     async def mark_sent(

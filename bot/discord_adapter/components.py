@@ -297,14 +297,16 @@ class _DraftButton(_ContactButton):
 class DraftActionButton(
     _Guarded,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"draft:(?P<action>sent|again|channel):(?P<id>{_ID})",
+    template=rf"draft:(?P<action>sent|again|channel|tone):(?P<id>{_ID})",
 ):
-    """Mark as sent / Another version / Other channel, on a draft re-read for the clicker."""
+    """Mark as sent / Another version / Other channel / Tone, on a draft re-read for the
+    clicker."""
 
     LABELS: ClassVar[dict[str, tuple[str, str, discord.ButtonStyle]]] = {
         "sent": ("Mark as sent", "✅", discord.ButtonStyle.success),
         "again": ("Another version", "🔄", discord.ButtonStyle.secondary),
         "channel": ("Other channel", "📨", discord.ButtonStyle.secondary),
+        "tone": ("Tone", "🎚️", discord.ButtonStyle.secondary),  # warm → formal → brief
     }
 
     def __init__(self, action: str, draft_id: int) -> None:
@@ -331,6 +333,7 @@ class DraftActionButton(
             "sent": drafts.mark_sent,
             "again": drafts.next_version,
             "channel": drafts.other_channel,
+            "tone": drafts.change_tone,
         }[self.action]
         result = await change(interaction.user.id, self.draft_id)
         await interaction.response.edit_message(**as_edit(draft_message(result)))
@@ -800,6 +803,7 @@ def draft_view(result: DraftResult) -> discord.ui.View:
         view.add_item(DraftActionButton("sent", draft_id))
     if result.rendered.versions > 1:
         view.add_item(DraftActionButton("again", draft_id))
+    view.add_item(DraftActionButton("tone", draft_id))
     view.add_item(EditDetailsButton(draft_id))
     view.add_item(DraftActionButton("channel", draft_id))
     return view

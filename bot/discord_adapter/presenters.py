@@ -243,7 +243,7 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     if rendered.subject is not None:
         embed.add_field(name="Subject", value=clip(esc(rendered.subject), FIELD_MAX), inline=False)
     embed.add_field(name="Length", value=_length_line(result), inline=False)
-    warnings = rendered.problems()
+    warnings = [*result.checks, *rendered.problems()]
     if warnings:
         embed.add_field(
             name="⚠️ Check before sending",
@@ -260,6 +260,7 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     version = (
         f"Version {rendered.version} of {rendered.versions} · " if rendered.versions > 1 else ""
     )
+    version += f"{result.draft.tone.label} tone · "
     embed.set_footer(text=f"{version}The message above is ready to copy · {PRIVATE_FOOTER}")
     return embed
 
@@ -310,6 +311,7 @@ def profile_embed(profile: Profile) -> discord.Embed:
     embed.add_field(
         name="Nudge after", value=f"{profile.follow_up_delay_days} days without a reply"
     )
+    embed.add_field(name="English", value="UK" if profile.english == "uk" else "US")
     embed.set_footer(text="Drafts use these details. " + PRIVATE_FOOTER)
     return embed
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.models import Channel, Draft
+from bot.core.models import Channel, Draft, Tone
 from bot.storage.rows import from_db_time, to_db_time
 
 SELECT_DRAFTS = (
     "SELECT id, owner_id, contact_id, template_id, channel, version, fields, created_at, "
-    "sent_at, nudge_due_at FROM drafts "
+    "sent_at, nudge_due_at, tone FROM drafts "
 )
 
 
@@ -30,6 +30,7 @@ def row_to_draft(row: Sequence[Any]) -> Draft:
         created_at=from_db_time(row[7]),
         sent_at=from_db_time(row[8]) if row[8] else None,
         nudge_due_at=from_db_time(row[9]) if row[9] else None,
+        tone=Tone(row[10]),
     )
 
 
@@ -46,17 +47,20 @@ class SqliteDraftRepository:
         fields: dict[str, str],
         *,
         now: datetime,
+        tone: Tone = Tone.WARM,
     ) -> Draft | None:
         # The owner check is part of the INSERT: no draft can point at someone else's contact.
         async with self._db.execute(
-            "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at) "
-            "SELECT owner_id, id, ?, ?, ?, ? FROM contacts WHERE owner_id = ? AND id = ? "
+            "INSERT INTO drafts "
+            "(owner_id, contact_id, template_id, channel, fields, created_at, tone) "
+            "SELECT owner_id, id, ?, ?, ?, ?, ? FROM contacts WHERE owner_id = ? AND id = ? "
             "RETURNING id",
             (
                 template_id,
                 channel.value,
                 json.dumps(fields, ensure_ascii=False),
                 to_db_time(now),
+                Tone(tone).value,
                 owner_id,
                 contact_id,
             ),
@@ -79,10 +83,19 @@ class SqliteDraftRepository:
         channel: Channel,
         version: int,
         fields: dict[str, str],
+        tone: Tone = Tone.WARM,
     ) -> Draft | None:
         cursor = await self._db.execute(
-            "UPDATE drafts SET channel = ?, version = ?, fields = ? WHERE owner_id = ? AND id = ?",
-            (channel.value, version, json.dumps(fields, ensure_ascii=False), owner_id, draft_id),
+            "UPDATE drafts SET channel = ?, version = ?, fields = ?, tone = ? "
+            "WHERE owner_id = ? AND id = ?",
+            (
+                channel.value,
+                version,
+                json.dumps(fields, ensure_ascii=False),
+                Tone(tone).value,
+                owner_id,
+                draft_id,
+            ),
         )
         return await self.get(owner_id, draft_id) if cursor.rowcount == 1 else None
 

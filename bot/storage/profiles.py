@@ -18,6 +18,7 @@ _COLUMNS = (
     "signoff",
     "contact_line",
     "follow_up_delay_days",
+    "english",
 )
 
 

@@ -163,6 +163,7 @@ class _Transaction:
                     "created_at": _time(d.created_at),
                     "sent_at": _time(d.sent_at),
                     "nudge_due_at": _time(d.nudge_due_at),
+                    "tone": d.tone.value,
                 }
                 for d in restore.drafts
             ],

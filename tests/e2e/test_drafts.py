@@ -102,7 +102,9 @@ def assert_draft_reply(response: dict[str, Any], *, greets: str, typed: bool = F
     draft_id = draft_id_of(response)
     ids = custom_ids(response)
     assert ids[0] == f"draft:sent:{draft_id}"
-    assert set(ids) <= {f"draft:{a}:{draft_id}" for a in ("sent", "again", "edit", "channel")}
+    assert set(ids) <= {
+        f"draft:{a}:{draft_id}" for a in ("sent", "again", "edit", "channel", "tone")
+    }
     assert {f"draft:edit:{draft_id}", f"draft:channel:{draft_id}"} <= set(ids)
     return draft_id
 
@@ -151,7 +153,7 @@ async def test_followup_new_name_without_profile_asks_profile_then_drafts(bot: R
     assert_draft_reply(draft, greets="Amara Okafor")
     assert_email(draft)
     body = content(draft)
-    assert EVENT in body and "her heart-failure clinic" in body and "Maya Chen" in body
+    assert EVENT in body and "your heart-failure clinic" in body and "Maya Chen" in body
     assert bot.app is not None
     [contact] = await bot.app.services.contacts.suggest(ALICE, "amara")
     assert contact.draft.met_event == EVENT
@@ -258,6 +260,23 @@ async def test_another_version_button(bot: RunningBot) -> None:
     assert f"Version 2 of {versions}" in embed_of(response)["footer"]["text"]
 
 
+async def test_tone_button_rewrites_the_draft_formally_then_briefly(bot: RunningBot) -> None:
+    """Tone goes warm → formal → brief, rewriting the same draft and saying which it is."""
+    draft_id, message = await first_draft(bot)
+    assert "Warm tone" in message["embeds"][0]["footer"]["text"]
+    click = await bot.fake.click(message, f"draft:tone:{draft_id}", user_id=ALICE)
+    formal = await click.response()
+    assert formal["type"] == 7
+    assert "Formal tone" in embed_of(formal)["footer"]["text"]
+    assert formal["data"]["content"] != message["content"]
+    click = await bot.fake.click(message, f"draft:tone:{draft_id}", user_id=ALICE)
+    brief = await click.response()
+    assert "Brief tone" in embed_of(brief)["footer"]["text"]
+    assert len(brief["data"]["content"]) < len(formal["data"]["content"])
+    assert bot.app is not None
+    assert (await bot.app.services.drafts.show(ALICE, draft_id)).draft.tone.value == "brief"
+
+
 async def test_other_channel_button(bot: RunningBot) -> None:
     """Other channel turns the e-mail into a LinkedIn note, without a subject."""
     draft_id, message = await first_draft(bot)
@@ -291,7 +310,7 @@ async def test_edit_details_button_opens_prefilled_form_and_updates(bot: Running
     )
     response = await submit.response()
     assert response["type"] == 7
-    assert "her new remote-monitoring study" in response["data"]["content"]
+    assert "your new remote-monitoring study" in response["data"]["content"]
     assert "her heart-failure clinic" not in response["data"]["content"]
     assert fake.messages[int(message["id"])]["content"] == response["data"]["content"]
 
@@ -465,7 +484,7 @@ async def test_profile_with_options(bot: RunningBot) -> None:
 # -- ownership and mentions -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["sent", "again", "channel", "edit"])
+@pytest.mark.parametrize("action", ["sent", "again", "channel", "edit", "tone"])
 async def test_another_student_cannot_use_draft_buttons(bot: RunningBot, action: str) -> None:
     """Bob clicking a button on Alice's draft is refused privately and changes nothing."""
     draft_id, message = await first_draft(bot)

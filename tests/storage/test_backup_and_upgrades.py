@@ -64,6 +64,11 @@ SEEDS: dict[int, list[str]] = {
         f"search_key, created_at, updated_at) VALUES (11, 1, 'Ana Lee', 'ana lee', "
         f"'resident', NULL, '[]', ',', 'ana lee', '{T}', '2026-03-09T08:00:00+00:00')",
     ],
+    8: [  # a formal draft, and a profile in UK English
+        "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at, "
+        f"tone) VALUES (1, 10, 'outreach_letter', 'email', '{{}}', '{T}', 'formal')",
+        "UPDATE profiles SET english = 'uk' WHERE student_id = 1",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
-from bot.core.models import Channel
+from bot.core.models import Channel, Tone
 from bot.discord_adapter import components, presenters
 from bot.discord_adapter.transformers import ContactOrName, template_autocomplete
 
@@ -25,6 +25,12 @@ TOPIC_MAX, DEADLINE_MAX, PROGRAM_MAX, UPDATE_MAX = (
     FIELD_LIMITS[k] for k in ("topic", "deadline", "program", "update")
 )
 CHANNEL_CHOICES = [app_commands.Choice(name=c.label, value=c.value) for c in Channel]
+TONE_CHOICES = [
+    app_commands.Choice(name="Warm (the default)", value=Tone.WARM.value),
+    app_commands.Choice(name="Formal", value=Tone.FORMAL.value),
+    app_commands.Choice(name="Brief", value=Tone.BRIEF.value),
+]
+FINDING_MAX, AVAILABILITY_MAX = FIELD_LIMITS["finding"], FIELD_LIMITS["availability"]
 
 
 def _fields(**values: str | None) -> dict[str, str]:
@@ -35,21 +41,26 @@ def _channel(value: str | None) -> Channel | None:
     return Channel(value) if value else None
 
 
+def _tone(value: str | None) -> Tone:
+    return Tone(value) if value else Tone.WARM
+
+
 def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="followup", description="Draft a follow-up to people you just met")
     @app_commands.describe(
         contact="Who (start typing, or type a new name to add them)",
         event="Where you met, e.g. the cardiology interest group talk",
-        discussed="What you talked about, e.g. her heart-failure clinic",
-        ask="Your one ask, e.g. whether I could shadow a clinic",
+        discussed="What you talked about, e.g. your heart-failure clinic",
+        ask="Your one ask, e.g. Could I shadow one of your clinics?",
         channel="E-mail, LinkedIn note or a short direct message",
         template="Which situation (chosen from the event if left empty)",
+        tone="Warm, formal or brief (you can switch on the draft too)",
         contact_2="Someone else you met there",
         contact_3="Someone else you met there",
         contact_4="Someone else you met there",
         contact_5="Someone else you met there",
     )
-    @app_commands.choices(channel=CHANNEL_CHOICES)
+    @app_commands.choices(channel=CHANNEL_CHOICES, tone=TONE_CHOICES)
     @app_commands.autocomplete(template=template_autocomplete("followup"))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
@@ -65,6 +76,7 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         contact_3: ContactOrName | None = None,
         contact_4: ContactOrName | None = None,
         contact_5: ContactOrName | None = None,
+        tone: str | None = None,
     ) -> None:
         people = tuple(p for p in (contact, contact_2, contact_3, contact_4, contact_5) if p)
         request = DraftRequest(
@@ -73,6 +85,7 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
             template_id=template,
             channel=_channel(channel),
             fields=_fields(event=event, discussed=discussed, ask=ask),
+            tone=_tone(tone),
         )
         await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
 
@@ -85,14 +98,17 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         kind="What you're writing for: research interest, mentorship, a letter …",
         contact="Who (start typing, or type a new name to add them)",
         topic="Research: the paper or topic that interests you",
+        finding="Research: the result or question that caught your eye",
+        availability="Research: when and how much you could help, e.g. 8 hours a week",
         deadline="Letter of recommendation: when it's due, e.g. 1 March",
         program="Program you're applying to or asking about",
         update="Progress update: what you've done since you last spoke",
         ask="Your one ask",
         discussed="Anything you've talked about before",
         channel="E-mail, LinkedIn note or a short direct message",
+        tone="Warm, formal or brief (you can switch on the draft too)",
     )
-    @app_commands.choices(channel=CHANNEL_CHOICES)
+    @app_commands.choices(channel=CHANNEL_CHOICES, tone=TONE_CHOICES)
     @app_commands.autocomplete(kind=template_autocomplete("outreach"))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
@@ -107,14 +123,20 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         ask: app_commands.Range[str, 1, ASK_MAX] | None = None,
         discussed: app_commands.Range[str, 1, DISCUSSED_MAX] | None = None,
         channel: str | None = None,
+        tone: str | None = None,
+        finding: app_commands.Range[str, 1, FINDING_MAX] | None = None,
+        availability: app_commands.Range[str, 1, AVAILABILITY_MAX] | None = None,
     ) -> None:
         request = DraftRequest(
             kind="outreach",
             people=(contact,),
             template_id=kind,
             channel=_channel(channel),
+            tone=_tone(tone),
             fields=_fields(
                 topic=topic,
+                finding=finding,
+                availability=availability,
                 deadline=deadline,
                 program=program,
                 update=update,

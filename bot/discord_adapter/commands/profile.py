@@ -28,6 +28,13 @@ def profile_command(drafts: DraftService) -> app_commands.Command[Any, ..., None
         signoff="How you close messages, e.g. 'Kind regards' ('-' for the default)",
         contact_line="A line under your name, e.g. your school e-mail ('-' clears it)",
         follow_up_delay="Days without a reply before I suggest a polite nudge (default 7)",
+        english="US English (the default) or UK spelling and dates in your drafts",
+    )
+    @app_commands.choices(
+        english=[
+            app_commands.Choice(name="US English", value="us"),
+            app_commands.Choice(name="UK English", value="uk"),
+        ]
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
@@ -36,6 +43,7 @@ def profile_command(drafts: DraftService) -> app_commands.Command[Any, ..., None
         signoff: app_commands.Range[str, 1, SIGNOFF_MAX] | None = None,
         contact_line: app_commands.Range[str, 1, CONTACT_LINE_MAX] | None = None,
         follow_up_delay: app_commands.Range[int, DELAY_MIN, DELAY_MAX] | None = None,
+        english: str | None = None,
     ) -> None:
         owner = interaction.user.id
         current = await drafts.profile(owner)
@@ -45,6 +53,8 @@ def profile_command(drafts: DraftService) -> app_commands.Command[Any, ..., None
                 changes[key] = None if value.strip() == CLEAR else value
         if follow_up_delay is not None:
             changes["follow_up_delay_days"] = follow_up_delay
+        if english is not None:
+            changes["english"] = english
         if current is None or not changes:
             # No profile yet, or nothing to change here: the form, prefilled.
             await interaction.response.send_modal(components.profile_form(current))
