@@ -128,7 +128,7 @@ def student_values(
 
 def acquainted(history: Sequence[Exchange]) -> bool:
     """Whether the student has written to, called or met this person beyond a first meeting."""
-    return any(x.kind in ACQUAINTED for x in history)
+    return len(history) > 1 or any(x.kind in ACQUAINTED for x in history)
 
 
 @dataclass(frozen=True, slots=True)

@@ -310,7 +310,7 @@ class DraftService:
             raise InvalidInput("Name at least one person to write to.")
         if len(request.people) > MAX_CONTACTS_PER_REQUEST:
             raise InvalidInput(f"Draft for up to {MAX_CONTACTS_PER_REQUEST} people at a time.")
-        request = replace(request, fields=clean_fields(request.fields))
+        request = replace(request, fields=clean_fields(request.fields), tone=Tone(request.tone))
         info = self._template_for(request)
         profile = await self._profiles.get(owner_id)
         if profile is None:
@@ -602,7 +602,7 @@ class DraftService:
             )
         contact = contact or await self._contacts.get(owner_id, draft.contact_id)
         context, checks = await self._context(owner_id, profile, contact, draft.fields)
-        context["tone"] = draft.tone.value
+        context["tone"] = Tone(draft.tone).value
         try:
             rendered = self._catalogue.render(info.id, draft.channel.value, context, draft.version)
         except MissingFields as missing:

@@ -129,17 +129,22 @@ def test_adding_a_template_needs_no_code_change(templates_dir: Path) -> None:
     assert main(["templates", "check"]) == 0
 
 
+def _words(count: int) -> str:
+    """`count` distinct words of plain prose (the linter would flag "word word")."""
+    return "Thanks " + " ".join(f"point{i}" for i in range(count - 1)) + "."
+
+
 def brief_aware(brief_words: int) -> str:
     """A template whose brief e-mail has `brief_words` words and whose other tones have 60."""
     return (
         GOOD_HEADER
         + "{% block email_subject %}Thanks{% endblock %}{% block email %}"
         + '{% if tone == "brief" %}'
-        + "word " * brief_words
+        + _words(brief_words)
         + "{% else %}"
-        + "word " * 60
-        + "{% endif %}{% endblock %}{% block linkedin %}Hi{% endblock %}"
-        "{% block dm %}Hi{% endblock %}"
+        + _words(60)
+        + "{% endif %}{% endblock %}{% block linkedin %}Hi {{ them.greeting }}, thank you."
+        "{% endblock %}{% block dm %}Hi {{ them.greeting }}, thank you.{% endblock %}"
     )
 
 
