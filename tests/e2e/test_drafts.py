@@ -264,11 +264,13 @@ async def test_tone_button_rewrites_the_draft_formally_then_briefly(bot: Running
     """Tone goes warm → formal → brief, rewriting the same draft and saying which it is."""
     draft_id, message = await first_draft(bot)
     assert "Warm tone" in message["embeds"][0]["footer"]["text"]
+    warm = message["content"]  # the fake edits `message` in place: keep the warm text
     click = await bot.fake.click(message, f"draft:tone:{draft_id}", user_id=ALICE)
     formal = await click.response()
     assert formal["type"] == 7
     assert "Formal tone" in embed_of(formal)["footer"]["text"]
-    assert formal["data"]["content"] != message["content"]
+    assert formal["data"]["content"] != warm
+    assert "I'm" in warm and "I'm" not in formal["data"]["content"]  # no contractions
     click = await bot.fake.click(message, f"draft:tone:{draft_id}", user_id=ALICE)
     brief = await click.response()
     assert "Brief tone" in embed_of(brief)["footer"]["text"]

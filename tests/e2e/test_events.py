@@ -173,7 +173,7 @@ async def test_drafts_and_the_digest_say_where_and_when_they_met(bot: RunningBot
     await give_profile(bot)
 
     drafted = await (await slash(fake, "followup", contact=str(contact.id))).response()
-    assert "AAMC *Annual* Meeting on 12 November" in drafted["data"]["content"]
+    assert "AAMC *Annual* Meeting on November 12" in drafted["data"]["content"]
     reconnect = await (
         await slash(fake, "outreach", kind="outreach_reconnect", contact=str(contact.id))
     ).response()
