@@ -40,6 +40,8 @@ MEETING_KINDS: dict[str, str] = {
     "residency_program": "Residency program conversation",
 }
 PITCH_KEYS = ("intro_prompt", "interest_prompt", "hope_prompt", "tip")
+# What a personal /prep question can name about the person (prompts/coach/personal_questions.md).
+PERSONAL_SLOTS = ("specialty", "institution", "noted")
 MIN_TIPS_PER_TOPIC = 5
 MIN_QUESTIONS = 10
 ENTRY_MAX = 600  # long enough for an example pitch
@@ -81,8 +83,11 @@ class CoachLibrary:
         reflection: list[str],
         pitch: dict[str, str],
         examples: list[str],
+        personal: dict[str, list[str]] | None = None,
     ) -> None:
         self._tips = tips
+        # Questions with a slot ({specialty}, {institution}, {noted}) filled from the contact.
+        self.personal_questions = personal or {}
         self.questions = questions
         self.checklists = checklists
         self.reflection = reflection
@@ -121,6 +126,20 @@ class CoachLibrary:
                 examples.append(text.strip())
             else:
                 pitch[key.strip()] = text.strip()
+        personal: dict[str, list[str]] = {slot: [] for slot in PERSONAL_SLOTS}
+        for entry in entries(folder / "personal_questions.md", len(PERSONAL_SLOTS)):
+            slot, _, text = (part.strip() for part in entry.partition(":"))
+            if slot not in personal:
+                problems.append(f"personal_questions.md: unknown slot {slot!r}")
+            elif f"{{{slot}}}" not in text or text.count("{") != 1 or text.count("}") != 1:
+                problems.append(f"personal_questions.md: “{text[:40]}” needs {{{slot}}} once")
+            else:
+                personal[slot].append(text)
+        problems.extend(
+            f"personal_questions.md: no question for {{{slot}}}"
+            for slot, found in personal.items()
+            if not found
+        )
         missing_keys = [k for k in PITCH_KEYS if not pitch.get(k)]
         if missing_keys:
             problems.append(f"pitch.md: missing {', '.join(missing_keys)}")
@@ -129,7 +148,7 @@ class CoachLibrary:
         )
         if problems:
             raise CoachContentError(problems)
-        return cls(tips, questions, checklists, reflection, pitch, examples)
+        return cls(tips, questions, checklists, reflection, pitch, examples, personal)
 
     def tips(self, topic: str | None = None) -> list[Tip]:
         topics = [topic] if topic else list(TOPICS)

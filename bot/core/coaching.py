@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.content.coach import MEETING_KINDS, TOPICS, CoachLibrary, Tip
+from bot.core import draft_values, phrasing
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import ExpiredAction, InvalidInput
@@ -164,11 +165,13 @@ class CoachingService:
         bank = self._library.questions[kind]
         seed = f"{owner_id}:{contact_id}:{kind}"
         if contact is not None:
-            # Questions that mention what this person does come first.
+            # First, questions that name what the student knows about this person; then those
+            # that mention what this person does.
+            personal = self._personal_questions(contact, history, seed)
             words = {fold(w) for w in (contact.role.label, contact.draft.specialty or "") if w}
             bank = sorted(bank, key=lambda q: not any(w in fold(q) for w in words))
             top = bank[: PREP_QUESTIONS * 2]
-            questions = _stable_order(top, seed)[:PREP_QUESTIONS]
+            questions = [*personal, *_stable_order(top, seed)][:PREP_QUESTIONS]
         else:
             questions = _stable_order(bank, seed + str(self._clock.now().date()))[:PREP_QUESTIONS]
         return Prep(
@@ -180,6 +183,25 @@ class CoachingService:
             last_exchange=next((x for x in history if x.note), None),
             afterwards=tuple(_stable_order(self._library.reflection, seed)[:REFLECTIONS]),
         )
+
+    def _personal_questions(
+        self, contact: Contact, history: Sequence[Exchange], seed: str
+    ) -> list[str]:
+        """One question per thing the student recorded: their specialty, institution, and what
+        the student noted about them ("runs the echo research group" → a question about it)."""
+        known = {
+            "specialty": phrasing.trim(contact.draft.specialty),
+            "institution": phrasing.trim(contact.draft.institution),
+            "noted": draft_values.note_detail(contact.draft.notes, history),
+        }
+        found = []
+        for slot in ("noted", "specialty", "institution"):
+            value = known[slot]
+            options = self._library.personal_questions.get(slot, [])
+            if value and options:
+                question = _stable_order(options, seed)[0]
+                found.append(question.replace(f"{{{slot}}}", value))
+        return found
 
     # -- the elevator pitch ----------------------------------------------------------------
 

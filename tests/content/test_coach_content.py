@@ -167,12 +167,28 @@ def too_few_questions(coach: Path) -> None:
     path.write_text("- Only one question?\n", encoding="utf-8")
 
 
+def personal_question_without_its_slot(coach: Path) -> None:
+    path = coach / "personal_questions.md"
+    text = path.read_text(encoding="utf-8") + "- specialty: What do you enjoy most?\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def personal_question_with_a_guess(coach: Path) -> None:
+    path = coach / "personal_questions.md"
+    text = path.read_text(encoding="utf-8") + "- hobby: Do you still play {hobby}?\n"
+    path.write_text(text, encoding="utf-8")
+
+
 BROKEN = [
     pytest.param(remove_topic, "missing coach/tips/balance.md", id="missing-topic-file"),
     pytest.param(add_empty_entry, "events.md: entry", id="empty-entry"),
     pytest.param(add_duplicate, "duplicate entry", id="duplicate-entry"),
     pytest.param(remove_pitch_key, "pitch.md: missing hope_prompt", id="missing-pitch-key"),
     pytest.param(too_few_questions, "shadowing.md: 1 entries", id="too-few-questions"),
+    pytest.param(
+        personal_question_without_its_slot, "needs {specialty} once", id="personal-no-slot"
+    ),
+    pytest.param(personal_question_with_a_guess, "unknown slot 'hobby'", id="personal-guess"),
 ]
 
 

@@ -250,8 +250,29 @@ async def test_prep_with_contact_shows_them_and_last_noted_exchange(
     assert prep.last_exchange is not None
     assert prep.last_exchange.note == "Asked about the echo study"
     assert len(set(prep.questions)) == PREP_QUESTIONS
-    assert set(prep.questions) <= set(LIBRARY.questions["research"])
+    # What the student recorded comes first: the note, then the specialty.
+    assert "how you run the echo lab" in prep.questions[0]
+    assert "cardiology" in prep.questions[1]
+    assert set(prep.questions[2:]) <= set(LIBRARY.questions["research"])
     assert list(prep.checklist) == LIBRARY.checklists["research"]
+
+
+async def test_prep_names_the_group_the_student_noted(services: Services) -> None:
+    """A contact noted as running the echo research group gets a question about that group;
+    one with nothing recorded gets only questions from the bank (no guesses)."""
+    noted = await add(
+        services,
+        role=Role.ATTENDING,
+        institution="St Mary's Hospital",
+        notes="runs the echo research group",
+    )
+    prep = await services.coaching.prep(A, "office_hours", noted.id)
+    assert any("how you run the echo research group" in q for q in prep.questions)
+    assert any("St Mary's Hospital" in q for q in prep.questions)
+    assert not any("{" in q for q in prep.questions)
+    bare = await add(services, name="Sam Lee")
+    plain = await services.coaching.prep(A, "office_hours", bare.id)
+    assert set(plain.questions) <= set(LIBRARY.questions["office_hours"])
 
 
 async def test_prep_with_contact_without_notes_has_no_last_exchange(services: Services) -> None:
