@@ -191,8 +191,8 @@ def situation_values(fields: Mapping[str, str | None], *, english: str = "us") -
         values["discussed"] = discussed.text
         if discussed.needs_check:
             checks.append(
-                "What you talked about speaks of them as “she” or “he”; the message is "
-                "to them, so say “you” (✏️ Edit details)."
+                "What you talked about doesn't read as a topic after “about” (it may speak "
+                "of them as “she” or “he”): check that sentence (✏️ Edit details)."
             )
     ask = phrasing.ask_sentence(fields.get("ask"))
     values["ask"] = ask

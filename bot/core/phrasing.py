@@ -10,6 +10,7 @@ whether a value ends in a full stop or needs an article. The functions are pure,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -276,6 +277,37 @@ _TO_YOURSELF = re.compile(r"\b(?:herself|himself)\b", re.I)
 _SUBJECT = re.compile(r"\b(?:she|he)\b(?:'s|’s)?", re.I)
 
 
+_SUBJECT_VERB = re.compile(r"\b(she|he)(?:\s+|(?='|’))('s|’s|[a-z]+)\b", re.I)
+_YOU_FORMS = {
+    "is": "are",
+    "'s": "'re",
+    "’s": "’re",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "doesn't": "don't",
+}
+_PAST_IRREGULAR = _words(
+    """said told gave made took thought felt showed knew saw went came led ran wrote got
+    found sent spent taught brought meant put set began built kept"""
+)
+_MODALS = _words("can could will would should might may must did didn't can't won't")
+
+
+def _you_verb(match: re.Match[str], keep_case: Callable[[str, str], str]) -> str:
+    """'she runs' → 'you run', 'he suggested' → 'you suggested', 'she's' → 'you're'."""
+    pronoun, verb = match.group(1), match.group(2)
+    lower = verb.lower()
+    you = keep_case(pronoun, "you")
+    if lower in _YOU_FORMS:
+        joiner = "" if lower.startswith(("'", "’")) else " "
+        return f"{you}{joiner}{_YOU_FORMS[lower]}"
+    if lower in _MODALS or lower.endswith("ed") or lower in _PAST_IRREGULAR:
+        return f"{you} {verb}"  # the same form for "you"
+    base = _base_form(lower, "the")
+    return f"{you} {base}" if base else match.group()
+
+
 def second_person(text: str) -> tuple[str, bool]:
     """'her clinic' → 'your clinic', 'asked him' → 'asked you'. Returns the text and whether a
     subject pronoun ('she suggested…') is left that can't be turned safely: the caller flags it.
@@ -284,7 +316,8 @@ def second_person(text: str) -> tuple[str, bool]:
     def keep_case(word: str, replacement: str) -> str:
         return replacement.capitalize() if word[:1].isupper() else replacement
 
-    value = _TO_YOURSELF.sub(lambda m: keep_case(m.group(), "yourself"), text)
+    value = _SUBJECT_VERB.sub(lambda m: _you_verb(m, keep_case), text)
+    value = _TO_YOURSELF.sub(lambda m: keep_case(m.group(), "yourself"), value)
     value = _TO_YOURS.sub(lambda m: keep_case(m.group(), "yours"), value)
     value = _TO_YOUR.sub(lambda m: keep_case(m.group(), "your"), value)
     value = _TO_YOU.sub(lambda m: keep_case(m.group(), "you"), value)
@@ -300,7 +333,9 @@ def third_person_left(text: str | None) -> bool:
 
 _LEAD_INS = re.compile(
     r"^(?:(?:we|i)\s+)?(?:talked|chatted|spoke|asked(?:\s+(?:her|him|them))?|discussed|"
-    r"learned|learnt|heard)(?:\s+(?:about|on|of))?\s+|^about\s+",
+    r"learned|learnt|heard|mentioned|explained|described|shared|told\s+me(?:\s+about)?|"
+    r"showed\s+me|walked\s+me\s+through|talked\s+me\s+through)(?:\s+(?:about|on|of))?\s+|"
+    r"^about\s+",
     re.I,
 )
 
@@ -313,6 +348,12 @@ class Phrase:
     needs_check: bool = False
 
 
+_YOU_CLAUSE = re.compile(r"^you(\s+are|\s+were|'re|’re)?\s+(\S+)", re.I)
+# "suggested reading the GUIDE-HF trial" → "your suggestion of reading the GUIDE-HF trial".
+_ADVICE = re.compile(r"^(?:(?:she|he)\s+)?(suggested|recommended)\s+(?!that\b)", re.I)
+_ADVICE_NOUNS = {"suggested": "suggestion", "recommended": "recommendation"}
+
+
 def noun_phrase(text: str | None) -> Phrase | None:
     """What was talked about, or a note about the person, as a second-person noun phrase that
     fits "about …". Only the first clause of a longer note is used."""
@@ -321,8 +362,16 @@ def noun_phrase(text: str | None) -> Phrase | None:
         return None
     value = re.split(r"\s*(?:;|\.\s|\n|\s[-–—]\s)\s*", value, maxsplit=1)[0]
     value = trim(_LEAD_INS.sub("", value)) or value
+    value = _ADVICE.sub(lambda m: f"your {_ADVICE_NOUNS[m.group(1).lower()]} of ", value)
     value = _what_you_do(value)
     value, subject_left = second_person(value)
+    clause = _YOU_CLAUSE.match(value)
+    if clause:
+        # A clause about them ("she's building a clinic" → "you're building …") reads as
+        # "about how you're building …"; "you are lovely" can't be said back to them.
+        if clause.group(1) and not clause.group(2).lower().endswith("ing"):
+            return Phrase(value, True)
+        value = "how " + value[0].lower() + value[1:]
     value = trim(lower_first(value)) or value
     return Phrase(value, subject_left)
 

@@ -140,8 +140,17 @@ def test_ask_is_one_whole_sentence(typed: str, expected: str) -> None:
         ("studies sepsis in the ED", "how you study sepsis in the ED", False),
         ("focuses on sepsis", "how you focus on sepsis", False),
         ("patients with heart failure", "patients with heart failure", False),
-        ("He is a cardiologist", "He is a cardiologist", True),
-        ("what she looks for in applicants", "what she looks for in applicants", True),
+        ("He is a cardiologist", "You are a cardiologist", True),
+        ("what she looks for in applicants", "what you look for in applicants", False),
+        ("how she balances research and clinic", "how you balance research and clinic", False),
+        ("She's building a new clinic", "how you're building a new clinic", False),
+        (
+            "suggested reading the GUIDE-HF trial",
+            "your suggestion of reading the GUIDE-HF trial",
+            False,
+        ),
+        ("told me about rural EM rotations", "rural EM rotations", False),
+        ("how he got into surgery", "how you got into surgery", False),
     ],
 )
 def test_discussed_is_a_second_person_noun_phrase(
