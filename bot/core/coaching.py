@@ -45,6 +45,7 @@ _ROLE_TOPICS = {
     Role.CLASSMATE: "start_where_you_are",
     Role.PROGRAM_DIRECTOR: "letters",
     Role.RESIDENT: "rotations",
+    Role.FELLOW: "rotations",
     Role.ATTENDING: "rotations",
     Role.CLINICIAN: "rotations",
 }

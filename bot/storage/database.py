@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
@@ -16,12 +17,18 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.name_backfill import backfill_name_parts
+
 log = logging.getLogger(__name__)
 
 # Shorter than Discord's 3-second interaction deadline, so a locked database surfaces as an
 # error the student sees rather than an interaction that silently times out.
 BUSY_TIMEOUT_MS = 2000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Python steps run after a migration's SQL, in the same transaction (SQL cannot parse names).
+DATA_STEPS: dict[int, Callable[[aiosqlite.Connection], Awaitable[None]]] = {
+    8: backfill_name_parts,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +83,18 @@ async def migrate(db: aiosqlite.Connection, *, target: int | None = None) -> lis
     for migration in migrations:
         if migration.version <= current:
             continue
+        step = DATA_STEPS.get(migration.version)
         try:
-            await db.executescript(
-                f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
+            if step is None:
+                await db.executescript(
+                    f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+                )
+            else:
+                # The script leaves its transaction open; the step and the version join it.
+                await db.executescript(f"BEGIN;\n{migration.sql}\n")
+                await step(db)
+                await db.execute(f"PRAGMA user_version = {migration.version}")
+                await db.execute("COMMIT")
         except Exception:
             if db.in_transaction:
                 await db.rollback()

@@ -209,8 +209,8 @@ async def test_a_bad_row_is_named_and_nothing_changes(
 
 
 async def test_wrong_version_is_named(world: World, exported: dict) -> None:
-    message = await _refused(world, B, json.dumps({**exported, "version": 2}).encode())
-    assert message.startswith("That export is version 2; I can restore version 1 only.")
+    message = await _refused(world, B, json.dumps({**exported, "version": 3}).encode())
+    assert message.startswith("That export is version 3; I can restore versions 1 to 2.")
 
 
 async def test_malformed_json_names_the_position(world: World, exported: dict) -> None:
