@@ -129,6 +129,11 @@ class Contact:
         return parse_name(self.draft.name, self.draft.title)
 
     @property
+    def suggested_greeting(self) -> str:
+        """The greeting the bot would choose without the student's "address as"."""
+        return greeting_for(self.parsed_name, self.role.value)
+
+    @property
     def greeting(self) -> str:
         """How drafts address them: the student's "address as", else names.greeting_for."""
         return greeting_for(self.parsed_name, self.role.value, self.draft.address_as)
