@@ -202,14 +202,14 @@ def parse_name(typed: str, title: str | None = None) -> PersonName:
     post: list[str] = []
     suffix: str | None = None
     # Trailing segments that are only credentials or suffixes: "Helen Marsh, MD, FACS".
-    while len(segments) > 1:
+    while len(segments) > 1 and _clean_tokens(" ".join(segments[:-1])):
         words = _clean_tokens(segments[-1])
         if words and all(_is_credential(w) or _bare(w) in _SUFFIXES for w in words):
-            for word in words:
+            for word in reversed(words):  # segments are read from the end
                 if _bare(word) in _SUFFIXES:
                     suffix = suffix or _SUFFIXES[_bare(word)]
                 else:
-                    post.append(word)
+                    post.insert(0, word)
             segments.pop()
             continue
         if not words:
@@ -233,7 +233,20 @@ def parse_name(typed: str, title: str | None = None) -> PersonName:
         suffix = suffix or end_suffix
         if not words:
             words = [text or "?"]
-        if len(words) > 1 and _is_upper_word(words[0]) and not all(map(_is_upper_word, words)):
+        # A credential or suffix left between the names ("Helen MD Marsh") is still one.
+        post_front = post_front + [w for w in words[1:] if _is_credential(w)]
+        for word in words[1:]:
+            if _bare(word) in ("jr", "sr"):
+                suffix = suffix or _SUFFIXES[_bare(word)]
+        words = words[:1] + [
+            w for w in words[1:] if not _is_credential(w) and _bare(w) not in ("jr", "sr")
+        ]
+        if (
+            len(words) > 1
+            and _is_upper_word(words[0])
+            and not all(map(_is_upper_word, words))
+            and _bare(words[1]) not in _HONORIFICS
+        ):
             family, given, middle = words[0], words[1], " ".join(words[2:])  # "ZHANG Wei"
         elif len(words) == 1 and (name_title or normalise_title(title)):
             given, middle, family = "", "", words[0]  # "Dr. Marsh"
