@@ -250,7 +250,9 @@ async def test_prep_with_contact_shows_them_and_last_noted_exchange(
     assert prep.last_exchange is not None
     assert prep.last_exchange.note == "Asked about the echo study"
     assert len(set(prep.questions)) == PREP_QUESTIONS
-    assert set(prep.questions) <= set(LIBRARY.questions["research"])
+    # About them first (the echo lab from the notes, then cardiology), then the bank's.
+    assert "the echo lab" in prep.questions[0] and "cardiology" in prep.questions[1]
+    assert set(prep.questions[2:]) <= set(LIBRARY.questions["research"])
     assert list(prep.checklist) == LIBRARY.checklists["research"]
 
 
