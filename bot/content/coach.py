@@ -2,6 +2,7 @@
 
     prompts/coach/tips/<topic>.md          tips by situation
     prompts/coach/questions/<kind>.md      questions to prepare a meeting
+    prompts/coach/questions/personal.md    questions about the person, with slots
     prompts/coach/checklists/<kind>.md     before-and-after checklists
     prompts/coach/reflection.md            questions for after an event
     prompts/coach/pitch.md                 the pitch builder's words (`- key: text`)
@@ -13,6 +14,7 @@ have its file, no entry may be empty, and no entry may appear twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,40 @@ PITCH_KEYS = ("intro_prompt", "interest_prompt", "hope_prompt", "tip")
 MIN_TIPS_PER_TOPIC = 5
 MIN_QUESTIONS = 10
 ENTRY_MAX = 600  # long enough for an example pitch
+
+
+# The slots a personal question may have, by key; every other key is a list of note phrases.
+PERSONAL_SLOTS = {"specialty": "specialty", "institution": "institution"}
+NOTE_SLOT = "thing"
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalQuestion:
+    """A question about the person: `slot` is filled from the contact ("thing": from a note
+    that uses one of the `cues`, e.g. "runs" in "runs the echo research group")."""
+
+    slot: str
+    cues: tuple[str, ...]
+    text: str
+    determined: bool = False  # the note's phrase must start with "the", "a", "her"…
+
+
+def parse_personal(entry: str) -> PersonalQuestion | str:
+    """One `- key: question` line of personal.md, or what is wrong with it."""
+    key, colon, text = entry.partition(":")
+    key, text = key.strip(), text.strip()
+    determined = key.startswith("*")
+    key = key.removeprefix("*").strip()
+    if not colon or not key or not text:
+        return f"personal.md: “{entry[:60]}” is not “key: question”"
+    slot = PERSONAL_SLOTS.get(key, NOTE_SLOT)
+    cues = () if key in PERSONAL_SLOTS else tuple(c.strip().lower() for c in key.split(","))
+    if any(not c for c in cues):
+        return f"personal.md: an empty phrase in “{key[:60]}”"
+    if _SLOT.findall(text) != [slot]:
+        return f"personal.md: “{text[:60]}” must have the one slot {{{slot}}}"
+    return PersonalQuestion(slot, cues, text, determined)
 
 
 class CoachContentError(Exception):
@@ -81,6 +117,7 @@ class CoachLibrary:
         reflection: list[str],
         pitch: dict[str, str],
         examples: list[str],
+        personal: tuple[PersonalQuestion, ...] = (),
     ) -> None:
         self._tips = tips
         self.questions = questions
@@ -88,6 +125,7 @@ class CoachLibrary:
         self.reflection = reflection
         self.pitch = pitch
         self.pitch_examples = examples
+        self.personal = personal
 
     @classmethod
     def load(cls, folder: Path) -> CoachLibrary:
@@ -113,6 +151,13 @@ class CoachLibrary:
         }
         checklists = {k: entries(folder / "checklists" / f"{k}.md", 3) for k in MEETING_KINDS}
         reflection = entries(folder / "reflection.md", 5)
+        personal: list[PersonalQuestion] = []
+        for entry in entries(folder / "questions" / "personal.md", len(PERSONAL_SLOTS) + 1):
+            parsed = parse_personal(entry)
+            if isinstance(parsed, str):
+                problems.append(parsed)
+            else:
+                personal.append(parsed)
         pitch: dict[str, str] = {}
         examples: list[str] = []
         for entry in entries(folder / "pitch.md", len(PITCH_KEYS)):
@@ -129,7 +174,7 @@ class CoachLibrary:
         )
         if problems:
             raise CoachContentError(problems)
-        return cls(tips, questions, checklists, reflection, pitch, examples)
+        return cls(tips, questions, checklists, reflection, pitch, examples, tuple(personal))
 
     def tips(self, topic: str | None = None) -> list[Tip]:
         topics = [topic] if topic else list(TOPICS)

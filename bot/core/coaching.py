@@ -18,6 +18,7 @@ from bot.core.drafts import DraftService
 from bot.core.errors import ExpiredAction, InvalidInput
 from bot.core.models import Contact, DueItem, Exchange, ItemKind, Profile, Role
 from bot.core.ports import Clock, CoachRepository, PendingRepository
+from bot.core.prep_questions import personal_questions
 from bot.core.progress import Progress, WeeklyGoal, progress
 from bot.core.text import clean_line, fold
 
@@ -164,12 +165,20 @@ class CoachingService:
         history = await self._contacts.history(owner_id, contact_id) if contact_id else ()
         bank = self._library.questions[kind]
         seed = f"{owner_id}:{contact_id}:{kind}"
+        last_exchange = next((x for x in history if x.note), None)
         if contact is not None:
-            # Questions that mention what this person does come first.
+            # Questions about this person (their notes, specialty, institution) come first,
+            # then the bank's, those that mention what this person does first.
+            about = personal_questions(
+                contact,
+                self._library.personal,
+                seed,
+                last_exchange.note if last_exchange else None,
+            )
             words = {fold(w) for w in (contact.role.label, contact.draft.specialty or "") if w}
             bank = sorted(bank, key=lambda q: not any(w in fold(q) for w in words))
             top = bank[: PREP_QUESTIONS * 2]
-            questions = _stable_order(top, seed)[:PREP_QUESTIONS]
+            questions = about + _stable_order(top, seed)[: PREP_QUESTIONS - len(about)]
         else:
             questions = _stable_order(bank, seed + str(self._clock.now().date()))[:PREP_QUESTIONS]
         return Prep(
@@ -178,7 +187,7 @@ class CoachingService:
             checklist=tuple(self._library.checklists[kind]),
             questions=tuple(questions),
             contact=contact,
-            last_exchange=next((x for x in history if x.note), None),
+            last_exchange=last_exchange,
             afterwards=tuple(_stable_order(self._library.reflection, seed)[:REFLECTIONS]),
         )
 
