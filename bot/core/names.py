@@ -10,7 +10,8 @@ it has no rule for Iberian double surnames or for family names written first in 
 its suffix list lacks most clinical credentials (PA-C, FACS, MBBS…). The rules a medical student
 needs fit in this module and are tested here, so core owns them outright.
 
-The rules, in order:
+The rules, in order (pronouns such as "(she/her)" and a bracketed aside at the end, such as
+"(cardiology)", are set aside first: the typed form keeps them, the parts never do):
 1. Text after a comma that is only credentials or suffixes ("Helen Marsh, MD", "Amara Okafor
    MD, PhD", "Marsh, Helen, MD") is post-nominal; otherwise "A, B" is "Family, Given".
 2. Leading honorifics (Dr, Dr., Prof., Professor, Mr, Ms, Mrs, Mx, Miss) become the title,
@@ -195,10 +196,28 @@ def _split_given_family(words: list[str]) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:start]), " ".join(words[start:])
 
 
+# Pronouns ("she/her", "(they/them)") and a bracketed aside at the end ("(cardiology)") are
+# common in names copied from Discord or LinkedIn; they are kept in the typed form only.
+_PRONOUNS = re.compile(
+    r"[(\[]?\b(?:she|he|they|ze|xe)\s*/\s*(?:her|hers|him|his|them|theirs|they|she|he|"
+    r"zir|xem)\b(?:\s*/\s*\w+)?[)\]]?",
+    re.IGNORECASE,
+)
+_TRAILING_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _without_asides(text: str) -> str:
+    stripped = _PRONOUNS.sub(" ", text)
+    while _TRAILING_ASIDE.search(stripped):
+        stripped = _TRAILING_ASIDE.sub("", stripped)
+    stripped = " ".join(stripped.split()).strip(" ,")
+    return stripped if any(ch.isalpha() for ch in stripped) else text
+
+
 def parse_name(typed: str, title: str | None = None) -> PersonName:
     """Parse a name as typed; `title` is a separately entered honorific, which wins."""
     text = clean_line(typed) or ""
-    segments = [s.strip() for s in text.split(",")]
+    segments = [s.strip() for s in _without_asides(text).split(",")]
     post: list[str] = []
     suffix: str | None = None
     # Trailing segments that are only credentials or suffixes: "Helen Marsh, MD, FACS".
