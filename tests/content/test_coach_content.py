@@ -97,7 +97,8 @@ def test_pitch_has_every_key_and_an_example(library: CoachLibrary) -> None:
 def test_no_empty_entries_in_any_file() -> None:
     """No "- " line in any coach file is empty (read raw, before the loader filters)."""
     files = all_files()
-    assert len(files) == len(TOPICS) + 2 * len(MEETING_KINDS) + 2
+    # + reflection.md, pitch.md and questions/personal.md
+    assert len(files) == len(TOPICS) + 2 * len(MEETING_KINDS) + 3
     for path in files:
         entries = read_entries(path)
         assert entries, path
@@ -167,12 +168,24 @@ def too_few_questions(coach: Path) -> None:
     path.write_text("- Only one question?\n", encoding="utf-8")
 
 
+def personal_wrong_slot(coach: Path) -> None:
+    path = coach / "questions" / "personal.md"
+    text = path.read_text(encoding="utf-8") + "- specialty: How is {institution} to work at?\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def remove_personal(coach: Path) -> None:
+    (coach / "questions" / "personal.md").unlink()
+
+
 BROKEN = [
     pytest.param(remove_topic, "missing coach/tips/balance.md", id="missing-topic-file"),
     pytest.param(add_empty_entry, "events.md: entry", id="empty-entry"),
     pytest.param(add_duplicate, "duplicate entry", id="duplicate-entry"),
     pytest.param(remove_pitch_key, "pitch.md: missing hope_prompt", id="missing-pitch-key"),
     pytest.param(too_few_questions, "shadowing.md: 1 entries", id="too-few-questions"),
+    pytest.param(personal_wrong_slot, "the one slot {specialty}", id="personal-wrong-slot"),
+    pytest.param(remove_personal, "missing coach/questions/personal.md", id="personal-missing"),
 ]
 
 
