@@ -87,6 +87,7 @@ async def rich_account(services: Services, clock: FakeClock, owner: int) -> None
             name="José Núñez-Ørsted",
             role=Role.ATTENDING,
             title="Dr.",
+            address_as="Dr. Núñez-Ørsted {{ 7*7 }} @everyone",
             specialty="Cardiología",
             institution="Hospital Clínic «Barcelona»",
             met_event='Grand Rounds: "HF" & you',

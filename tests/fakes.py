@@ -56,6 +56,7 @@ from bot.core.models import (
     Tone,
     WeekActivity,
 )
+from bot.core.names import parse_name
 from bot.core.pacing import Pacer
 from bot.core.privacy import PrivacyService
 from bot.core.progress import WeeklyGoal
@@ -175,6 +176,10 @@ class _ContactRow:
         return fold(self.draft.name)
 
     @property
+    def person_key(self) -> str:
+        return parse_name(self.draft.name).key
+
+    @property
     def email_key(self) -> str | None:
         return self.draft.email.casefold() if self.draft.email else None
 
@@ -289,7 +294,7 @@ class InMemoryContactRepository:
         found = [
             row
             for row in self._of(owner_id)
-            if row.name_key == name_key or (email_key is not None and row.email_key == email_key)
+            if row.person_key == name_key or (email_key is not None and row.email_key == email_key)
         ]
         return [self._to_model(row) for row in sorted(found, key=lambda r: r.id)[:5]]
 

@@ -24,6 +24,7 @@ DEFAULT_CADENCE_DAYS: dict[Role, int] = {
     Role.FACULTY: 91,
     Role.RESEARCHER: 91,
     Role.RESIDENT: 91,
+    Role.FELLOW: 91,
     Role.ATTENDING: 91,
     Role.PROGRAM_DIRECTOR: 91,
     Role.CLASSMATE: 182,

@@ -159,20 +159,22 @@ class DraftResult:
 
 
 def first_name(name: str) -> str:
-    return name.split()[0]
+    """The given name(s) of a typed name ("Dr. Maya Chen" → "Maya"); see bot.core.names."""
+    from bot.core import names  # local: keeps this change inside the body (parallel edits)
+
+    return names.first_name(name)
 
 
 def surname(name: str) -> str:
-    return name.split()[-1]
+    """The family name of a typed name ("Ludwig van Beethoven" → "van Beethoven")."""
+    from bot.core import names  # local: keeps this change inside the body (parallel edits)
+
+    return names.surname(name)
 
 
 def greeting(contact: Contact) -> str:
-    """Title and surname where a title is known; first name for peers; else the full name."""
-    if contact.role in PEER_ROLES:
-        return first_name(contact.name)
-    if contact.draft.title:
-        return f"{contact.draft.title} {surname(contact.name)}"
-    return contact.name
+    """The student's "address as", else a title or role-fitting greeting (names.greeting_for)."""
+    return contact.greeting
 
 
 def when_phrase(day: date, today: date, english: str = "us") -> str:

@@ -51,10 +51,14 @@ INT64_MAX = 2**63 - 1
 _TEMPLATE_ID = re.compile(r"[a-z0-9_]{1,64}")
 _TIP_KEY = re.compile(r"(?P<topic>[a-z_]{1,40}):\d{1,4}")
 # Keys of the document that are not tables.
+# Version 2 added the contacts' `address_as`; a version 1 file simply has none.
+READABLE_VERSIONS = frozenset({1, EXPORT_VERSION})
 HEADER_KEYS = frozenset({"format", "version", "exported_at", "student_id"})
 # Columns that are derived (recomputed on insert) or name the old owner (never trusted).
 IGNORED_COLUMNS = frozenset(
     {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
+    | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
+    | {"person_key"}
 )
 _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")
@@ -297,10 +301,14 @@ def read_export(data: bytes) -> Restore:
             f"that `/privacy export` sends). {NOTHING}"
         )
     version = document.get("version")
-    if version != EXPORT_VERSION or isinstance(version, bool):
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or version not in READABLE_VERSIONS
+    ):
         shown = json.dumps(version, ensure_ascii=False)[:20]
         raise InvalidInput(
-            f"That export is version {shown}; I can restore version {EXPORT_VERSION} only. "
+            f"That export is version {shown}; I can restore versions 1 to {EXPORT_VERSION}. "
             f"Export again with this bot, or update it. {NOTHING}"
         )
     unknown = sorted(set(document) - HEADER_KEYS - set(_READERS))
@@ -415,6 +423,7 @@ class _Reader:
             tags=tuple(tags),
             discord_user_id=row.integer("discord_user_id", 1, INT64_MAX),
             cadence_days=row.integer("cadence_days", CADENCE_MIN_DAYS, CADENCE_MAX_DAYS),
+            address_as=row.text("address_as"),
         )
         for tag in draft.tags:  # validate_draft would silently split a tag holding a comma
             if clean_line(tag) != tag or "," in tag or ";" in tag:
@@ -605,6 +614,7 @@ _READERS: dict[str, tuple[frozenset[str], Callable[[_Reader, _Row], None]]] = {
             "tags",
             "discord_user_id",
             "cadence_days",
+            "address_as",
             "created_at",
             "updated_at",
             "follow_up_on",

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.meetings import MetAt
+from bot.core.names import PersonName, greeting_for, parse_name
 
 
 class Role(StrEnum):
@@ -23,6 +24,7 @@ class Role(StrEnum):
     FACULTY = "faculty"
     RESEARCHER = "researcher"
     RESIDENT = "resident"
+    FELLOW = "fellow"
     ATTENDING = "attending"
     CLINICIAN = "clinician"
     PROGRAM_DIRECTOR = "program_director"
@@ -42,6 +44,7 @@ _ROLE_LABELS = {
     Role.FACULTY: "Faculty",
     Role.RESEARCHER: "Researcher",
     Role.RESIDENT: "Resident",
+    Role.FELLOW: "Fellow",
     Role.ATTENDING: "Attending",
     Role.CLINICIAN: "Nurse or other clinician",
     Role.PROGRAM_DIRECTOR: "Program director",
@@ -93,6 +96,7 @@ class ContactDraft:
     tags: tuple[str, ...] = ()
     discord_user_id: int | None = None
     cadence_days: int | None = None
+    address_as: str | None = None  # how drafts greet them, when the student chose it
 
 
 EDITABLE_FIELDS = frozenset(f.name for f in fields(ContactDraft))
@@ -112,17 +116,34 @@ class Contact:
     follow_up_on: date | None = None
     snoozed_until: date | None = None
     awaiting_reply_since: datetime | None = None
+    person: PersonName | None = None  # the stored parse of the name; parsed on demand if absent
 
     @property
     def name(self) -> str:
         return self.draft.name
 
     @property
+    def parsed_name(self) -> PersonName:
+        if self.person is not None:
+            return self.person
+        return parse_name(self.draft.name, self.draft.title)
+
+    @property
+    def suggested_greeting(self) -> str:
+        """The greeting the bot would choose without the student's "address as"."""
+        return greeting_for(self.parsed_name, self.role.value)
+
+    @property
+    def greeting(self) -> str:
+        """How drafts address them: the student's "address as", else names.greeting_for."""
+        return greeting_for(self.parsed_name, self.role.value, self.draft.address_as)
+
+    @property
     def role(self) -> Role:
         return self.draft.role
 
     def with_draft(self, draft: ContactDraft) -> Contact:
-        return replace(self, draft=draft)
+        return replace(self, draft=draft, person=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from bot.core.ports import Clock
 log = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "networking-coach-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: contacts carry `address_as`
 CALENDAR_DAYS = 200  # follow-ups due this far ahead (every default cadence) go in the calendar
 FOLLOW_UP_HOUR = 9  # calendar entries sit at 09:00 local
 

@@ -10,9 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.core.errors import InvalidInput
 from bot.core.models import ContactDraft
-from bot.core.text import clean_block, clean_line, fold
+from bot.core.names import normalise_title, parse_name
+from bot.core.text import clean_block, clean_line
 
 NAME_MAX = 100
+ADDRESS_AS_MAX = 100
 TITLE_MAX = 40
 SPECIALTY_MAX = 100
 INSTITUTION_MAX = 150
@@ -99,7 +101,7 @@ def validate_draft(draft: ContactDraft) -> ContactDraft:
     return replace(
         draft,
         name=_limit("The name", name, NAME_MAX) or name,
-        title=_limit("The title", clean_line(draft.title), TITLE_MAX),
+        title=_limit("The title", normalise_title(draft.title), TITLE_MAX),
         specialty=_limit("The specialty", clean_line(draft.specialty), SPECIALTY_MAX),
         institution=_limit("The institution", clean_line(draft.institution), INSTITUTION_MAX),
         met_event=_limit("Where you met", clean_line(draft.met_event), EVENT_MAX),
@@ -107,6 +109,7 @@ def validate_draft(draft: ContactDraft) -> ContactDraft:
         profile_url=normalise_url(draft.profile_url),
         notes=_limit("The notes", clean_block(draft.notes), NOTES_MAX),
         tags=parse_tags(",".join(draft.tags)),
+        address_as=_limit("“Address as”", clean_line(draft.address_as), ADDRESS_AS_MAX),
     )
 
 
@@ -115,7 +118,11 @@ def validate_note(text: str | None) -> str | None:
 
 
 def name_key(name: str) -> str:
-    return fold(name)
+    """What duplicate detection compares: the parsed given and family name, folded.
+
+    "Dr. Helen Marsh", "Helen Marsh, MD" and "Marsh, Helen" share one key.
+    """
+    return parse_name(name).key
 
 
 def email_key(email: str | None) -> str | None:

@@ -36,12 +36,12 @@ from bot.core.models import (
     Profile,
 )
 from bot.core.validation import (
+    ADDRESS_AS_MAX,
     EXCHANGE_NOTE_MAX,
     INSTITUTION_MAX,
     NAME_MAX,
     NOTES_MAX,
     SPECIALTY_MAX,
-    TITLE_MAX,
 )
 from bot.discord_adapter import presenters
 from bot.discord_adapter.errors import present_error, send_ephemeral
@@ -90,6 +90,7 @@ PITCH_FORM = re.compile(r"pitch:form:0")
 
 # Form field ids (inside a modal they only need to be unique to that modal).
 F_NAME, F_TITLE, F_SPECIALTY, F_INSTITUTION, F_NOTES = "name", "title", "specialty", "inst", "notes"
+F_ADDRESS = "address"
 F_KIND, F_WHEN, F_NOTE = "kind", "when", "note"
 F_SCHOOL, F_STAGE, F_INTERESTS, F_PITCH = "school", "stage", "interests", "pitch"
 F_INTRO, F_DRAW, F_HOPE = "intro", "draw", "hope"
@@ -920,11 +921,15 @@ def edit_contact_form(contact: Contact) -> discord.ui.Modal:
             text="Name", component=_text(F_NAME, default=d.name, max_length=NAME_MAX, required=True)
         )
     )
+    # Discord allows five inputs: "Address them as" replaces the title here (a title typed in
+    # the name is understood, and /contact edit title: still sets it).
     modal.add_item(
         discord.ui.Label(
-            text="Title",
-            description="Dr., Prof., … (leave empty for peers)",
-            component=_text(F_TITLE, default=d.title, max_length=TITLE_MAX),
+            text="Address them as",
+            description=presenters.clip(
+                f"How drafts greet them; empty: “{contact.suggested_greeting}”", 100
+            ),
+            component=_text(F_ADDRESS, default=d.address_as, max_length=ADDRESS_AS_MAX),
         )
     )
     modal.add_item(

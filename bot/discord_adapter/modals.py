@@ -36,17 +36,18 @@ async def _edit_submitted(
     interaction: Interaction, match: re.Match[str], values: dict[str, str | list[str]]
 ) -> None:
     contacts = interaction.client.services.contacts
-    contact = await contacts.update(
-        interaction.user.id,
-        components.ref(match["id"]),
-        {
-            "name": _text(values, components.F_NAME) or "",
-            "title": _text(values, components.F_TITLE),
-            "specialty": _text(values, components.F_SPECIALTY),
-            "institution": _text(values, components.F_INSTITUTION),
-            "notes": _text(values, components.F_NOTES),
-        },
-    )
+    changes = {
+        "name": _text(values, components.F_NAME) or "",
+        "specialty": _text(values, components.F_SPECIALTY),
+        "institution": _text(values, components.F_INSTITUTION),
+        "notes": _text(values, components.F_NOTES),
+    }
+    # A form opened before the "address as" field existed still has a title field instead:
+    # only the fields the submitted form had are changed.
+    for key, field_id in (("title", components.F_TITLE), ("address_as", components.F_ADDRESS)):
+        if field_id in values:
+            changes[key] = _text(values, field_id)
+    contact = await contacts.update(interaction.user.id, components.ref(match["id"]), changes)
     await interaction.response.send_message(
         ephemeral=True, **await components.card(interaction, contact, heading="Updated")
     )

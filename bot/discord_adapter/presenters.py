@@ -10,6 +10,7 @@ import discord
 
 from bot.content.coach import TOPICS, Tip
 from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
+from bot.core import names
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult, greeting
@@ -61,8 +62,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def display_name(contact: Contact) -> str:
-    title = contact.draft.title
-    return f"{title} {contact.name}" if title else contact.name
+    """The name as typed, with the title option in front unless the name already has one."""
+    return names.display_name(contact.parsed_name, contact.draft.title)
 
 
 def day(value: date) -> str:
@@ -102,6 +103,10 @@ def contact_embed(
     )
     if heading:
         embed.set_author(name=clip(heading, 256))
+    address = esc(contact.greeting)
+    if not d.address_as:
+        address += " (suggested: change it with /contact edit address_as:)"
+    embed.add_field(name="Drafts address them as", value=clip(address, FIELD_MAX), inline=False)
     if d.met_event or d.met_on:
         met = " · ".join(
             part

@@ -19,7 +19,9 @@ from bot.core.models import (
     Page,
     Role,
 )
+from bot.core.names import PersonName
 from bot.core.text import fold
+from bot.storage.name_backfill import name_columns
 from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day, to_db_time
 
 # "Last contacted" and the count of follow-ups are derived from the exchanges, never stored
@@ -34,7 +36,9 @@ SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.
        (SELECT MAX(d.sent_at) FROM drafts d
          WHERE d.contact_id = c.id AND d.sent_at IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM exchanges r WHERE r.contact_id = c.id
-                           AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10)))
+                           AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10))),
+       c.address_as, c.name_title, c.given_name, c.middle_names, c.family_name, c.name_suffix,
+       c.post_nominals
 FROM contacts c
 """
 
@@ -86,6 +90,7 @@ def _row_to_contact(row: Sequence[Any]) -> Contact:
         tags=tuple(json.loads(row[12])),
         discord_user_id=row[13],
         cadence_days=row[14],
+        address_as=row[22],
     )
     return Contact(
         id=row[0],
@@ -98,6 +103,15 @@ def _row_to_contact(row: Sequence[Any]) -> Contact:
         follow_up_on=from_db_day(row[19]),
         snoozed_until=from_db_day(row[20]),
         awaiting_reply_since=from_db_time(row[21]) if row[21] else None,
+        person=PersonName(
+            typed=row[2],
+            title=row[23],
+            given=row[24] or "",
+            middle=row[25] or "",
+            family=row[26] or "",
+            suffix=row[27],
+            post_nominals=tuple(row[28].split(", ")) if row[28] else (),
+        ),
     )
 
 
@@ -163,6 +177,8 @@ def contact_columns(draft: ContactDraft) -> dict[str, Any]:
         "search_key": fold("\n".join(part for part in searchable if part)),
         "discord_user_id": draft.discord_user_id,
         "cadence_days": draft.cadence_days,
+        "address_as": draft.address_as,
+        **name_columns(draft.name, draft.title),
     }
 
 
@@ -220,7 +236,7 @@ class SqliteContactRepository:
         self, owner_id: int, name_key: str, email_key: str | None
     ) -> Sequence[Contact]:
         return await self._many(
-            _SELECT + "WHERE c.owner_id = ? AND (c.name_key = ? OR c.email_key = ?) "
+            _SELECT + "WHERE c.owner_id = ? AND (c.person_key = ? OR c.email_key = ?) "
             "ORDER BY c.id LIMIT 5",
             (owner_id, name_key, email_key),
         )

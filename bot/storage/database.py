@@ -10,12 +10,15 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from bot.storage.name_backfill import backfill_name_parts
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,12 @@ def create_private(path: Path) -> None:
         side = Path(f"{path}{suffix}")
         if side.exists() and side.stat().st_mode & 0o777 != PRIVATE_MODE:
             side.chmod(PRIVATE_MODE)
+
+
+# Python steps run after a migration's SQL, in the same transaction (SQL cannot parse names).
+DATA_STEPS: dict[int, Callable[[aiosqlite.Connection], Awaitable[None]]] = {
+    9: backfill_name_parts,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +119,18 @@ async def migrate(db: aiosqlite.Connection, *, target: int | None = None) -> lis
     for migration in migrations:
         if migration.version <= current:
             continue
+        step = DATA_STEPS.get(migration.version)
         try:
-            await db.executescript(
-                f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
+            if step is None:
+                await db.executescript(
+                    f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+                )
+            else:
+                # The script leaves its transaction open; the step and the version join it.
+                await db.executescript(f"BEGIN;\n{migration.sql}\n")
+                await step(db)
+                await db.execute(f"PRAGMA user_version = {migration.version}")
+                await db.execute("COMMIT")
         except Exception:
             if db.in_transaction:
                 await db.rollback()

@@ -37,6 +37,9 @@ NOT_EXPORTED = frozenset({"pending_actions", "deliveries"})
 # Columns kept only for matching and search (derivable from the rest).
 DERIVED_COLUMNS = frozenset(
     {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
+    # The parts of a contact's name: parsed again from `name` and `title` on restore.
+    | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
+    | {"person_key"}
 )
 
 

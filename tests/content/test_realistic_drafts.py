@@ -98,7 +98,6 @@ EVENT_PEOPLE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="until the names, phrasing and template branches merge")
 async def test_five_people_from_one_event_get_their_own_drafts() -> None:
     """Drafting everyone met at one event: each draft carries that person's note from the
     event form, and no two read alike once the names are taken out."""

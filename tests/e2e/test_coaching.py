@@ -145,6 +145,28 @@ async def test_prep_with_contact_names_them_and_shows_notes(bot: RunningBot) -> 
     assert field(embed, "Checklist") and field(embed, "Five questions worth asking")
 
 
+async def test_prep_asks_about_what_the_student_noted(fake: FakeDiscord) -> None:
+    """/prep with a contact noted as running the echo research group: the first question is
+    about that group, the next about their specialty, then the bank's."""
+    cid = contact_id_from(
+        await add(
+            fake,
+            name="Helen Marsh, MD",
+            role="attending",
+            specialty="Cardiology",
+            notes="Runs the echo research group",
+        )
+    )
+    embed = embed_of(await answer(fake, "prep", kind="shadowing", contact=str(cid)))
+    questions = field(embed, "Five questions worth asking")
+    assert questions is not None
+    asked = [line.split(". ", 1)[1] for line in questions.splitlines()]
+    assert len(asked) == 5
+    assert "the echo research group" in asked[0]
+    assert "cardiology" in asked[1]
+    assert set(asked[2:]) <= {esc(q) for q in LIBRARY.questions["shadowing"]}
+
+
 async def test_prep_with_another_students_contact_is_refused(bot: RunningBot) -> None:
     """Bob naming Alice's contact id gets "couldn't find", and nothing about the contact."""
     fake = bot.fake

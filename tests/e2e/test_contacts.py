@@ -292,8 +292,8 @@ async def test_edit_without_options_opens_prefilled_form_and_saves(bot: RunningB
     submit = await fake.submit_modal(
         f"contact:editform:{cid}",
         {
-            "name": "Thomas Reed",
-            "title": "Dr.",
+            "name": "Dr. Thomas Reed",
+            "address": "Dr. Reed",
             "specialty": "",
             "inst": "City Hospital",
             "notes": "New note",
@@ -303,6 +303,7 @@ async def test_edit_without_options_opens_prefilled_form_and_saves(bot: RunningB
     card = await submit.response()
     embed = embed_of(card)
     assert embed["title"] == "Dr. Thomas Reed"
+    assert field(embed, "Drafts address them as") == "Dr. Reed"
     assert "Surgery" not in embed["description"] and "City Hospital" in embed["description"]
     assert field(embed, "Notes") == "New note"
 

@@ -69,6 +69,12 @@ SEEDS: dict[int, list[str]] = {
         f"tone) VALUES (1, 10, 'outreach_letter', 'email', '{{}}', '{T}', 'formal')",
         "UPDATE profiles SET english = 'uk' WHERE student_id = 1",
     ],
+    9: [  # name parts and the student's "address as"
+        "INSERT INTO contacts (id, owner_id, name, name_key, role, tags, tags_key, search_key, "
+        "created_at, updated_at, address_as, given_name, family_name, person_key) VALUES "
+        "(12, 1, 'Helen Marsh, MD', 'helen marsh, md', 'attending', '[]', ',', 'helen marsh', "
+        f"'{T}', '{T}', 'Dr. Marsh', 'Helen', 'Marsh', 'helen marsh')",
+    ],
 }
 LATEST = len(available_migrations())
 
@@ -122,6 +128,40 @@ async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, sta
             "kept notes"
         )
         assert check.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        # Migration 8's data step parsed the names stored before it.
+        assert check.execute(
+            "SELECT given_name, family_name, person_key FROM contacts WHERE id = 10"
+        ).fetchone() == ("José", "Núñez", "jose nunez")
+
+
+async def test_upgrade_parses_names_stored_before_parts_existed(tmp_path: Path) -> None:
+    """Contacts saved at version 7 get their name parts, so old and new spellings match."""
+    path = tmp_path / "v7.sqlite3"
+    db = await open_database(path)
+    try:
+        await migrate(db, target=7)
+        await db.execute(SEEDS[1][0])
+        for i, (name, title) in enumerate(
+            [("Dr. Helen Marsh", None), ("Beethoven, Ludwig van", "Prof"), ("ZHANG Wei", None)]
+        ):
+            await db.execute(
+                "INSERT INTO contacts (id, owner_id, name, name_key, role, title, tags, tags_key, "
+                "search_key, created_at, updated_at) VALUES (?, 1, ?, ?, 'faculty', ?, '[]', ',', "
+                "'', ?, ?)",
+                (30 + i, name, name.casefold(), title, T, T),
+            )
+        assert await migrate(db) == [8, 9]
+        async with db.execute(
+            "SELECT name_title, given_name, family_name, person_key FROM contacts ORDER BY id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+    finally:
+        await db.close()
+    assert [tuple(r) for r in rows] == [
+        ("Dr.", "Helen", "Marsh", "helen marsh"),
+        ("Prof.", "Ludwig", "van Beethoven", "ludwig van beethoven"),
+        (None, "Wei", "Zhang", "wei zhang"),
+    ]
 
 
 async def test_backup_of_a_live_database_has_everything(

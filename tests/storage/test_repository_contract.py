@@ -101,6 +101,7 @@ FULL = ContactDraft(
     tags=("zeta", "alpha", "médico"),
     discord_user_id=987_654_321_098_765_432,
     cadence_days=60,
+    address_as="Dr. Núñez *mentor* @here",
 )
 
 

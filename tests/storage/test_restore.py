@@ -209,8 +209,8 @@ async def test_a_bad_row_is_named_and_nothing_changes(
 
 
 async def test_wrong_version_is_named(world: World, exported: dict) -> None:
-    message = await _refused(world, B, json.dumps({**exported, "version": 2}).encode())
-    assert message.startswith("That export is version 2; I can restore version 1 only.")
+    message = await _refused(world, B, json.dumps({**exported, "version": 3}).encode())
+    assert message.startswith("That export is version 3; I can restore versions 1 to 2.")
 
 
 async def test_malformed_json_names_the_position(world: World, exported: dict) -> None:
@@ -228,3 +228,29 @@ async def test_refusals_are_invalid_input(world: World, exported: dict) -> None:
     """Each refusal is a CoachError whose text is safe to show (not a crash)."""
     with pytest.raises(InvalidInput):
         await world.imports.preview(B, b"[1, 2")
+
+
+async def test_address_as_survives_the_round_trip(world: World, exported: dict) -> None:
+    """The student's "address as" is exported (version 2) and comes back on restore."""
+    assert exported["version"] == 2
+    chosen = [c["address_as"] for c in exported["contacts"] if c["address_as"]]
+    assert chosen == ["Dr. Núñez-Ørsted {{ 7*7 }} @everyone"]
+    assert not {"given_name", "family_name", "person_key"} & set(exported["contacts"][0])
+    await world.restore(B, exported)
+    contacts = await world.services.contacts.all_contacts(B)
+    restored = [c for c in contacts if c.draft.address_as]
+    assert [c.greeting for c in restored] == ["Dr. Núñez-Ørsted {{ 7*7 }} @everyone"]
+    assert restored[0].parsed_name.family == "Núñez-Ørsted"
+
+
+async def test_a_version_1_export_still_restores(world: World, exported: dict) -> None:
+    """A file exported before `address_as` existed restores, greeting by the parsed name."""
+    old = {**exported, "version": 1}
+    old["contacts"] = [
+        {k: v for k, v in row.items() if k != "address_as"} for row in exported["contacts"]
+    ]
+    await world.restore(B, old)
+    contacts = await world.services.contacts.all_contacts(B)
+    assert all(c.draft.address_as is None for c in contacts)
+    attending = next(c for c in contacts if c.name == "José Núñez-Ørsted")
+    assert attending.greeting == "Dr. Núñez-Ørsted"

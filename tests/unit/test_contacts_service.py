@@ -662,3 +662,48 @@ async def test_a_refused_merge_keeps_the_held_add(world: World) -> None:
         A, outcome.pending_id, update_contact_id=None
     )
     assert added.id != existing.id and await world.contacts.count(A) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Dr. Helen Marsh", "Helen Marsh, MD"),
+        ("Helen Marsh, MD", "Marsh, Helen"),
+        ("Prof. Ludwig van Beethoven", "Beethoven, Ludwig van"),
+        ("María José García López", "Dr. María José García López, PhD"),
+    ],
+)
+async def test_duplicates_compare_given_and_family_name(
+    world: World, first: str, second: str
+) -> None:
+    """Titles, credentials and "Surname, Given" don't hide a duplicate."""
+    existing = await add(world, first)
+    outcome = await world.services.contacts.add(A, ContactDraft(name=second))
+    assert [c.id for c in outcome.duplicates] == [existing.id]
+
+
+async def test_find_or_create_finds_the_same_person_spelled_differently(world: World) -> None:
+    """/followup with "Helen Marsh, MD" reuses the saved "Dr. Helen Marsh"."""
+    existing = await add(world, "Dr. Helen Marsh", role=Role.ATTENDING)
+    found = await world.services.contacts.find_or_create(A, ContactDraft(name="Helen Marsh, MD"))
+    assert found.id == existing.id
+    assert await world.contacts.count(A) == 1
+
+
+async def test_title_in_name_and_title_option_do_not_double(world: World) -> None:
+    """'Dr. Helen Marsh' with title 'dr' greets "Dr. Marsh"; the title is normalised."""
+    saved = await add(world, "Dr. Helen Marsh", title="dr", role=Role.ATTENDING)
+    assert saved.draft.title == "Dr."
+    assert saved.greeting == "Dr. Marsh"
+
+
+async def test_address_as_is_saved_cleaned_and_cleared(world: World) -> None:
+    """ "address as" is stored tidied, wins in greetings, and None goes back to the default."""
+    saved = await add(world, "María José García López", role=Role.ATTENDING)
+    assert saved.greeting == "Dr. García López"
+    edited = await world.services.contacts.update(A, saved.id, {"address_as": "  María  José "})
+    assert (edited.draft.address_as, edited.greeting) == ("María José", "María José")
+    cleared = await world.services.contacts.update(A, saved.id, {"address_as": None})
+    assert cleared.greeting == "Dr. García López"
+    with pytest.raises(InvalidInput):
+        await world.services.contacts.update(A, saved.id, {"address_as": "x" * 101})

@@ -153,16 +153,16 @@ def contact_model(name: str, role: Role = Role.OTHER, title: str | None = None) 
     ("name", "role", "title", "expected"),
     [
         ("Amara Okafor", Role.ATTENDING, "Dr.", "Dr. Okafor"),
-        ("Amara Ngozi Okafor", Role.FACULTY, "Prof.", "Prof. Okafor"),
+        ("Amara Ngozi Okafor", Role.FACULTY, "Prof.", "Professor Okafor"),
         ("Jordan Lee", Role.CLASSMATE, None, "Jordan"),
-        ("Jordan Lee", Role.PEER_MENTOR, "Dr.", "Jordan"),
-        ("Amara Okafor", Role.RESIDENT, None, "Amara Okafor"),
+        ("Jordan Lee", Role.PEER_MENTOR, "Dr.", "Dr. Lee"),
+        ("Amara Okafor", Role.RESIDENT, None, "Dr. Okafor"),
         ("Madonna", Role.OTHER, None, "Madonna"),
         ("Madonna", Role.SPEAKER, "Dr.", "Dr. Madonna"),
     ],
 )
 def test_greeting(name: str, role: Role, title: str | None, expected: str) -> None:
-    """Title and surname with a title; first name for peers; the full name otherwise."""
+    """A known title with the surname; first name for peers; "Dr." for physicians."""
     assert greeting(contact_model(name, role, title)) == expected
 
 
@@ -692,7 +692,8 @@ async def test_student_text_comes_out_verbatim(ready: World) -> None:
     assert HOSTILE in body
     assert "{% raw %}" in body
     assert "49" not in body
-    assert "Amara **Okafor**" in body
+    # The greeting is built from the parsed name: markdown around a word is not part of it.
+    assert "Amara Okafor" in body and "**" not in body.split(",")[0]
 
 
 async def test_preview_uses_own_profile_or_sample(world: World) -> None:

@@ -11,6 +11,7 @@ from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
 from bot.core.models import AddOutcome, ContactDraft, ContactFilter, Role
 from bot.core.validation import (
+    ADDRESS_AS_MAX,
     EMAIL_MAX,
     EVENT_MAX,
     INSTITUTION_MAX,
@@ -63,7 +64,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
 
     @app_commands.command(name="add", description="Save someone you met")
     @app_commands.describe(
-        name="Their name as you'd write it (without Dr./Prof.)",
+        name="Their name as you'd write it (Dr., MD, Jr. and “Surname, Given” are understood)",
         role="Who they are to you",
         title="Dr., Prof., … — used to greet them properly",
         specialty="e.g. Cardiology, Emergency medicine",
@@ -74,6 +75,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         profile_url="LinkedIn, Doximity or lab page (http/https)",
         notes="What you talked about, what to remember",
         tags="Comma-separated, e.g. research, mentor",
+        address_as="How drafts greet them, e.g. Dr. García López (default: worked out for you)",
     )
     @app_commands.choices(role=ROLE_CHOICES)
     async def add(
@@ -90,6 +92,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         profile_url: app_commands.Range[str, 1, URL_MAX] | None = None,
         notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
         tags: app_commands.Range[str, 1, TAGS_TEXT_MAX] | None = None,
+        address_as: app_commands.Range[str, 1, ADDRESS_AS_MAX] | None = None,
     ) -> None:
         owner = interaction.user.id
         draft = ContactDraft(
@@ -104,6 +107,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
             profile_url=profile_url,
             notes=notes,
             tags=(tags,) if tags else (),
+            address_as=address_as,
         )
         outcome = await self.contacts.add(owner, draft)
         if outcome.contact is not None:  # met at one of the student's logged events?
@@ -157,6 +161,8 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
     @app_commands.describe(
         contact="Start typing their name",
         role="New role",
+        title=f"Dr., Prof., Ms., … ('{CLEAR}' clears it)",
+        address_as=f"How drafts greet them, e.g. Dr. García López ('{CLEAR}': the default)",
         where_met=f"Where you met ('{CLEAR}' clears it)",
         date_met=f"When you met ('{CLEAR}' clears it)",
         email=f"E-mail ('{CLEAR}' clears it)",
@@ -170,6 +176,8 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         interaction: Interaction,
         contact: OwnedContact,
         role: str | None = None,
+        title: app_commands.Range[str, 1, TITLE_MAX] | None = None,
+        address_as: app_commands.Range[str, 1, ADDRESS_AS_MAX] | None = None,
         where_met: app_commands.Range[str, 1, EVENT_MAX] | None = None,
         date_met: app_commands.Range[str, 1, 40] | None = None,
         email: app_commands.Range[str, 1, EMAIL_MAX] | None = None,
@@ -182,6 +190,8 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         if role:
             changes["role"] = Role(role)
         for key, value in (
+            ("title", title),
+            ("address_as", address_as),
             ("met_event", where_met),
             ("email", email),
             ("profile_url", profile_url),

@@ -22,7 +22,14 @@ else:
 
 DAY_CHOICES = [app_commands.Choice(name=name, value=n) for n, name in enumerate(WEEKDAYS)]
 MENTOR_ROLES = (Role.PEER_MENTOR, Role.TUTOR)
-SENIOR_ROLES = (Role.FACULTY, Role.RESEARCHER, Role.RESIDENT, Role.ATTENDING, Role.PROGRAM_DIRECTOR)
+SENIOR_ROLES = (
+    Role.FACULTY,
+    Role.RESEARCHER,
+    Role.RESIDENT,
+    Role.FELLOW,
+    Role.ATTENDING,
+    Role.PROGRAM_DIRECTOR,
+)
 OTHER_ROLES = tuple(r for r in Role if r not in MENTOR_ROLES + SENIOR_ROLES)
 
 
