@@ -649,7 +649,7 @@ class DraftService:
         context["me"] = _me(profile, contact.draft.specialty)
         context["them"] = {
             "greeting": greeting(contact),
-            "name": contact.name,
+            "name": _plain_name(contact),
             "first_name": first_name(contact.name),
             "family_name": surname(contact.name),
             "title": contact.draft.title,
@@ -659,6 +659,14 @@ class DraftService:
             "known": draft_values.acquainted(history),
         }
         return context, situation.checks
+
+
+def _plain_name(contact: Contact) -> str:
+    """Their name without title, credentials or suffix ("Helen Marsh"), as docs/drafts.md
+    promises; the name as typed when it has no parts."""
+    person = contact.parsed_name
+    plain = " ".join(p for p in (person.given, person.middle, person.family) if p)
+    return plain or contact.name
 
 
 def _me(profile: Profile, specialty: str | None) -> dict[str, Any]:

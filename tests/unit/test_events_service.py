@@ -234,3 +234,16 @@ async def test_from_scheduled_creates_one_event_record_per_student(
     with pytest.raises(InvalidInput, match="asked"):
         await services.events.from_scheduled(CAROL, ending.id)
     assert await services.events.list_for(CAROL) == []
+
+
+async def test_add_people_reuses_a_contact_spelled_with_title_or_credentials(
+    services: Services,
+) -> None:
+    """ "Dr Helen Marsh — runs the echo lab" in the form finds the saved "Helen Marsh, MD"."""
+    known = await services.contacts.find_or_create(ALICE, ContactDraft(name="Helen Marsh, MD"))
+    event = await services.events.log(ALICE, "Echo day", EventKind.CONFERENCE)
+    added = await services.events.add_people(
+        ALICE, event.id, ["Dr Helen Marsh — runs the echo lab", "Marsh, Helen"]
+    )
+    assert {c.id for c in added} == {known.id}
+    assert len(await services.contacts.all_contacts(ALICE)) == 1

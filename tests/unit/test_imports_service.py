@@ -255,3 +255,10 @@ async def test_cancel_forgets_the_rows(world: World) -> None:
     with pytest.raises(ExpiredAction):
         await world.services.imports.confirm(A, preview.pending_id)
     assert await mine(world) == []
+
+
+async def test_import_matches_a_contact_saved_with_title_and_credentials(world: World) -> None:
+    """A LinkedIn row "Helen Marsh" matches the saved "Dr. Helen Marsh, MD", not a new person."""
+    await add(world, "Dr. Helen Marsh, MD", role=Role.ATTENDING)
+    preview = await world.services.imports.preview(A, linkedin(("Helen", "Marsh", "", "", "")))
+    assert (preview.new, preview.matching) == (0, 1)
