@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content.templates import BRIEF_MIN_WORDS, CHANNEL_RULES, SUBJECT_MAX
+from bot.content.templates import CHANNEL_RULES, SUBJECT_MAX, word_floor
 
 # Roles greeted "Dr. Surname" when no other form of address is known (docs/drafts.md).
 PHYSICIAN_ROLES = frozenset(
@@ -597,12 +597,13 @@ def lint_draft(
         count = _sentences(_core_text(body, values))
         if count > 3:
             found.append(Defect("nudge.sentences", f"a nudge of {count} sentences; keep to 3"))
-    found.extend(_length_defects(body, subject, channel, tone))
+    known = bool((values.get("them") or {}).get("known"))
+    found.extend(_length_defects(body, subject, channel, tone, known))
     return _dedupe(found)
 
 
 def _length_defects(
-    body: str, subject: str | None, channel: str, tone: str | None
+    body: str, subject: str | None, channel: str, tone: str | None, known: bool = False
 ) -> Iterable[Defect]:
     if not body.strip():
         yield Defect("empty", "renders empty")
@@ -617,10 +618,9 @@ def _length_defects(
         yield Defect("length.soft", f"{chars} characters; {rules.warn_reason}")
     if rules.max_words is not None and words > rules.max_words:
         yield Defect("length.words", f"{words} words; aim for at most {rules.max_words}")
-    if rules.min_words is not None:
-        least = BRIEF_MIN_WORDS if tone == "brief" else rules.min_words
-        if words < least:
-            yield Defect("length.words", f"{words} words; write at least {least}")
+    least = word_floor(channel, tone, known)
+    if least is not None and words < least:
+        yield Defect("length.words", f"{words} words; write at least {least}")
     if subject is not None:
         if not subject.strip():
             yield Defect("empty", "the subject renders empty", "subject")

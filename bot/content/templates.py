@@ -86,6 +86,21 @@ CHANNEL_RULES: dict[str, ChannelRules] = {
 SUBJECT_MAX = 70
 # A brief e-mail carries the thanks and the ask in two or three sentences (docs/drafts.md).
 BRIEF_MIN_WORDS = 25
+# Two lines to someone who knows the student (brief tone) are a whole e-mail.
+KNOWN_BRIEF_MIN_WORDS = 15
+
+
+def word_floor(channel: str, tone: str | None, known: bool) -> int | None:
+    """The fewest words a draft should have: 50 for a cold e-mail; a brief one, or one to
+    someone who knows the student (no introduction), may be shorter."""
+    least = CHANNEL_RULES[channel].min_words
+    if least is None:
+        return None
+    if tone == "brief" and known:
+        return KNOWN_BRIEF_MIN_WORDS
+    if tone == "brief" or known:
+        return BRIEF_MIN_WORDS
+    return least
 
 
 class CatalogueError(Exception):
@@ -331,10 +346,7 @@ def _lint(draft: RenderedDraft, values: Mapping[str, Any], tone: str, prose: boo
     from bot.content.lint import lint_draft
 
     found = list(draft.problems())
-    rules = CHANNEL_RULES[draft.channel]
-    least = rules.min_words
-    if least is not None and tone == "brief":
-        least = BRIEF_MIN_WORDS
+    least = word_floor(draft.channel, tone, bool((values.get("them") or {}).get("known")))
     if least is not None and draft.words < least:
         found.append(f"{draft.words} words; write at least {least}")
     for text in (draft.subject or "", draft.body):
