@@ -67,11 +67,14 @@ class ChannelRules:
     warn_reason: str | None = None
     min_words: int | None = None
     max_words: int | None = None
+    brief_min_words: int | None = None  # the floor for the brief tone (docs/drafts.md)
 
 
 CHANNEL_RULES: dict[str, ChannelRules] = {
     # Cold e-mails that get read are short: 50–150 words.
-    "email": ChannelRules("E-mail", max_chars=1800, min_words=50, max_words=150),
+    "email": ChannelRules(
+        "E-mail", max_chars=1800, min_words=50, max_words=150, brief_min_words=25
+    ),
     # LinkedIn connection notes: 300 characters; free accounts are cut at 200.
     "linkedin": ChannelRules(
         "LinkedIn note",
@@ -304,15 +307,17 @@ class TemplateCatalogue:
                     except Exception as error:
                         problems.append(f"{label}: does not render: {error}")
                         continue
-                    problems.extend(f"{label}: {p}" for p in _lint(draft))
+                    problems.extend(f"{label}: {p}" for p in _lint(draft, tone))
         return problems
 
 
-def _lint(draft: RenderedDraft) -> list[str]:
+def _lint(draft: RenderedDraft, tone: str = DEFAULT_TONE) -> list[str]:
     found = list(draft.problems())
     rules = CHANNEL_RULES[draft.channel]
-    if rules.min_words is not None and draft.words < rules.min_words:
-        found.append(f"{draft.words} words; write at least {rules.min_words}")
+    # A brief e-mail is two or three sentences, so it has a lower floor than the others.
+    min_words = rules.brief_min_words if tone == "brief" else rules.min_words
+    if min_words is not None and draft.words < min_words:
+        found.append(f"{draft.words} words; write at least {min_words}")
     for text in (draft.subject or "", draft.body):
         placeholder = _PLACEHOLDER.search(text)
         if placeholder:

@@ -451,6 +451,7 @@ class DraftService:
         profile = await self._profiles.get(owner_id)
         if profile is not None:
             sample["me"] = _me(profile)
+            _contract_stand_ins(sample, 0)
         rendered = self._catalogue.render(info.id, channel.value, sample)
         return info, rendered, profile is not None
 
@@ -608,7 +609,33 @@ class DraftService:
             "specialty": contact.draft.specialty,
             "institution": contact.draft.institution,
         }
+        _contract_stand_ins(context, len(history))
         return context
+
+
+# Letters whose spoken name starts with a vowel sound: "an MD/PhD student", "an MS2".
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def _contract_stand_ins(context: dict[str, Any], exchanges: int) -> None:
+    """Fill the values docs/drafts.md promises that this code does not build yet.
+
+    A plain stand-in until the phrasing and names work lands: where that code sets a value,
+    `setdefault` leaves it alone.
+    """
+    me, them = context["me"], dict(context["them"])
+    context["them"] = them  # a copy: the shared sample contact stays as it is
+    stage = (me.get("stage") or "").strip()
+    if stage[:2].isupper():
+        article = "an" if stage[0] in _VOWEL_SOUND_LETTERS else "a"
+    else:
+        article = "an" if stage[:1].lower() in "aeiou" else "a"
+    me.setdefault("a_stage", f"{article} {stage}" if stage else stage)
+    me.setdefault("drew_me", None)
+    parts = (them.get("name") or "").split()
+    them.setdefault("family_name", parts[-1] if len(parts) > 1 else None)
+    # Written to or met more than once: the student needs no introduction.
+    them.setdefault("known", exchanges > 1)
 
 
 def _me(profile: Profile) -> dict[str, Any]:

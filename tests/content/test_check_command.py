@@ -110,3 +110,30 @@ def test_adding_a_template_needs_no_code_change(templates_dir: Path) -> None:
         "{% block dm %}Hi {{ them.greeting }}{% endblock %}",
     )
     assert main(["templates", "check"]) == 0
+
+
+def brief_aware(brief_words: int) -> str:
+    """A template whose brief e-mail has `brief_words` words and whose other tones have 60."""
+    return (
+        GOOD_HEADER
+        + "{% block email_subject %}Thanks{% endblock %}{% block email %}"
+        + '{% if tone == "brief" %}'
+        + "word " * brief_words
+        + "{% else %}"
+        + "word " * 60
+        + "{% endif %}{% endblock %}{% block linkedin %}Hi{% endblock %}"
+        "{% block dm %}Hi{% endblock %}"
+    )
+
+
+def test_brief_e_mails_have_a_lower_floor(
+    templates_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brief e-mail of two or three sentences passes at 25 words; below that it is named."""
+    write(templates_dir, "sample.j2", brief_aware(30))
+    assert main(["templates", "check"]) == 0
+    write(templates_dir, "sample.j2", brief_aware(20))
+    assert main(["templates", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "email v1 brief" in out and "write at least 25" in out
+    assert "email v1 warm" not in out
