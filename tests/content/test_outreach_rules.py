@@ -162,3 +162,17 @@ def test_letter_requests_give_the_deadline_and_offer_cv_and_statement(
                 assert "CV" in body, (channel, version, tone)
                 if channel == "email":
                     assert "personal statement" in body, (version, tone)
+
+
+def test_a_greeting_comma_is_followed_by_lower_case(catalogue: TemplateCatalogue) -> None:
+    """'Dear Dr. Okafor, would you…', never 'Dear Dr. Okafor, Would you…', whichever optional
+    part (an introduction to a new contact) was left out before it."""
+    found = []
+    for label, _, context, draft in renders(catalogue, ("linkedin", "dm")):
+        after = re.match(r"(?:Hi|Dear|Hello) [^,!\n]+, (\S+)", draft.body)
+        if after is None:
+            continue
+        word = re.match(r"[^\W\d_]*", after.group(1)).group()  # "I've" -> "I", "Sam," -> "Sam"
+        if word[:1].isupper() and word not in ("I", context["me"]["first_name"]):
+            found.append((label, word))
+    assert found == []
