@@ -157,6 +157,8 @@ CODES = (
     "length.hard",
     "length.soft",
     "length.words",
+    "layout.greeting",
+    "layout.signoff",
     "length.subject",
     "empty",
 )
@@ -597,13 +599,33 @@ def lint_draft(
         count = _sentences(_core_text(body, values))
         if count > 3:
             found.append(Defect("nudge.sentences", f"a nudge of {count} sentences; keep to 3"))
+    if channel == "email":
+        found.extend(_layout_defects(body, values))
     known = bool((values.get("them") or {}).get("known"))
-    found.extend(_length_defects(body, subject, channel, tone, known))
+    found.extend(_length_defects(body, subject, channel, tone, known, template_id))
     return _dedupe(found)
 
 
+def _layout_defects(body: str, values: Mapping[str, Any]) -> Iterable[Defect]:
+    """An e-mail opens with its greeting on a line of its own, and its sign-off stands apart
+    from the last paragraph ("…your time.\nBest wishes," runs the two together)."""
+    lines = body.split("\n")
+    if len(lines) < 3 or lines[1].strip():
+        yield Defect("layout.greeting", "the greeting is not on a line of its own")
+    signoff = _get(values, "me.signoff")
+    if signoff:
+        for number, line in enumerate(lines[1:], 1):
+            if line.strip() == f"{signoff}," and lines[number - 1].strip():
+                yield Defect("layout.signoff", f"“{signoff},” runs into the paragraph above")
+
+
 def _length_defects(
-    body: str, subject: str | None, channel: str, tone: str | None, known: bool = False
+    body: str,
+    subject: str | None,
+    channel: str,
+    tone: str | None,
+    known: bool = False,
+    template_id: str = "",
 ) -> Iterable[Defect]:
     if not body.strip():
         yield Defect("empty", "renders empty")
@@ -618,7 +640,7 @@ def _length_defects(
         yield Defect("length.soft", f"{chars} characters; {rules.warn_reason}")
     if rules.max_words is not None and words > rules.max_words:
         yield Defect("length.words", f"{words} words; aim for at most {rules.max_words}")
-    least = word_floor(channel, tone, known)
+    least = word_floor(channel, tone, known, template_id)
     if least is not None and words < least:
         yield Defect("length.words", f"{words} words; write at least {least}")
     if subject is not None:

@@ -90,7 +90,7 @@ FULL_FIELDS: dict[str, Any] = {
 REQUIRED_ONLY: dict[str, Any] = {
     "event": "the research symposium",
     "topic": "sepsis screening in the emergency department",
-    "deadline": "15 January",
+    "deadline": "January 15",
     "program": "the Riverside family medicine residency",
     "update": "I finished my first clinical rotation",
 }

@@ -90,17 +90,25 @@ BRIEF_MIN_WORDS = 25
 KNOWN_BRIEF_MIN_WORDS = 15
 
 
-def word_floor(channel: str, tone: str | None, known: bool) -> int | None:
-    """The fewest words a draft should have: 50 for a cold e-mail; a brief one, or one to
-    someone who knows the student (no introduction), may be shorter."""
-    least = CHANNEL_RULES[channel].min_words
-    if least is None:
+# A follow-up goes to someone the student has just met: not a cold e-mail, so it may be
+# shorter than the 50 words a cold one needs to make its case.
+FOLLOW_UP_MIN_WORDS = 35
+FOLLOW_UP_BRIEF_MIN_WORDS = 20
+
+
+def word_floor(channel: str, tone: str | None, known: bool, template_id: str = "") -> int | None:
+    """The fewest words a draft should have: 50 for a cold e-mail, 35 for a follow-up; brief
+    ones and those to someone who knows the student (no introduction) may be shorter."""
+    if CHANNEL_RULES[channel].min_words is None:
         return None
-    if tone == "brief" and known:
+    brief = tone == "brief"
+    if brief and known:
         return KNOWN_BRIEF_MIN_WORDS
-    if tone == "brief" or known:
+    if template_id.startswith("followup"):
+        return FOLLOW_UP_BRIEF_MIN_WORDS if brief else FOLLOW_UP_MIN_WORDS
+    if brief or known:
         return BRIEF_MIN_WORDS
-    return least
+    return CHANNEL_RULES[channel].min_words
 
 
 class CatalogueError(Exception):
@@ -346,7 +354,8 @@ def _lint(draft: RenderedDraft, values: Mapping[str, Any], tone: str, prose: boo
     from bot.content.lint import lint_draft
 
     found = list(draft.problems())
-    least = word_floor(draft.channel, tone, bool((values.get("them") or {}).get("known")))
+    known = bool((values.get("them") or {}).get("known"))
+    least = word_floor(draft.channel, tone, known, draft.template_id)
     if least is not None and draft.words < least:
         found.append(f"{draft.words} words; write at least {least}")
     for text in (draft.subject or "", draft.body):

@@ -497,6 +497,18 @@ def availability(text: str | None) -> str | None:
 # -- dates ----------------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTH_NAME = r"(?P<month>[A-Za-z]{3,9}\.?)"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# "Jan 15th", "January 15, 2027", "15 Jan", "15th of January": written the student's way.
+_MONTH_DAY = re.compile(rf"^{_MONTH_NAME}\s+{_DAY}{_YEAR}$")
+_DAY_MONTH = re.compile(rf"^{_DAY}(?:\s+of)?\s+{_MONTH_NAME}{_YEAR}$")
 
 
 def day_month(day: date, english: str = "us") -> str:
@@ -515,4 +527,16 @@ def date_phrase(text: str | None, english: str = "us") -> str | None:
             return day_month(date(int(iso[1]), int(iso[2]), int(iso[3])), english)
         except ValueError:
             return value
+    typed = _MONTH_DAY.match(value) or _DAY_MONTH.match(value)
+    if typed:
+        month = _MONTHS.get(typed["month"].lower().rstrip(".")[:3])
+        day = int(typed["day"])
+        if month and 1 <= day <= 31:
+            name = date(2000, month, 1).strftime("%B")
+            written = f"{day} {name}" if english == "uk" else f"{name} {day}"
+            if not typed["year"]:
+                return written
+            return (
+                f"{written} {typed['year']}" if english == "uk" else f"{written}, {typed['year']}"
+            )
     return value

@@ -70,7 +70,6 @@ def test_the_generator_is_deterministic_and_varied() -> None:
     assert any(case.via_event and case.event_note for case in many)
 
 
-@pytest.mark.xfail(strict=True, reason="until the names, phrasing and template branches merge")
 def test_realistic_drafts_have_no_defects(renders: list[Render]) -> None:
     """No draft has a defect a student would have to fix before sending it."""
     defects = [(r, d) for r in renders for d in r.defects]

@@ -89,7 +89,6 @@ def test_catalogue_renders_within_limits(catalogue: TemplateCatalogue) -> None:
     assert catalogue.check(SAMPLES, prose=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason="until the names, phrasing and template branches merge")
 def test_catalogue_lints_clean(catalogue: TemplateCatalogue) -> None:
     """Every render of every sample, with dates as the drafts service says them, passes the
     draft linter: no doubled punctuation, wrapped ask, broken date phrase or other defect."""

@@ -202,6 +202,11 @@ def test_other_fields() -> None:
     assert phrasing.date_phrase("2026-03-01") == "March 1"
     assert phrasing.date_phrase("2026-03-01", "uk") == "1 March"
     assert phrasing.date_phrase("2026-02-30") == "2026-02-30"
+    assert phrasing.date_phrase("Jan 15th") == "January 15"
+    assert phrasing.date_phrase("15th of January", "uk") == "15 January"
+    assert phrasing.date_phrase("January 15, 2027") == "January 15, 2027"
+    assert phrasing.date_phrase("15 Jan 2027", "uk") == "15 January 2027"
+    assert phrasing.date_phrase("end of March") == "end of March"
     assert phrasing.day_month(date(2026, 9, 1)) == "September 1"
 
 

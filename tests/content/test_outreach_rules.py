@@ -1,0 +1,178 @@
+"""The outreach templates keep the drafts contract's rules (docs/drafts.md) in every tone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.content.samples import SAMPLES
+from bot.content.templates import CHANNELS, TONES, RenderedDraft, TemplateCatalogue
+from bot.settings import PROJECT_ROOT
+
+CONTRACTION = re.compile(
+    r"\b\w+n't\b|\b(?:I|you|we|they|it|that|there|here|what|let)'(?:m|re|s|ll|ve|d)\b", re.I
+)
+TITLE_STOP = re.compile(r"\b(Dr|Prof|St|Mr|Ms|Mrs)\.")
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> TemplateCatalogue:
+    return TemplateCatalogue.load(PROJECT_ROOT / "templates")
+
+
+def renders(
+    catalogue: TemplateCatalogue, channels: tuple[str, ...] = CHANNELS
+) -> Iterator[tuple[str, str, dict[str, Any], RenderedDraft]]:
+    """Every outreach template × channel × version × tone × sample."""
+    for info in catalogue.templates("outreach"):
+        for channel in channels:
+            for version in range(1, catalogue.versions(info.id, channel) + 1):
+                for tone in TONES:
+                    for name, sample in SAMPLES.items():
+                        context = {**sample, "tone": tone}
+                        if any(not context.get(f) for f in info.requires):
+                            continue
+                        label = f"{info.id} {channel} v{version} {tone} ({name})"
+                        draft = catalogue.render(info.id, channel, context, version)
+                        yield label, tone, context, draft
+
+
+def message_text(draft: RenderedDraft, me: dict[str, Any]) -> str:
+    """The body without an e-mail's greeting line and sign-off block."""
+    if draft.channel != "email":
+        return draft.body
+    lines = draft.body.split("\n")
+    end = next(i for i, line in enumerate(lines) if line == f"{me['signoff']},")
+    return " ".join(line for line in lines[1:end] if line)
+
+
+def sentences(text: str) -> int:
+    return len(SENTENCE_END.findall(TITLE_STOP.sub(r"\1", text)))
+
+
+def test_every_outreach_channel_has_three_versions(catalogue: TemplateCatalogue) -> None:
+    """Three versions per channel, so five people from one event rarely share one."""
+    for info in catalogue.templates("outreach"):
+        for channel in CHANNELS:
+            assert catalogue.versions(info.id, channel) >= 3, (info.id, channel)
+
+
+def test_formal_tone_has_no_contractions(catalogue: TemplateCatalogue) -> None:
+    """Formal drafts write 'I am', 'I would', 'do not'."""
+    found = [
+        (label, match.group())
+        for label, tone, _, draft in renders(catalogue)
+        if tone == "formal" and (match := CONTRACTION.search(f"{draft.subject or ''} {draft.body}"))
+    ]
+    assert found == []
+
+
+def test_brief_e_mails_are_two_or_three_sentences(catalogue: TemplateCatalogue) -> None:
+    """The brief tone is the fewest words that still carry the reason and the ask."""
+    found = [
+        label
+        for label, tone, context, draft in renders(catalogue, ("email",))
+        if tone == "brief" and not 2 <= sentences(message_text(draft, context["me"])) <= 3
+    ]
+    assert found == []
+
+
+def test_linkedin_notes_never_carry_the_ask(catalogue: TemplateCatalogue) -> None:
+    """A connection note asks for nothing but the connection."""
+    for label, _, context, draft in renders(catalogue, ("linkedin",)):
+        if context.get("ask"):
+            assert context["ask"] not in draft.body, label
+        assert "letter" not in draft.body.lower(), label
+
+
+def test_known_contacts_get_no_self_introduction(catalogue: TemplateCatalogue) -> None:
+    """Someone the student already knows is not told the student's name and school again."""
+    found = []
+    for label, _, context, draft in renders(catalogue):
+        me = context["me"]
+        if context["them"]["known"]:
+            intros = (
+                *(
+                    f"{verb} {me[key]}"
+                    for verb in ("I'm", "I am")
+                    for key in ("name", "first_name")
+                ),
+                f"{me['first_name']} here",
+                me["stage"],
+                # An alumnus is written to because of the shared school, known or not.
+                *(() if label.startswith("outreach_alumnus") else (me["school"],)),
+            )
+            found.extend((label, intro) for intro in intros if intro in draft.body)
+    assert found == []
+
+
+def test_versions_open_differently(catalogue: TemplateCatalogue) -> None:
+    """Versions differ in how they open, not in a synonym further down."""
+    full = SAMPLES["full"]
+    found = []
+    for info in catalogue.templates("outreach"):
+        for channel in CHANNELS:
+            for tone in TONES:
+                versions = range(1, catalogue.versions(info.id, channel) + 1)
+                openings = {
+                    first_words(catalogue.render(info.id, channel, {**full, "tone": tone}, v))
+                    for v in versions
+                }
+                if len(openings) < len(versions):
+                    found.append((info.id, channel, tone, openings))
+    assert found == []
+
+
+def first_words(draft: RenderedDraft) -> str:
+    """The first six words after the greeting."""
+    text = draft.body.split("\n", 1)[1] if draft.channel == "email" else draft.body
+    words = text.split()
+    start = 3 if draft.channel != "email" else 0  # "Hi Dr. Okafor," opens every DM and note
+    return " ".join(words[start : start + 6])
+
+
+def test_research_names_the_finding_and_the_availability(catalogue: TemplateCatalogue) -> None:
+    """Every research e-mail says what caught the student's eye and when they are free."""
+    full = SAMPLES["full"]
+    for version in range(1, catalogue.versions("outreach_research", "email") + 1):
+        for tone in TONES:
+            body = catalogue.render(
+                "outreach_research", "email", {**full, "tone": tone}, version
+            ).body
+            assert full["finding"] in body, (version, tone)
+            assert full["availability"] in body, (version, tone)
+
+
+def test_letter_requests_give_the_deadline_and_offer_cv_and_statement(
+    catalogue: TemplateCatalogue,
+) -> None:
+    """A letter request names the deadline, offers the CV and personal statement, and lets the
+    writer say no."""
+    full = SAMPLES["full"]
+    for channel in ("email", "dm"):
+        for version in range(1, catalogue.versions("outreach_letter", channel) + 1):
+            for tone in TONES:
+                context = {**full, "tone": tone}
+                body = catalogue.render("outreach_letter", channel, context, version).body
+                assert full["deadline"] in body, (channel, version, tone)
+                assert "CV" in body, (channel, version, tone)
+                if channel == "email":
+                    assert "personal statement" in body, (version, tone)
+
+
+def test_a_greeting_comma_is_followed_by_lower_case(catalogue: TemplateCatalogue) -> None:
+    """'Dear Dr. Okafor, would you…', never 'Dear Dr. Okafor, Would you…', whichever optional
+    part (an introduction to a new contact) was left out before it."""
+    found = []
+    for label, _, context, draft in renders(catalogue, ("linkedin", "dm")):
+        after = re.match(r"(?:Hi|Dear|Hello) [^,!\n]+, (\S+)", draft.body)
+        if after is None:
+            continue
+        word = re.match(r"[^\W\d_]*", after.group(1)).group()  # "I've" -> "I", "Sam," -> "Sam"
+        if word[:1].isupper() and word not in ("I", context["me"]["first_name"]):
+            found.append((label, word))
+    assert found == []
