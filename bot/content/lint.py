@@ -159,6 +159,7 @@ CODES = (
     "length.words",
     "layout.greeting",
     "layout.signoff",
+    "layout.paragraph",
     "length.subject",
     "empty",
 )
@@ -610,13 +611,19 @@ def _layout_defects(body: str, values: Mapping[str, Any]) -> Iterable[Defect]:
     """An e-mail opens with its greeting on a line of its own, and its sign-off stands apart
     from the last paragraph ("…your time.\nBest wishes," runs the two together)."""
     lines = body.split("\n")
-    if len(lines) < 3 or lines[1].strip():
+    if len(lines) < 3 or lines[1].strip() or not lines[0].rstrip().endswith(","):
         yield Defect("layout.greeting", "the greeting is not on a line of its own")
     signoff = _get(values, "me.signoff")
-    if signoff:
-        for number, line in enumerate(lines[1:], 1):
-            if line.strip() == f"{signoff}," and lines[number - 1].strip():
-                yield Defect("layout.signoff", f"“{signoff},” runs into the paragraph above")
+    if not signoff:
+        return
+    end = next((n for n, line in enumerate(lines) if line.strip() == f"{signoff},"), len(lines))
+    if 0 < end < len(lines) and lines[end - 1].strip():
+        yield Defect("layout.signoff", f"“{signoff},” runs into the paragraph above")
+    # Each paragraph of the message is one line with a blank line around it.
+    for number in range(2, end - 1):
+        if lines[number].strip() and lines[number + 1].strip():
+            yield Defect("layout.paragraph", "two paragraphs run together without a blank line")
+            break
 
 
 def _length_defects(

@@ -70,11 +70,34 @@ def related_interests(interests: str | None, specialty: str | None) -> str | Non
         return None
     mine, theirs = fold(interests), fold(specialty)
     if _stems(mine) & _stems(theirs):
-        return phrasing.trim(interests)
+        return interest_phrase(interests)
     for key, words in _FIELD_WORDS.items():
         if key in theirs and any(word in mine for word in words):
-            return phrasing.trim(interests)
+            return interest_phrase(interests)
     return None
+
+
+def interest_phrase(interests: str) -> str | None:
+    """'Cardiology, global health.' → 'cardiology and global health': fields of medicine are
+    common nouns mid-sentence, and a list reads with its 'and'."""
+    items = [phrasing.trim(i) for i in re.split(r"\s*[,;/]\s*|\s+&\s+", interests)]
+    items = [_lower_field(i) for i in items if i]
+    if not items:
+        return phrasing.trim(interests)
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lower_field(item: str) -> str:
+    """'Cardiology' → 'cardiology', 'Global Health' → 'global health'; 'HIV care' keeps its
+    acronym."""
+    words = item.split()
+    if all(w[:1].isupper() and w[1:].islower() for w in words if w.isalpha()) and not any(
+        w.isupper() and len(w) > 1 for w in words
+    ):
+        return item.lower() if len(words) <= 3 else item
+    return item[:1].lower() + item[1:] if words and words[0][1:].islower() else item
 
 
 _DREW_WORDS = re.compile(

@@ -271,3 +271,20 @@ def test_one_defect_per_stretch_of_text() -> None:
 )
 def test_article_by_sound(word: str, article: str) -> None:
     assert article_for(word) == article
+
+
+def test_email_layout_keeps_paragraphs_and_the_signoff_apart() -> None:
+    """'…your time.\nKind regards,' and two paragraphs on adjacent lines are flagged; the good
+    e-mail's own layout is not."""
+
+    def email_codes(body: str) -> list[str]:
+        return codes(body, channel="email", subject="Thanks")
+
+    assert "layout.signoff" not in email_codes(GOOD_EMAIL)
+    assert "layout.paragraph" not in email_codes(GOOD_EMAIL)
+    run_in = GOOD_EMAIL.replace("this spring?\n\nKind regards,", "this spring?\nKind regards,")
+    assert "layout.signoff" in email_codes(run_in)
+    joined = GOOD_EMAIL.replace("student.\n\nCould I", "student.\nCould I")
+    assert "layout.paragraph" in email_codes(joined)
+    greeting = GOOD_EMAIL.replace("Dear Dr. Marsh,\n\n", "Dear Dr. Marsh, ")
+    assert "layout.greeting" in email_codes(greeting)

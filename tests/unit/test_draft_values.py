@@ -91,7 +91,7 @@ async def test_typed_values_reach_the_template_in_shape(
     context = seen[-1]
     assert context["me"]["a_stage"] == "a second-year medical student"
     assert context["me"]["signoff"] == "Kind regards"
-    assert context["me"]["interests"] == "cardiology, equity"
+    assert context["me"]["interests"] == "cardiology and equity"
     assert context["discussed"] == "your heart-failure clinic"
     assert context["ask"] == "Would you be open to me shadowing your clinic?"
     assert context["event"] == "the AAMC Annual Meeting"
@@ -244,3 +244,17 @@ async def test_uk_english_turns_the_template_words_but_not_the_students(
     uk = (await ready.drafts.start(A, request))[0].rendered.body
     assert "the Riverside Center program" in uk  # typed by the student: left as typed
     assert "1 March" in uk and "March 1" in us
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Cardiology.", "cardiology"),
+        ("pediatric oncology, global health", "pediatric oncology and global health"),
+        ("HIV care, Global Health", "HIV care and global health"),
+        ("Emergency Medicine & Trauma", "emergency medicine and trauma"),
+        ("cardiology and health equity", "cardiology and health equity"),
+    ],
+)
+def test_interests_read_mid_sentence(typed: str, expected: str) -> None:
+    assert draft_values.interest_phrase(typed) == expected
