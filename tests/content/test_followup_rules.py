@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,12 +10,12 @@ import pytest
 from bot.content.samples import SAMPLES
 from bot.content.templates import CHANNELS, TONES, RenderedDraft, TemplateCatalogue
 from bot.settings import PROJECT_ROOT
-
-CONTRACTION = re.compile(
-    r"\b\w+n't\b|\b(?:I|you|we|they|it|that|there|here|what|let)'(?:m|re|s|ll|ve|d)\b", re.I
+from tests.content.template_rules import (
+    CONTRACTION,
+    all_renders,
+    message_text,
+    sentences,
 )
-TITLE_STOP = re.compile(r"\b(Dr|Prof|St|Mr|Ms|Mrs)\.")
-SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
 @pytest.fixture(scope="module")
@@ -27,31 +26,7 @@ def catalogue() -> TemplateCatalogue:
 def renders(
     catalogue: TemplateCatalogue, channels: tuple[str, ...] = CHANNELS
 ) -> Iterator[tuple[str, str, dict[str, Any], RenderedDraft]]:
-    """Every follow-up × channel × version × tone × sample."""
-    for info in catalogue.templates("followup"):
-        for channel in channels:
-            for version in range(1, catalogue.versions(info.id, channel) + 1):
-                for tone in TONES:
-                    for name, sample in SAMPLES.items():
-                        context = {**sample, "tone": tone}
-                        if any(not context.get(f) for f in info.requires):
-                            continue
-                        label = f"{info.id} {channel} v{version} {tone} ({name})"
-                        draft = catalogue.render(info.id, channel, context, version)
-                        yield label, tone, context, draft
-
-
-def message_text(draft: RenderedDraft, me: dict[str, Any]) -> str:
-    """The body without an e-mail's greeting line and sign-off block."""
-    if draft.channel != "email":
-        return draft.body
-    lines = draft.body.split("\n")
-    end = next(i for i, line in enumerate(lines) if line == f"{me['signoff']},")
-    return " ".join(line for line in lines[1:end] if line)
-
-
-def sentences(text: str) -> int:
-    return len(SENTENCE_END.findall(TITLE_STOP.sub(r"\1", text)))
+    return all_renders(catalogue, "followup", channels)
 
 
 def test_every_follow_up_channel_has_three_versions(catalogue: TemplateCatalogue) -> None:

@@ -13,21 +13,12 @@ from bot.core import draft_values
 from bot.core.drafts import DraftRequest
 from bot.core.meetings import EventKind
 from bot.core.models import Exchange, ExchangeKind, Profile, Role, Tone
-from tests.fakes import (
-    FakeClock,
-    InMemoryContactRepository,
-    InMemoryDraftRepository,
-    InMemoryPendingRepository,
-    InMemoryProfileRepository,
-    InMemoryStudentRepository,
-    build_services,
-)
 from tests.unit.test_drafts_service import (
-    NOW,
     PROFILE,
     A,
     World,
     add_contact,
+    build_world,
     followup,
     outreach,
 )
@@ -36,20 +27,7 @@ from tests.unit.test_drafts_service import (
 @pytest.fixture
 async def ready() -> World:
     """Student A with a profile, on the in-memory fakes (as in test_drafts_service)."""
-    clock = FakeClock(NOW)
-    students = InMemoryStudentRepository()
-    contacts = InMemoryContactRepository()
-    profiles = InMemoryProfileRepository()
-    drafts = InMemoryDraftRepository(contacts)
-    services = build_services(
-        clock,
-        students=students,
-        contacts=contacts,
-        pending=InMemoryPendingRepository(),
-        profiles=profiles,
-        drafts=drafts,
-    )
-    world = World(clock, students, contacts, profiles, drafts, services)
+    world = build_world()
     await world.drafts.save_profile(A, PROFILE)
     return world
 

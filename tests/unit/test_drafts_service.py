@@ -81,6 +81,11 @@ class World:
 
 @pytest.fixture
 def world() -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Services on the in-memory fakes, at NOW (shared with test_draft_values)."""
     clock = FakeClock(NOW)
     students = InMemoryStudentRepository()
     contacts = InMemoryContactRepository()
