@@ -190,7 +190,8 @@ class CoachingService:
         """One question per thing the student recorded: their specialty, institution, and what
         the student noted about them ("runs the echo research group" → a question about it)."""
         known = {
-            "specialty": phrasing.trim(contact.draft.specialty),
+            # A field of medicine mid-sentence: "toward cardiology", not "toward Cardiology".
+            "specialty": draft_values.interest_phrase(contact.draft.specialty or ""),
             "institution": phrasing.trim(contact.draft.institution),
             "noted": draft_values.note_detail(contact.draft.notes, history),
         }

@@ -271,6 +271,9 @@ def parse_name(typed: str, title: str | None = None) -> PersonName:
             given, middle, family = "", "", words[0]  # "Dr. Marsh"
         else:
             given, middle, family = _split_given_family(words)
+    if given and not middle and _bare(given) in _HONORIFICS:
+        # "0, Dr." or "Marsh, Dr": the given name is a title, so there is no given name.
+        name_title, given = name_title or _HONORIFICS[_bare(given)], ""
     return PersonName(
         typed=text,
         title=normalise_title(title) or name_title,

@@ -37,7 +37,7 @@ NOT_FOUND = "couldn't find"
 FIELD_VALUES = {
     "event": "the research symposium",
     "topic": "sepsis screening in the emergency department",
-    "deadline": "1 March",
+    "deadline": "March 1",  # as a US student types it (/profile english: US)
     "program": "the Riverside family medicine residency",
     "update": "I finished my first clinical rotation",
     "ask": "whether you would have 15 minutes to talk",

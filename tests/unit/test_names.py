@@ -276,3 +276,10 @@ def test_any_name_parses_and_greets(typed: str, title: str | None) -> None:
         assert not any(word in _CREDENTIAL_WORDS for word in words[1:] if len(words) > 1) or (
             " ".join(words[1:]) == parsed.family
         )
+
+
+def test_a_title_after_the_comma_is_a_title_not_a_given_name() -> None:
+    """'Marsh, Dr' (and hypothesis's '0,DR.') greet 'Dr. Marsh', never a bare 'Dr.'."""
+    parsed = parse_name("Marsh, Dr")
+    assert (parsed.title, parsed.given, parsed.family) == ("Dr.", "", "Marsh")
+    assert greeting_for(parsed, "classmate") == "Dr. Marsh"
