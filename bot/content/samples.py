@@ -93,6 +93,8 @@ REQUIRED_ONLY: dict[str, Any] = {
     "deadline": "January 15",
     "program": "the Riverside family medicine residency",
     "update": "I finished my first clinical rotation",
+    "finding": "how often screening alerts fired without sepsis",
+    "availability": "on Friday afternoons this spring",
 }
 
 SAMPLES: dict[str, dict[str, Any]] = {

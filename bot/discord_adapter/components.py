@@ -57,11 +57,13 @@ CUSTOM_ID_MAX = 100  # Discord's limit for buttons and modals
 FIELD_PLACEHOLDERS = {
     "event": "the cardiology interest group talk",
     "discussed": "how your clinic follows up patients after discharge",
-    "ask": "whether I could shadow one of your clinics",
+    "ask": "Could I shadow one of your clinics?",
     "topic": "the paper or research topic that caught your eye",
-    "deadline": "1 March",
+    "deadline": "March 1",
     "program": "the St Mary's internal medicine residency",
     "update": "what you've done since you last spoke",
+    "finding": "the drop in readmissions when nurses called in week one",
+    "availability": "about 8 hours a week from January",
 }
 _ID = r"\d{1,20}"
 # Row ids and snowflakes are SQLite integers (signed 64-bit); a crafted or damaged custom_id

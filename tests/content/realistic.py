@@ -481,6 +481,8 @@ _FALLBACK = {
     "deadline": "March 1",
     "program": "the St Mary's internal medicine residency",
     "update": "I passed Step 1",
+    "finding": "the drop in readmissions when nurses called in the first week",
+    "availability": "about ten hours a week from January",
 }
 
 

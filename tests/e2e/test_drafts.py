@@ -42,8 +42,19 @@ FIELD_VALUES = {
     "update": "I finished my first clinical rotation",
     "ask": "whether you would have 15 minutes to talk",
     "discussed": "your work on rural heart-failure clinics",
+    "finding": "the drop in readmissions when nurses called in the first week",
+    "availability": "about 8 hours a week from January",
 }
-OUTREACH_OPTIONS = {"topic", "deadline", "program", "update", "ask", "discussed"}
+OUTREACH_OPTIONS = {
+    "topic",
+    "deadline",
+    "program",
+    "update",
+    "ask",
+    "discussed",
+    "finding",
+    "availability",
+}
 
 
 # -- helpers ----------------------------------------------------------------------------------
