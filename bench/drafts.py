@@ -25,7 +25,7 @@ from bot.content.samples import SAMPLES
 from bot.content.templates import CHANNELS, TemplateCatalogue, TemplateInfo
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftRequest, DraftService
-from bot.core.models import Channel, ContactDraft, Profile, Role
+from bot.core.models import DRAFT_FIELDS, Channel, ContactDraft, Profile, Role
 from bot.core.students import StudentService
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
@@ -37,8 +37,8 @@ from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = 1_000_000_000_000_000_001
-# What a student types for a draft (the situation fields the service accepts).
-FIELDS = ("event", "discussed", "ask", "topic", "deadline", "program", "update")
+# What a student types for a draft: every situation field the service accepts.
+FIELDS = DRAFT_FIELDS
 
 
 def renders_per_second(catalogue: TemplateCatalogue, info: TemplateInfo, seconds: float) -> float:
