@@ -197,6 +197,7 @@ class TemplateCatalogue:
         self._infos: dict[str, TemplateInfo] = {}
         self._compiled: dict[str, Any] = {}
         self._compiled_uk: dict[str, Any] = {}
+        self._sources: dict[str, str] = {}
 
     @classmethod
     def load(cls, folder: Path) -> TemplateCatalogue:
@@ -257,8 +258,7 @@ class TemplateCatalogue:
         if problems:
             return problems
         self._compiled[meta["id"]] = compiled
-        # The same template with its own words in UK spelling (values are never touched).
-        self._compiled_uk[meta["id"]] = self._env.from_string(template_to_uk(source))
+        self._sources[meta["id"]] = source
         self._infos[meta["id"]] = TemplateInfo(
             id=meta["id"],
             kind=meta["kind"],
@@ -284,6 +284,17 @@ class TemplateCatalogue:
             count += 1
         return count
 
+    def _uk(self, template_id: str) -> Any:
+        """The template with its own words in UK spelling (values are never touched), compiled
+        the first time a UK student needs it: compiling every template twice at start-up would
+        double the catalogue's load time for a setting few students choose. Respelling touches
+        only literal text, so the copy compiles whenever the original did."""
+        compiled = self._compiled_uk.get(template_id)
+        if compiled is None:
+            compiled = self._env.from_string(template_to_uk(self._sources[template_id]))
+            self._compiled_uk[template_id] = compiled
+        return compiled
+
     def variants(self, template_id: str) -> list[tuple[str, int, str]]:
         """Every (channel, version, tone) a template can render."""
         return [
@@ -306,7 +317,7 @@ class TemplateCatalogue:
             me=context["me"], them=context["them"], tone=context.get("tone") or DEFAULT_TONE
         )
         uk = context["me"].get("english") == "uk"
-        compiled = (self._compiled_uk if uk else self._compiled)[template_id]
+        compiled = self._uk(template_id) if uk else self._compiled[template_id]
         versions = self.versions(template_id, channel)
         version = (version - 1) % versions + 1
         jinja_context = compiled.new_context(values)

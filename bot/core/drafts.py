@@ -33,9 +33,9 @@ from bot.core.models import (
     ContactDraft,
     Draft,
     Profile,
-    Role,
     Tone,
 )
+from bot.core.names import first_name, surname
 from bot.core.phrasing import day_month
 from bot.core.ports import Clock, DraftRepository, PendingRepository, ProfileRepository
 from bot.core.text import clean_line, fold
@@ -45,8 +45,6 @@ log = logging.getLogger(__name__)
 MAX_CONTACTS_PER_REQUEST = 5
 PENDING_DRAFT = "draft-request"
 PENDING_TTL = timedelta(hours=24)
-DEFAULT_SIGNOFF = draft_values.DEFAULT_SIGNOFF
-PEER_ROLES = frozenset({Role.CLASSMATE, Role.PEER_MENTOR})
 
 FIELD_LIMITS = {
     "event": 150,
@@ -156,20 +154,6 @@ class DraftResult:
     template: TemplateInfo
     rendered: RenderedDraft
     checks: tuple[str, ...] = ()  # what the student should look at before sending
-
-
-def first_name(name: str) -> str:
-    """The given name(s) of a typed name ("Dr. Maya Chen" → "Maya"); see bot.core.names."""
-    from bot.core import names  # local: keeps this change inside the body (parallel edits)
-
-    return names.first_name(name)
-
-
-def surname(name: str) -> str:
-    """The family name of a typed name ("Ludwig van Beethoven" → "van Beethoven")."""
-    from bot.core import names  # local: keeps this change inside the body (parallel edits)
-
-    return names.surname(name)
 
 
 def greeting(contact: Contact) -> str:

@@ -1,4 +1,5 @@
-"""The outreach templates keep the drafts contract's rules (docs/drafts.md) in every tone."""
+"""The follow-up and outreach templates keep the drafts contract's rules (docs/drafts.md) in
+every tone: the shared rules for both kinds, then the rules of one situation."""
 
 from __future__ import annotations
 
@@ -9,14 +10,52 @@ from typing import Any
 import pytest
 
 from bot.content.samples import SAMPLES
-from bot.content.templates import CHANNELS, TONES, RenderedDraft, TemplateCatalogue
+from bot.content.templates import CHANNELS, KINDS, TONES, RenderedDraft, TemplateCatalogue
 from bot.settings import PROJECT_ROOT
-from tests.content.template_rules import (
-    CONTRACTION,
-    all_renders,
-    message_text,
-    sentences,
+
+CONTRACTION = re.compile(
+    r"\b\w+n't\b|\b(?:I|you|we|they|it|that|there|here|what|let)'(?:m|re|s|ll|ve|d)\b", re.I
 )
+TITLE_STOP = re.compile(r"\b(Dr|Prof|St|Mr|Ms|Mrs)\.")
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def renders(
+    catalogue: TemplateCatalogue, kind: str, channels: tuple[str, ...] = CHANNELS
+) -> Iterator[tuple[str, str, dict[str, Any], RenderedDraft]]:
+    """Every template of `kind` × channel × version × tone × sample."""
+    for info in catalogue.templates(kind):
+        for channel in channels:
+            for version in range(1, catalogue.versions(info.id, channel) + 1):
+                for tone in TONES:
+                    for name, sample in SAMPLES.items():
+                        context = {**sample, "tone": tone}
+                        if any(not context.get(f) for f in info.requires):
+                            continue
+                        label = f"{info.id} {channel} v{version} {tone} ({name})"
+                        draft = catalogue.render(info.id, channel, context, version)
+                        yield label, tone, context, draft
+
+
+def message_text(draft: RenderedDraft, me: dict[str, Any]) -> str:
+    """The body without an e-mail's greeting line and sign-off block."""
+    if draft.channel != "email":
+        return draft.body
+    lines = draft.body.split("\n")
+    end = next(i for i, line in enumerate(lines) if line == f"{me['signoff']},")
+    return " ".join(line for line in lines[1:end] if line)
+
+
+def sentences(text: str) -> int:
+    return len(SENTENCE_END.findall(TITLE_STOP.sub(r"\1", text)))
+
+
+def first_words(draft: RenderedDraft) -> str:
+    """The first six words after the greeting."""
+    text = draft.body.split("\n", 1)[1] if draft.channel == "email" else draft.body
+    words = text.split()
+    start = 3 if draft.channel != "email" else 0  # "Hi Dr. Okafor," opens every DM and note
+    return " ".join(words[start : start + 6])
 
 
 @pytest.fixture(scope="module")
@@ -24,51 +63,53 @@ def catalogue() -> TemplateCatalogue:
     return TemplateCatalogue.load(PROJECT_ROOT / "templates")
 
 
-def renders(
-    catalogue: TemplateCatalogue, channels: tuple[str, ...] = CHANNELS
-) -> Iterator[tuple[str, str, dict[str, Any], RenderedDraft]]:
-    return all_renders(catalogue, "outreach", channels)
+# -- rules every template keeps ----------------------------------------------------------------
 
 
-def test_every_outreach_channel_has_three_versions(catalogue: TemplateCatalogue) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_channel_has_three_versions(catalogue: TemplateCatalogue, kind: str) -> None:
     """Three versions per channel, so five people from one event rarely share one."""
-    for info in catalogue.templates("outreach"):
+    for info in catalogue.templates(kind):
         for channel in CHANNELS:
             assert catalogue.versions(info.id, channel) >= 3, (info.id, channel)
 
 
-def test_formal_tone_has_no_contractions(catalogue: TemplateCatalogue) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_formal_tone_has_no_contractions(catalogue: TemplateCatalogue, kind: str) -> None:
     """Formal drafts write 'I am', 'I would', 'do not'."""
     found = [
         (label, match.group())
-        for label, tone, _, draft in renders(catalogue)
+        for label, tone, _, draft in renders(catalogue, kind)
         if tone == "formal" and (match := CONTRACTION.search(f"{draft.subject or ''} {draft.body}"))
     ]
     assert found == []
 
 
-def test_brief_e_mails_are_two_or_three_sentences(catalogue: TemplateCatalogue) -> None:
-    """The brief tone is the fewest words that still carry the reason and the ask."""
+@pytest.mark.parametrize("kind", KINDS)
+def test_brief_e_mails_are_two_or_three_sentences(catalogue: TemplateCatalogue, kind: str) -> None:
+    """The brief tone is the fewest words that still carry the thanks or reason, and the ask."""
     found = [
         label
-        for label, tone, context, draft in renders(catalogue, ("email",))
+        for label, tone, context, draft in renders(catalogue, kind, ("email",))
         if tone == "brief" and not 2 <= sentences(message_text(draft, context["me"])) <= 3
     ]
     assert found == []
 
 
-def test_linkedin_notes_never_carry_the_ask(catalogue: TemplateCatalogue) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_linkedin_notes_never_carry_the_ask(catalogue: TemplateCatalogue, kind: str) -> None:
     """A connection note asks for nothing but the connection."""
-    for label, _, context, draft in renders(catalogue, ("linkedin",)):
+    for label, _, context, draft in renders(catalogue, kind, ("linkedin",)):
         if context.get("ask"):
             assert context["ask"] not in draft.body, label
         assert "letter" not in draft.body.lower(), label
 
 
-def test_known_contacts_get_no_self_introduction(catalogue: TemplateCatalogue) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_known_contacts_get_no_self_introduction(catalogue: TemplateCatalogue, kind: str) -> None:
     """Someone the student already knows is not told the student's name and school again."""
     found = []
-    for label, _, context, draft in renders(catalogue):
+    for label, _, context, draft in renders(catalogue, kind):
         me = context["me"]
         if context["them"]["known"]:
             intros = (
@@ -86,11 +127,12 @@ def test_known_contacts_get_no_self_introduction(catalogue: TemplateCatalogue) -
     assert found == []
 
 
-def test_versions_open_differently(catalogue: TemplateCatalogue) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_versions_open_differently(catalogue: TemplateCatalogue, kind: str) -> None:
     """Versions differ in how they open, not in a synonym further down."""
     full = SAMPLES["full"]
     found = []
-    for info in catalogue.templates("outreach"):
+    for info in catalogue.templates(kind):
         for channel in CHANNELS:
             for tone in TONES:
                 versions = range(1, catalogue.versions(info.id, channel) + 1)
@@ -103,12 +145,17 @@ def test_versions_open_differently(catalogue: TemplateCatalogue) -> None:
     assert found == []
 
 
-def first_words(draft: RenderedDraft) -> str:
-    """The first six words after the greeting."""
-    text = draft.body.split("\n", 1)[1] if draft.channel == "email" else draft.body
-    words = text.split()
-    start = 3 if draft.channel != "email" else 0  # "Hi Dr. Okafor," opens every DM and note
-    return " ".join(words[start : start + 6])
+# -- rules of one situation --------------------------------------------------------------------
+
+
+def test_nudges_keep_to_three_sentences(catalogue: TemplateCatalogue) -> None:
+    """A nudge says where the note went, asks again and gives an easy out: no more."""
+    found = [
+        label
+        for label, _, context, draft in renders(catalogue, "followup")
+        if label.startswith("followup_nudge") and sentences(message_text(draft, context["me"])) > 3
+    ]
+    assert found == []
 
 
 def test_research_names_the_finding_and_the_availability(catalogue: TemplateCatalogue) -> None:
@@ -144,7 +191,7 @@ def test_a_greeting_comma_is_followed_by_lower_case(catalogue: TemplateCatalogue
     """'Dear Dr. Okafor, would you…', never 'Dear Dr. Okafor, Would you…', whichever optional
     part (an introduction to a new contact) was left out before it."""
     found = []
-    for label, _, context, draft in renders(catalogue, ("linkedin", "dm")):
+    for label, _, context, draft in renders(catalogue, "outreach", ("linkedin", "dm")):
         after = re.match(r"(?:Hi|Dear|Hello) [^,!\n]+, (\S+)", draft.body)
         if after is None:
             continue
