@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.content.coach import CoachLibrary
 from bot.content.templates import TemplateCatalogue
-from bot.core.attention import most_due_first
+from bot.core.attention import due_on, most_due_first
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
@@ -204,6 +204,9 @@ class InMemoryContactRepository:
         self._contact_ids = itertools.count(1)
         self._exchange_ids = itertools.count(1)
         self.sent_at: dict[int, list[datetime]] = {}  # contact id -> drafts' sent times
+        # Each student's cadence settings, as the SQL reads them from reminder_settings (the
+        # reminder fake writes them here when it saves settings).
+        self.cadence: dict[int, Mapping[str, int]] = {}
 
     def _owned(self, owner_id: int, contact_id: int) -> _ContactRow | None:
         row = self.rows.get(contact_id)
@@ -317,10 +320,24 @@ class InMemoryContactRepository:
     async def most_due_page(
         self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
     ) -> Page:
-        ordered = most_due_first(await self.list_all(owner_id, contact_filter))
+        ordered = most_due_first(
+            await self.list_all(owner_id, contact_filter), self.cadence.get(owner_id)
+        )
         number = min(max(page, 0), max(0, (len(ordered) - 1) // size))
         start = number * size
         return Page(tuple(ordered[start : start + size]), number, size, len(ordered))
+
+    async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
+        cadence = self.cadence.get(owner_id)
+        everyone = await self.list_all(owner_id, ContactFilter())
+        due = [c for c in everyone if due_on(c, cadence) <= until]
+        return most_due_first(due, cadence)[:limit]
+
+    async def count_due(self, owner_id: int, *, until: date) -> int:
+        return len(await self.due_contacts(owner_id, until=until, limit=len(self.rows)))
+
+    async def get_many(self, owner_id: int, ids: Sequence[int]) -> Sequence[Contact]:
+        return [self._to_model(r) for i in sorted(set(ids)) if (r := self._owned(owner_id, i))]
 
     async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:
         rows = [r for r in self._of(owner_id) if query_key in r.search_key]
@@ -614,6 +631,7 @@ class InMemoryReminderRepository:
         return self.settings.get(student_id)
 
     async def save_settings(self, settings: ReminderSettings) -> None:
+        self._contacts.cadence[settings.student_id] = dict(settings.cadence)
         self.settings[settings.student_id] = replace(
             settings,
             consented_at=_utc(settings.consented_at),

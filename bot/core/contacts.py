@@ -233,6 +233,16 @@ class ContactService:
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
 
+    async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
+        """The most due contacts up to `until` (see the port): what `/due` and digests read."""
+        return await self._contacts.due_contacts(owner_id, until=until, limit=limit)
+
+    async def count_due(self, owner_id: int, *, until: date) -> int:
+        return await self._contacts.count_due(owner_id, until=until)
+
+    async def get_many(self, owner_id: int, ids: Sequence[int]) -> Sequence[Contact]:
+        return await self._contacts.get_many(owner_id, ids) if ids else []
+
     async def history(self, owner_id: int, contact_id: int) -> Sequence[Exchange]:
         await self.get(owner_id, contact_id)
         return await self._contacts.exchanges(owner_id, contact_id, limit=HISTORY_LIMIT)

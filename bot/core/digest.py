@@ -16,6 +16,9 @@ from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, 
 from bot.core.progress import Progress
 
 HORIZON_DAYS = 7  # what falls due within the coming week belongs in this week's digest
+# Contacts read per digest or `/due`: more than a digest names or a select menu can offer (25,
+# Discord's limit); the rest of the week's are counted in SQL, not loaded.
+DUE_LOADED = 25
 # When two items fall due the same day, the more time-sensitive comes first.
 _PRIORITY = {ItemKind.NUDGE: 0, ItemKind.FOLLOW_UP: 1, ItemKind.REMINDER: 2, ItemKind.CHECK_IN: 3}
 
@@ -95,6 +98,7 @@ def build_digest(
     tip: str | None,
     progress: Progress | None = None,
     late_by_hours: int = 0,
+    more: int = 0,
 ) -> Digest:
     return Digest(
         student_id=student_id,
@@ -104,4 +108,5 @@ def build_digest(
         tip=tip,
         progress=progress,
         late_by_hours=late_by_hours,
+        more=more,
     )

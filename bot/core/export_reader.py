@@ -59,6 +59,8 @@ IGNORED_COLUMNS = frozenset(
     {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
     | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
     | {"person_key"}
+    # The stored due rule (migration 0010), recomputed by the database.
+    | {"due_on", "due_kind"}
 )
 _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")

@@ -379,6 +379,7 @@ class Digest:
     tip: str | None = None
     late_by_hours: int = 0
     progress: Any = None  # bot.core.progress.Progress (goal and streak), when coaching is on
+    more: int = 0  # items due this week beyond `items` (counted, not loaded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,22 @@ class ContactRepository(Protocol):
     async def most_due_page(
         self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
     ) -> Page:
-        """One page of the matching contacts in `attention.most_due_first` order (default
-        cadences); a page past either end is clamped to the nearest one."""
+        """One page of the matching contacts in `attention.most_due_first` order (with the
+        student's cadence settings); a page past either end is clamped to the nearest one."""
+        ...
+
+    async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
+        """The first `limit` contacts whose `attention.due_on` (with the student's cadence
+        settings) is on or before `until`, in `most_due_first` order. Costs the same whatever
+        the student's number of contacts: the due day is kept stored, not recomputed."""
+        ...
+
+    async def count_due(self, owner_id: int, *, until: date) -> int:
+        """How many contacts `due_contacts` would return without a limit."""
+        ...
+
+    async def get_many(self, owner_id: int, ids: Sequence[int]) -> Sequence[Contact]:
+        """The student's contacts among `ids` (others' and missing ones are left out)."""
         ...
 
     async def search(self, owner_id: int, query_key: str, *, limit: int) -> Sequence[Contact]:

@@ -25,10 +25,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.attention import due_on
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today, parse_future_time
-from bot.core.digest import build_digest, due_items, meeting_contacts, with_meetings
+from bot.core.digest import (
+    DUE_LOADED,
+    HORIZON_DAYS,
+    MEETING_KINDS,
+    build_digest,
+    due_items,
+    meeting_contacts,
+    with_meetings,
+)
 from bot.core.drafts import DraftRequest
 from bot.core.errors import (
     CoachError,
@@ -291,20 +300,37 @@ class ReminderService:
         today = local_today(now, zone)
         if settings is None:
             settings = await self._repo.get_settings(student_id)
-        contacts = await self._contacts.all_contacts(student_id)
+        cadence = settings.cadence if settings else None
+        horizon = today + timedelta(days=HORIZON_DAYS - 1)
+        awaiting = await self._repo.awaiting_replies(student_id)
         nudge_due: dict[int, date] = {}
-        for draft in await self._repo.awaiting_replies(student_id):
+        for draft in awaiting:
             if draft.nudge_due_at is not None:
                 nudge_due[draft.contact_id] = local_today(draft.nudge_due_at, zone)
+        waiting = {draft.contact_id for draft in awaiting}
+        # Only the most due contacts are read (the stored due day, through an index), plus
+        # those waiting for a reply; the rest of the week's are counted, not loaded.
+        contacts = list(
+            await self._contacts.due_contacts(
+                student_id, until=horizon, limit=DUE_LOADED + len(waiting)
+            )
+        )
+        loaded = {contact.id for contact in contacts}
+        contacts += await self._contacts.get_many(
+            student_id, sorted(i for i in waiting if i not in loaded)
+        )
         reminders = await self._repo.open_reminders(student_id, until=now + timedelta(days=7))
         items = due_items(
             contacts,
             reminders,
             today=today,
             nudge_due=nudge_due,
-            cadence=settings.cadence if settings else None,
+            cadence=cadence,
             reminder_days={r.id: local_today(r.due_at, zone) for r in reminders},
         )
+        waiting_due = sum(1 for c in contacts if c.id in waiting and due_on(c, cadence) <= horizon)
+        listed = sum(1 for i in items if i.kind in MEETING_KINDS)
+        more = await self._contacts.count_due(student_id, until=horizon) - waiting_due - listed
         if self._meetings is not None:
             wanted = meeting_contacts(items)
             if wanted:
@@ -320,12 +346,9 @@ class ReminderService:
             activity,
             today=today,
             tip=coaching.tip_for_week(student_id, items, today) if coaching else None,
-            progress=(
-                await coaching.progress(student_id, contacts=contacts, today=today)
-                if coaching
-                else None
-            ),
+            progress=(await coaching.progress(student_id, today=today) if coaching else None),
             late_by_hours=late_by_hours,
+            more=max(0, more),
         )
 
     async def snooze(self, owner_id: int, kind: ItemKind, ref: int) -> None:

@@ -383,7 +383,7 @@ def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embe
     shown = digest.items[:DIGEST_LIST_MAX]
     if shown:
         lines = [f"{n}. {item_line(item, digest.today)}" for n, item in enumerate(shown, 1)]
-        rest = len(digest.items) - len(shown)
+        rest = len(digest.items) - len(shown) + digest.more
         if rest:
             lines.append(f"…and {rest} more: `/due` lists everything.")
         description = "\n".join(lines)

@@ -9,7 +9,6 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.attention import DEFAULT_CADENCE_DAYS, FOLLOW_UP_AFTER_DAYS, FRESH_MEETING_DAYS
 from bot.core.models import (
     Contact,
     ContactDraft,
@@ -44,35 +43,9 @@ FROM contacts c
 
 _VALUE_COLUMNS = {"tag": "tags", "specialty": "specialty", "event": "met_event"}
 
-# attention.due_on in SQL (default cadences, no per-student overrides, as /contact list uses
-# it), over the columns of _ATTENTION below. Days are ISO text, so they compare as dates; a
-# contact's recorded day is the UTC date of created_at, as Contact.created_at.date() is.
-_CADENCE = (
-    "CASE x.role "
-    + " ".join(f"WHEN '{role.value}' THEN {days}" for role, days in DEFAULT_CADENCE_DAYS.items())
-    + " END"
-)
-_RECORDED = "substr(x.created_at, 1, 10)"
-_DUE = f"""max(
-  CASE WHEN x.followed_up = 0
-        AND (x.met_on IS NULL OR x.met_on >= date({_RECORDED}, '-{FRESH_MEETING_DAYS} days'))
-       THEN coalesce(x.follow_up_on,
-                     date(coalesce(x.met_on, {_RECORDED}), '+{FOLLOW_UP_AFTER_DAYS} days'))
-       ELSE date(coalesce(x.last_on, {_RECORDED}),
-                 '+' || coalesce(nullif(x.cadence_days, 0), {_CADENCE}) || ' days')
-  END,
-  coalesce(x.snoozed_until, ''))"""
-_ATTENTION = """
-SELECT x.id FROM (
-  SELECT c.id, c.name_key, c.role, c.met_on, c.created_at, c.follow_up_on, c.snoozed_until,
-         c.cadence_days,
-         (SELECT MAX(e.happened_on) FROM exchanges e WHERE e.contact_id = c.id) AS last_on,
-         (SELECT COUNT(*) FROM exchanges e
-           WHERE e.contact_id = c.id AND e.kind != 'met') AS followed_up
-  FROM contacts c WHERE {where}
-) AS x
-ORDER BY {due}, x.name_key, x.id LIMIT ? OFFSET ?
-"""
+# The due day and kind are stored on each contact (migration 0010: triggers keep them equal to
+# attention.due_on, with the student's cadence settings); listings walk (owner_id, due_on).
+_MOST_DUE = "c.due_on, c.name_key, c.id"
 
 
 def _row_to_contact(row: Sequence[Any]) -> Contact:
@@ -255,20 +228,39 @@ class SqliteContactRepository:
             row = await cursor.fetchone()
         total = int(row[0]) if row else 0
         number = min(max(page, 0), max(0, (total - 1) // size))
-        # Order only the few columns the due day needs; whole rows for just this page.
-        async with self._db.execute(
-            _ATTENTION.format(where=where, due=_DUE), [*params, size, number * size]
-        ) as cursor:
-            ids = [r[0] for r in await cursor.fetchall()]
-        items: list[Contact] = []
-        if ids:
-            marks = ", ".join("?" for _ in ids)
-            found = await self._many(
-                _SELECT + f"WHERE c.owner_id = ? AND c.id IN ({marks})", [owner_id, *ids]
-            )
-            by_id = {contact.id: contact for contact in found}
-            items = [by_id[i] for i in ids if i in by_id]
+        # Rank on the contacts table and its (owner_id, due_on) index; whole rows (with their
+        # per-contact subqueries) for just this page.
+        items = await self._many(
+            _SELECT + f"WHERE c.id IN (SELECT c.id FROM contacts c WHERE {where} "
+            f"ORDER BY {_MOST_DUE} LIMIT ? OFFSET ?) ORDER BY {_MOST_DUE}",
+            [*params, size, number * size],
+        )
         return Page(items=tuple(items), number=number, size=size, total=total)
+
+    async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
+        return await self._top(
+            "c.owner_id = ? AND c.due_on <= ?",
+            (owner_id, to_db_day(until)),
+            _MOST_DUE,
+            (limit,),
+        )
+
+    async def count_due(self, owner_id: int, *, until: date) -> int:
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM contacts WHERE owner_id = ? AND due_on <= ?",
+            (owner_id, to_db_day(until)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def get_many(self, owner_id: int, ids: Sequence[int]) -> Sequence[Contact]:
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        return await self._many(
+            _SELECT + f"WHERE c.owner_id = ? AND c.id IN ({marks}) ORDER BY c.id",
+            [owner_id, *ids],
+        )
 
     async def _top(
         self, where: str, where_params: Sequence[Any], order: str, order_params: Sequence[Any]

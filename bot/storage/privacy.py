@@ -40,6 +40,8 @@ DERIVED_COLUMNS = frozenset(
     # The parts of a contact's name: parsed again from `name` and `title` on restore.
     | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
     | {"person_key"}
+    # The stored due rule (migration 0010), recomputed by the database.
+    | {"due_on", "due_kind"}
 )
 
 

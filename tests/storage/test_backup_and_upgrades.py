@@ -75,6 +75,11 @@ SEEDS: dict[int, list[str]] = {
         "(12, 1, 'Helen Marsh, MD', 'helen marsh, md', 'attending', '[]', ',', 'helen marsh', "
         f"'{T}', '{T}', 'Dr. Marsh', 'Helen', 'Marsh', 'helen marsh')",
     ],
+    10: [  # the stored due day: a snoozed contact, its day set by the insert trigger
+        "INSERT INTO contacts (id, owner_id, name, name_key, role, tags, tags_key, search_key, "
+        f"snoozed_until, created_at, updated_at) VALUES (13, 1, 'Kai Wu', 'kai wu', 'tutor', "
+        f"'[]', ',', 'kai wu', '2026-09-01', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 
@@ -128,10 +133,14 @@ async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, sta
             "kept notes"
         )
         assert check.execute("PRAGMA user_version").fetchone()[0] == LATEST
-        # Migration 8's data step parsed the names stored before it.
-        assert check.execute(
-            "SELECT given_name, family_name, person_key FROM contacts WHERE id = 10"
-        ).fetchone() == ("José", "Núñez", "jose nunez")
+        if start < 9:  # Migration 9's data step parsed the names stored before it.
+            assert check.execute(
+                "SELECT given_name, family_name, person_key FROM contacts WHERE id = 10"
+            ).fetchone() == ("José", "Núñez", "jose nunez")
+        # Migration 10's backfill: every contact that was there has its due day.
+        assert check.execute("SELECT COUNT(*) FROM contacts WHERE due_on IS NULL").fetchone() == (
+            0,
+        )
 
 
 async def test_upgrade_parses_names_stored_before_parts_existed(tmp_path: Path) -> None:
@@ -150,7 +159,7 @@ async def test_upgrade_parses_names_stored_before_parts_existed(tmp_path: Path) 
                 "'', ?, ?)",
                 (30 + i, name, name.casefold(), title, T, T),
             )
-        assert await migrate(db) == [8, 9]
+        assert await migrate(db) == [8, 9, 10]
         async with db.execute(
             "SELECT name_title, given_name, family_name, person_key FROM contacts ORDER BY id"
         ) as cursor:
