@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import bot.core.reminders as reminders_module
+from bot.core.attention import most_due_first
+from bot.core.digest import DUE_LOADED
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
@@ -30,6 +32,8 @@ from bot.core.reminders import (
     RETRY_AFTER,
 )
 from bot.core.services import Services
+from bot.discord_adapter import presenters
+from bot.discord_adapter.presenters import DIGEST_LIST_MAX
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
@@ -373,6 +377,31 @@ async def test_digest_uses_the_students_cadence(world: World) -> None:
     digest = await world.svc.digest_for(A)
     assert kinds(digest) == [(ItemKind.CHECK_IN, "Faculty")]
     assert digest.items[0].due_on == date(2026, 2, 24)
+
+
+async def test_digest_of_a_heavy_student_loads_the_most_due_and_counts_the_rest(
+    world: World,
+) -> None:
+    """A student with more due than a digest can list: the most due are read (in the Python
+    rule's order), a contact awaiting a reply still comes as its nudge, the rest are counted."""
+    await set_up(world)
+    quiet = await add_contact(world, "Quiet one")
+    world.clock.set(datetime(2026, 2, 20, 15, tzinfo=UTC))
+    await send_draft(world, quiet.id, delay=5)
+    world.clock.set(START)
+    extra = DUE_LOADED + 15
+    for n in range(extra):
+        await add_contact(world, f"Person {n:02d}", met_on=date(2026, 2, 25 + n % 4))
+    digest = await world.svc.digest_for(A)
+    assert kinds(digest)[0] == (ItemKind.NUDGE, "Quiet one")
+    listed = [i for i in digest.items if i.kind is ItemKind.FOLLOW_UP]
+    # The read asks for room for the waiting contact too: 25 or 26 of the 40 are loaded.
+    assert DUE_LOADED <= len(listed) <= DUE_LOADED + 1
+    assert digest.more == extra - len(listed)
+    everyone = [c for c in await world.services.contacts.all_contacts(A) if c.id != quiet.id]
+    assert [i.contact.id for i in listed] == [c.id for c in most_due_first(everyone)][: len(listed)]
+    embed = presenters.digest_embed(digest, empty_text="-", title="Due")
+    assert f"…and {1 + extra - DIGEST_LIST_MAX} more" in (embed.description or "")
 
 
 async def test_digest_nudges_until_a_reply(world: World) -> None:
