@@ -65,6 +65,8 @@ def due_on(contact: Contact, overrides: Mapping[str, int] | None = None) -> date
     """The day this contact next deserves the student's attention (a snooze pushes it on)."""
     if needs_follow_up(contact):
         due = first_follow_up_on(contact)
+    elif contact.last_contacted_on is None and contact.follow_up_on is not None:
+        due = contact.follow_up_on  # a first check-in given its own day (an import spreads them)
     else:
         # Never contacted: the clock starts when they were recorded, not years back.
         anchor = contact.last_contacted_on or contact.created_at.date()
@@ -72,6 +74,21 @@ def due_on(contact: Contact, overrides: Mapping[str, int] | None = None) -> date
     if contact.snoozed_until and contact.snoozed_until > due:
         return contact.snoozed_until
     return due
+
+
+IMPORT_SPREAD_DAYS = 42  # the shortest default cadence: every import's first check-in within it
+
+
+def spread_days(count: int, start: date, *, per_day: int, window_days: int) -> list[date]:
+    """First days for `count` people who arrived together, from `start` on.
+
+    Like people met at one event: at most `per_day` on a day. When that would run past the
+    window (thousands from one LinkedIn import), they are spread evenly over the window instead,
+    so every first check-in still comes within it.
+    """
+    if count <= per_day * window_days:
+        return [start + timedelta(days=n // per_day) for n in range(count)]
+    return [start + timedelta(days=n * window_days // count) for n in range(count)]
 
 
 def most_due_first(

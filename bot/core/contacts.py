@@ -12,7 +12,12 @@ from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.core.attention import first_follow_up_on
+from bot.core.attention import (
+    FOLLOW_UP_AFTER_DAYS,
+    IMPORT_SPREAD_DAYS,
+    first_follow_up_on,
+    spread_days,
+)
 from bot.core.dates import local_today, parse_past_date
 from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import (
@@ -110,6 +115,20 @@ class ContactService:
             day += timedelta(days=1)
         await self._contacts.set_schedule(owner_id, contact.id, follow_up_on=day)
         return replace(contact, follow_up_on=day)
+
+    async def spread_first_check_ins(self, owner_id: int, contact_ids: Sequence[int]) -> None:
+        """People who arrived together (one import) get their first follow-up or check-in
+        spread over the following weeks, at most FOLLOW_UPS_PER_DAY a day as after an event,
+        not all due the same week."""
+        start = await self.today(owner_id) + timedelta(days=FOLLOW_UP_AFTER_DAYS)
+        days = spread_days(
+            len(contact_ids),
+            start,
+            per_day=FOLLOW_UPS_PER_DAY,
+            window_days=IMPORT_SPREAD_DAYS,
+        )
+        for contact_id, day in zip(contact_ids, days, strict=True):
+            await self._contacts.set_schedule(owner_id, contact_id, follow_up_on=day)
 
     async def ensure_student(self, owner_id: int) -> None:
         await self._students.get(owner_id)

@@ -261,14 +261,18 @@ class ImportService:
         plan = _plan(existing, valid)
         _check_capacity(len(existing), len(plan.new))
         work = [*plan.changed, *plan.new]
+        added: list[int] = []
         for done, slot in enumerate(work, 1):
             if slot.contact_id is None:
-                await self._contacts.add(owner_id, slot.draft, allow_duplicate=True)
+                outcome = await self._contacts.add(owner_id, slot.draft, allow_duplicate=True)
+                if outcome.contact is not None:
+                    added.append(outcome.contact.id)
             else:
                 changes = {key: getattr(slot.draft, key) for key in (*_FILLABLE, "role", "tags")}
                 await self._contacts.update(owner_id, slot.contact_id, changes)
             if progress is not None and done % PROGRESS_EVERY == 0 and done < len(work):
                 await progress(done, len(work))
+        await self._contacts.spread_first_check_ins(owner_id, added)
         result = ImportResult(
             added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged
         )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from bot.core.attention import (
+    FOLLOW_UP_AFTER_DAYS,
+    IMPORT_SPREAD_DAYS,
+    due_on,
+    spread_days,
+)
 from bot.core.errors import ExpiredAction, InvalidInput, UnreadableFile
 from bot.core.imports import PENDING_IMPORT, PENDING_TTL, fill_in, url_key
 from bot.core.models import Contact, ContactDraft, Role
@@ -262,3 +269,37 @@ async def test_import_matches_a_contact_saved_with_title_and_credentials(world: 
     await add(world, "Dr. Helen Marsh, MD", role=Role.ATTENDING)
     preview = await world.services.imports.preview(A, linkedin(("Helen", "Marsh", "", "", "")))
     assert (preview.new, preview.matching) == (0, 1)
+
+
+@pytest.mark.parametrize(("people", "most_a_day"), [(30, 2), (600, 15)])
+async def test_imported_first_check_ins_are_spread_over_the_following_weeks(
+    world: World, people: int, most_a_day: int
+) -> None:
+    """Connections made in 2024 come up for a first check-in spread like people met at one event
+    (at most two a day), and a big import evenly within six weeks, not all in one week."""
+    rows = [(f"P{i}", "Test", "", "", "") for i in range(people)]
+    preview = await world.services.imports.preview(A, linkedin(*rows))
+    assert preview.pending_id is not None
+    await world.services.imports.confirm(A, preview.pending_id)
+    today = await world.services.contacts.today(A)
+    due = Counter(due_on(c) for c in await world.services.contacts.all_contacts(A))
+    assert sum(due.values()) == people
+    assert max(due.values()) <= most_a_day
+    assert min(due) == today + timedelta(days=FOLLOW_UP_AFTER_DAYS)
+    assert max(due) < today + timedelta(days=FOLLOW_UP_AFTER_DAYS + IMPORT_SPREAD_DAYS)
+    weeks = Counter(day.isocalendar()[:2] for day in due.elements())
+    assert max(weeks.values()) <= max(14, people // 5)  # no week holds most of the import
+
+
+def test_spread_days_two_a_day_then_evenly_within_the_window() -> None:
+    start = date(2026, 3, 10)
+    assert spread_days(5, start, per_day=2, window_days=42) == [
+        start,
+        start,
+        start + timedelta(days=1),
+        start + timedelta(days=1),
+        start + timedelta(days=2),
+    ]
+    many = spread_days(420, start, per_day=2, window_days=42)
+    assert Counter(many).most_common(1)[0][1] == 10
+    assert max(many) == start + timedelta(days=41)

@@ -21,6 +21,7 @@ FROM (
   SELECT x.id, x.snoozed_until, x.fresh,
          CASE WHEN x.fresh
               THEN coalesce(x.follow_up_on, date(coalesce(x.met_on, x.recorded_on), '+2 days'))
+              WHEN x.last_on IS NULL AND x.follow_up_on IS NOT NULL THEN x.follow_up_on
               ELSE date(coalesce(x.last_on, x.recorded_on), '+' || x.cadence || ' days')
          END AS base_on
   FROM (
