@@ -317,6 +317,12 @@ class InMemoryContactRepository:
             rows = [r for r in rows if r.draft.met_event and key in fold(r.draft.met_event)]
         return [self._to_model(row) for row in rows]
 
+    async def list_plain(self, owner_id: int) -> Sequence[Contact]:
+        return [
+            replace(c, last_contacted_on=None, exchange_count=0, awaiting_reply_since=None)
+            for c in await self.list_all(owner_id, ContactFilter())
+        ]
+
     async def most_due_page(
         self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
     ) -> Page:

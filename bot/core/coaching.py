@@ -286,7 +286,9 @@ class CoachingService:
         """The student's progress; a digest that has just read their contacts and today passes
         them in (the contact read is the costliest query of a digest)."""
         if contacts is None:
-            contacts = await self._contacts.all_contacts(owner_id)
+            # Progress reads the contacts' own fields only (when recorded and met, role,
+            # specialty): not the per-contact exchange look-ups of a full read.
+            contacts = await self._contacts.plain_contacts(owner_id)
         if today is None:
             today = await self._contacts.today(owner_id)
         exchanges = await self._contacts.all_exchanges(owner_id)

@@ -252,6 +252,10 @@ class ContactService:
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
 
+    async def plain_contacts(self, owner_id: int) -> Sequence[Contact]:
+        """Every contact's own fields, without the exchange-derived ones (see the port)."""
+        return await self._contacts.list_plain(owner_id)
+
     async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
         """The most due contacts up to `until` (see the port): what `/due` and digests read."""
         return await self._contacts.due_contacts(owner_id, until=until, limit=limit)

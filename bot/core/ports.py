@@ -79,6 +79,12 @@ class ContactRepository(Protocol):
         """Every matching contact (unordered); the service decides the order."""
         ...
 
+    async def list_plain(self, owner_id: int) -> Sequence[Contact]:
+        """Every contact of the student with only their own fields: last_contacted_on,
+        exchange_count and awaiting_reply_since are left empty (not read). For figures over
+        the student's own fields (progress), at a fraction of list_all's cost."""
+        ...
+
     async def most_due_page(
         self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int
     ) -> Page:

@@ -41,6 +41,14 @@ SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.
 FROM contacts c
 """
 
+# The contact's own columns only, in _SELECT's order: the exchange-derived fields left empty.
+_PLAIN = """
+SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.met_event,
+       c.met_on, c.email, c.profile_url, c.notes, c.tags, c.discord_user_id, c.cadence_days,
+       c.created_at, c.updated_at, NULL, 0, c.follow_up_on, c.snoozed_until, NULL
+FROM contacts c
+"""
+
 _VALUE_COLUMNS = {"tag": "tags", "specialty": "specialty", "event": "met_event"}
 
 # The due day and kind are stored on each contact (migration 0010: triggers keep them equal to
@@ -217,6 +225,9 @@ class SqliteContactRepository:
     async def list_all(self, owner_id: int, contact_filter: ContactFilter) -> Sequence[Contact]:
         where, params = _filter_clause(owner_id, contact_filter)
         return await self._many(_SELECT + "WHERE " + where, params)
+
+    async def list_plain(self, owner_id: int) -> Sequence[Contact]:
+        return await self._many(_PLAIN + "WHERE c.owner_id = ?", (owner_id,))
 
     async def most_due_page(
         self, owner_id: int, contact_filter: ContactFilter, *, page: int, size: int

@@ -226,3 +226,31 @@ def test_changing_the_students_cadence_moves_their_contacts(tmp_path: Path) -> N
         ]
 
     asyncio.run(scenario())
+
+
+def test_plain_contacts_are_the_full_ones_without_the_exchange_fields(tmp_path: Path) -> None:
+    """list_plain (what progress reads) has every own field of list_all, derived ones empty."""
+
+    async def scenario() -> None:
+        path = tmp_path / "c.sqlite3"
+        ops = [
+            ("add", A, Role.TUTOR, date(2026, 3, 1), None, 0),
+            ("add", A, Role.FACULTY, None, 60, -3),
+            ("exchange", 0, ExchangeKind.EMAILED, date(2026, 3, 5)),
+            ("schedule", 1, date(2026, 3, 20), None),
+        ]
+        await _run(path, ops)
+        db = await open_database(path)
+        try:
+            contacts = SqliteContactRepository(db)
+            full = sorted(await contacts.list_all(A, ContactFilter()), key=lambda c: c.id)
+            plain = sorted(await contacts.list_plain(A), key=lambda c: c.id)
+        finally:
+            await db.close()
+        assert full[0].exchange_count == 1
+        assert plain == [
+            replace(c, last_contacted_on=None, exchange_count=0, awaiting_reply_since=None)
+            for c in full
+        ]
+
+    asyncio.run(scenario())
