@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -21,6 +23,7 @@ from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
 from bot.core.events import EventService
+from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.pacing import Pacer
 from bot.core.ports import Clock
@@ -29,6 +32,7 @@ from bot.core.reminders import ReminderService
 from bot.core.restore import RestoreService
 from bot.core.services import Services
 from bot.core.students import StudentService
+from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.looplag import LoopLagMonitor
@@ -70,6 +74,7 @@ class App:
     bot: CoachBot
     scheduler: AsyncIOScheduler
     lag_monitor: LoopLagMonitor | None = None
+    workers: ProcessPoolExecutor | None = None  # CPU-heavy drawing, off the event loop
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
@@ -86,6 +91,9 @@ class App:
         if not self.bot.is_closed():
             await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
+        if self.workers is not None:
+            # After the drain: nothing in flight still waits on a worker.
+            self.workers.shutdown(wait=True, cancel_futures=True)
         await self.db.close()
 
     async def __aenter__(self) -> App:
@@ -98,6 +106,13 @@ class App:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def chart_workers() -> ProcessPoolExecutor:
+    """One worker process for charts: drawing holds the GIL, so a thread would still stall the
+    loop. Spawned, not forked: a fork would copy the aiosqlite and discord.py threads' state.
+    One is enough for a student body's `/progress` (cached per week); it starts on first use."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def load_prompts(settings: Settings) -> PromptLibrary:
@@ -130,6 +145,7 @@ async def build_app(
     catalogue = load_catalogue(settings)
     point_discord_at(settings.discord)
     db = await open_database(settings.storage.database_path)
+    workers = chart_workers()
     try:
         await migrate(db)
         pending = SqlitePendingRepository(db)
@@ -184,6 +200,7 @@ async def build_app(
                 restore=RestoreService(SqliteRestoreRepository(db), students, clock),
             ),
             events=events,
+            flights=SingleFlight(clock),
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(
@@ -192,9 +209,11 @@ async def build_app(
             dev_guild_id=settings.discord.dev_guild_id,
             sync_dev_guild=sync_dev_guild,
             on_start=scheduler.start if start_scheduler else None,
+            charts=ChartRenderer(workers),
         )
         notifier.attach(bot)
     except BaseException:
+        workers.shutdown(wait=False, cancel_futures=True)
         await db.close()
         raise
     lag = settings.diagnostics.loop_lag_report_seconds
@@ -205,4 +224,5 @@ async def build_app(
         bot=bot,
         scheduler=scheduler,
         lag_monitor=LoopLagMonitor(lag) if lag else None,
+        workers=workers,
     )

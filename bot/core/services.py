@@ -8,6 +8,7 @@ from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.events import EventService
+from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -24,3 +25,4 @@ class Services:
     privacy: PrivacyService
     imports: ImportService
     events: EventService
+    flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)

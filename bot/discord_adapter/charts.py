@@ -27,23 +27,37 @@ def _pyplot() -> ModuleType:
     return plt
 
 
+ChartRows = tuple[tuple[str, int, int], ...]  # (week label, new contacts, exchanges), oldest first
+
+
+def chart_rows(weeks: Sequence[WeekCounts]) -> ChartRows:
+    """The plain data a chart is drawn from: what crosses to a worker process, and what the
+    cache fingerprints."""
+    return tuple((f"{w.start.day} {w.start:%b}", w.new_contacts, w.exchanges) for w in weeks)
+
+
 def weekly_chart(weeks: Sequence[WeekCounts]) -> bytes:
     """A grouped bar chart of new contacts and exchanges for each week, oldest first."""
+    return render_rows(chart_rows(weeks))
+
+
+def render_rows(rows: ChartRows) -> bytes:
+    """Draw the chart (CPU-bound: run it in a worker process, see chart_renderer)."""
     plt = _pyplot()
-    labels = [f"{w.start.day} {w.start:%b}" for w in weeks]
-    positions = range(len(weeks))
+    labels = [label for label, _, _ in rows]
+    positions = range(len(rows))
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=110)
     try:
         axes.bar(
             [p - 0.2 for p in positions],
-            [w.new_contacts for w in weeks],
+            [new for _, new, _ in rows],
             width=0.4,
             label="New contacts",
             color=TEAL,
         )
         axes.bar(
             [p + 0.2 for p in positions],
-            [w.exchanges for w in weeks],
+            [exchanges for _, _, exchanges in rows],
             width=0.4,
             label="Messages and meetings",
             color=SAND,

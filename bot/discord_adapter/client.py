@@ -12,6 +12,7 @@ from discord import app_commands
 
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
+from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.commands.coaching import coaching_commands
 from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
 from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
@@ -61,10 +62,14 @@ def intents() -> discord.Intents:
 
 
 def install_commands(
-    tree: app_commands.CommandTree[Any], services: Services, prompts: PromptLibrary
+    tree: app_commands.CommandTree[Any],
+    services: Services,
+    prompts: PromptLibrary,
+    charts: ChartRenderer | None = None,
 ) -> None:
+    flights = services.flights
     contact_group = ContactGroup(services.contacts)
-    contact_group.add_command(import_command(services.imports))  # /contact import
+    contact_group.add_command(import_command(services.imports, flights))  # /contact import
     tree.add_command(contact_group)
     tree.add_command(log_command(services.contacts))
     tree.add_command(followup_command(services.drafts))
@@ -78,9 +83,9 @@ def install_commands(
     admin_group.add_command(admin_events_command(services.events))  # /admin events
     tree.add_command(admin_group)
     tree.add_command(EventGroup(services.events))
-    for command in coaching_commands(services.coaching):
+    for command in coaching_commands(services.coaching, flights=flights, charts=charts):
         tree.add_command(command)
-    tree.add_command(PrivacyGroup(services.privacy, prompts))
+    tree.add_command(PrivacyGroup(services.privacy, prompts, flights))
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 
@@ -96,6 +101,7 @@ class CoachBot(discord.Client):
         dev_guild_id: int | None = None,
         sync_dev_guild: bool = True,
         on_start: Callable[[], object] | None = None,
+        charts: ChartRenderer | None = None,
     ) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are absent.
         discord.VoiceClient.warn_nacl = False
@@ -111,6 +117,7 @@ class CoachBot(discord.Client):
         self.dev_guild_id = dev_guild_id
         self.sync_dev_guild = sync_dev_guild
         self._on_start = on_start
+        self.charts = charts
         self.tree = CoachTree(self)
         self._in_flight: set[asyncio.Task[Any]] = set()
 
@@ -139,7 +146,7 @@ class CoachBot(discord.Client):
             await asyncio.wait(pending, timeout=seconds)
 
     async def setup_hook(self) -> None:
-        install_commands(self.tree, self.services, self.prompts)
+        install_commands(self.tree, self.services, self.prompts, self.charts)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.dev_guild_id and self.sync_dev_guild:
             guild = discord.Object(id=self.dev_guild_id)

@@ -301,3 +301,21 @@ async def test_digest_includes_weekly_goal_and_tip(bot: RunningBot) -> None:
         == "1/1 new contacts · 0/3 follow-ups · 0/1 check-ins · streak 0"
     )
     assert field(embed, "Tip") in shown_tips("talks")
+
+
+async def test_a_second_progress_while_the_first_draws_is_refused_privately(
+    fake: FakeDiscord,
+) -> None:
+    """Single flight: a second /progress from the same student while the first is still being
+    drawn gets a private "still working" answer; the first still arrives; then it's free again."""
+    first = await slash(fake, "progress")
+    second = await slash(fake, "progress")
+    refused = await second.response()
+    assert refused["type"] == 4 and is_ephemeral(refused)
+    assert "still working on your last progress chart" in refused["data"]["content"]
+    assert (await first.response())["type"] == 5
+    [message] = await first.wait_followup(1)
+    assert message["attachments_data"][0]["data"].startswith(b"\x89PNG")
+    again = await slash(fake, "progress")
+    assert (await again.response())["type"] == 5
+    await again.wait_followup(1)

@@ -10,7 +10,10 @@ from discord import app_commands
 
 from bot.content.coach import MEETING_KINDS, TOPICS
 from bot.core.coaching import GOAL_MAX, CoachingService
-from bot.discord_adapter import charts, components, presenters
+from bot.core.flight import SingleFlight
+from bot.discord_adapter import components, presenters
+from bot.discord_adapter.chart_renderer import ChartRenderer
+from bot.discord_adapter.flights import single_flight
 from bot.discord_adapter.transformers import OwnedContact
 
 if TYPE_CHECKING:
@@ -25,7 +28,12 @@ KIND_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MEE
 CONTEXTS = {"guilds": True, "dms": True, "private_channels": False}
 
 
-def coaching_commands(coaching: CoachingService) -> list[app_commands.Command[Any, ..., None]]:
+def coaching_commands(
+    coaching: CoachingService,
+    *,
+    flights: SingleFlight | None = None,
+    charts: ChartRenderer | None = None,
+) -> list[app_commands.Command[Any, ..., None]]:
     @app_commands.command(name="tip", description="One networking tip, for now or a topic")
     @app_commands.describe(topic="Leave empty for a tip about what you've been doing")
     @app_commands.choices(topic=TOPIC_CHOICES)
@@ -80,18 +88,23 @@ def coaching_commands(coaching: CoachingService) -> list[app_commands.Command[An
             ephemeral=True,
         )
 
+    renderer = charts or ChartRenderer(None)
+
     @app_commands.command(name="progress", description="This week against your goal, and trends")
     @app_commands.allowed_contexts(**CONTEXTS)
     @app_commands.allowed_installs(guilds=True, users=False)
     async def progress(interaction: Interaction) -> None:
-        # Drawing the chart takes a moment; Discord allows 3 s for the first answer.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await coaching.progress(interaction.user.id)
-        chart = charts.weekly_chart(result.weeks)
-        await interaction.followup.send(
-            embed=presenters.progress_embed(result),
-            file=discord.File(io.BytesIO(chart), filename="progress.png"),
-            ephemeral=True,
-        )
+        async with single_flight(flights, interaction.user.id, "progress", "progress chart"):
+            # Drawing the chart takes a moment; Discord allows 3 s for the first answer.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            result = await coaching.progress(interaction.user.id)
+            chart = await renderer.weekly_png(
+                interaction.user.id, result.weeks, result.this_week.start
+            )
+            await interaction.followup.send(
+                embed=presenters.progress_embed(result),
+                file=discord.File(io.BytesIO(chart), filename="progress.png"),
+                ephemeral=True,
+            )
 
     return [tip, prep, pitch, goals, progress]

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.discord_adapter import components, presenters
+from bot.discord_adapter.flights import single_flight
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -19,7 +21,9 @@ else:
     Interaction = discord.Interaction
 
 
-def import_command(imports: ImportService) -> app_commands.Command[Any, ..., None]:
+def import_command(
+    imports: ImportService, flights: SingleFlight | None = None
+) -> app_commands.Command[Any, ..., None]:
     """The `import` subcommand, added to the `/contact` group by `install_commands`."""
 
     @app_commands.command(
@@ -31,11 +35,12 @@ def import_command(imports: ImportService) -> app_commands.Command[Any, ..., Non
     )
     async def import_(interaction: Interaction, file: discord.Attachment) -> None:
         imports.check_size(file.size)  # before downloading anything
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        preview = await imports.preview(interaction.user.id, await file.read())
-        view = components.import_view(preview.pending_id)
-        await interaction.edit_original_response(
-            embed=presenters.import_preview_embed(preview), **({"view": view} if view else {})
-        )
+        async with single_flight(flights, interaction.user.id, "import", "import"):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            preview = await imports.preview(interaction.user.id, await file.read())
+            view = components.import_view(preview.pending_id)
+            await interaction.edit_original_response(
+                embed=presenters.import_preview_embed(preview), **({"view": view} if view else {})
+            )
 
     return import_

@@ -9,8 +9,10 @@ import discord
 from discord import app_commands
 
 from bot.content.prompts import PromptLibrary
+from bot.core.flight import SingleFlight
 from bot.core.privacy import PrivacyService
 from bot.discord_adapter import components, presenters
+from bot.discord_adapter.flights import single_flight
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -23,10 +25,13 @@ else:
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
 class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: see, take, erase"):
-    def __init__(self, privacy: PrivacyService, prompts: PromptLibrary) -> None:
+    def __init__(
+        self, privacy: PrivacyService, prompts: PromptLibrary, flights: SingleFlight | None = None
+    ) -> None:
         super().__init__()
         self.privacy = privacy
         self.prompts = prompts
+        self.flights = flights
 
     @app_commands.command(name="show", description="What the coach stores and who can see it")
     async def show(self, interaction: Interaction) -> None:
@@ -37,16 +42,19 @@ class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: s
 
     @app_commands.command(name="export", description="Download everything you've stored")
     async def export(self, interaction: Interaction) -> None:
-        # Building four files for thousands of contacts can take longer than Discord's 3 s.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        export = await self.privacy.export(interaction.user.id)
-        await interaction.followup.send(
-            f"Everything you've stored: {export.contact_count:,} contacts. The JSON file is "
-            "complete; the CSV and vCard open in spreadsheets and address books; the calendar "
-            "file holds your upcoming follow-ups and reminders.",
-            files=[discord.File(io.BytesIO(data), filename=name) for name, data in export.files],
-            ephemeral=True,
-        )
+        async with single_flight(self.flights, interaction.user.id, "export", "export"):
+            # Building four files for thousands of contacts can take longer than Discord's 3 s.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            export = await self.privacy.export(interaction.user.id)
+            await interaction.followup.send(
+                f"Everything you've stored: {export.contact_count:,} contacts. The JSON file is "
+                "complete; the CSV and vCard open in spreadsheets and address books; the "
+                "calendar file holds your upcoming follow-ups and reminders.",
+                files=[
+                    discord.File(io.BytesIO(data), filename=name) for name, data in export.files
+                ],
+                ephemeral=True,
+            )
 
     @app_commands.command(name="delete", description="Erase everything the coach stores about you")
     async def delete(self, interaction: Interaction) -> None:
