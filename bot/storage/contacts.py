@@ -25,10 +25,13 @@ from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day,
 
 # "Last contacted" and the count of follow-ups are derived from the exchanges, never stored
 # twice. An in-person "met" does not count as a follow-up.
-_SELECT = """
-SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.met_event,
+_OWN = """c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.met_event,
        c.met_on, c.email, c.profile_url, c.notes, c.tags, c.discord_user_id, c.cadence_days,
-       c.created_at, c.updated_at,
+       c.created_at, c.updated_at"""
+_NAME_PARTS = """c.address_as, c.name_title, c.given_name, c.middle_names, c.family_name,
+       c.name_suffix, c.post_nominals"""
+_SELECT = f"""
+SELECT {_OWN},
        (SELECT MAX(e.happened_on) FROM exchanges e WHERE e.contact_id = c.id),
        (SELECT COUNT(*) FROM exchanges e WHERE e.contact_id = c.id AND e.kind != 'met'),
        c.follow_up_on, c.snoozed_until,
@@ -36,16 +39,13 @@ SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.
          WHERE d.contact_id = c.id AND d.sent_at IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM exchanges r WHERE r.contact_id = c.id
                            AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10))),
-       c.address_as, c.name_title, c.given_name, c.middle_names, c.family_name, c.name_suffix,
-       c.post_nominals
+       {_NAME_PARTS}
 FROM contacts c
 """
 
 # The contact's own columns only, in _SELECT's order: the exchange-derived fields left empty.
-_PLAIN = """
-SELECT c.id, c.owner_id, c.name, c.role, c.title, c.specialty, c.institution, c.met_event,
-       c.met_on, c.email, c.profile_url, c.notes, c.tags, c.discord_user_id, c.cadence_days,
-       c.created_at, c.updated_at, NULL, 0, c.follow_up_on, c.snoozed_until, NULL
+_PLAIN = f"""
+SELECT {_OWN}, NULL, 0, c.follow_up_on, c.snoozed_until, NULL, {_NAME_PARTS}
 FROM contacts c
 """
 

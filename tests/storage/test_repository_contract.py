@@ -163,6 +163,17 @@ async def test_add_and_get_round_trip_every_field(repos: Repos) -> None:
     assert (got.last_contacted_on, got.exchange_count) == (None, 0)
 
 
+async def test_list_plain_keeps_every_own_field(repos: Repos) -> None:
+    """list_plain (the progress figures' read) gives each contact's own fields and name parts as
+    get does, leaving out only what is derived from its exchanges."""
+    added = await repos.contacts.add(A, FULL, now=NOW)
+    await add(repos, owner=B, name="Someone Else")
+    [plain] = await repos.contacts.list_plain(A)
+    assert plain.draft == FULL
+    assert plain.person == added.person
+    assert (plain.id, plain.owner_id, plain.created_at) == (added.id, A, added.created_at)
+
+
 async def test_minimal_draft_round_trip(repos: Repos) -> None:
     """A draft with only a name keeps every optional field None and tags empty."""
     added = await add(repos, name="Solo")
