@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -49,6 +48,7 @@ from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.students import SqliteStudentRepository
+from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class App:
     bot: CoachBot
     scheduler: AsyncIOScheduler
     lag_monitor: LoopLagMonitor | None = None
-    workers: ProcessPoolExecutor | None = None  # CPU-heavy drawing, off the event loop
+    workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
@@ -108,13 +108,6 @@ class App:
         await self.close()
 
 
-def chart_workers() -> ProcessPoolExecutor:
-    """One worker process for charts: drawing holds the GIL, so a thread would still stall the
-    loop. Spawned, not forked: a fork would copy the aiosqlite and discord.py threads' state.
-    One is enough for a student body's `/progress` (cached per week); it starts on first use."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-
-
 def load_prompts(settings: Settings) -> PromptLibrary:
     return PromptLibrary.load(settings.content.prompts_dir, required=PROMPT_KEYS)
 
@@ -145,7 +138,8 @@ async def build_app(
     catalogue = load_catalogue(settings)
     point_discord_at(settings.discord)
     db = await open_database(settings.storage.database_path)
-    workers = chart_workers()
+    workers = worker_pool()
+    offload = ExecutorOffload(workers)
     try:
         await migrate(db)
         pending = SqlitePendingRepository(db)
@@ -197,6 +191,7 @@ async def build_app(
                 contacts,
                 pending,
                 clock,
+                offload,
                 restore=RestoreService(SqliteRestoreRepository(db), students, clock),
             ),
             events=events,
@@ -209,7 +204,7 @@ async def build_app(
             dev_guild_id=settings.discord.dev_guild_id,
             sync_dev_guild=sync_dev_guild,
             on_start=scheduler.start if start_scheduler else None,
-            charts=ChartRenderer(workers),
+            charts=ChartRenderer(offload),
         )
         notifier.attach(bot)
     except BaseException:

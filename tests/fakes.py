@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+import pickle
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -1238,6 +1239,20 @@ class InMemoryRestoreRepository:
             self._events.links.append((owner, contact_ids[c], event_ids[e]))
 
 
+class PicklingOffload:
+    """The Offload port as a worker process sees it: the function, its arguments and its result
+    cross by pickling (a lambda, an open connection or a live object fails here as it would in
+    the bot's pool); the names of the functions run are recorded."""
+
+    def __init__(self) -> None:
+        self.ran: list[str] = []
+
+    async def run(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        fn, args = pickle.loads(pickle.dumps((fn, args)))
+        self.ran.append(fn.__name__)
+        return pickle.loads(pickle.dumps(fn(*args)))
+
+
 def build_services(
     clock: FakeClock | None = None,
     *,
@@ -1254,6 +1269,7 @@ def build_services(
     privacy: Any = None,
     restore: Any = None,
     scheduled: Any = None,
+    offload: PicklingOffload | None = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1317,6 +1333,7 @@ def build_services(
             contact_service,
             pending,
             clock,
+            PicklingOffload() if offload is None else offload,
             restore=RestoreService(restore, student_service, clock),
         ),
         events=event_service,

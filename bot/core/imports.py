@@ -3,6 +3,10 @@
 The parsed rows wait in pending storage (24 h) between the preview and the student's
 **Import**; matching is redone at that moment, against the contacts as they are then.
 
+Parsing, validating and matching an upload of thousands of rows is CPU work: it runs through the
+`Offload` port (worker processes in the bot), with plain data crossing both ways
+(`read_upload`, `plan_rows`); only the reads and writes of the store stay here.
+
 A JSON upload is the bot's own export: it is a restore, not a merge (bot.core.restore), and
 goes through the same preview, pending row and buttons.
 
@@ -13,9 +17,8 @@ fills fields that are empty and adds tags, so importing the same file twice chan
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from typing import Any
@@ -25,8 +28,8 @@ from bot.core.contacts import MAX_CONTACTS, ContactService, draft_from_json, dra
 from bot.core.errors import ExpiredAction, InvalidInput
 from bot.core.export_reader import is_json
 from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
-from bot.core.models import Contact, ContactDraft, Role
-from bot.core.ports import Clock, PendingRepository
+from bot.core.models import ContactDraft, Role
+from bot.core.ports import Clock, Offload, PendingRepository
 from bot.core.restore import RestorePreview, RestoreResult, RestoreService
 from bot.core.validation import TAGS_MAX, email_key, name_key, validate_draft
 
@@ -113,14 +116,14 @@ class _Slot:
 class _Plan:
     """Matches rows against contacts (and against earlier rows of the same file)."""
 
-    def __init__(self, contacts: Iterable[Contact]) -> None:
+    def __init__(self, contacts: Iterable[tuple[int, ContactDraft]]) -> None:
         self.slots: list[_Slot] = []
         self.repeated = 0
         self._by_url: dict[str, _Slot] = {}
         self._by_email: dict[str, _Slot] = {}
         self._by_name: dict[str, _Slot] = {}
-        for contact in sorted(contacts, key=lambda c: c.id):
-            self._index(_Slot(contact.draft, contact.id, contact.draft))
+        for contact_id, draft in sorted(contacts, key=lambda c: c[0]):
+            self._index(_Slot(draft, contact_id, draft))
 
     def _index(self, slot: _Slot, *, new: bool = True) -> None:
         if new:
@@ -178,11 +181,13 @@ class ImportService:
         contacts: ContactService,
         pending: PendingRepository,
         clock: Clock,
+        offload: Offload,
         restore: RestoreService | None = None,
     ) -> None:
         self._contacts = contacts
         self._pending = pending
         self._clock = clock
+        self._offload = offload
         self._restore = restore
 
     def check_size(self, size: int) -> None:
@@ -209,41 +214,40 @@ class ImportService:
             )
             log.info("restore previewed owner=%s pending=%s", owner_id, pending_id)
             return replace(restore, pending_id=pending_id)
-        # Parsing 10,000 rows (or vCards) takes a while: keep the gateway heartbeat going.
-        parsed = await asyncio.to_thread(parse_file, data, max_rows=MAX_ROWS)
         await self._contacts.ensure_student(owner_id)
-        valid, rejected = _validated(parsed)
-        existing = await self._contacts.all_contacts(owner_id)
-        plan = _plan(existing, valid)
-        _check_capacity(len(existing), len(plan.new))
-        changed = len(plan.changed)
+        existing = await self._existing(owner_id)
+        upload = await self._offload.run(read_upload, data, existing)
+        _check_capacity(len(existing), upload.plan.new)
         pending_id = None
-        if plan.new or changed:
-            rows = [[line, draft_to_json(draft)] for line, draft in valid]
+        if upload.plan.new or upload.plan.changed:
             pending_id = await self._pending.put(
                 owner_id,
                 PENDING_IMPORT,
-                {"format": parsed.format.value, "rows": rows},
+                {"format": upload.format.value, "rows": upload.rows},
                 expires_at=self._clock.now() + PENDING_TTL,
             )
         log.info(
             "import previewed owner=%s format=%s rows=%d rejected=%d pending=%s",
             owner_id,
-            parsed.format.value,
-            len(valid),
-            len(rejected),
+            upload.format.value,
+            len(upload.rows),
+            len(upload.rejected),
             pending_id,
         )
         return ImportPreview(
-            format=parsed.format,
-            rows=len(valid),
-            new=len(plan.new),
-            updated=changed,
-            unchanged=plan.unchanged,
-            repeated=plan.repeated,
-            rejected=tuple(rejected),
+            format=upload.format,
+            rows=len(upload.rows),
+            new=upload.plan.new,
+            updated=upload.plan.changed,
+            unchanged=upload.plan.unchanged,
+            repeated=upload.plan.repeated,
+            rejected=upload.rejected,
             pending_id=pending_id,
         )
+
+    async def _existing(self, owner_id: int) -> list[tuple[int, ContactDraft]]:
+        # Own fields only: matching needs no exchanges, and 5,000 contacts cross to a worker.
+        return [(c.id, c.draft) for c in await self._contacts.plain_contacts(owner_id)]
 
     async def confirm(
         self, owner_id: int, pending_id: int, progress: Progress | None = None
@@ -256,26 +260,22 @@ class ImportService:
             raise ExpiredAction()
         if RESTORE in payload and self._restore is not None:
             return await self._restore.restore(owner_id, payload[RESTORE].encode("utf-8"))
-        valid = [(int(line), draft_from_json(data)) for line, data in payload["rows"]]
-        existing = await self._contacts.all_contacts(owner_id)
-        plan = _plan(existing, valid)
-        _check_capacity(len(existing), len(plan.new))
-        work = [*plan.changed, *plan.new]
+        existing = await self._existing(owner_id)
+        plan = await self._offload.run(plan_rows, existing, payload["rows"])
+        _check_capacity(len(existing), plan.new)
         added: list[int] = []
-        for done, slot in enumerate(work, 1):
-            if slot.contact_id is None:
-                outcome = await self._contacts.add(owner_id, slot.draft, allow_duplicate=True)
+        for done, (contact_id, draft) in enumerate(plan.work, 1):
+            if contact_id is None:
+                outcome = await self._contacts.add(owner_id, draft, allow_duplicate=True)
                 if outcome.contact is not None:
                     added.append(outcome.contact.id)
             else:
-                changes = {key: getattr(slot.draft, key) for key in (*_FILLABLE, "role", "tags")}
-                await self._contacts.update(owner_id, slot.contact_id, changes)
-            if progress is not None and done % PROGRESS_EVERY == 0 and done < len(work):
-                await progress(done, len(work))
+                changes = {key: getattr(draft, key) for key in (*_FILLABLE, "role", "tags")}
+                await self._contacts.update(owner_id, contact_id, changes)
+            if progress is not None and done % PROGRESS_EVERY == 0 and done < len(plan.work):
+                await progress(done, len(plan.work))
         await self._contacts.spread_first_check_ins(owner_id, added)
-        result = ImportResult(
-            added=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged
-        )
+        result = ImportResult(added=plan.new, updated=plan.changed, unchanged=plan.unchanged)
         log.info(
             "import done owner=%s added=%d updated=%d unchanged=%d",
             owner_id,
@@ -308,11 +308,58 @@ def _validated(
     return valid, rejected
 
 
-def _plan(existing: Sequence[Contact], rows: Sequence[tuple[int, ContactDraft]]) -> _Plan:
+@dataclass(frozen=True, slots=True)
+class PlannedImport:
+    """What matching decided: counts, and the writes in order (changed contacts, then new)."""
+
+    new: int
+    changed: int
+    unchanged: int
+    repeated: int
+    work: tuple[tuple[int | None, ContactDraft], ...]  # (contact id or None for new, draft)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadUpload:
+    """An upload read, validated and matched: what the preview shows and the rows it holds."""
+
+    format: ImportFormat
+    rows: list[list[Any]]  # [line, draft as JSON]: the pending payload's rows
+    rejected: tuple[tuple[int, str], ...]
+    plan: PlannedImport
+
+
+def _planned(
+    existing: Iterable[tuple[int, ContactDraft]], rows: Iterable[ContactDraft]
+) -> PlannedImport:
     plan = _Plan(existing)
-    for _, draft in rows:
+    for draft in rows:
         plan.add(draft)
-    return plan
+    changed, new = plan.changed, plan.new
+    return PlannedImport(
+        new=len(new),
+        changed=len(changed),
+        unchanged=plan.unchanged,
+        repeated=plan.repeated,
+        work=tuple((slot.contact_id, slot.draft) for slot in (*changed, *new)),
+    )
+
+
+def read_upload(data: bytes, existing: list[tuple[int, ContactDraft]]) -> ReadUpload:
+    """Parse, validate and match an upload against the student's contacts (a worker's job)."""
+    parsed = parse_file(data, max_rows=MAX_ROWS)
+    valid, rejected = _validated(parsed)
+    return ReadUpload(
+        format=parsed.format,
+        rows=[[line, draft_to_json(draft)] for line, draft in valid],
+        rejected=tuple(rejected),
+        plan=_planned(existing, (draft for _, draft in valid)),
+    )
+
+
+def plan_rows(existing: list[tuple[int, ContactDraft]], rows: list[list[Any]]) -> PlannedImport:
+    """Match held rows against the contacts as they are now (a worker's job)."""
+    return _planned(existing, (draft_from_json(data) for _, data in rows))
 
 
 def _check_capacity(have: int, new: int) -> None:

@@ -6,9 +6,9 @@ for another student's contact behaves exactly like asking for one that does not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.core.models import (
     Channel,
@@ -30,6 +30,19 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.progress import WeeklyGoal
+
+_R = TypeVar("_R")
+
+
+class Offload(Protocol):
+    """Runs CPU-heavy work (parsing an upload, building an export, drawing a chart) where it
+    does not hold up the services' other callers.
+
+    `fn` is a module-level function of plain data and returns plain data: an implementation may
+    run it in another process, so both cross by value.
+    """
+
+    async def run(self, fn: Callable[..., _R], /, *args: Any) -> _R: ...
 
 
 class Clock(Protocol):

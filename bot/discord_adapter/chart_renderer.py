@@ -1,21 +1,20 @@
 """The `/progress` chart, drawn off the event loop and cached per student per ISO week.
 
 matplotlib holds the GIL while it draws (100–300 ms for our chart), so a thread would still
-stall every other interaction: the chart is drawn in a worker process (the pool is made in the
-composition root, bot/app.py, and shut down on close). Plain data crosses to the worker and PNG
-bytes come back. A student who asks again the same week with the same figures gets the cached
+stall every other interaction: the chart is drawn in a worker process (bot/workers.py; the pool
+is made in the composition root and shut down on close). Plain data crosses to the worker and
+PNG bytes come back. A student who asks again the same week with the same figures gets the cached
 image: the key is (student, ISO week), the entry holds a fingerprint of the data drawn.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from datetime import date
 
+from bot.core.ports import Offload
 from bot.core.progress import WeekCounts
 from bot.discord_adapter.charts import ChartRows, chart_rows, render_rows
 
@@ -27,9 +26,8 @@ def fingerprint(rows: ChartRows) -> str:
 
 
 class ChartRenderer:
-    def __init__(self, executor: Executor | None, *, entries: int = CACHE_ENTRIES) -> None:
-        # None draws inline (tests and tools with no pool); the bot always passes a pool.
-        self._executor = executor
+    def __init__(self, offload: Offload, *, entries: int = CACHE_ENTRIES) -> None:
+        self._offload = offload  # the bot's worker processes; inline in tests and tools
         self._entries = entries
         self._cache: OrderedDict[tuple[int, int, int], tuple[str, bytes]] = OrderedDict()
         self.drawn = 0  # charts actually drawn (not served from the cache)
@@ -43,12 +41,7 @@ class ChartRenderer:
         if cached is not None and cached[0] == mark:
             self._cache.move_to_end(key)
             return cached[1]
-        if self._executor is None:
-            png = render_rows(rows)
-        else:
-            png = await asyncio.get_running_loop().run_in_executor(
-                self._executor, render_rows, rows
-            )
+        png = await self._offload.run(render_rows, rows)
         self.drawn += 1
         self._cache[key] = (mark, png)
         self._cache.move_to_end(key)

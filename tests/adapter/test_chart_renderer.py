@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from bot.core.progress import WeekCounts
 from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.charts import weekly_chart
+from bot.workers import ExecutorOffload, InlineOffload
 
 A = 111_111_111_111_111_111
 B = 222_222_222_222_222_222
@@ -23,7 +24,7 @@ def weeks(new: int) -> list[WeekCounts]:
 
 
 async def test_cached_per_student_per_week_until_the_figures_change() -> None:
-    renderer = ChartRenderer(None)
+    renderer = ChartRenderer(InlineOffload())
     first = await renderer.weekly_png(A, weeks(1), MONDAY)
     assert first == weekly_chart(weeks(1))
     assert await renderer.weekly_png(A, weeks(1), MONDAY + timedelta(days=6)) == first
@@ -35,7 +36,7 @@ async def test_cached_per_student_per_week_until_the_figures_change() -> None:
 
 
 async def test_the_cache_is_bounded() -> None:
-    renderer = ChartRenderer(None, entries=2)
+    renderer = ChartRenderer(InlineOffload(), entries=2)
     for student in (1, 2, 3):
         await renderer.weekly_png(student, weeks(1), MONDAY)
     await renderer.weekly_png(1, weeks(1), MONDAY)  # evicted (oldest): drawn again
@@ -44,6 +45,6 @@ async def test_the_cache_is_bounded() -> None:
 
 async def test_drawn_in_a_worker_process_from_plain_data() -> None:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        png = await ChartRenderer(pool).weekly_png(A, weeks(3), MONDAY)
+        png = await ChartRenderer(ExecutorOffload(pool)).weekly_png(A, weeks(3), MONDAY)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert png == weekly_chart(weeks(3))  # the same picture as drawn in this process

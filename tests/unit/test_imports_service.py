@@ -17,6 +17,7 @@ from bot.core.attention import (
 from bot.core.errors import ExpiredAction, InvalidInput, UnreadableFile
 from bot.core.imports import PENDING_IMPORT, PENDING_TTL, fill_in, url_key
 from bot.core.models import Contact, ContactDraft, Role
+from tests.fakes import PicklingOffload, build_services
 from tests.unit.conftest import World
 
 A = 111_111_111_111_111_111
@@ -61,6 +62,22 @@ async def test_preview_counts_new_matching_and_rejected(world: World) -> None:
     assert "doesn't look like an e-mail" in preview.rejected[1][1]
     assert preview.pending_id is not None
     assert len(await mine(world)) == 1  # a preview saves nothing
+
+
+async def test_parsing_and_matching_cross_to_a_worker_by_value() -> None:
+    """The preview's parse, validation and matching and the confirm's matching run through the
+    Offload port (worker processes in the bot), with pickled data both ways: none of it holds the
+    event loop."""
+    offload = PicklingOffload()
+    services = build_services(offload=offload)
+    await services.contacts.add(A, ContactDraft(name="Sam Lee"), allow_duplicate=True)
+    preview = await services.imports.preview(A, linkedin(AMARA, SAM))
+    assert offload.ran == ["read_upload"]
+    assert (preview.new, preview.updated) == (1, 1)
+    assert preview.pending_id is not None
+    result = await services.imports.confirm(A, preview.pending_id)
+    assert offload.ran == ["read_upload", "plan_rows"]
+    assert (result.added, result.updated) == (1, 1)
 
 
 async def test_confirm_adds_and_updates(world: World) -> None:

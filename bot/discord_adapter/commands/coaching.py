@@ -15,6 +15,7 @@ from bot.discord_adapter import components, presenters
 from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.flights import single_flight
 from bot.discord_adapter.transformers import OwnedContact
+from bot.workers import InlineOffload
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -88,7 +89,7 @@ def coaching_commands(
             ephemeral=True,
         )
 
-    renderer = charts or ChartRenderer(None)
+    renderer = charts or ChartRenderer(InlineOffload())  # tools and tests with no pool
 
     @app_commands.command(name="progress", description="This week against your goal, and trends")
     @app_commands.allowed_contexts(**CONTEXTS)
