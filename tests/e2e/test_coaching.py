@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.content.coach import MEETING_KINDS
+from bot.core.flight import COOLDOWNS
 from bot.core.models import ExchangeKind
 from bot.discord_adapter.presenters import esc
 from tests.e2e.conftest import ALICE, BOB, RunningBot, custom_ids, embed_of, is_ephemeral
@@ -20,7 +21,7 @@ from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_drafts import field, give_profile, slash
 from tests.e2e.test_reminders import DUE, MINUTE, opt_in, wait_digest, with_contact
-from tests.fakes import shipped_coach_library
+from tests.fakes import FakeClock, shipped_coach_library
 
 pytestmark = pytest.mark.e2e
 
@@ -304,10 +305,11 @@ async def test_digest_includes_weekly_goal_and_tip(bot: RunningBot) -> None:
 
 
 async def test_a_second_progress_while_the_first_draws_is_refused_privately(
-    fake: FakeDiscord,
+    fake: FakeDiscord, clock: FakeClock
 ) -> None:
     """Single flight: a second /progress from the same student while the first is still being
-    drawn gets a private "still working" answer; the first still arrives; then it's free again."""
+    drawn gets a private "still working" answer; the first still arrives; right after it a third
+    is told when to ask again (the cooldown); after that it's free again."""
     first = await slash(fake, "progress")
     second = await slash(fake, "progress")
     refused = await second.response()
@@ -316,6 +318,10 @@ async def test_a_second_progress_while_the_first_draws_is_refused_privately(
     assert (await first.response())["type"] == 5
     [message] = await first.wait_followup(1)
     assert message["attachments_data"][0]["data"].startswith(b"\x89PNG")
+    soon = await (await slash(fake, "progress")).response()
+    assert soon["type"] == 4 and is_ephemeral(soon)
+    assert soon["data"]["content"].startswith("Your last progress chart is just above.")
+    clock.advance(COOLDOWNS["progress"])
     again = await slash(fake, "progress")
     assert (await again.response())["type"] == 5
     await again.wait_followup(1)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.flight import COOLDOWNS
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, is_ephemeral
 from tests.e2e.fake_discord import FakeDiscord, InteractionHandle
 from tests.e2e.test_contacts import contact_count
@@ -110,6 +111,7 @@ async def test_reimport_reports_everything_unchanged(bot: RunningBot) -> None:
     _, preview = await upload(fake, CONNECTIONS)
     click = await fake.click(preview, ids_of(preview)[0], user_id=ALICE)
     await click.wait_edit()
+    bot.clock.advance(COOLDOWNS["import"])  # an upload this soon after the last is refused
     _, again = await upload(fake, CONNECTIONS, filename="renamed.txt")
     assert "**0** new contacts" in description(again)
     assert "0 would gain details or tags, 3 unchanged" in description(again)

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import vobject
 
+from bot.core.flight import COOLDOWNS
 from bot.storage.privacy import SqlitePrivacyRepository
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, embed_of, is_ephemeral
 from tests.e2e.test_contacts import add, contact_id_from
@@ -143,6 +144,7 @@ async def test_export_delete_then_import_the_json_restores_everything(bot: Runni
     [done] = await click.wait_edit()
     assert done["content"].startswith("Restored: 1 contacts, 1 exchanges")
 
+    bot.clock.advance(COOLDOWNS["export"])  # a second export this soon would be refused
     again = json.loads(await export_json(bot))
     assert normalised(again) == normalised(json.loads(original))
     assert await SqlitePrivacyRepository(bot.app.db).snapshot(BOB) == bob_before
