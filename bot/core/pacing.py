@@ -7,7 +7,7 @@ Two rules, checked together right before each request starts:
 - window: never more than floor(rate) starts in any one second, a backstop that matches how
   Discord counts (a count per second, not a spacing) whatever the loop does.
 How many requests may be in flight at once follows from the rate and Discord's answer time
-(`sends_in_flight`, Little's law): keeping 47 starts a second while each send takes 250 ms
+(`sends_in_flight`, Little's law): keeping 48 starts a second while each send takes 250 ms
 needs 12 in flight, at 500 ms 24. A fixed bound of 8 capped fan-out at 32/s once Discord took
 250 ms to answer. The bound is sized for at least COVER_SECONDS of answer time, and grows
 when the answers observed (a moving average) are slower than that. Plain asyncio, with the
@@ -26,13 +26,15 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
-# 3 requests a second of Discord's 50 stay free: for requests that reach Discord closer together
-# than they left (at 47/s starts may arrive ~60 ms out of step before a one-second window counts
+# 2 requests a second of Discord's 50 stay free: for requests that reach Discord closer together
+# than they left (at 48/s starts may arrive ~40 ms out of step before a one-second window counts
 # 51) and for the bot's few unpaced requests (a welcome DM, command sync). Interaction responses
-# and follow-ups need no room: Discord exempts interaction endpoints from the global limit. The
-# 10,000-digest bench (bench/digests.py) met no global 429 at 47/s; at 45/s it missed the
-# 1.15x-of-the-floor target in some runs, as the pipeline rarely reaches the pacer's full rate.
-DEFAULT_RATE = 47.0
+# and follow-ups need no room: Discord exempts interaction endpoints from the global limit. 48 is
+# the lowest rate at which a school's digests finish within 1.05x of the 50/s floor (2,000 at
+# 47/s cannot take less than 1.064x); a rare global 429 costs a pause of its retry_after (the
+# library waits it out before any other request), never a lost or doubled digest. At 45/s the
+# 10,000-digest bench missed even 1.15x, as the pipeline rarely reaches the pacer's full rate.
+DEFAULT_RATE = 48.0
 WINDOW_SECONDS = 1.0
 # Discord answers a message send in 100-300 ms, more during incidents: enough in flight to keep
 # the rate up to half a second per answer without measuring anything first.

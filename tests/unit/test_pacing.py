@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from bot.core.pacing import COVER_SECONDS, MAX_IN_FLIGHT, Pacer, sends_in_flight
+from bot.core.pacing import COVER_SECONDS, DEFAULT_RATE, MAX_IN_FLIGHT, Pacer, sends_in_flight
 from tests.fakes import FakeSleep
 
 
@@ -28,12 +28,12 @@ def test_in_flight_is_capped_when_discord_stalls() -> None:
     assert sends_in_flight(47.0, 60.0) == MAX_IN_FLIGHT
 
 
-def test_default_pacer_covers_half_a_second_at_47_per_second() -> None:
-    """Before any answer is seen, 47/s with 500 ms answers is already sustainable (the fixed 8
-    of before capped fan-out at 32/s once answers took 250 ms)."""
-    pacer = Pacer(47.0)
-    assert pacer.concurrency >= 47.0 * 0.5
-    assert pacer.concurrency == sends_in_flight(47.0, 0.0)
+def test_default_pacer_covers_half_a_second_at_the_default_rate() -> None:
+    """Before any answer is seen, the default rate with 500 ms answers is already sustainable
+    (the fixed 8 of before capped fan-out at 32/s once answers took 250 ms)."""
+    pacer = Pacer(DEFAULT_RATE)
+    assert pacer.concurrency >= DEFAULT_RATE * 0.5
+    assert pacer.concurrency == sends_in_flight(DEFAULT_RATE, 0.0)
 
 
 async def test_slow_answers_observed_widen_the_bound() -> None:

@@ -154,7 +154,7 @@ def test_settings_repr_hides_token() -> None:
 def test_send_rate_and_loop_lag_defaults_and_overrides() -> None:
     """Reminder DMs are paced under Discord's 50/s by default; the lag monitor is off."""
     default = load_settings(env())
-    assert default.scheduler.send_rate == 47.0
+    assert default.scheduler.send_rate == 48.0
     assert default.diagnostics.loop_lag_report_seconds == 0.0
     custom = load_settings(env(DISCORD_SEND_RATE="40", LOOP_LAG_REPORT_SECONDS="10"))
     assert custom.scheduler.send_rate == 40.0
