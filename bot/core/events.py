@@ -23,7 +23,7 @@ from bot.core.dates import local_today
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
 from bot.core.meetings import EventKind, MeetingLookup
-from bot.core.models import Contact, ContactDraft, Delivery
+from bot.core.models import Contact, ContactDraft, Delivery, ExchangeKind
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.text import clean_line, fold
 
@@ -262,7 +262,9 @@ class EventService:
         """Add (or find, by name) each person met at the event and link them to it.
 
         New contacts go through ContactService.add, so their first follow-ups are spread over
-        the next days rather than all falling on one.
+        the next days rather than all falling on one; their line's note becomes their notes.
+        Someone already saved is met again: that meeting is logged on the event's day with the
+        line's note (once, however often the form is sent), so nothing the student wrote is lost.
         """
         event = await self.get(owner_id, event_id)
         people = [p for p in (parse_person(line) for line in lines) if p is not None]
@@ -285,9 +287,22 @@ class EventService:
                 ),
             )
             await self._events.link(owner_id, contact.id, event.id)
+            if person.note is not None and contact.draft.notes != person.note:
+                await self._met_again(owner_id, contact.id, event, person.note)
             added.append(contact)
         log.info("event people added owner=%s event=%s n=%d", owner_id, event.id, len(added))
         return added
+
+    async def _met_again(self, owner_id: int, contact_id: int, event: Event, note: str) -> None:
+        history = await self._contacts.history(owner_id, contact_id)
+        if any(
+            e.kind is ExchangeKind.MET and e.happened_on == event.held_on and e.note == note
+            for e in history
+        ):
+            return
+        await self._contacts.log_exchange(
+            owner_id, contact_id, ExchangeKind.MET, when=event.held_on.isoformat(), note=note
+        )
 
     async def followup_request(self, owner_id: int, event_id: int) -> DraftRequest:
         """Follow-ups for the people met at the event (the first five), naming the event."""

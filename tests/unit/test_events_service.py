@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.errors import InvalidInput
 from bot.core.events import EventKind, EventNotFound, SeenScheduledEvent, parse_person
-from bot.core.models import ContactDraft
+from bot.core.models import ContactDraft, ExchangeKind
 from bot.core.services import Services
 from tests.fakes import FakeClock, InMemoryEventRepository, RecordingNotifier, build_services
 
@@ -89,6 +89,27 @@ async def test_add_people_links_spreads_and_reuses_existing_contacts(services: S
     request = await services.events.followup_request(ALICE, event.id)
     assert request.people == tuple(c.id for c in added)
     assert request.fields == {"event": "Cardiology day"}
+
+
+async def test_a_note_about_someone_already_saved_is_kept_as_meeting_them_again(
+    services: Services,
+) -> None:
+    """The form's note for a known contact is logged as a meeting on the event's day, once
+    however often the form is sent; their own notes are left as they were."""
+    known = await services.contacts.find_or_create(
+        ALICE, ContactDraft(name="Dev Rao", notes="Runs the echo lab")
+    )
+    event = await services.events.log(ALICE, "Cardiology day", EventKind.CONFERENCE, "yesterday")
+    for _ in range(2):
+        await services.events.add_people(ALICE, event.id, ["Dev Rao — asked about the elective"])
+    history = await services.contacts.history(ALICE, known.id)
+    assert [(e.kind, e.happened_on, e.note) for e in history] == [
+        (ExchangeKind.MET, NOW.date() - timedelta(days=1), "asked about the elective")
+    ]
+    assert (await services.contacts.get(ALICE, known.id)).draft.notes == "Runs the echo lab"
+    [new] = await services.events.add_people(ALICE, event.id, ["Amara — elective lead"])
+    assert new.draft.notes == "elective lead"
+    assert await services.contacts.history(ALICE, new.id) == []  # the note is on the contact
 
 
 async def test_link_where_met_uses_a_folded_name_match(services: Services) -> None:
