@@ -243,6 +243,7 @@ class _Row:
 
     def choice(self, name: str, kind: type[_E]) -> _E:
         value = self.text(name, required=True)
+        assert value is not None  # required: text() failed the row otherwise
         try:
             return kind(value)
         except ValueError:
