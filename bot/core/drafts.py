@@ -186,8 +186,8 @@ def pick_followup(
     """The follow-up template an event's kind (when linked) or name suggests, among those in
     the catalogue."""
     by_kind = _KIND_FOLLOWUPS.get(kind) if kind is not None else None
-    if by_kind in available:
-        return by_kind  # type: ignore[return-value]
+    if by_kind is not None and by_kind in available:
+        return by_kind
     key = fold(event or "")
     for template_id, words in _FOLLOWUP_HINTS:
         if template_id in available and any(word in key for word in words):
@@ -489,8 +489,9 @@ class DraftService:
         available = [t.id for t in self._catalogue.templates("followup")]
         if not available:
             raise CoachError("No follow-up templates are installed.")
-        picked = pick_followup(request.fields.get("event"), available, kind)
-        return self._catalogue.get(picked)  # type: ignore[return-value]
+        picked = self._catalogue.get(pick_followup(request.fields.get("event"), available, kind))
+        assert picked is not None  # pick_followup chooses among the catalogue's own ids
+        return picked
 
     async def _hold(self, owner_id: int, request: DraftRequest) -> int:
         await self._contacts.ensure_student(owner_id)
