@@ -575,25 +575,25 @@ def lint_draft(
         if me_first:
             intro.append(rf"\b{_INTRO}\s+{me_first}\b")
             intro.append(rf"\b{me_first}\s+here\b")
-        match = re.search("|".join(intro), body)
-        if match:
+        introduced = re.search("|".join(intro), body)
+        if introduced:
             found.append(
                 Defect(
                     "intro.known",
-                    f"introduces the student to someone they know: “{match.group()}”",
+                    f"introduces the student to someone they know: “{introduced.group()}”",
                     "body",
-                    *match.span(),
+                    *introduced.span(),
                 )
             )
     if channel == "linkedin":
-        match = _LETTER_ASK.search(body)
-        if match:
+        letter = _LETTER_ASK.search(body)
+        if letter:
             found.append(
                 Defect(
                     "linkedin.letter",
-                    f"a request inside a LinkedIn note: “{match.group()}”",
+                    f"a request inside a LinkedIn note: “{letter.group()}”",
                     "body",
-                    *match.span(),
+                    *letter.span(),
                 )
             )
     if template_id.endswith("nudge"):

@@ -353,7 +353,7 @@ def draft_to_json(draft: ContactDraft) -> dict[str, Any]:
 
 
 def draft_from_json(data: Mapping[str, Any]) -> ContactDraft:
-    values = {key: data.get(key) for key in EDITABLE_FIELDS}
+    values: dict[str, Any] = {key: data.get(key) for key in EDITABLE_FIELDS}  # JSON
     values["role"] = Role(values["role"] or Role.OTHER)
     values["met_on"] = date.fromisoformat(values["met_on"]) if values["met_on"] else None
     values["tags"] = tuple(values["tags"] or ())

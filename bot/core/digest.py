@@ -59,8 +59,8 @@ def due_items(
     for reminder in reminders:
         day = days.get(reminder.id, reminder.due_at.date())
         if day <= horizon:
-            contact = by_id.get(reminder.contact_id) if reminder.contact_id else None
-            items.append(DueItem(ItemKind.REMINDER, day, contact, reminder=reminder))
+            about = by_id.get(reminder.contact_id) if reminder.contact_id else None
+            items.append(DueItem(ItemKind.REMINDER, day, about, reminder=reminder))
     items.sort(key=lambda i: (i.due_on, _PRIORITY[i.kind], i.ref))
     return items
 

@@ -80,8 +80,8 @@ def related_interests(interests: str | None, specialty: str | None) -> str | Non
 def interest_phrase(interests: str) -> str | None:
     """'Cardiology, global health.' → 'cardiology and global health': fields of medicine are
     common nouns mid-sentence, and a list reads with its 'and'."""
-    items = [phrasing.trim(i) for i in re.split(r"\s*[,;/]\s*|\s+&\s+", interests)]
-    items = [_lower_field(i) for i in items if i]
+    trimmed = [phrasing.trim(i) for i in re.split(r"\s*[,;/]\s*|\s+&\s+", interests)]
+    items = [_lower_field(i) for i in trimmed if i]
     if not items:
         return phrasing.trim(interests)
     if len(items) == 1:

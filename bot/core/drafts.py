@@ -21,7 +21,7 @@ from bot.content.templates import (
     TemplateCatalogue,
     TemplateInfo,
 )
-from bot.core import draft_values
+from bot.core import draft_values, phrasing
 from bot.core.contacts import ContactService
 from bot.core.errors import CoachError, ExpiredAction, InvalidInput
 from bot.core.meetings import EventKind, MeetingLookup, MetAt, choose_meeting, long_date
@@ -186,8 +186,8 @@ def pick_followup(
     """The follow-up template an event's kind (when linked) or name suggests, among those in
     the catalogue."""
     by_kind = _KIND_FOLLOWUPS.get(kind) if kind is not None else None
-    if by_kind in available:
-        return by_kind  # type: ignore[return-value]
+    if by_kind is not None and by_kind in available:
+        return by_kind
     key = fold(event or "")
     for template_id, words in _FOLLOWUP_HINTS:
         if template_id in available and any(word in key for word in words):
@@ -415,8 +415,8 @@ class DraftService:
         merged = {**draft.fields}
         for key, value in clean_fields({k: v for k, v in fields.items() if v}).items():
             merged[key] = value
-        for key, value in fields.items():
-            if not (value or "").strip():
+        for key, given in fields.items():
+            if not (given or "").strip():
                 merged.pop(key, None)
         info = self._catalogue.get(draft.template_id)
         if info is not None:
@@ -489,8 +489,9 @@ class DraftService:
         available = [t.id for t in self._catalogue.templates("followup")]
         if not available:
             raise CoachError("No follow-up templates are installed.")
-        picked = pick_followup(request.fields.get("event"), available, kind)
-        return self._catalogue.get(picked)  # type: ignore[return-value]
+        picked = self._catalogue.get(pick_followup(request.fields.get("event"), available, kind))
+        assert picked is not None  # pick_followup chooses among the catalogue's own ids
+        return picked
 
     async def _hold(self, owner_id: int, request: DraftRequest) -> int:
         await self._contacts.ensure_student(owner_id)
@@ -611,13 +612,13 @@ class DraftService:
         if met is not None:
             # The event record knows the day and the kind; the typed name (if any) is the
             # same event in the student's own words, so it is kept.
-            context["event"] = context["event"] or draft_values.phrasing.with_the(met.name)
+            context["event"] = context["event"] or phrasing.with_the(met.name)
             context["met_when"] = when_phrase(met.held_on, today, english)
             context["event_kind"] = met.kind.noun
             context["event_date"] = long_date(met.held_on, english)
         else:
             typed, where_met = fields.get("event"), contact.draft.met_event
-            context["event"] = context["event"] or draft_values.phrasing.with_the(where_met)
+            context["event"] = context["event"] or phrasing.with_the(where_met)
             # The day they met belongs to where they met: not to another occasion typed here.
             other = typed and where_met and fold(typed) != fold(where_met)
             met_on = None if other else contact.draft.met_on
@@ -638,8 +639,8 @@ class DraftService:
             "family_name": surname(contact.name),
             "title": contact.draft.title,
             "role": contact.role.label.lower(),
-            "specialty": draft_values.phrasing.trim(contact.draft.specialty),
-            "institution": draft_values.phrasing.trim(contact.draft.institution),
+            "specialty": phrasing.trim(contact.draft.specialty),
+            "institution": phrasing.trim(contact.draft.institution),
             "known": draft_values.acquainted(history),
         }
         return context, situation.checks

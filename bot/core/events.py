@@ -22,7 +22,8 @@ from bot.core.contacts import ContactService
 from bot.core.dates import local_today
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
-from bot.core.meetings import EventKind, MeetingLookup
+from bot.core.meetings import EventKind as EventKind  # re-exported: Event.kind's type
+from bot.core.meetings import MeetingLookup
 from bot.core.models import Contact, ContactDraft, Delivery, ExchangeKind
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.text import clean_line, fold

@@ -243,6 +243,7 @@ class _Row:
 
     def choice(self, name: str, kind: type[_E]) -> _E:
         value = self.text(name, required=True)
+        assert value is not None  # required: text() failed the row otherwise
         try:
             return kind(value)
         except ValueError:
@@ -527,7 +528,7 @@ class _Reader:
         ]
         if any(n is None for n in numbers) and any(n is not None for n in numbers):
             row.fail("has a weekly goal with some of its three numbers missing")
-        goal = WeeklyGoal(*numbers) if numbers[0] is not None else None  # type: ignore[arg-type]
+        goal = WeeklyGoal(*(n or 0 for n in numbers)) if numbers[0] is not None else None
         updated_at = _required(row.time("updated_at", required=True))
         self.restore = _with(self.restore, coach=RestoredCoachState(tip, goal, updated_at))
 

@@ -426,7 +426,7 @@ def _role(text: str | None) -> Role:
 
 def _from_coach(cells: Mapping[str, str]) -> ContactDraft:
     row = {key: unneutralised(value) for key, value in cells.items()}  # our export's "'="
-    cadence_text = row.get("cadence_days")
+    cadence_text = row.get("cadence_days") or ""
     try:
         cadence = int(cadence_text) if cadence_text else None
     except ValueError:

@@ -206,7 +206,7 @@ class ImportService:
         self.check_size(len(data))
         if self._restore is not None and is_json(data):
             restore = await self._restore.check(owner_id, data)
-            pending_id = await self._pending.put(
+            pending_id: int | None = await self._pending.put(
                 owner_id,
                 PENDING_IMPORT,
                 {RESTORE: data.decode("utf-8-sig")},

@@ -100,7 +100,7 @@ def article(phrase: str) -> str:
     letters = re.sub(r"[^A-Za-z0-9]", "", word)
     if letters[:1].isdigit():
         # Numbers by their name: "an 8-week elective", "an 18-month study", "a 3rd-year".
-        digits = re.match(r"\d+", letters)[0]  # type: ignore[index]
+        digits = re.sub(r"\D.*", "", letters)  # the leading number
         return "an" if digits[0] == "8" or digits in ("11", "18") else "a"
     if len(letters) > 1 and letters.isupper():
         # An abbreviation is read letter by letter: "an MS2", "a PGY-1".

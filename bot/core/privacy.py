@@ -113,7 +113,7 @@ def calendar_bytes(
         event.add("dtstart", start)
         event.add("duration", timedelta(minutes=15))
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())  # icalendar leaves to_ical unannotated: Any
 
 
 class PrivacyService:

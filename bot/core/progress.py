@@ -130,7 +130,9 @@ def follow_up_rate(contacts: Sequence[Contact], exchanges: Sequence[Exchange]) -
     quick = sum(
         1
         for c in met
-        if c.id in first and 0 <= (first[c.id] - c.draft.met_on).days <= FOLLOW_UP_WINDOW_DAYS  # type: ignore[operator]
+        if c.id in first
+        and c.draft.met_on is not None
+        and 0 <= (first[c.id] - c.draft.met_on).days <= FOLLOW_UP_WINDOW_DAYS
     )
     return quick / len(met)
 

@@ -181,7 +181,7 @@ class CoachBot(discord.Client):
     ) -> None:
         """A server's event ended: the core decides whether anyone is asked, and when."""
         if after.status is discord.EventStatus.completed:
-            await self.services.events.scheduled_event_ended(after.guild.id, after.id, after.name)
+            await self.services.events.scheduled_event_ended(after.guild_id, after.id, after.name)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         self.track_current_task()

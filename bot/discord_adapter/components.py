@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     Interaction = discord.Interaction[CoachBot]
 else:
     Interaction = discord.Interaction
+# discord.py types an item's callback and from_custom_id for any client (Interaction[ClientT]),
+# so their overrides must accept any too; act() then gets this bot's clicks typed for CoachBot.
+AnyInteraction = discord.Interaction[Any]
 
 CUSTOM_ID_MAX = 100  # Discord's limit for buttons and modals
 FIELD_PLACEHOLDERS = {
@@ -107,16 +110,17 @@ def _checked(custom_id: str) -> str:
 class _Guarded:
     """Sends a button's failures to the error presenter (discord.py would only log them)."""
 
-    async def callback(self, interaction: Interaction) -> None:
-        interaction.client.track_current_task()
+    async def callback(self, interaction: AnyInteraction) -> None:
+        clicked: Interaction = interaction  # always this bot's client: typed from here on
+        clicked.client.track_current_task()
         try:
             # from_custom_id can't refuse a click: the ids it parsed are checked here.
             for value in vars(self).values():
                 if isinstance(value, int) and not isinstance(value, bool):
                     ref(str(value))
-            await self.act(interaction)
+            await self.act(clicked)
         except Exception as error:
-            await present_error(interaction, error)
+            await present_error(clicked, error)
 
     async def act(self, interaction: Interaction) -> None:
         raise NotImplementedError
@@ -145,7 +149,7 @@ class _ContactButton(_Guarded):
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(int(match["id"]))
 
@@ -235,7 +239,7 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PageButton:
         return cls(int(match["filter"]), int(match["page"]), match["dir"])
 
@@ -275,7 +279,7 @@ class ResolveDuplicateButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ResolveDuplicateButton:
         target = None if match["target"] == "new" else int(match["target"])
         return cls(int(match["pending"]), target)
@@ -326,7 +330,7 @@ class DraftActionButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(match["action"], int(match["id"]))
 
@@ -407,7 +411,7 @@ class DueItemButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(match["action"], ItemKind(match["kind"]), int(match["id"]))
 
@@ -454,13 +458,13 @@ class DueItemMenu(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Select[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls()
 
     async def act(self, interaction: Interaction) -> None:
-        values = (interaction.data or {}).get("values") or []
-        kind_text, _, ref_text = str(values[0] if values else "").partition(":")
+        values = self.item.values  # discord.py refreshed them from this click
+        kind_text, _, ref_text = (values[0] if values else "").partition(":")
         if kind_text not in {k.value for k in ItemKind} or not ref_text.isdigit():
             await send_ephemeral(interaction, "That choice is no longer available.")
             return
@@ -491,7 +495,7 @@ class StopDigestsButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls()
 
@@ -524,7 +528,7 @@ class SavePitchButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(int(match["id"]))
 
@@ -555,7 +559,7 @@ class DeleteEverythingButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(match["action"])
 
@@ -601,7 +605,7 @@ class ImportButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(match["action"], int(match["id"]))
 
@@ -710,6 +714,11 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 
 
 # -- views -------------------------------------------------------------------------------------
+
+
+def optional_view(view: discord.ui.View | None) -> dict[str, Any]:
+    """`view=` for a reply, or nothing when it has no buttons (send_message refuses None)."""
+    return {"view": view} if view else {}
 
 
 def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
@@ -959,7 +968,7 @@ def log_exchange_form(contact: Contact) -> discord.ui.Modal:
     modal = discord.ui.Modal(
         title="Log an exchange", custom_id=_checked(f"contact:logform:{contact.id}"), timeout=None
     )
-    kinds = discord.ui.Select(
+    kinds: discord.ui.Select[discord.ui.Modal] = discord.ui.Select(
         custom_id=F_KIND,
         options=[
             discord.SelectOption(
@@ -1121,6 +1130,12 @@ def _detached(modal: discord.ui.Modal) -> discord.ui.Modal:
     return modal
 
 
+def raw_data(interaction: Interaction) -> Mapping[str, Any]:
+    """The interaction's data, read as the JSON it is (discord.py types it as a union of
+    TypedDicts with different keys)."""
+    return interaction.data or {}
+
+
 def form_values(interaction: Interaction) -> dict[str, str | list[str]]:
     """Field id → submitted value (text inputs) or values (selects), for either layout."""
     values: dict[str, str | list[str]] = {}
@@ -1136,8 +1151,8 @@ def form_values(interaction: Interaction) -> dict[str, str | list[str]]:
             elif "value" in component:
                 values[component["custom_id"]] = component["value"]
 
-    for top in (interaction.data or {}).get("components", []):
-        walk(top)  # type: ignore[arg-type]
+    for top in raw_data(interaction).get("components", []):
+        walk(top)
     return values
 
 

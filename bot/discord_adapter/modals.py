@@ -173,7 +173,7 @@ ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
 
 async def dispatch_form(interaction: Interaction) -> None:
     """Handle a submitted form; unknown ones get a clear answer rather than a failure."""
-    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    custom_id = str(components.raw_data(interaction).get("custom_id", ""))
     try:
         for pattern, handler in ROUTES:
             match = pattern.fullmatch(custom_id)

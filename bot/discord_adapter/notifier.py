@@ -7,7 +7,7 @@ RecipientUnreachable (one attempt, no retries). discord.py itself waits out 429s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -62,9 +62,9 @@ class DiscordNotifier:
             raise _translate(error) from error
         return channel.id
 
-    async def _send(self, channel_id: int, nonce: str, **message: object) -> int:
+    async def _send(self, channel_id: int, nonce: str, **message: Any) -> int:
         try:
-            sent = await self._channel(channel_id).send(nonce=nonce, **message)  # type: ignore[arg-type]
+            sent = await self._channel(channel_id).send(nonce=nonce, **message)
         except discord.HTTPException as error:
             raise _translate(error) from error
         return sent.id

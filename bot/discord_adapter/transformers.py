@@ -29,16 +29,20 @@ def contact_choice_name(contact: Contact) -> str:
     return presenters.clip(f"{presenters.display_name(contact)} — {detail}", CHOICE_MAX)
 
 
-class OwnedContactTransformer(app_commands.Transformer):
-    """Autocompletes from the caller's own contacts; resolves the picked id for the caller only."""
+class _ContactAutocomplete(app_commands.Transformer["CoachBot"]):
+    """Autocompletes from the caller's own contacts (a choice's value is the contact's id)."""
 
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: Interaction, value: str
-    ) -> list[app_commands.Choice[str]]:
-        found = await interaction.client.services.contacts.suggest(interaction.user.id, value)
+    async def autocomplete(
+        self, interaction: Interaction, value: int | float | str
+    ) -> list[app_commands.Choice[int | float | str]]:
+        found = await interaction.client.services.contacts.suggest(interaction.user.id, str(value))
         return [app_commands.Choice(name=contact_choice_name(c), value=str(c.id)) for c in found]
 
-    async def transform(self, interaction: Interaction, value: Any) -> Contact:  # type: ignore[override]
+
+class OwnedContactTransformer(_ContactAutocomplete):
+    """Autocompletes from the caller's own contacts; resolves the picked id for the caller only."""
+
+    async def transform(self, interaction: Interaction, value: Any) -> Contact:
         contacts = interaction.client.services.contacts
         text = str(value).strip()
         if text.isdigit() and len(text) <= 19:
@@ -74,10 +78,10 @@ def value_autocomplete(column: str) -> Any:
     return complete
 
 
-class ContactOrNameTransformer(OwnedContactTransformer):
+class ContactOrNameTransformer(_ContactAutocomplete):
     """Like OwnedContact, but text that is not one of the student's contacts is a new name."""
 
-    async def transform(self, interaction: Interaction, value: Any) -> int | str:  # type: ignore[override]
+    async def transform(self, interaction: Interaction, value: Any) -> int | str:
         text = str(value).strip()
         if text.isdigit() and len(text) <= 19:
             contact = await interaction.client.services.contacts.get(interaction.user.id, int(text))

@@ -147,7 +147,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         await interaction.response.send_message(
             embed=presenters.list_embed(page, contact_filter, today),
             ephemeral=True,
-            **({"view": view} if view else {}),
+            **components.optional_view(view),
         )
 
     @app_commands.command(name="show", description="Everything you know about a contact")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -23,7 +23,7 @@ else:
 KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind in ExchangeKind]
 
 
-def log_command(contacts: ContactService) -> app_commands.Command[None, ..., None]:
+def log_command(contacts: ContactService) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="log", description="Record an exchange with a contact")
     @app_commands.describe(
         contact="Start typing their name",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -24,7 +24,7 @@ def help_embed(prompts: PromptLibrary, key: str = "help") -> discord.Embed:
     )
 
 
-def help_command(prompts: PromptLibrary) -> app_commands.Command[None, ..., None]:
+def help_command(prompts: PromptLibrary) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="help", description="What the coach does and how to use it")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)

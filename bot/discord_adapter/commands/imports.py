@@ -40,7 +40,7 @@ def import_command(
             preview = await imports.preview(interaction.user.id, await file.read())
             view = components.import_view(preview.pending_id)
             await interaction.edit_original_response(
-                embed=presenters.import_preview_embed(preview), **({"view": view} if view else {})
+                embed=presenters.import_preview_embed(preview), **components.optional_view(view)
             )
 
     return import_

@@ -184,7 +184,7 @@ def due_command(reminders: ReminderService) -> app_commands.Command[Any, ..., No
         )
         view = components.due_view(digest.items, with_stop=False)
         await interaction.response.send_message(
-            embed=embed, ephemeral=True, **({"view": view} if view else {})
+            embed=embed, ephemeral=True, **components.optional_view(view)
         )
 
     return due

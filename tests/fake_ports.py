@@ -1,0 +1,59 @@
+"""mypy (in CI) compares each hand-written fake with the port it stands in for.
+
+Ports are structural, so a fake is checked against its port only where it is used as one;
+the unit tests are not type-checked, so this module does it once for every fake: a fake that
+drifts from `bot/core/ports.py` (or a port module next to its service) fails CI, and no unit
+test goes on passing against a contract the real repository no longer has.
+"""
+
+from __future__ import annotations
+
+from bot.core.events import EventNotifier, EventRepository
+from bot.core.meetings import MeetingLookup
+from bot.core.ports import (
+    Clock,
+    CoachRepository,
+    ContactRepository,
+    DraftRepository,
+    Notifier,
+    Offload,
+    PendingRepository,
+    ProfileRepository,
+    ReminderRepository,
+    StudentRepository,
+)
+from bot.core.privacy import PrivacyRepository
+from bot.core.restore import RestoreRepository
+from bot.core.students import GuildTimezones
+from tests.fakes import (
+    FakeClock,
+    InMemoryCoachRepository,
+    InMemoryContactRepository,
+    InMemoryDraftRepository,
+    InMemoryEventRepository,
+    InMemoryPendingRepository,
+    InMemoryProfileRepository,
+    InMemoryReminderRepository,
+    InMemoryRestoreRepository,
+    InMemoryStudentRepository,
+    PicklingOffload,
+    RecordingNotifier,
+    SqliteOnlyPrivacyRepository,
+)
+
+clock: type[Clock] = FakeClock
+students: type[StudentRepository] = InMemoryStudentRepository
+contacts: type[ContactRepository] = InMemoryContactRepository
+pending: type[PendingRepository] = InMemoryPendingRepository
+profiles: type[ProfileRepository] = InMemoryProfileRepository
+drafts: type[DraftRepository] = InMemoryDraftRepository
+reminders: type[ReminderRepository] = InMemoryReminderRepository
+guild_timezones: type[GuildTimezones] = InMemoryReminderRepository
+notifier: type[Notifier] = RecordingNotifier
+event_notifier: type[EventNotifier] = RecordingNotifier
+coach: type[CoachRepository] = InMemoryCoachRepository
+privacy: type[PrivacyRepository] = SqliteOnlyPrivacyRepository
+events: type[EventRepository] = InMemoryEventRepository
+meetings: type[MeetingLookup] = InMemoryEventRepository
+restore: type[RestoreRepository] = InMemoryRestoreRepository
+offload: type[Offload] = PicklingOffload
