@@ -27,11 +27,11 @@ follow-up message (its upload read) is printed apart. Printed per type and class
 how many took over 3 s, and how many were never answered.
 
 CPU is the bot's: utime + stime of the bot process and every process under it (the chart and
-export worker pool), from /proc, before and after the measured window, divided by the
-interactions sent in it. A mixed window cannot say which command spent it, so --cpu-each N then
-sends N of each command, one at a time and each to a different student, per class, on the same
-bot, and divides the CPU of each batch by N (answers and follow-ups included; the bot is
-otherwise idle: its reminder tick is off).
+export worker pool), from /proc, before and after the measured window (until the last follow-up
+arrived and the bot went idle), divided by the interactions sent in it. A mixed window cannot
+say which command spent it, so --cpu-each N then sends N of each command, one at a time and
+each to a different student, per class, on the same bot, and divides the CPU of each batch by
+N (answers and follow-ups included; the bot is otherwise idle: its reminder tick is off).
 """
 
 from __future__ import annotations
@@ -385,11 +385,25 @@ def exports(sent: list[Sent]) -> None:
             )
 
 
+async def settle(bot: BotProcess, *, idle_share: float = 0.05, wait_s: float = 120) -> None:
+    """Waits until the bot is idle (under `idle_share` of a core over half a second): answers
+    that came too late for the fake still cost CPU, which must not land on the next batch."""
+    deadline = time.monotonic() + wait_s
+    before = bot.cpu_seconds()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        now = bot.cpu_seconds()
+        if now - before <= idle_share * 0.5:
+            return
+        before = now
+
+
 async def one_at_a_time(
     load: Load, bot: BotProcess, count: int, kinds: list[str]
-) -> list[tuple[str, str, int, float, Timings]]:
+) -> list[tuple[str, str, int, float, Timings, list[Sent]]]:
     """For each command and class, `count` interactions sent one after the other (each waited
-    for, follow-up included) and the bot's CPU over the batch: (kind, class, n, CPU s, times)."""
+    for, follow-up included) and the bot's CPU over the batch: (kind, class, n, CPU s, times,
+    what was sent)."""
     rows = []
     for kind in kinds:
         for klass in (HEAVY, LIGHT):
@@ -399,7 +413,7 @@ async def one_at_a_time(
             if n == 0:
                 continue
             batch: list[Sent] = []
-            await asyncio.sleep(0.2)  # the previous batch's tail (logging, closing) is done
+            await settle(bot)  # the mixed run's backlog, the previous batch's tail
             cpu_before = bot.cpu_seconds()
             for _ in range(n):
                 _, _, make = load.pick(kind, klass)
@@ -408,17 +422,17 @@ async def one_at_a_time(
                 await answered(load, record)
             await asyncio.sleep(0.2)
             cpu = bot.cpu_seconds() - cpu_before
-            rows.append((kind, klass, n, cpu, timings(load.fake, batch)))
+            rows.append((kind, klass, n, cpu, timings(load.fake, batch), batch))
     return rows
 
 
-def report_each(rows: list[tuple[str, str, int, float, Timings]]) -> None:
+def report_each(rows: list[tuple[str, str, int, float, Timings, list[Sent]]]) -> None:
     print(
         "\none at a time (a different student each, after the mixed run): bot CPU per "
         "interaction (its worker processes included), answer and follow-up p50"
     )
     print(f"{'type':<16}{'class':<7}{'n':>4}{'CPU ms':>9}{'answer ms':>11}{'follow-up ms':>14}")
-    for kind, klass, n, cpu, found in rows:
+    for kind, klass, n, cpu, found, _ in rows:
         answers = found.answer.get((kind, klass), [])
         later = found.follow_up.get((kind, klass), [])
         print(
@@ -426,6 +440,7 @@ def report_each(rows: list[tuple[str, str, int, float, Timings]]) -> None:
             f"{statistics.median(answers) if answers else float('nan'):>11.1f}"
             + (f"{statistics.median(later):>14.1f}" if later else f"{'—':>14}")
         )
+    exports([record for *_, batch in rows for record in batch])
 
 
 def loop_lag(log: Path, offset: int) -> str:
@@ -485,6 +500,7 @@ async def run_rate(args: argparse.Namespace, rate: float) -> None:
             log_offset = log_path.stat().st_size
             began, cpu_before = time.perf_counter(), bot.cpu_seconds()
             sent = await drive(load, rate, args.seconds, fixed=args.fixed, rng=rng)
+            await settle(bot)  # a late answer's CPU is still the window's
             elapsed = time.perf_counter() - began
             cpu = bot.cpu_seconds() - cpu_before
             memory = bot.memory()
@@ -492,7 +508,8 @@ async def run_rate(args: argparse.Namespace, rate: float) -> None:
             report(world.fake, load, sent, rate, args.seconds)
             print(
                 f"achieved {len(sent) / args.seconds:.1f}/s offered over {elapsed:.1f} s "
-                f"(follow-ups included); bot CPU (its worker processes included) "
+                f"(until every follow-up arrived and the bot was idle); bot CPU (its worker "
+                "processes included) "
                 f"{cpu / elapsed:.0%} of a core, {cpu * 1000 / max(1, len(sent)):.1f} ms per "
                 f"interaction; RSS {memory.rss_kib / 1024:.0f} MiB "
                 f"(peak {memory.hwm_kib / 1024:.0f} MiB)"
