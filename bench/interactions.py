@@ -121,6 +121,22 @@ class Load:
         }
         # Messages the bot sent with buttons a student may click next: (message, custom_id, user).
         self.clickable: dict[str, list[tuple[dict[str, Any], str, int]]] = {HEAVY: [], LIGHT: []}
+        # Tokens the bot has tried to follow up on (accepted or refused), read incrementally.
+        self.followed_up: set[str] = set()
+        self._read = 0
+
+    def clear_requests(self) -> None:
+        """Forgets the fake's recorded requests (the warm-up's) and where we had read to."""
+        self.fake.requests.clear()
+        self._read = 0
+
+    def tried_follow_up(self, token: str) -> bool:
+        requests = self.fake.requests
+        for request in requests[self._read :]:
+            if request.method == "POST" and request.path.startswith("/webhooks/"):
+                self.followed_up.add(request.path.split("/")[3])
+        self._read = len(requests)
+        return token in self.followed_up
 
     def klass(self, user_id: int) -> str:
         return HEAVY if user_id in self.heavy else LIGHT
@@ -139,7 +155,9 @@ class Load:
         if kind is None:
             kind = rng.choices(list(self.mix), weights=list(self.mix.values()))[0]
             if kind == "click" and not self.clickable[klass]:
-                kind = "/due"
+                # No button yet (or answers too slow to leave any): open a list, which leaves
+                # one, rather than a heavier command that would change what is measured.
+                kind = "/contact list"
         return kind, klass, self._make(kind, klass, student)
 
     def _make(
@@ -203,16 +221,16 @@ class Load:
                 return
 
     def keep_sizes_only(self, sent: Sent) -> None:
-        """Notes the follow-up's attachment sizes and lets go of the bytes (an export at the
-        cap is megabytes, held twice by the fake: in the request and in the message)."""
+        """Notes the sizes of the files the bot first tried to follow up with (accepted or
+        refused) and lets go of the bytes (an export at the cap is megabytes, held twice by the
+        fake: in the request and in the message)."""
         for message in sent.handle.followups:
-            sent.attachment_sizes += [int(a["size"]) for a in message.get("attachments", [])]
             message["attachments_data"] = []
         for request in reversed(self.fake.requests):
             if request.files and sent.handle.token in request.path:
+                sent.attachment_sizes = [len(upload["data"]) for upload in request.files]
                 for upload in request.files:
                     upload["data"] = b""
-                break
 
 
 def load_contacts(
@@ -242,26 +260,25 @@ def callback_times(fake: FakeDiscord) -> dict[int, float]:
     return times
 
 
-def follow_up_times(fake: FakeDiscord) -> dict[str, float]:
-    """Interaction token → when its first follow-up message (webhook POST) arrived, accepted."""
-    times: dict[str, float] = {}
+def follow_up_times(fake: FakeDiscord) -> dict[str, tuple[float, bool]]:
+    """Interaction token → when the bot's first follow-up message (webhook POST) arrived, and
+    whether the fake accepted it (an upload over the limit is refused with 413)."""
+    times: dict[str, tuple[float, bool]] = {}
     for request in fake.requests:
-        if (
-            request.method == "POST"
-            and request.path.startswith("/webhooks/")
-            and request.status is not None
-            and request.status < 300
-        ):
-            times.setdefault(request.path.split("/")[3], request.time)
+        if request.method == "POST" and request.path.startswith("/webhooks/"):
+            accepted = request.status is not None and request.status < 300
+            times.setdefault(request.path.split("/")[3], (request.time, accepted))
     return times
 
 
 async def answered(load: Load, record: Sent) -> None:
-    """Waits for the initial answer and, when it was a deferral, the follow-up."""
+    """Waits for the initial answer and, when it was a deferral, the follow-up (the bot's
+    first try at one: a refused upload is an answer too)."""
     try:
         first = await record.handle.response(timeout=DEADLINE_S + 2)
         if first.get("type") == 5:
-            await record.handle.wait_followup(timeout=FOLLOW_UP_S)
+            token = record.handle.token
+            await load.fake.wait_for(lambda: load.tried_follow_up(token), FOLLOW_UP_S)
             load.keep_sizes_only(record)
     except AssertionError:
         return  # counted as slow or unanswered from the recorded requests
@@ -300,11 +317,14 @@ class Timings:
     follow_up: dict[tuple[str, str], list[float]]  # (kind, class) → follow-up arrival ms
     unanswered: dict[tuple[str, str], int]
     no_follow_up: dict[tuple[str, str], int]  # deferred, and the follow-up never came
+    refused: dict[tuple[str, str], int]  # the first follow-up was refused (413: too large)
 
 
 def timings(fake: FakeDiscord, sent: list[Sent]) -> Timings:
     answers, follow_ups = callback_times(fake), follow_up_times(fake)
-    out = Timings(defaultdict(list), defaultdict(list), defaultdict(int), defaultdict(int))
+    out = Timings(
+        defaultdict(list), defaultdict(list), defaultdict(int), defaultdict(int), defaultdict(int)
+    )
     for record in sent:
         handle, key = record.handle, (record.kind, record.klass)
         at = answers.get(handle.id)
@@ -317,7 +337,8 @@ def timings(fake: FakeDiscord, sent: list[Sent]) -> Timings:
             if later is None:
                 out.no_follow_up[key] += 1
             else:
-                out.follow_up[key].append((later - handle.dispatched_at) * 1000)
+                out.follow_up[key].append((later[0] - handle.dispatched_at) * 1000)
+                out.refused[key] += not later[1]
     return out
 
 
@@ -339,7 +360,7 @@ def report(fake: FakeDiscord, load: Load, sent: list[Sent], rate: float, seconds
     print(
         f"{'type':<16}{'class':<7}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'> 3 s':>7}"
         f"{'unanswered':>12}   follow-up: {'n':>4}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-        f"{'missing':>9}"
+        f"{'missing':>9}{'refused':>9}"
     )
 
     def row(label: str, klass: str, keys: list[tuple[str, str]]) -> None:
@@ -350,7 +371,8 @@ def report(fake: FakeDiscord, load: Load, sent: list[Sent], rate: float, seconds
         if any(key[0] in DEFERRING for key in keys) and label != "all":
             later = [ms for key in keys for ms in found.follow_up.get(key, [])]
             missing = sum(found.no_follow_up.get(key, 0) for key in keys)
-            line += f"   {'':>11}{_cells(later)[2:]}{missing:>9}"
+            refused = sum(found.refused.get(key, 0) for key in keys)
+            line += f"   {'':>11}{_cells(later)[2:]}{missing:>9}{refused:>9}"
         print(line)
 
     for kind in load.mix:
@@ -367,8 +389,8 @@ def report(fake: FakeDiscord, load: Load, sent: list[Sent], rate: float, seconds
 
 
 def exports(sent: list[Sent]) -> None:
-    """The export's files against the interaction's attachment size limit (Discord refuses a
-    larger file with 413; the fake does not check sizes, so it is counted here)."""
+    """The export's files against the interaction's upload limit (attachment_size_limit; the
+    fake, like Discord, refuses a follow-up whose files pass it with 413)."""
     for klass in (HEAVY, LIGHT):
         files = [
             size
@@ -377,11 +399,17 @@ def exports(sent: list[Sent]) -> None:
             for size in record.attachment_sizes
         ]
         if files:
-            over = sum(1 for size in files if size > ATTACHMENT_SIZE_LIMIT)
+            totals = [
+                sum(record.attachment_sizes)
+                for record in sent
+                if record.kind == "/privacy export" and record.klass == klass
+                if record.attachment_sizes
+            ]
+            over = sum(1 for size in totals if size > ATTACHMENT_SIZE_LIMIT)
             print(
-                f"/privacy export, {klass}: largest file {max(files) / 2**20:.2f} MiB, "
-                f"{over} of {len(files)} files over the {ATTACHMENT_SIZE_LIMIT / 2**20:g} MiB "
-                "attachment limit"
+                f"/privacy export, {klass}: largest file {max(files) / 2**20:.2f} MiB, largest "
+                f"upload {max(totals) / 2**20:.2f} MiB; {over} of {len(totals)} uploads over "
+                f"the {ATTACHMENT_SIZE_LIMIT / 2**20:g} MiB limit"
             )
 
 
@@ -431,7 +459,10 @@ def report_each(rows: list[tuple[str, str, int, float, Timings, list[Sent]]]) ->
         "\none at a time (a different student each, after the mixed run): bot CPU per "
         "interaction (its worker processes included), answer and follow-up p50"
     )
-    print(f"{'type':<16}{'class':<7}{'n':>4}{'CPU ms':>9}{'answer ms':>11}{'follow-up ms':>14}")
+    print(
+        f"{'type':<16}{'class':<7}{'n':>4}{'CPU ms':>9}{'answer ms':>11}{'follow-up ms':>14}"
+        f"{'refused':>9}"
+    )
     for kind, klass, n, cpu, found, _ in rows:
         answers = found.answer.get((kind, klass), [])
         later = found.follow_up.get((kind, klass), [])
@@ -439,6 +470,7 @@ def report_each(rows: list[tuple[str, str, int, float, Timings, list[Sent]]]) ->
             f"{kind:<16}{klass:<7}{n:>4}{cpu * 1000 / n:>9.1f}"
             f"{statistics.median(answers) if answers else float('nan'):>11.1f}"
             + (f"{statistics.median(later):>14.1f}" if later else f"{'—':>14}")
+            + (f"{found.refused.get((kind, klass), 0):>9}" if kind in DEFERRING else "")
         )
     exports([record for *_, batch in rows for record in batch])
 
@@ -496,7 +528,7 @@ async def run_rate(args: argparse.Namespace, rate: float) -> None:
             )
             if args.warmup:
                 await drive(load, rate, args.warmup, fixed=args.fixed, rng=rng)
-            world.fake.requests.clear()
+            load.clear_requests()
             log_offset = log_path.stat().st_size
             began, cpu_before = time.perf_counter(), bot.cpu_seconds()
             sent = await drive(load, rate, args.seconds, fixed=args.fixed, rng=rng)
