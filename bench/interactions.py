@@ -23,7 +23,8 @@ Latency is measured at the fake, on one monotonic clock: from just before INTERA
 written to the gateway socket to the arrival of the interaction's initial callback POST (a
 deferral counts as the answer: it is what meets Discord's 3-second deadline). For the commands
 that defer and follow up (`/progress`, `/privacy export`), the time to the arrival of the
-follow-up message (its upload read) is printed apart. Printed per type and class: p50, p99, max,
+bot's first follow-up (its upload read; one the fake refuses, 413 past the upload limit, is
+counted as refused) is printed apart. Printed per type and class: p50, p99, max,
 how many took over 3 s, and how many were never answered.
 
 CPU is the bot's: utime + stime of the bot process and every process under it (the chart and
