@@ -4,6 +4,7 @@ real bot process to a fake Discord that enforces the global rate limit.
     .venv/bin/python -m bench.digests [--students 10000] [--rate 50] [--contacts 50]
     .venv/bin/python -m bench.digests --punctuality          # 2,000 students, delay p50/p99
     .venv/bin/python -m bench.digests --punctuality --answer-ms 250   # Discord answers slowly
+    .venv/bin/python -m bench.digests --punctuality --answer-ms 0 120 250 500   # one table
 
 Method. The school comes from `bench.seed.cached_school` (every student with a DM channel
 already stored, so a digest is one POST). Its digests are then moved to one real instant: the
@@ -21,7 +22,9 @@ Figures: total time from the due instant to the last digest accepted, against th
 digests' POSTs, their 429 retries and anything else discord.py sends); 429s (global and other);
 duplicates (a student given a second message, or a nonce sent again after it was accepted);
 misses (students due and never sent one); the delay from the due instant to each digest (p50,
-p99, max); and the bot's event-loop lag per 5-s window while it sends.
+p99, max); and the bot's event-loop lag per 5-s window while it sends. Given several
+--answer-ms, each is a run of its own (a fresh copy of the school, a fresh bot and fake), and a
+table of all of them closes the output.
 """
 
 from __future__ import annotations
@@ -58,6 +61,23 @@ MESSAGES = re.compile(r"^/channels/(\d+)/messages$")
 LAG_LINE = re.compile(r"loop lag .*p99_ms=([\d.]+) max_ms=([\d.]+)")
 KEPT_LOG = Path(__file__).parent / "out" / "digests-bot.log"  # the last run's bot log
 KEPT_ARRIVALS = KEPT_LOG.with_name("digests-arrivals.txt")  # seconds after due, one per digest
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One run's headline figures, a row of the closing table."""
+
+    answer_ms: float
+    students: int
+    delivered: int
+    total_s: float
+    floor_ratio: float
+    pacer_ratio: float
+    requests_per_digest: float
+    global_429: int
+    other_429: int
+    duplicates: int
+    misses: int
 
 
 @dataclass
@@ -114,7 +134,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def _run(args: argparse.Namespace, workdir: Path) -> None:
+async def _run(args: argparse.Namespace, workdir: Path, answer_ms: float) -> Summary:
     database = workdir / "coach.sqlite3"
     school = await cached_school(
         database, students=args.students, contacts_per_student=args.contacts, digest_due_at=SEED_DUE
@@ -124,7 +144,7 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
     fake = FakeDiscord(
         global_rate_limit=args.rate,
         validate_schemas=False,
-        message_answer_seconds=args.answer_ms / 1000,
+        message_answer_seconds=answer_ms / 1000,
     )
     for student in school.students:
         fake.add_dm_channel(student, dm_channel_id(student))
@@ -163,7 +183,7 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
             )
             print(
                 f"bot ready; {args.students:,} digests due in {due_wall - time.time():.1f} s "
-                f"(global limit {args.rate}/s, sends answered after {args.answer_ms} ms)",
+                f"(global limit {args.rate}/s, sends answered after {answer_ms:g} ms)",
                 flush=True,
             )
             floor = args.students / args.rate
@@ -177,7 +197,12 @@ async def _run(args: argparse.Namespace, workdir: Path) -> None:
             except TimeoutError:
                 process.kill()
             await fake.stop()
-    _report(run, fake, recipients)
+    summary = _report(run, fake, recipients, answer_ms)
+    # The next run's fake starts from a clean heap; this one's recordings can go.
+    gc.enable()
+    gc.unfreeze()
+    gc.collect()
+    return summary
 
 
 async def _wait_delivered(fake: FakeDiscord, expected: int, budget: float) -> None:
@@ -201,10 +226,11 @@ def _tick_reports(log: Path) -> list[str]:
     ]
 
 
-def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
+def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int], answer_ms: float) -> Summary:
     # The run's directory is temporary: its bot log is kept where the next reader finds it.
-    KEPT_LOG.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(run.log, KEPT_LOG)
+    kept_log, kept_arrivals = _kept(KEPT_LOG, answer_ms), _kept(KEPT_ARRIVALS, answer_ms)
+    kept_log.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(run.log, kept_log)
     after_ready = fake.requests[run.first_request :]
     accepted: list[float] = []
     by_student: Counter[int] = Counter()
@@ -234,7 +260,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
     send_rate = float(os.environ.get("DISCORD_SEND_RATE", DEFAULT_RATE))
     pacer_floor = run.students / send_rate
     delays = [t - run.due_mono for t in accepted]
-    KEPT_ARRIVALS.write_text("".join(f"{d:.4f}\n" for d in sorted(delays)))
+    kept_arrivals.write_text("".join(f"{d:.4f}\n" for d in sorted(delays)))
     total = max(delays) if delays else float("nan")
     counts = fake.request_counts
     refused = _refusals(after_ready)
@@ -261,7 +287,7 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
                 *(f"  a global 429:        {line}" for line in refused),
                 f"duplicates             {duplicates:,} ({second_messages:,} second messages "
                 f"to a student, {resent_nonces:,} resends of an accepted nonce)",
-                f"bot log                {KEPT_LOG}"
+                f"bot log                {kept_log}"
                 + "".join(f"; {line.strip()}" for line in _tick_reports(run.log)),
                 f"misses                 {misses:,}",
                 f"send rate              {_send_rate(accepted)}",
@@ -278,6 +304,44 @@ def _report(run: Run, fake: FakeDiscord, recipients: dict[int, int]) -> None:
             ]
         )
     )
+    return Summary(
+        answer_ms=answer_ms,
+        students=run.students,
+        delivered=delivered,
+        total_s=total,
+        floor_ratio=total / floor,
+        pacer_ratio=total / pacer_floor,
+        requests_per_digest=len(counted) / max(delivered, 1),
+        global_429=counts.global_429,
+        other_429=counts.other_429,
+        duplicates=duplicates,
+        misses=misses,
+    )
+
+
+def _table(summaries: list[Summary], rate: int) -> None:
+    """All runs side by side: the figures the README's table takes."""
+    send_rate = float(os.environ.get("DISCORD_SEND_RATE", DEFAULT_RATE))
+    print(
+        f"\n{summaries[0].students:,} digests, global limit {rate}/s, the bot's send rate "
+        f"{send_rate:g}/s"
+    )
+    print(
+        f"{'answer ms':>10}{'total s':>9}{'÷ floor':>9}{'÷ pacer':>9}{'req/digest':>12}"
+        f"{'429 global':>12}{'429 other':>11}{'duplicates':>12}{'misses':>8}"
+    )
+    for s in summaries:
+        print(
+            f"{s.answer_ms:>10g}{s.total_s:>9.1f}{s.floor_ratio:>9.3f}{s.pacer_ratio:>9.3f}"
+            f"{s.requests_per_digest:>12.3f}{s.global_429:>12,}{s.other_429:>11,}"
+            f"{s.duplicates:>12,}{s.misses:>8,}"
+        )
+
+
+def _kept(path: Path, answer_ms: float) -> Path:
+    """Where a run's file is kept: digests-bot.log, or digests-bot-250ms.log when the fake
+    answered sends after 250 ms (so a run of several answer times keeps each)."""
+    return path.with_stem(f"{path.stem}-{answer_ms:g}ms") if answer_ms else path
 
 
 def _send_rate(arrivals: list[float]) -> str:
@@ -327,8 +391,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--answer-ms",
         type=float,
-        default=0.0,
-        help="the fake answers each message send after this many milliseconds",
+        nargs="+",
+        default=[0.0],
+        help="the fake answers each message send after this many milliseconds; several: a run "
+        "each, then one table",
     )
     parser.add_argument(
         "--lead", type=float, default=15.0, help="min seconds from start to the due instant"
@@ -342,8 +408,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.students is None:
         args.students = 2_000 if args.punctuality else 10_000
-    with tempfile.TemporaryDirectory(prefix="bench-digests-") as tmp:
-        asyncio.run(_run(args, Path(tmp)))
+    summaries = []
+    for answer_ms in args.answer_ms:
+        if len(args.answer_ms) > 1:
+            print(f"\n== sends answered after {answer_ms:g} ms", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-digests-") as tmp:
+            summaries.append(asyncio.run(_run(args, Path(tmp), answer_ms)))
+    if len(summaries) > 1:
+        _table(summaries, args.rate)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import statistics
 from pathlib import Path
 
 from bench.harness import BotProcess, FakeWorld, pinned_cpu
-from bench.interactions import Load, drive, load_contacts
+from bench.interactions import DEFERRING, MIX, Load, drive, load_contacts
 from bench.seed import cached_school
 
 OUT = Path(__file__).parent / "out" / "footprint"
@@ -41,14 +41,17 @@ async def measure(students: int, contacts: int, args: argparse.Namespace) -> dic
         folder / "coach.sqlite3", students=students, contacts_per_student=contacts
     )
     rng = random.Random(args.seed)
-    pool = load_contacts(school.path, rng, 500)
+    pool = load_contacts(school.path, rng, 500, ())
+    # The interactive commands only: the chart and the export are measured by bench.interactions.
+    mix = {kind: weight for kind, weight in MIX.items() if kind not in DEFERRING}
     async with FakeWorld(school.students) as world:
         bot = BotProcess(world.fake, school.path, cpu=args.cpu, log_path=folder / "bot.log")
         started = await bot.start(probe_user=school.students[0])
         try:
             at_ready = bot.memory()
             world.add_members()
-            await drive(Load(world.fake, pool, rng), 20, args.load_seconds, fixed=False, rng=rng)
+            load = Load(world.fake, pool, set(), rng, heavy_share=0.0, mix=mix)
+            await drive(load, 20, args.load_seconds, fixed=False, rng=rng)
             loaded = bot.memory()
         finally:
             await bot.stop()

@@ -203,9 +203,9 @@ class BotProcess:
         return read_memory(self.pid)
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the bot process has used so far (all its threads)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time the bot has used so far: all its threads, and every process
+        under it (the chart and export worker pool), live or exited (see `tree_cpu_seconds`)."""
+        return tree_cpu_seconds(self.pid)
 
     async def stop(self, wait_s: float = 30) -> int:
         """SIGTERM (the bot finishes in-flight answers), then its exit status: 0 when it
@@ -243,6 +243,38 @@ class BotProcess:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
+
+
+def _stat(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat after the command name (which may hold spaces): fields 3 onwards."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of `pid` and all its descendants, from /proc (Linux).
+
+    A process's utime/stime cover all its threads; its cutime/cstime, the children it has
+    reaped. Live descendants (a worker pool) are found by their parent ids and counted with
+    their own reaped children, so nothing is counted twice and a worker that exits between two
+    readings moves from "live" to its parent's cutime. Clock ticks: 10 ms resolution."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(_stat(entry.name)[1])
+            except (OSError, IndexError, ValueError):
+                continue  # exited while we looked
+            children.setdefault(parent, []).append(int(entry.name))
+    ticks, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = _stat(current)
+        except OSError:
+            continue
+        ticks += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        todo.extend(children.get(current, []))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(samples: list[float], q: float) -> float:

@@ -12,6 +12,13 @@ a digest is then one request), weekly-digest settings, `contacts_per_student` co
 the past year (roles, specialties, events and tags varied; non-ASCII names), an exchange with
 every third contact, and one open reminder; a profile (so `/followup` drafts at once instead of
 asking for it first) and two drafts: one sent 10 days ago and one not sent yet.
+
+Heavy students (`heavy=Heavy(students=20, contacts=5_000, exchanges=4)`): the first 20 students
+get 5,000 contacts each (the per-student cap) and 4 exchanges with every one of them, spread
+from the day met to the seed's `now` (5,000 contacts + 20,000 exchanges: the issue's export
+case), a note on every fourth, and a draft sent for every tenth contact. The exchanges go in as
+one INSERT … SELECT; migration 0010's triggers keep each contact's due_on / due_kind right as
+they land, as they do for every other writer.
 """
 
 from __future__ import annotations
@@ -127,6 +134,30 @@ class SeededSchool:
     contacts: int
     now: datetime
     digest_due_at: datetime | None
+    heavy: tuple[int, ...] = ()  # the students at `heavy_contacts` (the first ones)
+
+
+@dataclass(frozen=True, slots=True)
+class Heavy:
+    """How many students sit at the cap, and how much history each one has."""
+
+    students: int = 0
+    contacts: int = 5_000
+    exchanges: int = 4  # per contact
+
+    def key(self) -> str:
+        """Part of a cached file's name (empty for a school without heavy students)."""
+        return f"-h{self.students}x{self.contacts}x{self.exchanges}" if self.students else ""
+
+
+# What heavy students log, in turn: a LinkedIn-era history of e-mails, replies and calls.
+_HEAVY_KINDS = (
+    ExchangeKind.EMAILED,
+    ExchangeKind.REPLIED,
+    ExchangeKind.MESSAGED,
+    ExchangeKind.CALLED,
+    ExchangeKind.MEETING,
+)
 
 
 def _drafts(rng: random.Random, count: int, today: date) -> Iterator[ContactDraft]:
@@ -170,9 +201,11 @@ async def seed_school(
     now: datetime,
     digest_due_at: datetime | None = None,
     rng_seed: int = 7,
+    heavy: Heavy = Heavy(),
 ) -> SeededSchool:
     """Create `path` holding the school. With `digest_due_at`, every student's weekly digest
-    falls due at that instant (the fan-out case); otherwise they spread over the week."""
+    falls due at that instant (the fan-out case); otherwise they spread over the week. With
+    `heavy`, the first `heavy.students` students hold `heavy.contacts` contacts each instead."""
     rng = random.Random(rng_seed)
     db = await open_database(path)
     try:
@@ -202,19 +235,24 @@ async def seed_school(
                 for i, s in enumerate(ids)
             ],
         )
+        heavy_ids = ids[: heavy.students]
         contact_rows: list[dict[str, Any]] = []
-        for s in ids:
-            contact_rows.extend(_contact_rows(s, rng, contacts_per_student, now))
+        for i, s in enumerate(ids):
+            count = heavy.contacts if i < heavy.students else contacts_per_student
+            contact_rows.extend(_contact_rows(s, rng, count, now))
         if contact_rows:
             names = ", ".join(contact_rows[0])
             marks = ", ".join(f":{key}" for key in contact_rows[0])
             await db.executemany(f"INSERT INTO contacts ({names}) VALUES ({marks})", contact_rows)
-        # Exchanges with every third contact, and one open reminder per student.
+        # Light students: an exchange with every third contact. Heavy ones: their own history.
+        light = f"owner_id NOT IN ({', '.join(map(str, heavy_ids))})" if heavy_ids else "1"
         await db.execute(
             "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
-            "SELECT owner_id, id, ?, ?, NULL, ? FROM contacts WHERE id % 3 = 0",
+            f"SELECT owner_id, id, ?, ?, NULL, ? FROM contacts WHERE id % 3 = 0 AND {light}",
             (ExchangeKind.EMAILED.value, to_db_day(now.date() - timedelta(days=20)), stamp),
         )
+        if heavy_ids:
+            await _heavy_history(db, heavy_ids, heavy.exchanges, now)
         await db.execute(
             "INSERT INTO reminders (owner_id, contact_id, note, due_at, created_at) "
             "SELECT owner_id, MIN(id), 'Ask about the summer research slot', ?, ? "
@@ -241,7 +279,36 @@ async def seed_school(
         await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await db.close()
-    return SeededSchool(path, ids, len(contact_rows), now, digest_due_at)
+    return SeededSchool(path, ids, len(contact_rows), now, digest_due_at, heavy_ids)
+
+
+async def _heavy_history(db: Any, owners: tuple[int, ...], per_contact: int, now: datetime) -> None:
+    """`per_contact` exchanges with every contact of `owners`, the k-th one k/per_contact of
+    the way from the day met to `now` (never after it), kinds in turn, a note on every fourth;
+    and a sent draft for every tenth contact (the "awaiting a reply" subquery reads drafts)."""
+    today = to_db_day(now.date())
+    stamp = to_db_time(now)
+    owned = f"c.owner_id IN ({', '.join(map(str, owners))})"
+    kinds = " ".join(f"WHEN {i} THEN '{kind.value}'" for i, kind in enumerate(_HEAVY_KINDS))
+    await db.execute(
+        "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k + 1 < ?) "
+        "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+        "SELECT c.owner_id, c.id, "
+        f"CASE (c.id + n.k) % {len(_HEAVY_KINDS)} {kinds} END, "
+        "min(?, date(c.met_on, '+' || ((julianday(?) - julianday(c.met_on)) * (n.k + 1) "
+        "/ (? + 1)) || ' days')), "
+        "CASE WHEN (c.id + n.k) % 4 = 0 THEN 'Asked about away rotations and a research "
+        "project over the summer; follow up after exams.' END, ? "
+        f"FROM contacts c, n WHERE {owned} ORDER BY c.id, n.k",
+        (per_contact, today, today, per_contact, stamp),
+    )
+    sent = to_db_time(now - timedelta(days=12))
+    await db.execute(
+        "INSERT INTO drafts (owner_id, contact_id, template_id, channel, fields, created_at, "
+        "sent_at) SELECT c.owner_id, c.id, 'followup_conference', 'email', ?, ?, ? "
+        f"FROM contacts c WHERE {owned} AND c.id % 10 = 5",
+        (json.dumps({"event": "Research day"}), sent, sent),
+    )
 
 
 async def cached_school(
@@ -252,17 +319,27 @@ async def cached_school(
     now: datetime = datetime(2026, 11, 22, 15, tzinfo=UTC),
     digest_due_at: datetime | None = None,
     log: Callable[[str], None] = print,
+    heavy: Heavy = Heavy(),
 ) -> SeededSchool:
     """A fresh copy, at `destination`, of a school seeded once and kept in the cache."""
     due = digest_due_at.strftime("%Y%m%dT%H%M") if digest_due_at else "spread"
     key = (
         f"school-v{SEED_VERSION}-m{len(available_migrations())}-{students}x"
-        f"{contacts_per_student}-{now:%Y%m%dT%H%M}-{due}.sqlite3"
+        f"{contacts_per_student}{heavy.key()}-{now:%Y%m%dT%H%M}-{due}.sqlite3"
     )
     cached = CACHE / key
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        log(f"seeding {students:,} students x {contacts_per_student} contacts (cached after)…")
+        log(
+            f"seeding {students:,} students x {contacts_per_student} contacts"
+            + (
+                f", {heavy.students} of them at {heavy.contacts:,} contacts and "
+                f"{heavy.contacts * heavy.exchanges:,} exchanges"
+                if heavy.students
+                else ""
+            )
+            + " (cached after)…"
+        )
         partial = cached.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         await seed_school(
@@ -271,9 +348,13 @@ async def cached_school(
             contacts_per_student=contacts_per_student,
             now=now,
             digest_due_at=digest_due_at,
+            heavy=heavy,
         )
         partial.replace(cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)
     ids = tuple(student_id(i) for i in range(students))
-    return SeededSchool(destination, ids, students * contacts_per_student, now, digest_due_at)
+    heavy_ids = ids[: heavy.students]
+    light = students - len(heavy_ids)
+    total = light * contacts_per_student + len(heavy_ids) * heavy.contacts
+    return SeededSchool(destination, ids, total, now, digest_due_at, heavy_ids)

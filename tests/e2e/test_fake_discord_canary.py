@@ -7,6 +7,7 @@ tests fail here first, with the fake's own message, instead of deep inside a bot
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 
 import discord
@@ -126,6 +127,15 @@ class CanaryClient(discord.Client):
             else:
                 await interaction.followup.send("sent", ephemeral=True)
 
+        @tree.command(name="upload", description="Follows up with a file of that many KiB")
+        async def upload(interaction: discord.Interaction, kib: int) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            data = io.BytesIO(b"x" * (kib * 1024))
+            try:
+                await interaction.followup.send(file=discord.File(data, "big.bin"), ephemeral=True)
+            except discord.HTTPException as exc:
+                self.errors.append(exc)
+
         @tree.context_menu(name="Save as contact")
         async def save(interaction: discord.Interaction, user: discord.Member) -> None:
             await interaction.response.send_message(f"saved {user.display_name}", ephemeral=True)
@@ -172,7 +182,7 @@ async def test_discord_py_internals_still_exist() -> None:
 
 async def test_login_sync_and_identify(fake_discord: FakeDiscord, bot: CanaryClient) -> None:
     names = {c["name"] for c in fake_discord.registered_commands()}
-    assert names == {"contact", "form", "double", "slow", "dm", "Save as contact"}
+    assert names == {"contact", "form", "double", "slow", "dm", "upload", "Save as contact"}
     assert fake_discord.identify_payloads[0]["intents"] == discord.Intents(guilds=True).value
     assert fake_discord.connections == 1
 
@@ -305,6 +315,25 @@ async def test_oversized_reply_is_a_violation(fake_discord: FakeDiscord, bot: Ca
     )
     await h.wait_rejected(timeout=5)
     assert "content" in fake_discord.violations[0].reason
+
+
+async def test_uploads_up_to_the_attachment_limit_pass_and_larger_get_discords_413(
+    fake_discord: FakeDiscord, bot: CanaryClient
+) -> None:
+    """An export of megabytes reaches the fake as Discord would take it (not refused by the
+    HTTP server's own 1 MiB default); past attachment_size_limit, Discord's 413 / 40005."""
+    fits = await fake_discord.slash("upload", user_id=ADA, options={"kib": 3 * 1024})
+    (message,) = await fits.wait_followup(timeout=10)
+    assert message["attachments"][0]["size"] == 3 * 1024 * 1024
+    fake_discord.expect_violation("over the upload limit")
+    too_big = await fake_discord.slash("upload", user_id=ADA, options={"kib": 10 * 1024 + 1})
+    await too_big.response(timeout=5)
+    async with asyncio.timeout(10):
+        while not bot.errors:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    assert isinstance(bot.errors[0], discord.HTTPException)
+    assert (bot.errors[0].status, bot.errors[0].code) == (413, 40005)
+    assert too_big.followups == []
 
 
 def test_openapi_schema_validation_is_active() -> None:

@@ -17,6 +17,7 @@ from aiohttp import web
 from . import limits, schema
 from .limits import Problem
 from .payloads import (
+    ATTACHMENT_SIZE_LIMIT,
     application_object,
     attachment_objects,
     iso_now,
@@ -43,6 +44,10 @@ CALLBACKS_FOR_INTERACTION: dict[int, set[int]] = {
 # Message types of interaction responses (docs: Message Types).
 MESSAGE_TYPE_FOR_INTERACTION = {2: 20, 3: 0, 5: 0}
 
+
+# What the fake's HTTP server reads at most: past Discord's own upload limit, so that an upload
+# over it gets Discord's 413 (below), not aiohttp's default 1 MiB refusal.
+MAX_REQUEST_BYTES = 4 * ATTACHMENT_SIZE_LIMIT
 
 # Per-request storage (aiohttp wants typed keys).
 JSON_KEY = web.RequestKey("fake_discord_json", object)
@@ -134,6 +139,8 @@ class Rest:
             response = injected
         elif (denied := self._check_auth(request, path)) is not None:
             response = denied
+        elif (too_large := self._check_upload_size(request, files)) is not None:
+            response = too_large
         else:
             try:
                 response = await handler(request)
@@ -190,6 +197,24 @@ class Rest:
             return json.loads(raw), []
         except ValueError:
             return raw.decode("utf-8", "replace"), []
+
+    def _check_upload_size(
+        self, request: web.Request, files: list[dict[str, Any]]
+    ) -> web.Response | None:
+        """Discord refuses a request whose files together pass the upload limit (the
+        interaction's attachment_size_limit) with 413, code 40005, and keeps none of it."""
+        total = sum(len(f["data"]) for f in files)
+        if total <= ATTACHMENT_SIZE_LIMIT:
+            return None
+        return self.violation(
+            request,
+            413,
+            40005,
+            "Request entity too large",
+            reason=f"files of {total:,} bytes in all, over the upload limit "
+            f"(attachment_size_limit) of {ATTACHMENT_SIZE_LIMIT:,}: "
+            + ", ".join(f"{f['filename']} {len(f['data']):,}" for f in files),
+        )
 
     def _check_auth(self, request: web.Request, path: str) -> web.Response | None:
         # Webhook and interaction routes are authorised by their token in the URL.

@@ -38,7 +38,7 @@ from .payloads import (
 )
 from .ratelimit import GlobalRateLimit, RequestCounts, global_429, is_exempt
 from .recording import InteractionHandle, RecordedRequest, Violation
-from .rest import API_PREFIX, Rest, json_response
+from .rest import API_PREFIX, MAX_REQUEST_BYTES, Rest, json_response
 
 DEFAULT_APPLICATION_ID = 1_200_000_000_000_000_001
 DEFAULT_BOT_USER_ID = 1_200_000_000_000_000_001  # Discord bots share the application's id
@@ -125,7 +125,9 @@ class FakeDiscord:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application(middlewares=[self._rest.middleware])
+        app = web.Application(
+            middlewares=[self._rest.middleware], client_max_size=MAX_REQUEST_BYTES
+        )
         app.add_routes(
             [
                 web.get("/gateway", self._gateway.handle),
