@@ -66,7 +66,21 @@ def user_message_for(error: BaseException) -> str | None:
     return None
 
 
+# Discord's "Unknown interaction": the answer came after the 3-second deadline (or the 15-minute
+# token expired). Nobody can be told; a traceback per late answer would only add work to a bot
+# that is already behind.
+UNKNOWN_INTERACTION = 10062
+
+
 async def present_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    cause = _unwrap(error)
+    if isinstance(cause, discord.NotFound) and cause.code == UNKNOWN_INTERACTION:
+        log.warning(
+            "answer too late, the interaction expired user=%s interaction=%s",
+            interaction.user.id,
+            interaction.id,
+        )
+        return
     message = user_message_for(error)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -148,6 +149,22 @@ async def test_a_failure_after_a_change_never_says_nothing_was_changed(
     [said] = interaction.response.sent
     assert "nothing was changed" not in said.casefold()
     assert "may have been" in said
+
+
+async def test_an_answer_too_late_is_one_warning_line_and_no_second_attempt(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord's 10062 (the interaction expired before the answer): nobody can be told, and a
+    bot that is behind must not spend a traceback and another request on each late answer."""
+    response = type("R", (), {"status": 404, "reason": "Not Found"})()
+    expired = discord.NotFound(response, {"code": 10062, "message": "Unknown interaction"})
+    interaction = _Interaction()
+    with caplog.at_level(logging.WARNING):
+        await present_error(interaction, expired)  # type: ignore[arg-type]
+    assert interaction.response.sent == []
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "interaction=2" in record.getMessage()
 
 
 def test_ids_that_do_not_fit_sqlite_are_refused_clearly() -> None:
