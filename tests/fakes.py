@@ -1273,6 +1273,7 @@ def build_services(
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
+    offload = PicklingOffload() if offload is None else offload
     students = InMemoryStudentRepository() if students is None else students
     contacts = InMemoryContactRepository() if contacts is None else contacts
     pending = InMemoryPendingRepository() if pending is None else pending
@@ -1328,13 +1329,15 @@ def build_services(
         drafts=draft_service,
         reminders=reminder_service,
         coaching=coaching,
-        privacy=PrivacyService(privacy or SqliteOnlyPrivacyRepository(), contact_service, clock),
+        privacy=PrivacyService(
+            privacy or SqliteOnlyPrivacyRepository(), contact_service, clock, offload
+        ),
         imports=ImportService(
             contact_service,
             pending,
             clock,
-            PicklingOffload() if offload is None else offload,
-            restore=RestoreService(restore, student_service, clock),
+            offload,
+            restore=RestoreService(restore, student_service, clock, offload),
         ),
         events=event_service,
     )

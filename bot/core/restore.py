@@ -17,14 +17,14 @@ Scheduling after a restore (the delivery ledger is not exported, so nothing coun
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import zlib
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.core.errors import CoachError
-from bot.core.export_reader import Restore, read_export
-from bot.core.ports import Clock
+from bot.core.export_reader import Restore, export_json, read_export
+from bot.core.ports import Clock, Offload
 from bot.core.schedule import next_weekly_occurrence
 from bot.core.students import StudentService
 
@@ -86,33 +86,62 @@ def counts(restore: Restore) -> dict[str, int]:
     }
 
 
-async def _read(data: bytes) -> Restore:
-    # Validating 5 MB of JSON takes a moment: keep the gateway heartbeat going meanwhile.
-    return await asyncio.to_thread(read_export, data)
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """A valid export upload, checked in a worker: what the preview shows, and the document
+    to hold until the student confirms (zlib-compressed: the pending row stays small)."""
+
+    counts: dict[str, int]
+    timezone: str | None
+    held: bytes
+
+
+def check_upload(data: bytes) -> CheckedUpload:
+    """Unpack (with bounds), parse and validate an export upload (a worker's job)."""
+    document = export_json(data)
+    restore = read_export(document)
+    timezone = restore.student.timezone if restore.student else None
+    return CheckedUpload(counts(restore), timezone, zlib.compress(document, 6))
+
+
+def read_held(held: bytes) -> Restore:
+    """The held document, validated again (a worker's job: the rules may have changed)."""
+    return read_export(zlib.decompress(held))
 
 
 class RestoreService:
-    def __init__(self, repo: RestoreRepository, students: StudentService, clock: Clock) -> None:
+    def __init__(
+        self, repo: RestoreRepository, students: StudentService, clock: Clock, offload: Offload
+    ) -> None:
         self._repo = repo
         self._students = students
         self._clock = clock
+        # Unpacking, parsing and validating tens of megabytes of JSON is CPU work: it runs in
+        # the bot's worker processes, not on the event loop.
+        self._offload = offload
 
     async def _require_empty(self, owner_id: int) -> None:
         held = await self._repo.holdings(owner_id)
         if any(held.values()):
             raise AccountNotEmpty(held)
 
-    async def check(self, owner_id: int, data: bytes) -> RestorePreview:
-        """Validate the file and the account; say what would be restored (saves nothing)."""
-        restore = await _read(data)
+    async def check(self, owner_id: int, data: bytes) -> tuple[RestorePreview, bytes]:
+        """Validate the file and the account; say what would be restored (saves nothing).
+        Also returns the document to hold for `restore_held`."""
+        checked = await self._offload.run(check_upload, data)
         await self._students.get(owner_id)
         await self._require_empty(owner_id)
-        timezone = restore.student.timezone if restore.student else None
-        return RestorePreview(counts=counts(restore), timezone=timezone)
+        return RestorePreview(counts=checked.counts, timezone=checked.timezone), checked.held
+
+    async def restore_held(self, owner_id: int, held: bytes) -> RestoreResult:
+        """Restore a document `check` held into the student's (still empty) account."""
+        return await self._restore(owner_id, await self._offload.run(read_held, held))
 
     async def restore(self, owner_id: int, data: bytes) -> RestoreResult:
-        """Restore the file into the student's (still empty) account, all or nothing."""
-        restore = await _read(data)
+        """Restore an upload into the student's (still empty) account, all or nothing."""
+        return await self._restore(owner_id, await self._offload.run(read_export, data))
+
+    async def _restore(self, owner_id: int, restore: Restore) -> RestoreResult:
         await self._students.get(owner_id)
         await self._require_empty(owner_id)  # early, friendly; the repository checks again
         if restore.reminder_settings is not None:

@@ -134,6 +134,16 @@ class Rest:
             response = injected
         elif (denied := self._check_auth(request, path)) is not None:
             response = denied
+        elif (uploaded := sum(len(f["data"]) for f in files)) > self.fake.attachment_size_limit:
+            # Discord refuses the whole request: 413 Payload Too Large, JSON code 40005.
+            response = self.violation(
+                request,
+                413,
+                40005,
+                "Request entity too large",
+                reason=f"{len(files)} files of {uploaded:,} bytes together, over the "
+                f"attachment_size_limit of {self.fake.attachment_size_limit:,}",
+            )
         else:
             try:
                 response = await handler(request)
