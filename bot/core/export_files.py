@@ -11,9 +11,9 @@ taken from the exchanges' rows.
 Sizes. Where the files go limits a file's size, the size of the files of one message together,
 and how many files a message holds (`FileLimits`, given by whoever sends them). The files go as
 they are when they fit; otherwise in one zip archive (deflate: the JSON shrinks about ten
-times); and when even the archive is too large, the JSON is cut into numbered parts, each a zip
-archive of its own holding a valid export document with some of the rows, which
-`/contact import` takes one after another (bot.core.export_reader.merge_parts).
+times); otherwise the JSON zipped alone and the other three zipped after it; and when even the
+JSON's archive is too large, the JSON is cut into numbered parts, each a zip archive of its own
+holding an export document with some of the rows (`part`: which of how many).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ ARCHIVE_SLACK = 4096
 class Packing(StrEnum):
     FILES = "files"  # the four files as they are
     ARCHIVE = "archive"  # one zip archive holding the four files
+    ARCHIVES = "archives"  # the JSON zipped alone, the other files zipped after it
     PARTS = "parts"  # the JSON in numbered parts (zip archives), the other files in a zip
 
 
@@ -68,7 +69,7 @@ class FileLimits:
     max_files: int = 10
 
     def __post_init__(self) -> None:
-        if self.max_file_bytes < 64 * 1024 or self.max_message_bytes < self.max_file_bytes:
+        if self.max_file_bytes < 8 * 1024 or self.max_message_bytes < self.max_file_bytes:
             raise ValueError("file limits too small to carry an export")
 
 
@@ -341,18 +342,25 @@ def pack(
     archive = zip_bytes(files)
     if _fits([(ARCHIVE_NAME, archive)], limits):
         return (((ARCHIVE_NAME, archive),),), Packing.ARCHIVE, 0
-    header, table_lines = split
-    zipped_json = len(zip_bytes([json_file]))
-    parts = _parts(header, table_lines, limits.max_file_bytes, len(json_file[1]), zipped_json)
     messages: list[tuple[tuple[str, bytes], ...]] = []
-    current: list[tuple[str, bytes]] = []
-    for part in parts:
-        if current and not _fits([*current, part], limits):
+    json_archive = zip_bytes([json_file])
+    if _fits([(ARCHIVE_NAME, json_archive)], limits):
+        packing, parts = Packing.ARCHIVES, []
+        messages.append(((ARCHIVE_NAME, json_archive),))
+    else:
+        header, table_lines = split
+        packing = Packing.PARTS
+        parts = _parts(
+            header, table_lines, limits.max_file_bytes, len(json_file[1]), len(json_archive)
+        )
+        current: list[tuple[str, bytes]] = []
+        for part in parts:
+            if current and not _fits([*current, part], limits):
+                messages.append(tuple(current))
+                current = []
+            current.append(part)
+        if current:
             messages.append(tuple(current))
-            current = []
-        current.append(part)
-    if current:
-        messages.append(tuple(current))
     rest = zip_bytes(others)
     if _fits([(CONTACTS_ARCHIVE_NAME, rest)], limits):
         messages.append(((CONTACTS_ARCHIVE_NAME, rest),))
@@ -361,7 +369,7 @@ def pack(
             single = (name + ".zip", zip_bytes([(name, data)]))
             if _fits([single], limits):
                 messages.append((single,))
-    return tuple(messages), Packing.PARTS, len(parts)
+    return tuple(messages), packing, len(parts)
 
 
 def build_export(request: ExportRequest) -> ExportFiles:

@@ -59,6 +59,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 # The export's archive holds four files; anything with more entries is not one of ours.
 MAX_ZIP_ENTRIES = 8
 READ_CHUNK = 1024 * 1024
+# No text column of an export is longer than a few thousand characters (notes: 2,000); a longer
+# value is refused before the services' rules clean it (cleaning 5 MB of text takes seconds).
+TEXT_MAX = 20_000
 DRAFT_VERSION_MAX = 20
 INT64_MAX = 2**63 - 1
 _TEMPLATE_ID = re.compile(r"[a-z0-9_]{1,64}")
@@ -208,6 +211,8 @@ class _Row:
             return None
         if not isinstance(value, str):
             self.fail(f"has a `{name}` that is not text")
+        if len(value) > TEXT_MAX:
+            self.fail(f"has a `{name}` of {len(value):,} characters, far longer than it can be")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

@@ -27,6 +27,10 @@ MAX_FILES_PER_MESSAGE = 10
 MB = 1024 * 1024
 
 
+def _size(limit: int) -> str:
+    return f"{limit / MB:,.0f} MB" if limit >= MB else f"{limit / 1024:,.0f} KB"
+
+
 def export_messages(export: ExportFiles, limit: int) -> list[str]:
     """The text of each message that carries the export's files."""
     count = len(export.messages)
@@ -40,18 +44,29 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
     if export.packing is Packing.ARCHIVE:
         return [
             f"Everything you've stored: {export.contact_count:,} contacts. The files are larger "
-            f"than I can attach here ({limit / MB:,.0f} MB), so they come in one zip file: open "
+            f"than I can attach here ({_size(limit)}), so they come in one zip file: open "
             "it to find the JSON (complete), the CSV and vCard (for spreadsheets and address "
             "books) and the calendar of your follow-ups. To restore, upload the zip as it is "
             "with `/contact import` (into an empty account)."
         ]
+    if export.packing is Packing.ARCHIVES:
+        first = (
+            f"Everything you've stored: {export.contact_count:,} contacts, in {count} messages: "
+            f"the files are larger than I can attach in one message here ({_size(limit)}). "
+            "This zip holds the JSON (complete: to restore, upload the zip as it is with "
+            "`/contact import`, into an empty account); your contacts as CSV and vCard and the "
+            "calendar of your follow-ups come zipped next (a file too large even zipped is left "
+            "out: the JSON holds everything)."
+        )
+        return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
     first = (
         f"Everything you've stored: {export.contact_count:,} contacts, in {count} messages: "
-        f"the export is larger than I can attach in one file here ({limit / MB:,.0f} MB). "
+        f"the export is larger than I can attach in one file here ({_size(limit)}). "
         f"The JSON comes in {export.parts} numbered parts, `networking-coach-part-1-of-"
         f"{export.parts}.zip` and on, each a zip holding one piece of it: keep all "
         f"{export.parts} together. Your contacts as CSV and vCard and the calendar of your "
-        "follow-ups are in `networking-coach-contacts.zip`."
+        "follow-ups come zipped after the parts (a file too large even zipped is left out: "
+        "the JSON holds everything)."
     )
     return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
 
