@@ -466,6 +466,15 @@ class InMemoryPendingRepository:
         row = self._live(owner_id, pending_id, kind, now)
         return json.loads(row.payload) if row else None
 
+    async def held(
+        self, owner_id: int, kind: str, *, now: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (pending_id, json.loads(row.payload))
+            for pending_id, row in sorted(self.rows.items())
+            if self._live(owner_id, pending_id, kind, now) is not None
+        ]
+
     async def purge_expired(self, *, now: datetime) -> int:
         expired = [i for i, row in self.rows.items() if row.expires_at <= _utc(now)]
         for pending_id in expired:

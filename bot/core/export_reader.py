@@ -376,6 +376,80 @@ def export_json(data: bytes, *, limit: int = MAX_EXPORT_BYTES) -> bytes:
     return unzipped_export(data, limit=limit) if is_zip(data) else data
 
 
+MAX_PARTS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPart:
+    """One numbered part of an export (`/privacy export` cuts a JSON too large to attach)."""
+
+    export: str  # the same for every part of one export
+    number: int
+    of: int
+
+
+def _export_document(data: bytes) -> dict[str, Any]:
+    document = _parse_json(data)
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise InvalidInput(
+            "That JSON file isn't a Networking Coach export (the `networking-coach.json` "
+            f"that `/privacy export` sends). {NOTHING}"
+        )
+    return document
+
+
+def export_part(data: bytes) -> ExportPart | None:
+    """Which part of an export the JSON is, or None for a whole export."""
+    document = _export_document(data)
+    part = document.get(PART_KEY)
+    if part is None:
+        return None
+    export, number, total = (
+        (part.get("export"), part.get("number"), part.get("of"))
+        if isinstance(part, dict)
+        else (None, None, None)
+    )
+    if (
+        not isinstance(export, str)
+        or not re.fullmatch(r"[0-9a-f]{16}", export)
+        or not all(type(n) is int for n in (number, total))
+        or not 1 <= number <= total <= MAX_PARTS
+    ):
+        raise InvalidInput(f"That export part has a damaged `part` header. {NOTHING}")
+    return ExportPart(export, number, total)
+
+
+def merged_parts(parts: list[bytes]) -> bytes:
+    """The whole export document from all its parts' JSON, in any order (each part's rows in
+    turn, table by table); InvalidInput if one is missing, repeated or from another export."""
+    documents = sorted(
+        (_export_document(data) for data in parts), key=lambda d: d[PART_KEY]["number"]
+    )
+    first = documents[0][PART_KEY]
+    numbers = [d[PART_KEY]["number"] for d in documents]
+    if {d[PART_KEY]["export"] for d in documents} != {first["export"]} or numbers != list(
+        range(1, first["of"] + 1)
+    ):
+        raise InvalidInput(f"Those export parts don't belong together. {NOTHING}")
+    merged: dict[str, Any] = {k: v for k, v in documents[0].items() if k in HEADER_KEYS}
+    for document in documents:
+        for table, rows in document.items():
+            if table in HEADER_KEYS or table == PART_KEY:
+                continue
+            if not isinstance(rows, list):
+                raise InvalidInput(
+                    f"`{table[:40]}` in that export is not a list of rows. {NOTHING}"
+                )
+            merged.setdefault(table, []).extend(rows)
+    text = json.dumps(merged, ensure_ascii=False).encode("utf-8")
+    if len(text) > MAX_EXPORT_BYTES:
+        raise InvalidInput(
+            f"Those parts make an export over {MAX_EXPORT_BYTES // MB} MB, more than I can "
+            f"restore. {NOTHING}"
+        )
+    return text
+
+
 def is_json(data: bytes) -> bool:
     """Whether the upload is JSON rather than CSV or vCard (neither starts with { or [)."""
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
@@ -402,11 +476,9 @@ def read_export(data: bytes) -> Restore:
             f"Export again with this bot, or update it. {NOTHING}"
         )
     if PART_KEY in document:
-        part = document[PART_KEY]
-        number, total = (part.get("number"), part.get("of")) if isinstance(part, dict) else (0, 0)
         raise InvalidInput(
-            f"That file is part {number} of {total} of an export too large to send in one "
-            f"piece. Restoring an export in parts isn't available yet. {NOTHING}"
+            f"That file is one part of an export too large to send in one piece: upload the "
+            f"parts one after another with `/contact import`. {NOTHING}"
         )
     unknown = sorted(set(document) - HEADER_KEYS - set(_READERS))
     if unknown:

@@ -31,7 +31,13 @@ from bot.core.export_reader import MAX_EXPORT_BYTES, is_export_upload
 from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
 from bot.core.models import ContactDraft, Role
 from bot.core.ports import Clock, Offload, PendingRepository
-from bot.core.restore import RestorePreview, RestoreResult, RestoreService
+from bot.core.restore import (
+    CheckedPart,
+    PartsPreview,
+    RestorePreview,
+    RestoreResult,
+    RestoreService,
+)
 from bot.core.validation import TAGS_MAX, email_key, name_key, validate_draft
 
 log = logging.getLogger(__name__)
@@ -46,6 +52,7 @@ RESTORE_SUFFIXES = (".json", ".zip")
 PROGRESS_EVERY = 1000
 RESTORE = "restore"  # a held JSON export's text (rows held before zipped restores)
 RESTORE_HELD = "restore_zlib"  # a held export: its JSON, zlib-compressed, in base64
+PENDING_PART = "import-part"  # one part of an export cut in parts, until all are in
 
 Progress = Callable[[int, int], Awaitable[None]]  # (saved so far, to save in all)
 # Fields an import may fill when empty; the name is never changed, tags and role are merged.
@@ -212,12 +219,20 @@ class ImportService:
         if size == 0:
             raise InvalidInput("That file is empty: there are no contacts in it.")
 
-    async def preview(self, owner_id: int, data: bytes) -> ImportPreview | RestorePreview:
+    async def preview(
+        self, owner_id: int, data: bytes
+    ) -> ImportPreview | RestorePreview | PartsPreview:
         """Read the file and say what importing it would do; hold its rows for `confirm`."""
         restoring = self._restore is not None and is_export_upload(data)
         self.check_size(len(data), ".zip" if restoring else "")
         if self._restore is not None and restoring:
-            restore, held = await self._restore.check(owner_id, data)
+            checked = await self._restore.check(owner_id, data)
+            if isinstance(checked, CheckedPart):
+                parts = await self._held_parts(owner_id, checked)
+                if isinstance(parts, PartsPreview):
+                    return parts
+                checked = await self._restore.check_parts(owner_id, parts)
+            restore, held = checked
             pending_id = await self._pending.put(
                 owner_id,
                 PENDING_IMPORT,
@@ -256,6 +271,45 @@ class ImportService:
             rejected=upload.rejected,
             pending_id=pending_id,
         )
+
+    async def _held_parts(self, owner_id: int, checked: CheckedPart) -> PartsPreview | list[bytes]:
+        """Hold this part; once every part of its export is in, take them all (in order)."""
+        now = self._clock.now()
+        part = checked.part
+        rows = [
+            (pending_id, payload)
+            for pending_id, payload in await self._pending.held(owner_id, PENDING_PART, now=now)
+            if payload["export"] == part.export
+        ]
+        numbers = {payload["number"] for _, payload in rows}
+        if part.number not in numbers:
+            payload = {
+                "export": part.export,
+                "number": part.number,
+                "of": part.of,
+                "held": base64.b64encode(checked.held).decode("ascii"),
+            }
+            pending_id = await self._pending.put(
+                owner_id, PENDING_PART, payload, expires_at=now + PENDING_TTL
+            )
+            rows.append((pending_id, payload))
+        received = tuple(sorted({payload["number"] for _, payload in rows}))
+        log.info(
+            "export part held owner=%s part=%d of=%d received=%d",
+            owner_id,
+            part.number,
+            part.of,
+            len(received),
+        )
+        if len(received) < part.of:
+            return PartsPreview(part.number, part.of, received)
+        taken = []
+        for pending_id, _ in sorted(rows, key=lambda row: row[1]["number"]):
+            payload = await self._pending.take(owner_id, pending_id, PENDING_PART, now=now)
+            if payload is None:
+                raise ExpiredAction()
+            taken.append(base64.b64decode(payload["held"]))
+        return taken
 
     async def _existing(self, owner_id: int) -> list[tuple[int, ContactDraft]]:
         # Own fields only: matching needs no exchanges, and 5,000 contacts cross to a worker.

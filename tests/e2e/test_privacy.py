@@ -210,11 +210,13 @@ async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     assert normalised(again) == normalised(original)
 
 
-async def test_an_export_too_large_even_zipped_comes_in_parts_within_the_limit(
+async def test_an_export_too_large_even_zipped_comes_in_parts_that_restore(
     bot: RunningBot,
 ) -> None:
     """At a limit under the zip's size, the JSON comes in numbered parts over several private
-    messages, each message's files within the limit, and the first says how many."""
+    messages, each message's files within the limit, and the first says how many. Bob uploads
+    the parts one at a time, in any order: each but the last says which are still missing and
+    holds nothing to confirm; the last shows the restore; Import brings back every row."""
     await heavy_alice(bot)
     limit = 24 * 1024
     bot.fake.attachment_size_limit = limit
@@ -223,6 +225,32 @@ async def test_an_export_too_large_even_zipped_comes_in_parts_within_the_limit(
     for message in messages:
         assert message["flags"] & 64
         assert sum(len(data) for data in attached(message).values()) <= limit
-    names = [name for m in messages for name in attached(m)]
-    parts = [n for n in names if n.startswith("networking-coach-part-")]
-    assert parts and parts[0] == f"networking-coach-part-1-of-{len(parts)}.zip"
+    files = {name: data for m in messages for name, data in attached(m).items()}
+    parts = [n for n in files if n.startswith("networking-coach-part-")]
+    assert len(parts) >= 2 and parts[0] == f"networking-coach-part-1-of-{len(parts)}.zip"
+    original = json.loads(await export_json_unlimited(bot))
+
+    for received, name in enumerate(reversed(parts), 1):
+        _, preview = await upload(bot.fake, files[name], filename=name, user_id=BOB)
+        assert preview["flags"] & 64
+        if received < len(parts):
+            assert ids_of(preview) == []
+            text = preview["embeds"][0]["description"]
+            assert f"({received} of {len(parts)} so far)" in text
+            assert "Still to upload: part" in text and " 1" in text
+    assert "**300** contacts" in preview["embeds"][0]["description"]
+    confirm, _ = ids_of(preview)
+    click = await bot.fake.click(preview, confirm, user_id=BOB)
+    [done] = await click.wait_edit(timeout=30)
+    assert done["content"].startswith("Restored: 300 contacts, 1,000 exchanges")
+    again = json.loads(await export_json_unlimited(bot, BOB))
+    assert normalised(again) == normalised(original)
+
+
+async def export_json_unlimited(bot: RunningBot, user_id: int = ALICE) -> bytes:
+    """The JSON as it comes when the limit is Discord's usual 10 MiB."""
+    limit, bot.fake.attachment_size_limit = bot.fake.attachment_size_limit, 10 * 1024 * 1024
+    try:
+        return await export_json(bot, user_id)
+    finally:
+        bot.fake.attachment_size_limit = limit

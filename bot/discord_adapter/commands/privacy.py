@@ -64,9 +64,11 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
         f"the export is larger than I can attach in one file here ({_size(limit)}). "
         f"The JSON comes in {export.parts} numbered parts, `networking-coach-part-1-of-"
         f"{export.parts}.zip` and on, each a zip holding one piece of it: keep all "
-        f"{export.parts} together. Your contacts as CSV and vCard and the calendar of your "
-        "follow-ups come zipped after the parts (a file too large even zipped is left out: "
-        "the JSON holds everything)."
+        f"{export.parts} together. To restore, upload every part as it is, one after another, "
+        "with `/contact import` (into an empty account): once all are in, you see what would "
+        "be restored. Your contacts as CSV and vCard and the calendar of your follow-ups come "
+        "zipped after the parts (a file too large even zipped is left out: the JSON holds "
+        "everything)."
     )
     return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
 
