@@ -183,12 +183,14 @@ async def _restore_phase(args: argparse.Namespace) -> dict[str, Any]:
     idle = _status("VmRSS")
     worker_idle = _worker_peak(pool)
     refused = None
+    preview_stall = 0.0
     try:
         with Ticker() as ticker:
             started = time.perf_counter()
             try:
                 preview = await imports.preview(EMPTY, upload)
                 previewed = time.perf_counter()
+                preview_stall = ticker.worst
                 await imports.confirm(EMPTY, preview.pending_id)
             except CoachError as error:
                 refused = error.user_message
@@ -208,6 +210,7 @@ async def _restore_phase(args: argparse.Namespace) -> dict[str, Any]:
         "preview": previewed - started,
         "confirm": done - previewed,
         "stall": ticker.worst,
+        "preview_stall": preview_stall,
         "peak_bot": peak,
         "peak_worker": max(worker, 0),
         "restored_exchanges": restored,
@@ -262,7 +265,8 @@ def main() -> None:
     print(
         f"restore of the {export['upload_bytes'] / MB:,.2f} MB upload: preview "
         f"{restore['preview'] * 1000:,.0f} ms, import {restore['confirm'] * 1000:,.0f} ms, "
-        f"longest loop stall {restore['stall'] * 1000:,.0f} ms; peak memory over idle: bot "
+        f"longest loop stall {restore['stall'] * 1000:,.0f} ms (during the preview "
+        f"{restore['preview_stall'] * 1000:,.0f} ms); peak memory over idle: bot "
         f"{restore['peak_bot'] / MB:,.0f} MiB, worker {restore['peak_worker'] / MB:,.0f} MiB; "
         f"{restore['restored_exchanges']:,} exchanges restored"
     )

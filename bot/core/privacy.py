@@ -18,6 +18,7 @@ from bot.core.export_files import (
     ExportRequest,
     FileLimits,
     build_export,
+    pickled_rows,
 )
 from bot.core.ports import Clock, Offload
 
@@ -56,7 +57,7 @@ class PrivacyService:
         now = self._clock.now()
         snapshot = await self._data.snapshot(owner_id)
         zone = await self._contacts.timezone_for(owner_id)
-        request = ExportRequest(owner_id, snapshot, zone, now, limits)
+        request = ExportRequest(owner_id, await pickled_rows(snapshot), zone, now, limits)
         export = await self._offload.run(build_export, request)
         log.info(
             "export owner=%s contacts=%d packing=%s messages=%d",

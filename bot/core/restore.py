@@ -150,7 +150,7 @@ def _checked(document: bytes) -> CheckedUpload:
 # The validated rows come back from the worker in pickled chunks, unpickled one at a time with
 # the event loop free in between: 25,000 rows in one piece take ~0.4 s to unpickle, all of it
 # holding the loop (a result is unpickled under the GIL).
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 250
 _BIG = ("contacts", "exchanges", "drafts", "reminders", "events", "links")
 
 

@@ -61,9 +61,9 @@ class SqliteRestoreRepository:
 
 
 # Rows are built on the event loop in chunks, yielding between them: a contact's columns parse
-# its name (~0.2 ms each), so 5,000 at once would hold every other student's command ~1 s.
-CONTACT_CHUNK = 100
-ROW_CHUNK = 1000
+# its name (~0.2 ms each, more on a busy host), so 5,000 at once would hold every other student's command ~1 s.
+CONTACT_CHUNK = 25
+ROW_CHUNK = 500
 _Item = TypeVar("_Item")
 
 
@@ -114,7 +114,12 @@ class _Transaction:
             return
         names = ", ".join(rows[0])
         marks = ", ".join(f":{key}" for key in rows[0])
-        await self._db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        # In batches: one executemany of 20,000 rows holds the GIL in sqlite3's C loop long
+        # enough to starve the event loop; between batches it runs.
+        for start in range(0, len(rows), ROW_CHUNK):
+            await self._db.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + ROW_CHUNK]
+            )
 
     async def _new_ids(self, table: str, student_id: int, expected: int) -> list[int]:
         async with self._db.execute(

@@ -3,6 +3,7 @@ message within the limits, and nothing lost on the way."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import zipfile
@@ -21,6 +22,7 @@ from bot.core.export_files import (
     FileLimits,
     Packing,
     build_export,
+    pickled_rows,
 )
 
 NOW = datetime(2026, 11, 22, 15, tzinfo=UTC)
@@ -66,7 +68,8 @@ def snapshot(contacts: int, exchanges: int) -> dict[str, list[dict[str, Any]]]:
 
 def export(data: dict[str, Any], max_file_bytes: int, max_files: int = 10) -> ExportFiles:
     limits = FileLimits(max_file_bytes, max_file_bytes, max_files)
-    return build_export(ExportRequest(7, data, "UTC", NOW, limits))
+    chunks = asyncio.run(pickled_rows(data))
+    return build_export(ExportRequest(7, chunks, "UTC", NOW, limits))
 
 
 def assert_within(result: ExportFiles, limit: int, max_files: int = 10) -> None:
