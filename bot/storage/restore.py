@@ -61,7 +61,8 @@ class SqliteRestoreRepository:
 
 
 # Rows are built on the event loop in chunks, yielding between them: a contact's columns parse
-# its name (~0.2 ms each, more on a busy host), so 5,000 at once would hold every other student's command ~1 s.
+# its name (~0.2 ms each, more on a busy host), so 5,000 at once would hold every other
+# student's command for a second or more.
 CONTACT_CHUNK = 25
 ROW_CHUNK = 500
 _Item = TypeVar("_Item")
