@@ -24,8 +24,9 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from bot.core.errors import CoachError
+from bot.core.errors import CoachError, InvalidInput
 from bot.core.export_reader import (
+    MAX_EXPORT_BYTES,
     ExportPart,
     Restore,
     export_json,
@@ -137,8 +138,21 @@ def check_upload(data: bytes) -> CheckedUpload | CheckedPart:
 
 
 def check_parts(held: list[bytes]) -> CheckedUpload:
-    """All the parts of an export, put together and validated as one (a worker's job)."""
-    return _checked(merged_parts([zlib.decompress(h) for h in held]))
+    """All the parts of an export, put together and validated as one (a worker's job). The
+    parts together are bounded like one export: never more than MAX_EXPORT_BYTES unpacked."""
+    budget = MAX_EXPORT_BYTES
+    documents = []
+    for part in held:
+        inflater = zlib.decompressobj()
+        document = inflater.decompress(part, budget + 1)
+        budget -= len(document)
+        if budget < 0 or inflater.unconsumed_tail:
+            raise InvalidInput(
+                f"Those parts make an export over {MAX_EXPORT_BYTES // 1024 // 1024} MB, more "
+                "than I can restore. Nothing was imported."
+            )
+        documents.append(document)
+    return _checked(merged_parts(documents))
 
 
 def _checked(document: bytes) -> CheckedUpload:

@@ -3,8 +3,11 @@ read only within bounds (a zip bomb is never unpacked past the largest export)."
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
+from bot.core import restore
 from bot.core.errors import InvalidInput
 from bot.core.export_reader import unzipped_export
 from tests.fakes import InMemoryPendingRepository, PicklingOffload, build_services
@@ -33,3 +36,11 @@ def test_a_zip_bomb_is_refused_by_its_header_before_unpacking() -> None:
     bomb = zip_bomb(2 * MB)
     with pytest.raises(InvalidInput, match="unpacked; I can restore up to 1 MB"):
         unzipped_export(bomb, limit=1 * MB)
+
+
+def test_parts_are_bounded_together_like_one_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part under the cap, together over it: refused while unpacking, before parsing."""
+    monkeypatch.setattr(restore, "MAX_EXPORT_BYTES", 1 * MB)
+    part = zlib.compress(b" " * (MB // 2 + 1))
+    with pytest.raises(InvalidInput, match="Those parts make an export over 1 MB"):
+        restore.check_parts([part, part])
