@@ -9,12 +9,31 @@ DM reachability), which the bot learns again on first use.
 from __future__ import annotations
 
 import copy
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.contacts import MAX_CONTACTS
 from bot.core.drafts import DraftRequest
 from bot.core.events import EventKind
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
+from bot.core.reminders import REMINDER_NOTE_MAX
+from bot.core.schedule import next_weekly_occurrence
 from bot.core.services import Services
+from bot.core.text import fold
+from bot.core.validation import (
+    EVENT_MAX,
+    EXCHANGE_NOTE_MAX,
+    INSTITUTION_MAX,
+    NOTES_MAX,
+    SPECIALTY_MAX,
+    TAGS_MAX,
+    validate_draft,
+)
+from bot.storage.contacts import contact_columns
+from bot.storage.rows import to_db_day, to_db_time
 from tests.fakes import FakeClock
 
 # Per table: the columns that name another table's row.
@@ -128,3 +147,207 @@ async def rich_account(services: Services, clock: FakeClock, owner: int) -> None
     await services.reminders.done(owner, ItemKind.REMINDER, done.id)
     await services.coaching.set_goal(owner, new_contacts=3, follow_ups=4, check_ins=0)
     await services.coaching.tip(owner)
+
+
+# -- a heavy account, written with bulk SQL ----------------------------------------------------
+
+WORDS = [
+    "residency",
+    "research",
+    "cardiology",
+    "clinic",
+    "mentor",
+    "shadowing",
+    "rounds",
+    "paper",
+    "abstract",
+    "poster",
+    "interview",
+    "letter",
+    "match",
+    "program",
+    "fellowship",
+    "echo",
+    "trial",
+    "cohort",
+    "patients",
+    "outcomes",
+    "call",
+    "coffee",
+    "email",
+    "thanks",
+    "question",
+    "advice",
+    "elective",
+    "rotation",
+    "anatomy",
+    "lab",
+    "grant",
+    "summer",
+    "project",
+    "conference",
+    "talk",
+    "slides",
+    "meeting",
+    "follow",
+    "up",
+    "next",
+    "week",
+    "asked",
+    "about",
+    "her",
+    "his",
+    "their",
+    "team",
+]
+
+
+def _text(rng: random.Random, length: int) -> str:
+    """Words in a random order up to `length` characters: text that compresses like notes."""
+    out: list[str] = []
+    size = 0
+    while size < length:
+        word = rng.choice(WORDS)
+        out.append(word)
+        size += len(word) + 1
+    return " ".join(out)[:length].strip()
+
+
+@dataclass(frozen=True, slots=True)
+class HeavyShape:
+    """How much a heavy account holds; `longest` fills every text field to its maximum."""
+
+    contacts: int = MAX_CONTACTS
+    exchanges: int = 20_000
+    drafts: int = 2_000
+    reminders: int = 1_000
+    events: int = 100
+    links: int = 5_000
+    longest: bool = False
+
+
+async def seed_heavy_account(
+    db: Any, owner: int, now: datetime, shape: HeavyShape = HeavyShape(), *, rng_seed: int = 5
+) -> None:
+    """Write one student with `shape`'s rows in every exported table, in one transaction, each
+    row valid by the services' own rules (a restore reads it back)."""
+    rng = random.Random(rng_seed)
+    stamp = to_db_time(now)
+    today = now.date()
+    longest = shape.longest
+    roles = list(Role)
+    await db.execute("BEGIN")
+    await db.execute(
+        "INSERT INTO students (id, timezone, welcomed_at, created_at) VALUES (?, ?, ?, ?)",
+        (owner, "Europe/Paris", stamp, stamp),
+    )
+    await db.execute(
+        "INSERT INTO profiles (student_id, name, school, stage, interests, pitch, signoff, "
+        "follow_up_delay_days, updated_at) VALUES (?, 'Zoë Student', 'Riverside School of "
+        "Medicine', 'MS2', 'cardiology', 'I am a second-year student.', 'Best', 7, ?)",
+        (owner, stamp),
+    )
+    await db.execute(
+        "INSERT INTO reminder_settings (student_id, consented_at, digest_weekday, digest_hour, "
+        "cadence, next_digest_at) VALUES (?, ?, 2, 8, '{\"attending\": 45}', ?)",
+        (owner, stamp, to_db_time(next_weekly_occurrence(now, 2, 8, "Europe/Paris"))),
+    )
+    await db.execute(
+        "INSERT INTO coach_state (student_id, last_tip, goal_contacts, goal_follow_ups, "
+        "goal_check_ins, updated_at) VALUES (?, NULL, 3, 4, 1, ?)",
+        (owner, stamp),
+    )
+    rows = []
+    for i in range(shape.contacts):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(FAMILY_NAMES)
+        draft = ContactDraft(
+            name=f"{first} {last}" if not longest else f"{first} {last} " + "x" * 60,
+            role=roles[i % len(roles)],
+            title="Dr." if i % 3 == 0 else None,
+            specialty=_text(rng, SPECIALTY_MAX if longest else 20),
+            institution=_text(rng, INSTITUTION_MAX if longest else 30),
+            met_event=_text(rng, EVENT_MAX if longest else 25),
+            met_on=today - timedelta(days=rng.randrange(1, 700)),
+            email=f"{first.lower()}.{i}@example.edu" if longest or i % 2 else None,
+            profile_url=f"https://www.linkedin.com/in/p{i}-" + "x" * (400 if longest else 8),
+            notes=_text(rng, NOTES_MAX if longest else rng.randrange(0, 300)) or None,
+            tags=tuple(f"tag{(i + k) % 40}" for k in range(TAGS_MAX if longest else i % 3)),
+            cadence_days=60 if i % 5 == 0 else None,
+            address_as=f"Dr. {last}" if longest else None,
+        )
+        row = contact_columns(validate_draft(draft))
+        row.update(owner_id=owner, created_at=stamp, updated_at=stamp)
+        rows.append(row)
+    names = ", ".join(rows[0])
+    await db.executemany(
+        f"INSERT INTO contacts ({names}) VALUES ({', '.join(':' + k for k in rows[0])})", rows
+    )
+    async with db.execute("SELECT id FROM contacts WHERE owner_id = ? ORDER BY id", (owner,)) as c:
+        ids = [row[0] for row in await c.fetchall()]
+    kinds = list(ExchangeKind)
+    await db.executemany(
+        "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                owner,
+                ids[n % len(ids)],
+                kinds[n % len(kinds)].value,
+                to_db_day(today - timedelta(days=rng.randrange(0, 700))),
+                _text(rng, EXCHANGE_NOTE_MAX if longest else rng.randrange(0, 160)) or None,
+                stamp,
+            )
+            for n in range(shape.exchanges)
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO drafts (owner_id, contact_id, template_id, channel, version, fields, "
+        "created_at, sent_at, tone) VALUES (?, ?, 'followup_conference', ?, 1, ?, ?, ?, ?)",
+        [
+            (
+                owner,
+                ids[n % len(ids)],
+                ("email", "linkedin", "dm")[n % 3],
+                json.dumps({"event": _text(rng, 150 if longest else 30)}),
+                stamp,
+                stamp if n % 2 else None,
+                ("warm", "formal", "brief")[n % 3],
+            )
+            for n in range(shape.drafts)
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO reminders (owner_id, contact_id, note, due_at, created_at, done_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                owner,
+                ids[n % len(ids)] if n % 4 else None,
+                _text(rng, REMINDER_NOTE_MAX if longest else 60),
+                to_db_time(now + timedelta(days=n % 60 - 10)),
+                stamp,
+                stamp if n % 3 == 0 else None,
+            )
+            for n in range(shape.reminders)
+        ],
+    )
+    event_ids = []
+    for n in range(shape.events):
+        name = f"Event {n} " + _text(rng, 80 if longest else 20)
+        async with db.execute(
+            "INSERT INTO events (owner_id, name, name_key, kind, held_on, created_at) "
+            "VALUES (?, ?, ?, 'conference', ?, ?) RETURNING id",
+            (owner, name, fold(name), to_db_day(today - timedelta(days=n)), stamp),
+        ) as cursor:
+            event_ids.append((await cursor.fetchone())[0])
+    if event_ids:
+        await db.executemany(
+            "INSERT OR IGNORE INTO contact_events (owner_id, contact_id, event_id) "
+            "VALUES (?, ?, ?)",
+            [(owner, ids[n % len(ids)], event_ids[n % len(event_ids)]) for n in range(shape.links)],
+        )
+    await db.execute("COMMIT")
+
+
+FIRST_NAMES = ("Amara", "José", "Priya", "Chen", "Fatima", "Liam", "Zoë", "Noah", "Inès", "Kwame")
+FAMILY_NAMES = ("Okafor", "Núñez", "Shah", "Wei", "Haddad", "Murphy", "Łukasz", "Sørensen")

@@ -466,6 +466,15 @@ class InMemoryPendingRepository:
         row = self._live(owner_id, pending_id, kind, now)
         return json.loads(row.payload) if row else None
 
+    async def held(
+        self, owner_id: int, kind: str, *, now: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (pending_id, json.loads(row.payload))
+            for pending_id, row in sorted(self.rows.items())
+            if self._live(owner_id, pending_id, kind, now) is not None
+        ]
+
     async def purge_expired(self, *, now: datetime) -> int:
         expired = [i for i, row in self.rows.items() if row.expires_at <= _utc(now)]
         for pending_id in expired:
@@ -1273,6 +1282,7 @@ def build_services(
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
+    offload = PicklingOffload() if offload is None else offload
     students = InMemoryStudentRepository() if students is None else students
     contacts = InMemoryContactRepository() if contacts is None else contacts
     pending = InMemoryPendingRepository() if pending is None else pending
@@ -1328,13 +1338,15 @@ def build_services(
         drafts=draft_service,
         reminders=reminder_service,
         coaching=coaching,
-        privacy=PrivacyService(privacy or SqliteOnlyPrivacyRepository(), contact_service, clock),
+        privacy=PrivacyService(
+            privacy or SqliteOnlyPrivacyRepository(), contact_service, clock, offload
+        ),
         imports=ImportService(
             contact_service,
             pending,
             clock,
-            PicklingOffload() if offload is None else offload,
-            restore=RestoreService(restore, student_service, clock),
+            offload,
+            restore=RestoreService(restore, student_service, clock, offload),
         ),
         events=event_service,
     )

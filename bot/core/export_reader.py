@@ -14,8 +14,10 @@ state): the bot learns those again on first use.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -28,6 +30,7 @@ from bot.core.contacts import MAX_CONTACTS
 from bot.core.drafts import DELAY_RANGE, clean_fields, validate_profile
 from bot.core.errors import CoachError, InvalidInput
 from bot.core.events import EVENT_NAME_MAX, EventKind
+from bot.core.export_files import EXPORT_FORMAT, EXPORT_VERSION, JSON_NAME, PART_KEY
 from bot.core.models import (
     DRAFT_FIELDS,
     Channel,
@@ -38,7 +41,6 @@ from bot.core.models import (
     Role,
     Tone,
 )
-from bot.core.privacy import EXPORT_FORMAT, EXPORT_VERSION
 from bot.core.progress import WeeklyGoal
 from bot.core.reminders import REMINDER_NOTE_MAX
 from bot.core.schedule import is_valid_timezone
@@ -46,6 +48,20 @@ from bot.core.text import clean_block, clean_line
 from bot.core.validation import CADENCE_MAX_DAYS, CADENCE_MIN_DAYS, validate_draft, validate_note
 
 NOTHING = "Nothing was imported."
+MB = 1024 * 1024
+# The largest export document a restore reads. The export has no size cap of its own (only
+# contacts are capped, at 5,000), so this is set well above the export of an account at the
+# caps with every text field at its longest (5,000 such contacts and 20,000 exchanges with
+# 1,000-character notes make ~40 MB): reading 64 MB of JSON in a worker peaks at a few hundred
+# MB. An upload (the JSON itself, or the zip the export sends) is refused above it too.
+MAX_EXPORT_BYTES = 64 * MB
+ZIP_MAGIC = b"PK\x03\x04"
+# The export's archive holds four files; anything with more entries is not one of ours.
+MAX_ZIP_ENTRIES = 8
+READ_CHUNK = 1024 * 1024
+# No text column of an export is longer than a few thousand characters (notes: 2,000); a longer
+# value is refused before the services' rules clean it (cleaning 5 MB of text takes seconds).
+TEXT_MAX = 20_000
 DRAFT_VERSION_MAX = 20
 INT64_MAX = 2**63 - 1
 _TEMPLATE_ID = re.compile(r"[a-z0-9_]{1,64}")
@@ -195,6 +211,8 @@ class _Row:
             return None
         if not isinstance(value, str):
             self.fail(f"has a `{name}` that is not text")
+        if len(value) > TEXT_MAX:
+            self.fail(f"has a `{name}` of {len(value):,} characters, far longer than it can be")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -290,14 +308,161 @@ def _parse_json(data: bytes) -> Any:
         ) from None
 
 
+def is_zip(data: bytes) -> bool:
+    return data.startswith(ZIP_MAGIC)
+
+
+def is_export_upload(data: bytes) -> bool:
+    """Whether the upload is (or zips) a JSON export rather than a CSV or vCard file."""
+    return is_json(data) or is_zip(data)
+
+
+def _not_an_export_zip(detail: str) -> InvalidInput:
+    return InvalidInput(
+        f"That zip file isn't a Networking Coach export ({detail}): upload the "
+        f"`networking-coach-export.zip` that `/privacy export` sends, as it is. {NOTHING}"
+    )
+
+
+def unzipped_export(data: bytes, *, limit: int = MAX_EXPORT_BYTES) -> bytes:
+    """The export JSON inside a zip upload, read with bounds: at most MAX_ZIP_ENTRIES entries,
+    one JSON member, and never more than `limit` bytes decompressed whatever the archive's
+    headers claim (a zip bomb stops at the limit, after reading only that much)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _not_an_export_zip("it can't be opened") from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise _not_an_export_zip(f"it holds {len(entries):,} files; an export holds 4")
+        members = [e for e in entries if not e.is_dir() and e.filename.endswith(".json")]
+        named = [e for e in members if e.filename.rsplit("/", 1)[-1] == JSON_NAME]
+        if len(named) == 1:
+            member = named[0]
+        elif len(members) == 1:
+            member = members[0]
+        else:
+            raise _not_an_export_zip(f"it has no `{JSON_NAME}` in it")
+        if member.file_size > limit:
+            raise InvalidInput(
+                f"The export in that zip file is {member.file_size / MB:,.0f} MB unpacked; I "
+                f"can restore up to {limit // MB} MB. {NOTHING}"
+            )
+        out = bytearray()
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(READ_CHUNK):
+                    out += chunk
+                    if len(out) > limit:
+                        raise InvalidInput(
+                            f"The export in that zip file unpacks to more than {limit // MB} "
+                            f"MB, more than any export. {NOTHING}"
+                        )
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+            # Damaged data, a wrong CRC, encryption or a compression method we don't read.
+            raise _not_an_export_zip("its contents can't be read") from None
+        except zipfile.LargeZipFile:
+            raise _not_an_export_zip("it is too large") from None
+        return bytes(out)
+
+
+def export_json(data: bytes, *, limit: int = MAX_EXPORT_BYTES) -> bytes:
+    """The JSON of an export upload: the upload itself, or the export inside a zip."""
+    if len(data) > limit:
+        raise InvalidInput(
+            f"That file is {len(data) / MB:,.0f} MB; I can restore exports up to "
+            f"{limit // MB} MB. {NOTHING}"
+        )
+    return unzipped_export(data, limit=limit) if is_zip(data) else data
+
+
+MAX_PARTS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPart:
+    """One numbered part of an export (`/privacy export` cuts a JSON too large to attach)."""
+
+    export: str  # the same for every part of one export
+    number: int
+    of: int
+
+
+def _export_document(data: bytes) -> dict[str, Any]:
+    document = _parse_json(data)
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise InvalidInput(
+            "That JSON file isn't a Networking Coach export (the `networking-coach.json` "
+            f"that `/privacy export` sends). {NOTHING}"
+        )
+    return document
+
+
+def export_part(data: bytes) -> ExportPart | None:
+    """Which part of an export the JSON is, or None for a whole export."""
+    document = _export_document(data)
+    part = document.get(PART_KEY)
+    if part is None:
+        return None
+    export, number, total = (
+        (part.get("export"), part.get("number"), part.get("of"))
+        if isinstance(part, dict)
+        else (None, None, None)
+    )
+    if (
+        not isinstance(export, str)
+        or not re.fullmatch(r"[0-9a-f]{16}", export)
+        or not isinstance(number, int)
+        or not isinstance(total, int)
+        or isinstance(number, bool)
+        or isinstance(total, bool)
+        or not 1 <= number <= total <= MAX_PARTS
+    ):
+        raise InvalidInput(f"That export part has a damaged `part` header. {NOTHING}")
+    return ExportPart(export, number, total)
+
+
+def merged_parts(parts: list[bytes]) -> bytes:
+    """The whole export document from all its parts' JSON, in any order (each part's rows in
+    turn, table by table); InvalidInput if one is missing, repeated or from another export."""
+    documents = sorted(
+        (_export_document(data) for data in parts), key=lambda d: d[PART_KEY]["number"]
+    )
+    first = documents[0][PART_KEY]
+    numbers = [d[PART_KEY]["number"] for d in documents]
+    if {d[PART_KEY]["export"] for d in documents} != {first["export"]} or numbers != list(
+        range(1, first["of"] + 1)
+    ):
+        raise InvalidInput(f"Those export parts don't belong together. {NOTHING}")
+    merged: dict[str, Any] = {k: v for k, v in documents[0].items() if k in HEADER_KEYS}
+    for document in documents:
+        for table, rows in document.items():
+            if table in HEADER_KEYS or table == PART_KEY:
+                continue
+            if not isinstance(rows, list):
+                raise InvalidInput(
+                    f"`{table[:40]}` in that export is not a list of rows. {NOTHING}"
+                )
+            merged.setdefault(table, []).extend(rows)
+    text = json.dumps(merged, ensure_ascii=False).encode("utf-8")
+    if len(text) > MAX_EXPORT_BYTES:
+        raise InvalidInput(
+            f"Those parts make an export over {MAX_EXPORT_BYTES // MB} MB, more than I can "
+            f"restore. {NOTHING}"
+        )
+    return text
+
+
 def is_json(data: bytes) -> bool:
     """Whether the upload is JSON rather than CSV or vCard (neither starts with { or [)."""
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"["))
 
 
 def read_export(data: bytes) -> Restore:
-    """The validated contents of a `/privacy export` JSON file, or InvalidInput saying why."""
-    document = _parse_json(data)
+    """The validated contents of a `/privacy export` file (its JSON, or the zip it came in),
+    or InvalidInput saying why."""
+    document = _parse_json(export_json(data))
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise InvalidInput(
             "That JSON file isn't a Networking Coach export (the `networking-coach.json` "
@@ -313,6 +478,11 @@ def read_export(data: bytes) -> Restore:
         raise InvalidInput(
             f"That export is version {shown}; I can restore versions 1 to {EXPORT_VERSION}. "
             f"Export again with this bot, or update it. {NOTHING}"
+        )
+    if PART_KEY in document:
+        raise InvalidInput(
+            f"That file is one part of an export too large to send in one piece: upload the "
+            f"parts one after another with `/contact import`. {NOTHING}"
         )
     unknown = sorted(set(document) - HEADER_KEYS - set(_READERS))
     if unknown:

@@ -17,6 +17,7 @@ fills fields that are empty and adds tags, so importing the same file twice chan
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, fields, replace
@@ -26,20 +27,32 @@ from urllib.parse import urlsplit
 
 from bot.core.contacts import MAX_CONTACTS, ContactService, draft_from_json, draft_to_json
 from bot.core.errors import ExpiredAction, InvalidInput
-from bot.core.export_reader import is_json
+from bot.core.export_reader import MAX_EXPORT_BYTES, is_export_upload
 from bot.core.importers import MAX_ROWS, ImportFormat, ParsedFile, parse_file
 from bot.core.models import ContactDraft, Role
 from bot.core.ports import Clock, Offload, PendingRepository
-from bot.core.restore import RestorePreview, RestoreResult, RestoreService
+from bot.core.restore import (
+    CheckedPart,
+    PartsPreview,
+    RestorePreview,
+    RestoreResult,
+    RestoreService,
+)
 from bot.core.validation import TAGS_MAX, email_key, name_key, validate_draft
 
 log = logging.getLogger(__name__)
 
 PENDING_IMPORT = "import"
 PENDING_TTL = timedelta(hours=24)
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024  # a contacts file (CSV, vCard): what the parsers are bounded for
+# An export to restore (its JSON, or the zip `/privacy export` sends) may be as large as the
+# largest export: the cap follows from the export (bot.core.export_reader.MAX_EXPORT_BYTES).
+MAX_RESTORE_BYTES = MAX_EXPORT_BYTES
+RESTORE_SUFFIXES = (".json", ".zip")
 PROGRESS_EVERY = 1000
-RESTORE = "restore"  # the pending payload's key for a held JSON export (its text)
+RESTORE = "restore"  # a held JSON export's text (rows held before zipped restores)
+RESTORE_HELD = "restore_zlib"  # a held export: its JSON, zlib-compressed, in base64
+PENDING_PART = "import-part"  # one part of an export cut in parts, until all are in
 
 Progress = Callable[[int, int], Awaitable[None]]  # (saved so far, to save in all)
 # Fields an import may fill when empty; the name is never changed, tags and role are merged.
@@ -190,26 +203,40 @@ class ImportService:
         self._offload = offload
         self._restore = restore
 
-    def check_size(self, size: int) -> None:
-        """Refuse a file by its announced size, before anyone downloads it."""
-        if size > MAX_BYTES:
+    def check_size(self, size: int, name: str = "") -> None:
+        """Refuse a file by its announced size and name, before anyone downloads it: a
+        contacts file up to MAX_BYTES, an export to restore (.json, .zip) up to
+        MAX_RESTORE_BYTES."""
+        restoring = self._restore is not None and name.casefold().endswith(RESTORE_SUFFIXES)
+        limit = MAX_RESTORE_BYTES if restoring else MAX_BYTES
+        if size > limit:
+            what = "restore exports" if restoring else "import files"
             raise InvalidInput(
-                f"That file is {size / 1024 / 1024:.1f} MB; I can import files up to "
-                f"{MAX_BYTES // 1024 // 1024} MB. Export fewer contacts (or split the file) "
+                f"That file is {size / 1024 / 1024:.1f} MB; I can {what} up to "
+                f"{limit // 1024 // 1024} MB. Export fewer contacts (or split the file) "
                 "and try again. Nothing was imported."
             )
         if size == 0:
             raise InvalidInput("That file is empty: there are no contacts in it.")
 
-    async def preview(self, owner_id: int, data: bytes) -> ImportPreview | RestorePreview:
+    async def preview(
+        self, owner_id: int, data: bytes
+    ) -> ImportPreview | RestorePreview | PartsPreview:
         """Read the file and say what importing it would do; hold its rows for `confirm`."""
-        self.check_size(len(data))
-        if self._restore is not None and is_json(data):
-            restore = await self._restore.check(owner_id, data)
+        restoring = self._restore is not None and is_export_upload(data)
+        self.check_size(len(data), ".zip" if restoring else "")
+        if self._restore is not None and restoring:
+            checked = await self._restore.check(owner_id, data)
+            if isinstance(checked, CheckedPart):
+                parts = await self._held_parts(owner_id, checked)
+                if isinstance(parts, PartsPreview):
+                    return parts
+                checked = await self._restore.check_parts(owner_id, parts)
+            restore, held = checked
             pending_id: int | None = await self._pending.put(
                 owner_id,
                 PENDING_IMPORT,
-                {RESTORE: data.decode("utf-8-sig")},
+                {RESTORE_HELD: base64.b64encode(held).decode("ascii")},
                 expires_at=self._clock.now() + PENDING_TTL,
             )
             log.info("restore previewed owner=%s pending=%s", owner_id, pending_id)
@@ -245,6 +272,45 @@ class ImportService:
             pending_id=pending_id,
         )
 
+    async def _held_parts(self, owner_id: int, checked: CheckedPart) -> PartsPreview | list[bytes]:
+        """Hold this part; once every part of its export is in, take them all (in order)."""
+        now = self._clock.now()
+        part = checked.part
+        rows = [
+            (pending_id, payload)
+            for pending_id, payload in await self._pending.held(owner_id, PENDING_PART, now=now)
+            if payload["export"] == part.export
+        ]
+        numbers = {payload["number"] for _, payload in rows}
+        if part.number not in numbers:
+            payload: dict[str, Any] = {
+                "export": part.export,
+                "number": part.number,
+                "of": part.of,
+                "held": base64.b64encode(checked.held).decode("ascii"),
+            }
+            pending_id = await self._pending.put(
+                owner_id, PENDING_PART, payload, expires_at=now + PENDING_TTL
+            )
+            rows.append((pending_id, payload))
+        received = tuple(sorted({payload["number"] for _, payload in rows}))
+        log.info(
+            "export part held owner=%s part=%d of=%d received=%d",
+            owner_id,
+            part.number,
+            part.of,
+            len(received),
+        )
+        if len(received) < part.of:
+            return PartsPreview(part.number, part.of, received)
+        taken = []
+        for pending_id, _ in sorted(rows, key=lambda row: row[1]["number"]):
+            held = await self._pending.take(owner_id, pending_id, PENDING_PART, now=now)
+            if held is None:
+                raise ExpiredAction()
+            taken.append(base64.b64decode(held["held"]))
+        return taken
+
     async def _existing(self, owner_id: int) -> list[tuple[int, ContactDraft]]:
         # Own fields only: matching needs no exchanges, and 5,000 contacts cross to a worker.
         return [(c.id, c.draft) for c in await self._contacts.plain_contacts(owner_id)]
@@ -258,6 +324,9 @@ class ImportService:
         )
         if payload is None:
             raise ExpiredAction()
+        if RESTORE_HELD in payload and self._restore is not None:
+            held = base64.b64decode(payload[RESTORE_HELD])
+            return await self._restore.restore_held(owner_id, held)
         if RESTORE in payload and self._restore is not None:
             return await self._restore.restore(owner_id, payload[RESTORE].encode("utf-8"))
         existing = await self._existing(owner_id)

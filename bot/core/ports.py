@@ -187,6 +187,12 @@ class PendingRepository(Protocol):
         self, owner_id: int, pending_id: int, kind: str, *, now: datetime
     ) -> dict[str, Any] | None: ...
 
+    async def held(
+        self, owner_id: int, kind: str, *, now: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """The owner's live rows of `kind`, oldest first, as (id, payload)."""
+        ...
+
     async def purge_expired(self, *, now: datetime) -> int:
         """Forget expired rows; returns how many."""
         ...

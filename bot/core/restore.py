@@ -19,12 +19,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
+import zlib
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
-from bot.core.errors import CoachError
-from bot.core.export_reader import Restore, read_export
-from bot.core.ports import Clock
+from bot.core.errors import CoachError, InvalidInput
+from bot.core.export_reader import (
+    MAX_EXPORT_BYTES,
+    ExportPart,
+    Restore,
+    export_json,
+    export_part,
+    merged_parts,
+    read_export,
+)
+from bot.core.ports import Clock, Offload
 from bot.core.schedule import next_weekly_occurrence
 from bot.core.students import StudentService
 
@@ -66,6 +76,20 @@ class RestorePreview:
 
 
 @dataclass(frozen=True, slots=True)
+class PartsPreview:
+    """A part of an export received and held; the others still to come."""
+
+    number: int
+    of: int
+    received: tuple[int, ...]
+    pending_id: None = None  # nothing to confirm yet
+
+    @property
+    def missing(self) -> tuple[int, ...]:
+        return tuple(n for n in range(1, self.of + 1) if n not in self.received)
+
+
+@dataclass(frozen=True, slots=True)
 class RestoreResult:
     counts: dict[str, int]
 
@@ -86,33 +110,148 @@ def counts(restore: Restore) -> dict[str, int]:
     }
 
 
-async def _read(data: bytes) -> Restore:
-    # Validating 5 MB of JSON takes a moment: keep the gateway heartbeat going meanwhile.
-    return await asyncio.to_thread(read_export, data)
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """A valid export upload, checked in a worker: what the preview shows, and the document
+    to hold until the student confirms (zlib-compressed: the pending row stays small)."""
+
+    counts: dict[str, int]
+    timezone: str | None
+    held: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedPart:
+    """One part of an export, its header checked (its rows are checked with all the parts)."""
+
+    part: ExportPart
+    held: bytes  # its JSON, zlib-compressed
+
+
+def check_upload(data: bytes) -> CheckedUpload | CheckedPart:
+    """Unpack (with bounds), parse and validate an export upload (a worker's job)."""
+    document = export_json(data)
+    part = export_part(document)
+    if part is not None:
+        return CheckedPart(part, zlib.compress(document, 6))
+    return _checked(document)
+
+
+def check_parts(held: list[bytes]) -> CheckedUpload:
+    """All the parts of an export, put together and validated as one (a worker's job). The
+    parts together are bounded like one export: never more than MAX_EXPORT_BYTES unpacked."""
+    budget = MAX_EXPORT_BYTES
+    documents = []
+    for part in held:
+        inflater = zlib.decompressobj()
+        document = inflater.decompress(part, budget + 1)
+        budget -= len(document)
+        if budget < 0 or inflater.unconsumed_tail:
+            raise InvalidInput(
+                f"Those parts make an export over {MAX_EXPORT_BYTES // 1024 // 1024} MB, more "
+                "than I can restore. Nothing was imported."
+            )
+        documents.append(document)
+    return _checked(merged_parts(documents))
+
+
+def _checked(document: bytes) -> CheckedUpload:
+    restore = read_export(document)
+    timezone = restore.student.timezone if restore.student else None
+    return CheckedUpload(counts(restore), timezone, zlib.compress(document, 6))
+
+
+# The validated rows come back from the worker in pickled chunks, unpickled one at a time with
+# the event loop free in between: 25,000 rows in one piece take ~0.4 s to unpickle, all of it
+# holding the loop (a result is unpickled under the GIL).
+CHUNK_ROWS = 250
+_BIG = ("contacts", "exchanges", "drafts", "reminders", "events", "links")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkedRestore:
+    head: bytes  # the Restore without its row tuples, pickled
+    chunks: tuple[tuple[str, bytes], ...]  # (field, a pickled slice of its rows), in order
+
+
+def chunked(restore: Restore) -> ChunkedRestore:
+    empty: dict[str, Any] = {name: () for name in _BIG}
+    head = replace(restore, **empty)
+    chunks = []
+    for name in _BIG:
+        rows = getattr(restore, name)
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunks.append((name, pickle.dumps(rows[start : start + CHUNK_ROWS])))
+    return ChunkedRestore(pickle.dumps(head), tuple(chunks))
+
+
+async def unchunked(data: ChunkedRestore) -> Restore:
+    """The Restore again, a chunk at a time (our own worker's bytes, never an upload's)."""
+    rows: dict[str, list[Any]] = {name: [] for name in _BIG}
+    for name, chunk in data.chunks:
+        rows[name].extend(pickle.loads(chunk))
+        await asyncio.sleep(0)
+    head: Restore = pickle.loads(data.head)
+    filled: dict[str, Any] = {k: tuple(v) for k, v in rows.items()}
+    return replace(head, **filled)
+
+
+def read_held(held: bytes) -> ChunkedRestore:
+    """The held document, validated again (a worker's job: the rules may have changed)."""
+    return chunked(read_export(zlib.decompress(held)))
+
+
+def read_upload_export(data: bytes) -> ChunkedRestore:
+    """An upload read and validated in full (a worker's job)."""
+    return chunked(read_export(data))
 
 
 class RestoreService:
-    def __init__(self, repo: RestoreRepository, students: StudentService, clock: Clock) -> None:
+    def __init__(
+        self, repo: RestoreRepository, students: StudentService, clock: Clock, offload: Offload
+    ) -> None:
         self._repo = repo
         self._students = students
         self._clock = clock
+        # Unpacking, parsing and validating tens of megabytes of JSON is CPU work: it runs in
+        # the bot's worker processes, not on the event loop.
+        self._offload = offload
 
     async def _require_empty(self, owner_id: int) -> None:
         held = await self._repo.holdings(owner_id)
         if any(held.values()):
             raise AccountNotEmpty(held)
 
-    async def check(self, owner_id: int, data: bytes) -> RestorePreview:
-        """Validate the file and the account; say what would be restored (saves nothing)."""
-        restore = await _read(data)
+    async def check(self, owner_id: int, data: bytes) -> tuple[RestorePreview, bytes] | CheckedPart:
+        """Validate the file and the account; say what would be restored (saves nothing).
+        Also returns the document to hold for `restore_held`; for one part of an export, the
+        part (`check_parts` reads them all once they are in)."""
+        checked = await self._offload.run(check_upload, data)
         await self._students.get(owner_id)
         await self._require_empty(owner_id)
-        timezone = restore.student.timezone if restore.student else None
-        return RestorePreview(counts=counts(restore), timezone=timezone)
+        if isinstance(checked, CheckedPart):
+            return checked
+        return RestorePreview(counts=checked.counts, timezone=checked.timezone), checked.held
+
+    async def check_parts(self, owner_id: int, held: list[bytes]) -> tuple[RestorePreview, bytes]:
+        """`check` for an export's parts, all of them."""
+        checked = await self._offload.run(check_parts, held)
+        await self._require_empty(owner_id)
+        return RestorePreview(counts=checked.counts, timezone=checked.timezone), checked.held
+
+    async def restore_held(self, owner_id: int, held: bytes) -> RestoreResult:
+        """Restore a document `check` held into the student's (still empty) account."""
+        return await self._restore(
+            owner_id, await unchunked(await self._offload.run(read_held, held))
+        )
 
     async def restore(self, owner_id: int, data: bytes) -> RestoreResult:
-        """Restore the file into the student's (still empty) account, all or nothing."""
-        restore = await _read(data)
+        """Restore an upload into the student's (still empty) account, all or nothing."""
+        return await self._restore(
+            owner_id, await unchunked(await self._offload.run(read_upload_export, data))
+        )
+
+    async def _restore(self, owner_id: int, restore: Restore) -> RestoreResult:
         await self._students.get(owner_id)
         await self._require_empty(owner_id)  # early, friendly; the repository checks again
         if restore.reminder_settings is not None:

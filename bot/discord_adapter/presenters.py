@@ -30,7 +30,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.progress import Progress
-from bot.core.restore import RestorePreview, RestoreResult
+from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -534,10 +534,14 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"**{count:,}** {one if count == 1 else (many or one + 's')}"
 
 
-def import_preview_embed(preview: ImportPreview | RestorePreview) -> discord.Embed:
+def import_preview_embed(
+    preview: ImportPreview | RestorePreview | PartsPreview,
+) -> discord.Embed:
     """What an import would do, before anything is saved."""
     if isinstance(preview, RestorePreview):
         return restore_preview_embed(preview)
+    if isinstance(preview, PartsPreview):
+        return parts_preview_embed(preview)
     lines = [f"{_plural(preview.new, 'new contact')} to add"]
     if preview.matching:
         lines.append(
@@ -592,6 +596,23 @@ def restore_preview_embed(preview: RestorePreview) -> discord.Embed:
         text="Nothing is saved until you press Import. Everything in the file comes back into "
         "your account; the next weekly digest is scheduled from now. " + PRIVATE_FOOTER
     )
+    return embed
+
+
+def parts_preview_embed(preview: PartsPreview) -> discord.Embed:
+    """One part of an export received; which are still to come."""
+    missing = ", ".join(str(n) for n in preview.missing)
+    embed = discord.Embed(
+        title="Restore from a Networking Coach export, in parts",
+        description=(
+            f"Part {preview.number} of {preview.of} received ({len(preview.received)} of "
+            f"{preview.of} so far). Still to upload: part{'s' if len(preview.missing) > 1 else ''} "
+            f"{missing}, each with `/contact import`, in any order. Once all are in, I show what "
+            "would be restored before anything is saved."
+        ),
+        colour=COLOUR,
+    )
+    embed.set_footer(text="Parts are kept for 24 hours. " + PRIVATE_FOOTER)
     return embed
 
 

@@ -47,6 +47,17 @@ class SqlitePendingRepository:
             row = await cursor.fetchone()
         return json.loads(row[0]) if row else None
 
+    async def held(
+        self, owner_id: int, kind: str, *, now: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
+        async with self._db.execute(
+            "SELECT id, payload FROM pending_actions WHERE owner_id = ? AND kind = ? "
+            "AND expires_at > ? ORDER BY id",
+            (owner_id, kind, to_db_time(now)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(row[0], json.loads(row[1])) for row in rows]
+
     async def purge_expired(self, *, now: datetime) -> int:
         cursor = await self._db.execute(
             "DELETE FROM pending_actions WHERE expires_at <= ?", (to_db_time(now),)

@@ -45,6 +45,9 @@ DERIVED_COLUMNS = frozenset(
 )
 
 
+SNAPSHOT_BATCH = 2000
+
+
 class SqlitePrivacyRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
@@ -55,15 +58,19 @@ class SqlitePrivacyRepository:
         for table, column in STUDENT_TABLES.items():
             if table in NOT_EXPORTED:
                 continue
+            rows: list[dict[str, Any]] = []
             async with self._db.execute(
                 f"SELECT * FROM {table} WHERE {column} = ? ORDER BY rowid", (student_id,)
             ) as cursor:
                 names = [d[0] for d in cursor.description]
-                rows = await cursor.fetchall()
-            data[table] = [
-                {k: v for k, v in zip(names, row, strict=True) if k not in DERIVED_COLUMNS}
-                for row in rows
-            ]
+                # In batches: each await lets the event loop serve others between them
+                # (a student at the cap has tens of thousands of rows).
+                while batch := await cursor.fetchmany(SNAPSHOT_BATCH):
+                    rows.extend(
+                        {k: v for k, v in zip(names, row, strict=True) if k not in DERIVED_COLUMNS}
+                        for row in batch
+                    )
+            data[table] = rows
         return data
 
     async def counts(self, student_id: int) -> dict[str, int]:

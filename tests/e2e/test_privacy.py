@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from typing import Any
 
 import icalendar
@@ -17,7 +19,7 @@ from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, emb
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_import import ids_of, upload
 from tests.e2e.test_reminders import opt_in
-from tests.exports import normalised
+from tests.exports import HeavyShape, normalised, seed_heavy_account
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +161,98 @@ async def test_importing_the_json_into_an_account_with_data_is_refused(bot: Runn
     assert message["flags"] & 64
     assert "/privacy delete" in message["content"] and "contacts.csv" in message["content"]
     assert await SqlitePrivacyRepository(bot.app.db).counts(ALICE) == before
+
+
+async def heavy_alice(bot: RunningBot) -> None:
+    """Alice with a few hundred contacts and a thousand exchanges (JSON of ~0.5 MB)."""
+    assert bot.app is not None
+    shape = HeavyShape(contacts=300, exchanges=1000, drafts=50, reminders=30, events=5, links=60)
+    await seed_heavy_account(bot.app.db, ALICE, bot.clock.now(), shape)
+
+
+async def export_messages(bot: RunningBot) -> list[dict[str, Any]]:
+    handle = await privacy(bot, "export")
+    await handle.response()
+    [first, *_] = await handle.wait_followup(1, timeout=30)
+    match = re.search(r"in (\d+) messages", first["content"])
+    return await handle.wait_followup(int(match[1]) if match else 1, timeout=30)
+
+
+def attached(message: dict[str, Any]) -> dict[str, bytes]:
+    return {f["filename"]: f["data"] for f in message["attachments_data"]}
+
+
+async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
+    bot: RunningBot,
+) -> None:
+    """Files larger than the interaction's attachment_size_limit come as one zip under it (the
+    fake refuses anything over it with 413, as Discord does); Bob uploads that zip as it is
+    and gets every row of Alice's."""
+    await heavy_alice(bot)
+    bot.fake.attachment_size_limit = 256 * 1024
+    [message] = await export_messages(bot)
+    assert message["flags"] & 64 and "one zip file" in message["content"]
+    [(name, archive)] = attached(message).items()
+    assert name == "networking-coach-export.zip" and len(archive) <= 256 * 1024
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert sorted(opened.namelist()) == sorted(
+            ["networking-coach.json", "contacts.csv", "contacts.vcf", "follow-ups.ics"]
+        )
+        original = json.loads(opened.read("networking-coach.json"))
+    assert len(original["contacts"]) == 300
+
+    _, preview = await upload(bot.fake, archive, filename=name, user_id=BOB)
+    assert "**300** contacts" in preview["embeds"][0]["description"]
+    confirm, _ = ids_of(preview)
+    click = await bot.fake.click(preview, confirm, user_id=BOB)
+    [done] = await click.wait_edit(timeout=30)
+    assert done["content"].startswith("Restored: 300 contacts, 1,000 exchanges")
+    bot.fake.attachment_size_limit = 10 * 1024 * 1024
+    again = json.loads(await export_json(bot, BOB))
+    assert normalised(again) == normalised(original)
+
+
+async def test_an_export_too_large_even_zipped_comes_in_parts_that_restore(
+    bot: RunningBot,
+) -> None:
+    """At a limit under the zip's size, the JSON comes in numbered parts over several private
+    messages, each message's files within the limit, and the first says how many. Bob uploads
+    the parts one at a time, in any order: each but the last says which are still missing and
+    holds nothing to confirm; the last shows the restore; Import brings back every row."""
+    await heavy_alice(bot)
+    limit = 24 * 1024
+    bot.fake.attachment_size_limit = limit
+    messages = await export_messages(bot)
+    assert len(messages) >= 2 and "numbered parts" in messages[0]["content"]
+    for message in messages:
+        assert message["flags"] & 64
+        assert sum(len(data) for data in attached(message).values()) <= limit
+    files = {name: data for m in messages for name, data in attached(m).items()}
+    parts = [n for n in files if n.startswith("networking-coach-part-")]
+    assert len(parts) >= 2 and parts[0] == f"networking-coach-part-1-of-{len(parts)}.zip"
+    original = json.loads(await export_json_unlimited(bot))
+
+    for received, name in enumerate(reversed(parts), 1):
+        _, preview = await upload(bot.fake, files[name], filename=name, user_id=BOB)
+        assert preview["flags"] & 64
+        if received < len(parts):
+            assert ids_of(preview) == []
+            text = preview["embeds"][0]["description"]
+            assert f"({received} of {len(parts)} so far)" in text
+            assert "Still to upload: part" in text and " 1" in text
+    assert "**300** contacts" in preview["embeds"][0]["description"]
+    confirm, _ = ids_of(preview)
+    click = await bot.fake.click(preview, confirm, user_id=BOB)
+    [done] = await click.wait_edit(timeout=30)
+    assert done["content"].startswith("Restored: 300 contacts, 1,000 exchanges")
+    again = json.loads(await export_json_unlimited(bot, BOB))
+    assert normalised(again) == normalised(original)
+
+
+async def export_json_unlimited(bot: RunningBot, user_id: int = ALICE) -> bytes:
+    """The JSON as it comes when the limit is Discord's usual 10 MiB."""
+    limit, bot.fake.attachment_size_limit = bot.fake.attachment_size_limit, 10 * 1024 * 1024
+    try:
+        return await export_json(bot, user_id)
+    finally:
+        bot.fake.attachment_size_limit = limit

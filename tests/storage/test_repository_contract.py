@@ -810,6 +810,21 @@ async def test_pending_expiry_compares_instants_across_offsets(repos: Repos) -> 
     assert await repos.pending.peek(A, pending_id, "k", now=before + timedelta(minutes=1)) is None
 
 
+async def test_pending_held_lists_the_owners_live_rows_of_a_kind_oldest_first(
+    repos: Repos,
+) -> None:
+    """held: the owner's live rows of that kind, in the order they were put; not another
+    student's, another kind's or an expired one."""
+    later = NOW + timedelta(hours=1)
+    first = await repos.pending.put(A, "k", {"n": 1}, expires_at=later)
+    await repos.pending.put(B, "k", {"n": 2}, expires_at=later)
+    await repos.pending.put(A, "other", {"n": 3}, expires_at=later)
+    await repos.pending.put(A, "k", {"n": 4}, expires_at=NOW - timedelta(seconds=1))
+    second = await repos.pending.put(A, "k", {"n": 5}, expires_at=later)
+    assert await repos.pending.held(A, "k", now=NOW) == [(first, {"n": 1}), (second, {"n": 5})]
+    assert await repos.pending.held(B + 1, "k", now=NOW) == []
+
+
 async def test_purge_expired(repos: Repos) -> None:
     """purge_expired forgets rows at or past expiry, counts them, and keeps live ones."""
     dead = [

@@ -34,7 +34,7 @@ def import_command(
         file="LinkedIn's Connections.csv, a Google Contacts CSV, a .vcf file or a /privacy export"
     )
     async def import_(interaction: Interaction, file: discord.Attachment) -> None:
-        imports.check_size(file.size)  # before downloading anything
+        imports.check_size(file.size, file.filename)  # before downloading anything
         async with single_flight(flights, interaction.user.id, "import", "import"):
             await interaction.response.defer(ephemeral=True, thinking=True)
             preview = await imports.preview(interaction.user.id, await file.read())

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.content.prompts import PromptLibrary
+from bot.core.export_files import ExportFiles, Packing
 from bot.core.flight import SingleFlight
 from bot.core.privacy import PrivacyService
 from bot.discord_adapter import components, presenters
@@ -20,6 +21,56 @@ if TYPE_CHECKING:
     Interaction = discord.Interaction[CoachBot]
 else:
     Interaction = discord.Interaction
+
+# Discord: at most 10 attachments per message (the size limit comes with each interaction).
+MAX_FILES_PER_MESSAGE = 10
+MB = 1024 * 1024
+
+
+def _size(limit: int) -> str:
+    return f"{limit / MB:,.0f} MB" if limit >= MB else f"{limit / 1024:,.0f} KB"
+
+
+def export_messages(export: ExportFiles, limit: int) -> list[str]:
+    """The text of each message that carries the export's files."""
+    count = len(export.messages)
+    if export.packing is Packing.FILES:
+        return [
+            f"Everything you've stored: {export.contact_count:,} contacts. The JSON file is "
+            "complete (`/contact import` restores it into an empty account); the CSV and vCard "
+            "open in spreadsheets and address books; the calendar file holds your upcoming "
+            "follow-ups and reminders."
+        ]
+    if export.packing is Packing.ARCHIVE:
+        return [
+            f"Everything you've stored: {export.contact_count:,} contacts. The files are larger "
+            f"than I can attach here ({_size(limit)}), so they come in one zip file: open "
+            "it to find the JSON (complete), the CSV and vCard (for spreadsheets and address "
+            "books) and the calendar of your follow-ups. To restore, upload the zip as it is "
+            "with `/contact import` (into an empty account)."
+        ]
+    if export.packing is Packing.ARCHIVES:
+        first = (
+            f"Everything you've stored: {export.contact_count:,} contacts, in {count} messages: "
+            f"the files are larger than I can attach in one message here ({_size(limit)}). "
+            "This zip holds the JSON (complete: to restore, upload the zip as it is with "
+            "`/contact import`, into an empty account); your contacts as CSV and vCard and the "
+            "calendar of your follow-ups come zipped next (a file too large even zipped is left "
+            "out: the JSON holds everything)."
+        )
+        return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
+    first = (
+        f"Everything you've stored: {export.contact_count:,} contacts, in {count} messages: "
+        f"the export is larger than I can attach in one file here ({_size(limit)}). "
+        f"The JSON comes in {export.parts} numbered parts, `networking-coach-part-1-of-"
+        f"{export.parts}.zip` and on, each a zip holding one piece of it: keep all "
+        f"{export.parts} together. To restore, upload every part as it is, one after another, "
+        "with `/contact import` (into an empty account): once all are in, you see what would "
+        "be restored. Your contacts as CSV and vCard and the calendar of your follow-ups come "
+        "zipped after the parts (a file too large even zipped is left out: the JSON holds "
+        "everything)."
+    )
+    return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
@@ -45,16 +96,18 @@ class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: s
         async with single_flight(self.flights, interaction.user.id, "export", "export"):
             # Building four files for thousands of contacts can take longer than Discord's 3 s.
             await interaction.response.defer(ephemeral=True, thinking=True)
-            export = await self.privacy.export(interaction.user.id)
-            await interaction.followup.send(
-                f"Everything you've stored: {export.contact_count:,} contacts. The JSON file is "
-                "complete; the CSV and vCard open in spreadsheets and address books; the "
-                "calendar file holds your upcoming follow-ups and reminders.",
-                files=[
-                    discord.File(io.BytesIO(data), filename=name) for name, data in export.files
-                ],
-                ephemeral=True,
+            # Every file, and every message's files together, within what Discord accepts in
+            # this interaction (its attachment_size_limit: 10 MiB, more in boosted servers).
+            limit = interaction.filesize_limit
+            export = await self.privacy.export(
+                interaction.user.id, max_file_bytes=limit, max_files=MAX_FILES_PER_MESSAGE
             )
+            for text, files in zip(export_messages(export, limit), export.messages, strict=True):
+                await interaction.followup.send(
+                    text,
+                    files=[discord.File(io.BytesIO(data), filename=name) for name, data in files],
+                    ephemeral=True,
+                )
 
     @app_commands.command(name="delete", description="Erase everything the coach stores about you")
     async def delete(self, interaction: Interaction) -> None:

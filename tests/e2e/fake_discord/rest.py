@@ -139,8 +139,16 @@ class Rest:
             response = injected
         elif (denied := self._check_auth(request, path)) is not None:
             response = denied
-        elif (too_large := self._check_upload_size(request, files)) is not None:
-            response = too_large
+        elif (uploaded := sum(len(f["data"]) for f in files)) > self.fake.attachment_size_limit:
+            # Discord refuses the whole request: 413 Payload Too Large, JSON code 40005.
+            response = self.violation(
+                request,
+                413,
+                40005,
+                "Request entity too large",
+                reason=f"{len(files)} files of {uploaded:,} bytes together, over the "
+                f"attachment_size_limit of {self.fake.attachment_size_limit:,}",
+            )
         else:
             try:
                 response = await handler(request)
@@ -197,24 +205,6 @@ class Rest:
             return json.loads(raw), []
         except ValueError:
             return raw.decode("utf-8", "replace"), []
-
-    def _check_upload_size(
-        self, request: web.Request, files: list[dict[str, Any]]
-    ) -> web.Response | None:
-        """Discord refuses a request whose files together pass the upload limit (the
-        interaction's attachment_size_limit) with 413, code 40005, and keeps none of it."""
-        total = sum(len(f["data"]) for f in files)
-        if total <= ATTACHMENT_SIZE_LIMIT:
-            return None
-        return self.violation(
-            request,
-            413,
-            40005,
-            "Request entity too large",
-            reason=f"files of {total:,} bytes in all, over the upload limit "
-            f"(attachment_size_limit) of {ATTACHMENT_SIZE_LIMIT:,}: "
-            + ", ".join(f"{f['filename']} {len(f['data']):,}" for f in files),
-        )
 
     def _check_auth(self, request: web.Request, path: str) -> web.Response | None:
         # Webhook and interaction routes are authorised by their token in the URL.

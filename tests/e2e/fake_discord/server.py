@@ -83,6 +83,10 @@ class FakeDiscord:
         # How long a channel message send takes to answer (Discord: 100-300 ms, more in
         # incidents); the request is counted against the global limit when it arrives.
         self.message_answer_seconds = message_answer_seconds
+        # Sent in every interaction (`attachment_size_limit`, discord.py's
+        # `Interaction.filesize_limit`); a request whose files together pass it is refused with
+        # 413 / 40005, as Discord does. Tests lower it to make an export overflow.
+        self.attachment_size_limit = ATTACHMENT_SIZE_LIMIT
         self.snowflakes = Snowflakes()
         self.bot_user = user_object(bot_user_id, bot_username, bot=True)
         self.owner_user = user_object(DEFAULT_OWNER_ID, "fake-owner")
@@ -688,7 +692,7 @@ class FakeDiscord:
             "locale": locale,
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "attachment_size_limit": self.attachment_size_limit,
         }
         if guild_id is not None:
             if guild_id not in self._guilds:
