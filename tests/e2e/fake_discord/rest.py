@@ -146,8 +146,8 @@ class Rest:
                 413,
                 40005,
                 "Request entity too large",
-                reason=f"{len(files)} files of {uploaded:,} bytes together, over the "
-                f"attachment_size_limit of {self.fake.attachment_size_limit:,}",
+                reason=f"{len(files)} files of {uploaded:,} bytes together, over the upload "
+                f"limit (attachment_size_limit) of {self.fake.attachment_size_limit:,}",
             )
         else:
             try:
