@@ -32,6 +32,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.ports import Clock, ContactRepository, PendingRepository
+from bot.core.progress import NetworkCounts, WeekCounts
 from bot.core.students import StudentService
 from bot.core.text import clean_line, fold
 from bot.core.validation import email_key, name_key, validate_draft, validate_note
@@ -251,6 +252,14 @@ class ContactService:
 
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
+        """The progress counts of the `weeks` weeks ending with today's (see the port)."""
+        return await self._contacts.week_counts(owner_id, today=today, weeks=weeks)
+
+    async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
+        """The progress figures of the student's whole network, counted (see the port)."""
+        return await self._contacts.network_counts(owner_id, top=top)
 
     async def plain_contacts(self, owner_id: int) -> Sequence[Contact]:
         """Every contact's own fields, without the exchange-derived ones (see the port)."""
