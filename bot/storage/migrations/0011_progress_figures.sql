@@ -63,6 +63,9 @@ CREATE INDEX contacts_owner_outreach ON contacts (owner_id, first_outreach_on, m
 CREATE INDEX contacts_owner_role ON contacts (owner_id, role, met_on);
 -- The network by specialty, grouped in index order (and the specialty autocomplete's list).
 CREATE INDEX contacts_owner_specialty ON contacts (owner_id, specialty);
+-- The event autocomplete's list (/contact list event:), distinct in index order: it read every
+-- row of the student's contacts (4 ms at the 5,000-contact cap).
+CREATE INDEX contacts_owner_event ON contacts (owner_id, met_event);
 -- The reply rate: people written to, and whether they replied since.
 CREATE INDEX contacts_owner_written ON contacts (owner_id, first_written_on, last_replied_on)
   WHERE first_written_on IS NOT NULL;
