@@ -426,6 +426,12 @@ class InMemoryContactRepository:
         mine = [e for owner, e in self.exchange_rows.values() if owner == owner_id]
         return sorted(mine, key=lambda e: (e.happened_on, e.id))
 
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        return any(
+            c.awaiting_reply_since is not None
+            for c in await self.list_all(owner_id, ContactFilter())
+        )
+
     async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
         return weekly_counts(
             await self.list_plain(owner_id),

@@ -142,12 +142,12 @@ class CoachingService:
         return choice
 
     async def _current_topic(self, owner_id: int) -> str:
-        contacts = await self._contacts.all_contacts(owner_id)
-        if not contacts:
+        # Two index look-ups, not a read of every contact (a student may have thousands).
+        latest = await self._contacts.latest(owner_id)
+        if latest is None:
             return "start_where_you_are"
-        if any(c.awaiting_reply_since for c in contacts):
+        if await self._contacts.awaiting_any_reply(owner_id):
             return "persistence"
-        latest = max(contacts, key=lambda c: (c.updated_at, c.id))
         return topic_for(latest)
 
     def tip_for_week(self, student_id: int, items: Sequence[DueItem], today: date) -> str:

@@ -253,6 +253,16 @@ class ContactService:
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
 
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        """Whether someone the student wrote to has not answered yet."""
+        return await self._contacts.awaiting_any_reply(owner_id)
+
+    async def latest(self, owner_id: int) -> Contact | None:
+        """The contact the student added or changed last."""
+        # The autocomplete with nothing typed: most recently touched first, through an index.
+        recent = await self._contacts.suggest(owner_id, "", limit=1)
+        return recent[0] if recent else None
+
     async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
         """The progress counts of the `weeks` weeks ending with today's (see the port)."""
         return await self._contacts.week_counts(owner_id, today=today, weeks=weeks)

@@ -162,6 +162,11 @@ class ContactRepository(Protocol):
         weeks, through indexes: not every contact and exchange of the student."""
         ...
 
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        """Whether any of the student's contacts has `awaiting_reply_since` set (a sent draft
+        with no reply since), without reading the contacts."""
+        ...
+
     async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
         """`progress.network_counts` of the student's contacts and exchanges (the `top` most
         common specialties), counted in the store, not read into memory."""

@@ -111,6 +111,34 @@ async def test_tip_awaiting_reply_is_about_persistence(
     assert tip.text in texts("persistence")
 
 
+class NoWholeList(InMemoryContactRepository):
+    """A contact store that fails the test when every contact is read, except to answer
+    awaiting_any_reply itself."""
+
+    asking = False
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        self.asking = True
+        try:
+            return await super().awaiting_any_reply(owner_id)
+        finally:
+            self.asking = False
+
+    async def list_all(self, owner_id, contact_filter):  # type: ignore[no-untyped-def]
+        assert self.asking, "every contact read for a tip"
+        return await super().list_all(owner_id, contact_filter)
+
+
+async def test_tip_reads_the_latest_contact_not_every_contact(clock: FakeClock) -> None:
+    """The tip's topic comes from the latest contact and whether anyone owes a reply: two
+    look-ups, never a read of the student's whole list."""
+    services = build_services(clock, contacts=NoWholeList())
+    await add(services, name="Old Researcher", role=Role.RESEARCHER)
+    clock.advance(hours=1)
+    await add(services, name="New Resident", met_event="surgery clerkship")
+    assert (await services.coaching.tip(A)).topic == "rotations"
+
+
 @pytest.mark.parametrize("topic", [None, "persistence", "balance", *sorted(TOPICS)[:3]])
 async def test_never_the_same_tip_twice_in_a_row(services: Services, topic: str | None) -> None:
     """Thirty tips in a row never repeat back to back, and the topic's tips all come round."""
