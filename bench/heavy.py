@@ -1,4 +1,4 @@
-"""Heavy students against light ones: `/due`, `/contact list` and `/progress` per student size.
+"""Heavy students against light ones: `/due`, `/contact list`, `/progress` and `/tip` by size.
 
     .venv/bin/python -m bench.heavy [--heavy 5000] [--light 50] [--others 20] [--runs 100]
 
@@ -7,7 +7,8 @@ Seeds a real SQLite file: one student at --heavy contacts (the cap), --others st
 student and a light one, times the service calls behind each command (`/due` is
 ReminderService.digest_for; `/contact list` is ContactService.list_page; `/progress` is
 CoachingService.progress plus the chart, drawn in this process as the bot did before it moved to
-a worker pool: pass --pool to draw it in a process pool and measure only the loop's share).
+a worker pool: pass --pool to draw it in a process pool and measure only the loop's share;
+`/tip` is CoachingService.tip with no topic, which reads what the student did last).
 Prints p50 / p99 wall milliseconds and CPU milliseconds of this process per call (the SQLite
 thread included: that is the bot's CPU), heavy and light side by side.
 """
@@ -154,6 +155,7 @@ async def main(args: argparse.Namespace) -> None:
             "/due": lambda owner: reminders.digest_for(owner),
             "/contact list": lambda owner: contacts.list_page(owner, ContactFilter()),
             "/progress": chart,
+            "/tip": lambda owner: coaching.tip(owner),
         }
         await chart(light)  # matplotlib's first import is start-up, not a command
         for name, call in commands.items():

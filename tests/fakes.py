@@ -60,7 +60,13 @@ from bot.core.models import (
 from bot.core.names import parse_name
 from bot.core.pacing import Pacer
 from bot.core.privacy import PrivacyService
-from bot.core.progress import WeeklyGoal
+from bot.core.progress import (
+    NetworkCounts,
+    WeekCounts,
+    WeeklyGoal,
+    network_counts,
+    weekly_counts,
+)
 from bot.core.reminders import ReminderService
 from bot.core.restore import AccountNotEmpty, RestoreService
 from bot.core.services import Services
@@ -420,6 +426,25 @@ class InMemoryContactRepository:
     async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
         mine = [e for owner, e in self.exchange_rows.values() if owner == owner_id]
         return sorted(mine, key=lambda e: (e.happened_on, e.id))
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        return any(
+            c.awaiting_reply_since is not None
+            for c in await self.list_all(owner_id, ContactFilter())
+        )
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
+        return weekly_counts(
+            await self.list_plain(owner_id),
+            await self.all_exchanges(owner_id),
+            today=today,
+            weeks=weeks,
+        )
+
+    async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
+        return network_counts(
+            await self.list_plain(owner_id), await self.all_exchanges(owner_id), top=top
+        )
 
 
 # -- pending ----------------------------------------------------------------------------------

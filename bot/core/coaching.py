@@ -19,7 +19,16 @@ from bot.core.drafts import DraftService
 from bot.core.errors import ExpiredAction, InvalidInput
 from bot.core.models import Contact, DueItem, Exchange, ItemKind, Profile, Role
 from bot.core.ports import Clock, CoachRepository, PendingRepository
-from bot.core.progress import Progress, WeeklyGoal, progress
+from bot.core.progress import (
+    CHART_WEEKS,
+    STREAK_WEEKS,
+    TOP_VALUES,
+    GoalProgress,
+    Progress,
+    WeeklyGoal,
+    assemble,
+    goal_progress,
+)
 from bot.core.text import clean_line, fold
 
 log = logging.getLogger(__name__)
@@ -133,12 +142,12 @@ class CoachingService:
         return choice
 
     async def _current_topic(self, owner_id: int) -> str:
-        contacts = await self._contacts.all_contacts(owner_id)
-        if not contacts:
+        # Two index look-ups, not a read of every contact (a student may have thousands).
+        latest = await self._contacts.latest(owner_id)
+        if latest is None:
             return "start_where_you_are"
-        if any(c.awaiting_reply_since for c in contacts):
+        if await self._contacts.awaiting_any_reply(owner_id):
             return "persistence"
-        latest = max(contacts, key=lambda c: (c.updated_at, c.id))
         return topic_for(latest)
 
     def tip_for_week(self, student_id: int, items: Sequence[DueItem], today: date) -> str:
@@ -276,20 +285,17 @@ class CoachingService:
         await self._coach.set_goal(owner_id, goal, now=self._clock.now())
         return goal
 
-    async def progress(
-        self,
-        owner_id: int,
-        *,
-        contacts: Sequence[Contact] | None = None,
-        today: date | None = None,
-    ) -> Progress:
-        """The student's progress; a digest that has just read their contacts and today passes
-        them in (the contact read is the costliest query of a digest)."""
-        if contacts is None:
-            # Progress reads the contacts' own fields only (when recorded and met, role,
-            # specialty): not the per-contact exchange look-ups of a full read.
-            contacts = await self._contacts.plain_contacts(owner_id)
+    async def progress(self, owner_id: int, *, today: date | None = None) -> Progress:
+        """The student's progress, from counts the store makes: a few rows per call whatever
+        the number of contacts and exchanges."""
         if today is None:
             today = await self._contacts.today(owner_id)
-        exchanges = await self._contacts.all_exchanges(owner_id)
-        return progress(contacts, exchanges, await self.goal(owner_id), today=today)
+        history = await self._contacts.week_counts(owner_id, today=today, weeks=STREAK_WEEKS)
+        network = await self._contacts.network_counts(owner_id, top=TOP_VALUES)
+        return assemble(await self.goal(owner_id), history, network, weeks=CHART_WEEKS)
+
+    async def goal_progress(self, owner_id: int, *, today: date) -> GoalProgress:
+        """This week against the goal and the streak (a digest's goal line): the weekly
+        counts only, not the network figures `/progress` adds."""
+        history = await self._contacts.week_counts(owner_id, today=today, weeks=STREAK_WEEKS)
+        return goal_progress(await self.goal(owner_id), history)

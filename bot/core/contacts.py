@@ -32,6 +32,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.ports import Clock, ContactRepository, PendingRepository
+from bot.core.progress import NetworkCounts, WeekCounts
 from bot.core.students import StudentService
 from bot.core.text import clean_line, fold
 from bot.core.validation import email_key, name_key, validate_draft, validate_note
@@ -251,6 +252,24 @@ class ContactService:
 
     async def all_contacts(self, owner_id: int) -> Sequence[Contact]:
         return await self._contacts.list_all(owner_id, ContactFilter())
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        """Whether someone the student wrote to has not answered yet."""
+        return await self._contacts.awaiting_any_reply(owner_id)
+
+    async def latest(self, owner_id: int) -> Contact | None:
+        """The contact the student added or changed last."""
+        # The autocomplete with nothing typed: most recently touched first, through an index.
+        recent = await self._contacts.suggest(owner_id, "", limit=1)
+        return recent[0] if recent else None
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
+        """The progress counts of the `weeks` weeks ending with today's (see the port)."""
+        return await self._contacts.week_counts(owner_id, today=today, weeks=weeks)
+
+    async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
+        """The progress figures of the student's whole network, counted (see the port)."""
+        return await self._contacts.network_counts(owner_id, top=top)
 
     async def plain_contacts(self, owner_id: int) -> Sequence[Contact]:
         """Every contact's own fields, without the exchange-derived ones (see the port)."""

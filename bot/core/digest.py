@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.meetings import MetAt, choose_meeting
 from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, WeekActivity
-from bot.core.progress import Progress
+from bot.core.progress import GoalProgress
 
 HORIZON_DAYS = 7  # what falls due within the coming week belongs in this week's digest
 # Contacts read per digest or `/due`: more than a digest names or a select menu can offer (25,
@@ -96,7 +96,7 @@ def build_digest(
     *,
     today: date,
     tip: str | None,
-    progress: Progress | None = None,
+    progress: GoalProgress | None = None,
     late_by_hours: int = 0,
     more: int = 0,
 ) -> Digest:

@@ -378,7 +378,7 @@ class Digest:
     activity: WeekActivity
     tip: str | None = None
     late_by_hours: int = 0
-    progress: Any = None  # bot.core.progress.Progress (goal and streak), when coaching is on
+    progress: Any = None  # bot.core.progress.GoalProgress (goal and streak), when coaching is on
     more: int = 0  # items due this week beyond `items` (counted, not loaded)
 
 

@@ -29,7 +29,7 @@ from bot.core.models import (
     Tone,
     WeekActivity,
 )
-from bot.core.progress import WeeklyGoal
+from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
 
 _R = TypeVar("_R")
 
@@ -167,6 +167,22 @@ class ContactRepository(Protocol):
 
     async def count_follow_ups_on(self, owner_id: int, day: date) -> int:
         """How many contacts already have their first follow-up falling on `day`."""
+        ...
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
+        """`progress.weekly_counts` of the student's contacts and exchanges: the `weeks`
+        Monday-to-Sunday weeks ending with today's, oldest first. Reads only what falls in those
+        weeks, through indexes: not every contact and exchange of the student."""
+        ...
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        """Whether any of the student's contacts has `awaiting_reply_since` set (a sent draft
+        with no reply since), without reading the contacts."""
+        ...
+
+    async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
+        """`progress.network_counts` of the student's contacts and exchanges (the `top` most
+        common specialties), counted in the store, not read into memory."""
         ...
 
 

@@ -346,7 +346,7 @@ class ReminderService:
             activity,
             today=today,
             tip=coaching.tip_for_week(student_id, items, today) if coaching else None,
-            progress=(await coaching.progress(student_id, today=today) if coaching else None),
+            progress=(await coaching.goal_progress(student_id, today=today) if coaching else None),
             late_by_hours=late_by_hours,
             more=max(0, more),
         )

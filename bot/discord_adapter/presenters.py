@@ -29,7 +29,7 @@ from bot.core.models import (
     Profile,
     Role,
 )
-from bot.core.progress import Progress
+from bot.core.progress import GoalProgress, Progress
 from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
 
 COLOUR = discord.Colour(0x2B7A78)
@@ -516,7 +516,7 @@ def progress_embed(progress: Progress) -> discord.Embed:
     return embed
 
 
-def goal_line(progress: Progress) -> str:
+def goal_line(progress: GoalProgress | Progress) -> str:
     """One line for the digest: how this week is going against the goal."""
     g, w = progress.goal, progress.this_week
     return (

@@ -19,7 +19,9 @@ from bot.core.models import (
     Role,
 )
 from bot.core.names import PersonName
+from bot.core.progress import NetworkCounts, WeekCounts
 from bot.core.text import fold
+from bot.storage import progress
 from bot.storage.name_backfill import name_columns
 from bot.storage.rows import from_db_day, from_db_time, like_pattern, to_db_day, to_db_time
 
@@ -391,6 +393,23 @@ class SqliteContactRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        # The condition of _SELECT's "awaiting a reply since", over the student's sent drafts.
+        async with self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM drafts d WHERE d.owner_id = ? AND d.sent_at IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM exchanges r WHERE r.contact_id = d.contact_id "
+            "AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10)))",
+            (owner_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0])
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int) -> Sequence[WeekCounts]:
+        return await progress.week_counts(self._db, owner_id, today=today, weeks=weeks)
+
+    async def network_counts(self, owner_id: int, *, top: int) -> NetworkCounts:
+        return await progress.network_counts(self._db, owner_id, top=top)
 
     async def all_exchanges(self, owner_id: int) -> Sequence[Exchange]:
         async with self._db.execute(

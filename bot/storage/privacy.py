@@ -42,6 +42,8 @@ DERIVED_COLUMNS = frozenset(
     | {"person_key"}
     # The stored due rule (migration 0010), recomputed by the database.
     | {"due_on", "due_kind"}
+    # The progress days (migration 0011), kept by the database from the exchanges.
+    | {"first_outreach_on", "first_written_on", "last_replied_on"}
 )
 
 

@@ -80,6 +80,10 @@ SEEDS: dict[int, list[str]] = {
         f"snoozed_until, created_at, updated_at) VALUES (13, 1, 'Kai Wu', 'kai wu', 'tutor', "
         f"'[]', ',', 'kai wu', '2026-09-01', '{T}', '{T}')",
     ],
+    11: [  # the progress days: a call to Kai, kept on Kai's row by the insert trigger
+        "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
+        f"VALUES (1, 13, 'called', '2026-03-05', NULL, '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 
@@ -141,6 +145,10 @@ async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, sta
         assert check.execute("SELECT COUNT(*) FROM contacts WHERE due_on IS NULL").fetchone() == (
             0,
         )
+        # Migration 11's backfill: the e-mail of version 1 is contact 10's first outreach.
+        assert check.execute(
+            "SELECT first_outreach_on, first_written_on FROM contacts WHERE id = 10"
+        ).fetchone() == ("2026-03-01", "2026-03-01")
 
 
 async def test_upgrade_parses_names_stored_before_parts_existed(tmp_path: Path) -> None:
@@ -159,7 +167,7 @@ async def test_upgrade_parses_names_stored_before_parts_existed(tmp_path: Path) 
                 "'', ?, ?)",
                 (30 + i, name, name.casefold(), title, T, T),
             )
-        assert await migrate(db) == [8, 9, 10]
+        assert await migrate(db) == list(range(8, LATEST + 1))
         async with db.execute(
             "SELECT name_title, given_name, family_name, person_key FROM contacts ORDER BY id"
         ) as cursor:

@@ -16,7 +16,12 @@ from bot.core.errors import ContactNotFound, ExpiredAction, InvalidInput
 from bot.core.models import Contact, ContactDraft, DueItem, ExchangeKind, ItemKind, Role
 from bot.core.progress import WeeklyGoal
 from bot.core.services import Services
-from tests.fakes import FakeClock, build_services, shipped_coach_library
+from tests.fakes import (
+    FakeClock,
+    InMemoryContactRepository,
+    build_services,
+    shipped_coach_library,
+)
 
 A = 111_111_111_111_111_111
 B = 222_222_222_222_222_222
@@ -104,6 +109,34 @@ async def test_tip_awaiting_reply_is_about_persistence(
     tip = await services.coaching.tip(A)
     assert tip.topic == "persistence"
     assert tip.text in texts("persistence")
+
+
+class NoWholeList(InMemoryContactRepository):
+    """A contact store that fails the test when every contact is read, except to answer
+    awaiting_any_reply itself."""
+
+    asking = False
+
+    async def awaiting_any_reply(self, owner_id: int) -> bool:
+        self.asking = True
+        try:
+            return await super().awaiting_any_reply(owner_id)
+        finally:
+            self.asking = False
+
+    async def list_all(self, owner_id, contact_filter):  # type: ignore[no-untyped-def]
+        assert self.asking, "every contact read for a tip"
+        return await super().list_all(owner_id, contact_filter)
+
+
+async def test_tip_reads_the_latest_contact_not_every_contact(clock: FakeClock) -> None:
+    """The tip's topic comes from the latest contact and whether anyone owes a reply: two
+    look-ups, never a read of the student's whole list."""
+    services = build_services(clock, contacts=NoWholeList())
+    await add(services, name="Old Researcher", role=Role.RESEARCHER)
+    clock.advance(hours=1)
+    await add(services, name="New Resident", met_event="surgery clerkship")
+    assert (await services.coaching.tip(A)).topic == "rotations"
 
 
 @pytest.mark.parametrize("topic", [None, "persistence", "balance", *sorted(TOPICS)[:3]])
@@ -518,6 +551,49 @@ async def test_progress_counts_weeks_streak_and_rates() -> None:
     assert met.follow_up_rate == pytest.approx(2 / 3)  # P5 followed up the day they met
     clock.advance(days=14)
     assert (await coaching.progress(A)).streak == 0
+
+
+class CountsOnly(InMemoryContactRepository):
+    """A contact store whose whole lists (what progress once read) may only be read to make the
+    counts themselves: any other reader fails the test."""
+
+    counting = False
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int):  # type: ignore[override]
+        self.counting = True
+        try:
+            return await super().week_counts(owner_id, today=today, weeks=weeks)
+        finally:
+            self.counting = False
+
+    async def network_counts(self, owner_id: int, *, top: int):  # type: ignore[override]
+        self.counting = True
+        try:
+            return await super().network_counts(owner_id, top=top)
+        finally:
+            self.counting = False
+
+    async def list_plain(self, owner_id: int):  # type: ignore[override]
+        assert self.counting, "every contact read for progress"
+        return await super().list_plain(owner_id)
+
+    async def all_exchanges(self, owner_id: int):  # type: ignore[override]
+        assert self.counting, "every exchange read for progress"
+        return await super().all_exchanges(owner_id)
+
+
+async def test_progress_and_the_goal_line_are_counts_not_whole_lists(clock: FakeClock) -> None:
+    """`/progress` and a digest's goal line ask the store for counts (week_counts,
+    network_counts); neither reads every contact and exchange of the student."""
+    services = build_services(clock, contacts=CountsOnly())
+    amara = await add(services, role=Role.RESIDENT, specialty="Surgery", met_on=NOW.date())
+    await services.contacts.log_exchange(A, amara.id, ExchangeKind.EMAILED)
+    result = await services.coaching.progress(A)
+    assert (result.this_week.new_contacts, result.this_week.follow_ups) == (1, 1)
+    assert result.by_role == (("Resident", 1),) and result.follow_up_rate == 1.0
+    digest = await services.reminders.digest_for(A)
+    assert digest.progress.this_week == result.this_week
+    assert digest.progress.streak == result.streak
 
 
 async def test_progress_for_a_new_student_is_empty(services: Services) -> None:

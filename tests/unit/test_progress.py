@@ -151,3 +151,28 @@ def test_progress_totals_by_role_and_specialty() -> None:
     assert result.by_role == (("Resident", 2), ("Tutor", 1))
     assert result.by_specialty == (("Surgery", 2),)
     assert len(result.weeks) == 12 and result.this_week.new_contacts == 3
+
+
+def test_a_reply_logged_before_the_message_the_same_day_counts() -> None:
+    """The reply rate goes by days: a reply logged first on the day of the message still counts
+    (the database keeps days, not the order they were typed in)."""
+    day = date(2026, 11, 2)
+    exchanges = [
+        exchange(1, 1, ExchangeKind.REPLIED, day),
+        exchange(2, 1, ExchangeKind.EMAILED, day),
+        exchange(3, 2, ExchangeKind.REPLIED, date(2026, 11, 1)),  # before the message: no
+        exchange(4, 2, ExchangeKind.MESSAGED, day),
+    ]
+    assert reply_rate(exchanges) == pytest.approx(0.5)
+
+
+def test_ties_among_roles_and_specialties_are_alphabetical() -> None:
+    """Equal counts are named in alphabetical order, whatever order the contacts came in (as
+    the database sorts them)."""
+    contacts = [
+        contact(1, created=TODAY, role=Role.TUTOR, specialty="Surgery"),
+        contact(2, created=TODAY, role=Role.RESIDENT, specialty="Cardiology"),
+    ]
+    result = progress(contacts, [], WeeklyGoal(), today=TODAY)
+    assert result.by_role == (("Resident", 1), ("Tutor", 1))
+    assert result.by_specialty == (("Cardiology", 1), ("Surgery", 1))

@@ -1,0 +1,84 @@
+"""Reads behind autocomplete and /tip go through an index of the student's rows, never every
+contact's row: a student at the 5,000-contact cap pays an index walk, not a read of every
+contact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.models import Channel, ContactDraft, ContactFilter, ExchangeKind
+from bot.storage.contacts import SqliteContactRepository
+from bot.storage.database import migrate, open_database
+from bot.storage.drafts import SqliteDraftRepository
+from bot.storage.students import SqliteStudentRepository
+
+pytestmark = pytest.mark.storage
+
+A = 111_111_111_111_111_111
+B = 222_222_222_222_222_222
+NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("column", ["specialty", "event"])
+async def test_value_suggestions_read_an_index_only(tmp_path: Path, column: str) -> None:
+    """The specialty and event suggestions list distinct values from a covering index."""
+    db = await open_database(tmp_path / "coach.sqlite3")
+    try:
+        await migrate(db)
+        statements: list[str] = []
+        await db.set_trace_callback(statements.append)
+        await SqliteContactRepository(db).distinct_values(A, column, "", limit=25)
+        await db.set_trace_callback(None)
+        [query] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        async with db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
+            plan = [row[3] for row in await cursor.fetchall()]
+    finally:
+        await db.close()
+    assert any(step.startswith("SEARCH c USING COVERING INDEX") for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_awaiting_any_reply_matches_the_contacts_and_reads_by_owner(tmp_path: Path) -> None:
+    """awaiting_any_reply (what /tip asks) is true exactly when a contact of the student has
+    awaiting_reply_since set, and finds the student's sent drafts through an index."""
+    db = await open_database(tmp_path / "coach.sqlite3")
+    try:
+        await migrate(db)
+        students, contacts = SqliteStudentRepository(db), SqliteContactRepository(db)
+        drafts = SqliteDraftRepository(db)
+        for owner in (A, B):
+            await students.get_or_create(owner, now=NOW)
+
+        async def answer() -> list[bool]:
+            listed = await contacts.list_all(A, ContactFilter())
+            return [
+                await contacts.awaiting_any_reply(A),
+                any(c.awaiting_reply_since is not None for c in listed),
+            ]
+
+        ana = await contacts.add(A, ContactDraft(name="Ana"), now=NOW)
+        bee = await contacts.add(B, ContactDraft(name="Bee"), now=NOW)
+        assert await answer() == [False, False]
+        for owner, contact in ((A, ana), (B, bee)):
+            draft = await drafts.add(owner, contact.id, "followup_talk", Channel.EMAIL, {}, now=NOW)
+            assert draft is not None
+            later = NOW + timedelta(days=1)
+            await drafts.mark_sent(owner, draft.id, sent_at=later, nudge_due_at=later)
+        assert await answer() == [True, True]
+        await contacts.add_exchange(
+            A, ana.id, ExchangeKind.REPLIED, NOW.date() + timedelta(days=2), None, now=NOW
+        )
+        assert await answer() == [False, False]  # Bee's unanswered draft is not Ana's student's
+        statements: list[str] = []
+        await db.set_trace_callback(statements.append)
+        await contacts.awaiting_any_reply(A)
+        await db.set_trace_callback(None)
+        async with db.execute("EXPLAIN QUERY PLAN " + statements[-1]) as cursor:
+            plan = [row[3] for row in await cursor.fetchall()]
+    finally:
+        await db.close()
+    assert "SEARCH d USING INDEX drafts_owner_contact (owner_id=?)" in plan, plan
+    assert not any(step.startswith("SCAN") and "CONSTANT ROW" not in step for step in plan), plan
