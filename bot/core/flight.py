@@ -50,6 +50,14 @@ class CoolingDown(CoachError):
         super().__init__(f"Your last {what} is just above. You can ask for another in {after}.")
 
 
+class Job:
+    """A held job: its body may say that what it did does not end the kind's work (one part of
+    an export in several parts), so no cooldown follows it."""
+
+    def __init__(self) -> None:
+        self.cools_down = True
+
+
 class SingleFlight:
     def __init__(
         self,
@@ -69,7 +77,7 @@ class SingleFlight:
         return held is not None and self._clock.now() - held[0] < self._stale_after
 
     @asynccontextmanager
-    async def hold(self, student_id: int, kind: str, what: str) -> AsyncIterator[None]:
+    async def hold(self, student_id: int, kind: str, what: str) -> AsyncIterator[Job]:
         """Run the body as the student's only job of `kind`, or raise AlreadyRunning (one is
         running) or CoolingDown (one succeeded within the kind's cooldown).
 
@@ -85,13 +93,15 @@ class SingleFlight:
             if wait > timedelta():
                 raise CoolingDown(what, wait)
         self._running[key] = (now, token)
+        job = Job()
         try:
-            yield
+            yield job
         finally:
             if self._running.get(key, (None, None))[1] is token:
                 del self._running[key]
         # Reached only when the body succeeded: a failed job leaves no cooldown.
-        self._remember(key)
+        if job.cools_down:
+            self._remember(key)
 
     def _remember(self, key: tuple[int, str]) -> None:
         now = self._clock.now()

@@ -252,6 +252,7 @@ async def test_an_export_too_large_even_zipped_comes_in_parts_that_restore(
 async def export_json_unlimited(bot: RunningBot, user_id: int = ALICE) -> bytes:
     """The JSON as it comes when the limit is Discord's usual 10 MiB."""
     limit, bot.fake.attachment_size_limit = bot.fake.attachment_size_limit, 10 * 1024 * 1024
+    bot.clock.advance(COOLDOWNS["export"])  # after an export of theirs a moment ago
     try:
         return await export_json(bot, user_id)
     finally:

@@ -91,3 +91,15 @@ async def test_finished_jobs_are_forgotten_once_cooled_down() -> None:
         clock.advance(timedelta(milliseconds=10))
     # Remembered cooldowns are swept as they expire: memory stays bounded whatever the school.
     assert len(flights._finished) < 4096
+
+
+async def test_a_job_that_does_not_end_the_work_leaves_no_cooldown() -> None:
+    """One part of an export in several parts: the next part can come straight after."""
+    flights = SingleFlight(FakeClock(), cooldowns={"import": timedelta(seconds=5)})
+    async with flights.hold(A, "import", "import") as job:
+        job.cools_down = False
+    async with flights.hold(A, "import", "import"):
+        pass
+    with pytest.raises(CoolingDown):
+        async with flights.hold(A, "import", "import"):
+            pass

@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
+from bot.core.restore import PartsPreview
 from bot.discord_adapter import components, presenters
 from bot.discord_adapter.flights import single_flight
 
@@ -35,9 +36,11 @@ def import_command(
     )
     async def import_(interaction: Interaction, file: discord.Attachment) -> None:
         imports.check_size(file.size, file.filename)  # before downloading anything
-        async with single_flight(flights, interaction.user.id, "import", "import"):
+        async with single_flight(flights, interaction.user.id, "import", "import") as job:
             await interaction.response.defer(ephemeral=True, thinking=True)
             preview = await imports.preview(interaction.user.id, await file.read())
+            # The parts of one export come one upload after another: no pause between them.
+            job.cools_down = not isinstance(preview, PartsPreview)
             view = components.import_view(preview.pending_id)
             await interaction.edit_original_response(
                 embed=presenters.import_preview_embed(preview), **components.optional_view(view)
