@@ -343,7 +343,9 @@ class InMemoryContactRepository:
     async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
         cadence = self.cadence.get(owner_id)
         everyone = await self.list_all(owner_id, ContactFilter())
-        due = [c for c in everyone if due_on(c, cadence) <= until]
+        due = [
+            c for c in everyone if due_on(c, cadence) <= until and c.awaiting_reply_since is None
+        ]
         return most_due_first(due, cadence)[:limit]
 
     async def count_due(self, owner_id: int, *, until: date) -> int:
@@ -840,9 +842,18 @@ class InMemoryReminderRepository:
         ]
         return sorted(found, key=lambda d: (d.nudge_due_at or at, d.id))[:limit]
 
-    async def awaiting_replies(self, owner_id: int) -> Sequence[Draft]:
+    async def awaiting_replies(
+        self, owner_id: int, *, nudge_before: datetime | None = None
+    ) -> Sequence[Draft]:
         found = [
-            d for d in self._drafts._drafts.values() if d.owner_id == owner_id and self._awaiting(d)
+            d
+            for d in self._drafts._drafts.values()
+            if d.owner_id == owner_id
+            and self._awaiting(d)
+            and (
+                nudge_before is None
+                or (d.nudge_due_at is not None and d.nudge_due_at < _utc(nudge_before))
+            )
         ]
         return sorted(found, key=lambda d: (d.sent_at or DEFAULT_NOW, d.id))
 

@@ -107,8 +107,9 @@ class ContactRepository(Protocol):
 
     async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
         """The first `limit` contacts whose `attention.due_on` (with the student's cadence
-        settings) is on or before `until`, in `most_due_first` order. Costs the same whatever
-        the student's number of contacts: the due day is kept stored, not recomputed."""
+        settings) is on or before `until`, in `most_due_first` order, leaving out those waiting
+        for a reply (`awaiting_reply_since`: their nudge stands for them). Costs the same
+        whatever the student's number of contacts: the due day is kept stored, not recomputed."""
         ...
 
     async def count_due(self, owner_id: int, *, until: date) -> int:
@@ -329,8 +330,11 @@ class ReminderRepository(Protocol):
         """Sent drafts past their nudge time with no reply since, never claimed for a nudge."""
         ...
 
-    async def awaiting_replies(self, owner_id: int) -> Sequence[Draft]:
-        """The student's sent drafts with no reply from that contact since."""
+    async def awaiting_replies(
+        self, owner_id: int, *, nudge_before: datetime | None = None
+    ) -> Sequence[Draft]:
+        """The student's sent drafts with no reply from that contact since, oldest first; with
+        `nudge_before`, only those whose nudge falls due before that instant."""
         ...
 
     async def activity(self, owner_id: int, *, since: datetime) -> WeekActivity: ...

@@ -22,10 +22,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.attention import due_on
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today, parse_future_time
@@ -302,22 +301,22 @@ class ReminderService:
             settings = await self._repo.get_settings(student_id)
         cadence = settings.cadence if settings else None
         horizon = today + timedelta(days=HORIZON_DAYS - 1)
-        awaiting = await self._repo.awaiting_replies(student_id)
+        # Only the sent messages whose nudge falls within the week are read, not every message
+        # still waiting for a reply (hundreds, for a student who writes a lot).
+        week_end = datetime.combine(horizon + timedelta(days=1), time(), tzinfo=ZoneInfo(zone))
+        awaiting = await self._repo.awaiting_replies(student_id, nudge_before=week_end)
         nudge_due: dict[int, date] = {}
         for draft in awaiting:
             if draft.nudge_due_at is not None:
                 nudge_due[draft.contact_id] = local_today(draft.nudge_due_at, zone)
-        waiting = {draft.contact_id for draft in awaiting}
-        # Only the most due contacts are read (the stored due day, through an index), plus
-        # those waiting for a reply; the rest of the week's are counted, not loaded.
+        # Only the most due contacts are read (the stored due day, through an index), leaving
+        # out those waiting for a reply, plus those whose nudge is due; the rest are counted.
         contacts = list(
-            await self._contacts.due_contacts(
-                student_id, until=horizon, limit=DUE_LOADED + len(waiting)
-            )
+            await self._contacts.due_contacts(student_id, until=horizon, limit=DUE_LOADED)
         )
         loaded = {contact.id for contact in contacts}
         contacts += await self._contacts.get_many(
-            student_id, sorted(i for i in waiting if i not in loaded)
+            student_id, sorted(i for i in nudge_due if i not in loaded)
         )
         reminders = await self._repo.open_reminders(student_id, until=now + timedelta(days=7))
         items = due_items(
@@ -328,9 +327,8 @@ class ReminderService:
             cadence=cadence,
             reminder_days={r.id: local_today(r.due_at, zone) for r in reminders},
         )
-        waiting_due = sum(1 for c in contacts if c.id in waiting and due_on(c, cadence) <= horizon)
         listed = sum(1 for i in items if i.kind in MEETING_KINDS)
-        more = await self._contacts.count_due(student_id, until=horizon) - waiting_due - listed
+        more = await self._contacts.count_due(student_id, until=horizon) - listed
         if self._meetings is not None:
             wanted = meeting_contacts(items)
             if wanted:

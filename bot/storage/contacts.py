@@ -51,6 +51,13 @@ SELECT {_OWN}, NULL, 0, c.follow_up_on, c.snoozed_until, NULL, {_NAME_PARTS}
 FROM contacts c
 """
 
+# Not waiting for a reply: _SELECT's awaiting_reply_since is NULL (no sent draft that the
+# contact has not answered since). Checked only for the rows the due index walks.
+_NOT_AWAITING = """NOT EXISTS (SELECT 1 FROM drafts d
+  WHERE d.contact_id = c.id AND d.sent_at IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM exchanges r WHERE r.contact_id = c.id
+                    AND r.kind = 'replied' AND r.happened_on >= substr(d.sent_at, 1, 10)))"""
+
 _VALUE_COLUMNS = {"tag": "tags", "specialty": "specialty", "event": "met_event"}
 
 # The due day and kind are stored on each contact (migration 0010: triggers keep them equal to
@@ -252,7 +259,7 @@ class SqliteContactRepository:
 
     async def due_contacts(self, owner_id: int, *, until: date, limit: int) -> Sequence[Contact]:
         return await self._top(
-            "c.owner_id = ? AND c.due_on <= ?",
+            "c.owner_id = ? AND c.due_on <= ? AND " + _NOT_AWAITING,
             (owner_id, to_db_day(until)),
             _MOST_DUE,
             (limit,),
@@ -260,7 +267,8 @@ class SqliteContactRepository:
 
     async def count_due(self, owner_id: int, *, until: date) -> int:
         async with self._db.execute(
-            "SELECT COUNT(*) FROM contacts WHERE owner_id = ? AND due_on <= ?",
+            "SELECT COUNT(*) FROM contacts c WHERE c.owner_id = ? AND c.due_on <= ? AND "
+            + _NOT_AWAITING,
             (owner_id, to_db_day(until)),
         ) as cursor:
             row = await cursor.fetchone()

@@ -271,10 +271,17 @@ class SqliteReminderRepository:
         )
         return [row_to_draft(row) for row in rows]
 
-    async def awaiting_replies(self, owner_id: int) -> Sequence[Draft]:
+    async def awaiting_replies(
+        self, owner_id: int, *, nudge_before: datetime | None = None
+    ) -> Sequence[Draft]:
+        due = "" if nudge_before is None else "AND nudge_due_at < ? "
         rows = await self._rows(
-            SELECT_DRAFTS + "WHERE owner_id = ? AND " + self._AWAITING + "ORDER BY sent_at",
-            (owner_id,),
+            SELECT_DRAFTS
+            + "WHERE owner_id = ? AND "
+            + self._AWAITING
+            + due
+            + "ORDER BY sent_at, id",
+            (owner_id,) if nudge_before is None else (owner_id, to_db_time(nudge_before)),
         )
         return [row_to_draft(row) for row in rows]
 

@@ -373,6 +373,27 @@ async def test_removing_a_contact_removes_its_reminders(repos: Repos) -> None:
 # -- nudges and activity ----------------------------------------------------------------------
 
 
+async def test_awaiting_replies_with_their_nudge_due_before_an_instant(repos: Repos) -> None:
+    """The digest reads only the waiting messages whose nudge falls within its week."""
+    soon = await sent_draft(repos, A)  # its nudge: NOW + 7 days
+    await sent_draft(repos, A, sent_at=NOW + timedelta(days=10))  # NOW + 17 days
+    before = NOW + timedelta(days=8)
+    assert [d.id for d in await repos.reminders.awaiting_replies(A, nudge_before=before)] == [
+        soon.id
+    ]
+    assert len(await repos.reminders.awaiting_replies(A)) == 2
+
+
+async def test_due_contacts_leave_out_those_waiting_for_a_reply(repos: Repos) -> None:
+    """A contact waiting for a reply is listed as its nudge, not counted among the due."""
+    waiting = await contact(repos, A)
+    free = await contact(repos, A)
+    await sent_draft(repos, A, waiting)
+    far = date(2100, 1, 1)
+    assert [c.id for c in await repos.contacts.due_contacts(A, until=far, limit=10)] == [free]
+    assert await repos.contacts.count_due(A, until=far) == 1
+
+
 async def test_awaiting_replies_until_a_reply(repos: Repos) -> None:
     """Sent drafts wait for a reply; a reply on or after the send day answers them."""
     contact_id = await contact(repos, A)
