@@ -30,7 +30,9 @@ from bot.storage.students import SqliteStudentRepository
 STUDENT = 1_000_000_000_000_000_001
 
 
-class _Clock:
+class FixedClock:
+    """The benches' clock: one fixed instant, so seeded days are the same every run."""
+
     def __init__(self) -> None:
         self.value = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -76,7 +78,7 @@ def _report(label: str, samples: list[float]) -> None:
 
 async def main(contacts: int, others: int, runs: int) -> None:
     rng = random.Random(7)
-    clock = _Clock()
+    clock = FixedClock()
     with tempfile.TemporaryDirectory() as folder:
         db = await open_database(Path(folder) / "bench.sqlite3")
         await migrate(db)

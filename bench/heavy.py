@@ -23,10 +23,11 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.contacts import FixedClock
 from bench.seed import FIRST, LAST, SPECIALTIES
 from bot.content.coach import CoachLibrary
 from bot.content.templates import TemplateCatalogue
@@ -49,14 +50,6 @@ from bot.storage.students import SqliteStudentRepository
 
 HEAVY = 1_000_000_000_000_000_001
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.value = datetime(2026, 11, 22, 12, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.value
 
 
 async def _seed(
@@ -90,7 +83,7 @@ def _line(label: str, wall: list[float], cpu: list[float]) -> str:
 
 async def main(args: argparse.Namespace) -> None:
     rng = random.Random(7)
-    clock = _Clock()
+    clock = FixedClock()
     pool = ProcessPoolExecutor(max_workers=1) if args.pool else None
     with tempfile.TemporaryDirectory() as folder:
         db = await open_database(Path(folder) / "bench.sqlite3")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiosqlite
+
 from bot.core.contacts import MAX_CONTACTS
 from bot.core.drafts import DraftRequest
 from bot.core.events import EventKind
@@ -32,9 +34,18 @@ from bot.core.validation import (
     TAGS_MAX,
     validate_draft,
 )
-from bot.storage.contacts import contact_columns
+from bot.storage.coaching import SqliteCoachRepository
+from bot.storage.contacts import SqliteContactRepository, contact_columns
+from bot.storage.drafts import SqliteDraftRepository
+from bot.storage.events import SqliteEventRepository
+from bot.storage.pending import SqlitePendingRepository
+from bot.storage.privacy import SqlitePrivacyRepository
+from bot.storage.profiles import SqliteProfileRepository
+from bot.storage.reminders import SqliteReminderRepository
+from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.rows import to_db_day, to_db_time
-from tests.fakes import FakeClock
+from bot.storage.students import SqliteStudentRepository
+from tests.fakes import FakeClock, build_services
 
 # Per table: the columns that name another table's row.
 REFERENCES = {
@@ -351,3 +362,28 @@ async def seed_heavy_account(
 
 FIRST_NAMES = ("Amara", "José", "Priya", "Chen", "Fatima", "Liam", "Zoë", "Noah", "Inès", "Kwame")
 FAMILY_NAMES = ("Okafor", "Núñez", "Shah", "Wei", "Haddad", "Murphy", "Łukasz", "Sørensen")
+
+
+def sqlite_services(
+    db: aiosqlite.Connection,
+    clock: FakeClock,
+    *,
+    privacy: SqlitePrivacyRepository | None = None,
+    **extra: Any,
+) -> Services:
+    """Services over every SQLite repository of one database (what a restore touches), the
+    rest from the fakes; `extra` passes anything else build_services takes."""
+    return build_services(
+        clock,
+        students=SqliteStudentRepository(db),
+        contacts=SqliteContactRepository(db),
+        pending=SqlitePendingRepository(db),
+        profiles=SqliteProfileRepository(db),
+        drafts=SqliteDraftRepository(db),
+        reminders=SqliteReminderRepository(db),
+        coach=SqliteCoachRepository(db),
+        events=SqliteEventRepository(db),
+        privacy=privacy or SqlitePrivacyRepository(db),
+        restore=SqliteRestoreRepository(db),
+        **extra,
+    )

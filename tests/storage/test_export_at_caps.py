@@ -18,19 +18,9 @@ from bot.core.export_reader import MAX_EXPORT_BYTES
 from bot.core.imports import MAX_RESTORE_BYTES
 from bot.core.restore import RestorePreview, RestoreResult
 from bot.core.services import Services
-from bot.storage.coaching import SqliteCoachRepository
-from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.events import SqliteEventRepository
-from bot.storage.pending import SqlitePendingRepository
-from bot.storage.privacy import SqlitePrivacyRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.restore import SqliteRestoreRepository
-from bot.storage.students import SqliteStudentRepository
-from tests.exports import HeavyShape, normalised, seed_heavy_account
-from tests.fakes import FakeClock, PicklingOffload, build_services
+from tests.exports import HeavyShape, normalised, seed_heavy_account, sqlite_services
+from tests.fakes import FakeClock, PicklingOffload
 
 pytestmark = [pytest.mark.storage, pytest.mark.timeout(400)]
 
@@ -45,20 +35,7 @@ async def services(tmp_path: Path) -> AsyncIterator[tuple[Services, PicklingOffl
     await migrate(db)
     clock = FakeClock()
     offload = PicklingOffload()
-    built = build_services(
-        clock,
-        students=SqliteStudentRepository(db),
-        contacts=SqliteContactRepository(db),
-        pending=SqlitePendingRepository(db),
-        profiles=SqliteProfileRepository(db),
-        drafts=SqliteDraftRepository(db),
-        reminders=SqliteReminderRepository(db),
-        coach=SqliteCoachRepository(db),
-        events=SqliteEventRepository(db),
-        privacy=SqlitePrivacyRepository(db),
-        restore=SqliteRestoreRepository(db),
-        offload=offload,
-    )
+    built = sqlite_services(db, clock, offload=offload)
     await seed_heavy_account(db, A, clock.now(), HeavyShape(longest=True))
     yield built, offload
     await db.close()

@@ -20,19 +20,10 @@ from bot.core.imports import ImportService
 from bot.core.models import ContactDraft
 from bot.core.restore import AccountNotEmpty, RestorePreview, RestoreResult
 from bot.core.services import Services
-from bot.storage.coaching import SqliteCoachRepository
-from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.events import SqliteEventRepository
-from bot.storage.pending import SqlitePendingRepository
 from bot.storage.privacy import SqlitePrivacyRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.restore import SqliteRestoreRepository
-from bot.storage.students import SqliteStudentRepository
-from tests.exports import normalised, rich_account
-from tests.fakes import FakeClock, RecordingNotifier, build_services
+from tests.exports import normalised, rich_account, sqlite_services
+from tests.fakes import FakeClock, RecordingNotifier
 
 pytestmark = pytest.mark.storage
 
@@ -72,20 +63,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     clock = FakeClock()
     notifier = RecordingNotifier()
     privacy = SqlitePrivacyRepository(db)
-    services = build_services(
-        clock,
-        students=SqliteStudentRepository(db),
-        contacts=SqliteContactRepository(db),
-        pending=SqlitePendingRepository(db),
-        profiles=SqliteProfileRepository(db),
-        drafts=SqliteDraftRepository(db),
-        reminders=SqliteReminderRepository(db),
-        notifier=notifier,
-        coach=SqliteCoachRepository(db),
-        events=SqliteEventRepository(db),
-        privacy=privacy,
-        restore=SqliteRestoreRepository(db),
-    )
+    services = sqlite_services(db, clock, notifier=notifier, privacy=privacy)
     yield World(clock, services, privacy, notifier)
     await db.close()
 
