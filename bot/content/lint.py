@@ -108,6 +108,25 @@ _THIRD_PARTY = re.compile(
 _DOUBLED_WORD = re.compile(r"\b(\w+)[ \t]+\1\b", re.I)
 _DOUBLED_OK = frozenset({"that", "had", "is", "very", "bye", "no"})
 _INTRO = r"(?:I'm|I’m|I am|My name is|my name is|my name's|This is)"
+# The NRMP Match Participation Agreement lets applicant and program express interest, but neither
+# may commit to a ranking or ask about one: no "I will rank you first", no "where do I stand?".
+# Every template is held to it, whatever its situation, so a variant can't slip one in.
+_RANK = r"(?:rank|ranking|ranked)"
+_PROPER_NAME = r"(?-i:[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})"  # a program's name, capitalised
+_RANKING = re.compile(
+    rf"\b(?:I|we)(?:'ll| will| shall| plan to| intend to| am going to|'m going to|'d| would)"
+    rf"(?: \w+ly)? {_RANK}\b"
+    rf"|\b{_RANK} (?:you|your program|the program|it|{_PROPER_NAME})"
+    r" (?:first|1st|#1|number one|highly|high|at the top|top|above)\b"
+    r"|\b(?:first|top|number one|#1|high|highest)(?:[- ]ranked)? (?:on|of) my (?:rank )?list\b"
+    r"|\bwhere (?:do )?I (?:stand|fall|rank)\b"
+    r"|\bhow (?:high(?:ly)? )?(?:will|would|do|might) (?:you|the program|your program)"
+    r"(?: be)? (?:rank|ranking)\b"
+    rf"|\b(?:will|would|could) (?:you|the program|your program) {_RANK} me\b"
+    rf"|\bmy (?:{_RANK}|position|place|standing) on (?:your|the program's) (?:rank )?list\b"
+    r"|\b(?:rank order list|rank list) (?:position|standing)\b",
+    re.I,
+)
 _LETTER_ASK = re.compile(
     r"\bletters?\b|\bLORs?\b|\bfavou?rs?\b"
     r"|\b(?:write|writing) (?:me )?a (?:recommendation|reference)"
@@ -153,6 +172,7 @@ CODES = (
     "sentence.capital",
     "intro.known",
     "linkedin.letter",
+    "match.ranking",
     "nudge.sentences",
     "length.hard",
     "length.soft",
@@ -594,6 +614,17 @@ def lint_draft(
                     f"a request inside a LinkedIn note: “{letter.group()}”",
                     "body",
                     *letter.span(),
+                )
+            )
+    for where, text in texts:
+        ranking = _RANKING.search(_masked(text, values))
+        if ranking:
+            found.append(
+                Defect(
+                    "match.ranking",
+                    f"a ranking commitment or question, against Match rules: “{ranking.group()}”",
+                    where,
+                    *ranking.span(),
                 )
             )
     if template_id.endswith("nudge"):

@@ -58,6 +58,36 @@ def test_a_good_email_has_no_defects() -> None:
 # (rule, bad text, good text, values): each rule with a positive and a negative example.
 CASES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("placeholder", "Hi Dr. Marsh, I met you at None.", "Hi Dr. Marsh, I met you at noon.", {}),
+    (
+        "match.ranking",
+        "Thank you for the interview. I will rank your program first.",
+        "Thank you for the interview. I hope to train with your program.",
+        {},
+    ),
+    (
+        "match.ranking",
+        "I plan to rank Riverside Medical Center highly.",
+        "Riverside Medical Center is where I hope to train.",
+        {},
+    ),
+    (
+        "match.ranking",
+        "Could you tell me where I stand with the program?",
+        "Could you tell me more about the research track?",
+        {},
+    ),
+    (
+        "match.ranking",
+        "How highly will you rank me?",
+        "How do residents choose their electives?",
+        {},
+    ),
+    (
+        "match.ranking",
+        "Your program will be first on my rank list.",
+        "Your program is a place where I would thrive.",
+        {},
+    ),
     ("placeholder", "Hi [Name], thanks!", "Hi Dr. Marsh, thanks (again)!", {}),
     ("placeholder", "Hi Dr. Marsh, {{ event }} was great.", "Hi Dr. Marsh, it was great.", {}),
     ("placeholder", "Hi Dr. Marsh, about undefined.", "Hi Dr. Marsh, about the talk.", {}),
