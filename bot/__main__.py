@@ -82,9 +82,29 @@ def _check_templates(settings: Settings) -> int:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+    season = _check_season(settings)
+    if problems or season:
         return 1
     count = len(catalogue.templates())
     print(f"{count} templates in {folder}: all render within their limits.")
+    return 0
+
+
+def _check_season(settings: Settings) -> int:
+    """The application calendars and the season's tasks: each calendar against every task."""
+    from bot.content.season import SeasonContentError, SeasonLibrary
+
+    folder = settings.content.calendars_dir
+    try:
+        library = SeasonLibrary.load(folder, settings.content.prompts_dir / "season.toml")
+    except SeasonContentError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{len(error.problems)} problem(s) in the season calendars", file=sys.stderr)
+        return len(error.problems)
+    unconfirmed = [key for key, c in library.calendars.items() if not c.confirmed]
+    note = f" ({', '.join(unconfirmed)} not yet confirmed)" if unconfirmed else ""
+    print(f"{len(library.calendars)} season calendars in {folder}{note}: all valid.")
     return 0
 
 

@@ -68,6 +68,7 @@ class DiagnosticsSettings:
 class ContentSettings:
     prompts_dir: Path
     templates_dir: Path
+    calendars_dir: Path = PROJECT_ROOT / "calendars"  # the application cycles' dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,9 @@ def load_settings(
             prompts_dir=_resolve(environ.get("PROMPTS_DIR", "").strip() or "prompts", base_dir),
             templates_dir=_resolve(
                 environ.get("TEMPLATES_DIR", "").strip() or "templates", base_dir
+            ),
+            calendars_dir=_resolve(
+                environ.get("CALENDARS_DIR", "").strip() or "calendars", base_dir
             ),
         ),
         scheduler=SchedulerSettings(poll_seconds=poll, send_rate=send_rate),

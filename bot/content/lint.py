@@ -111,19 +111,19 @@ _INTRO = r"(?:I'm|I’m|I am|My name is|my name is|my name's|This is)"
 # The NRMP Match Participation Agreement lets applicant and program express interest, but neither
 # may commit to a ranking or ask about one: no "I will rank you first", no "where do I stand?".
 # Every template is held to it, whatever its situation, so a variant can't slip one in.
-_RANK = r"(?:rank|ranking|ranked)"
+_RANK_WORD = r"(?:rank|ranking|ranked)"
 _PROPER_NAME = r"(?-i:[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})"  # a program's name, capitalised
 _RANKING = re.compile(
     rf"\b(?:I|we)(?:'ll| will| shall| plan to| intend to| am going to|'m going to|'d| would)"
-    rf"(?: \w+ly)? {_RANK}\b"
-    rf"|\b{_RANK} (?:you|your program|the program|it|{_PROPER_NAME})"
+    rf"(?: \w+ly)? {_RANK_WORD}\b"
+    rf"|\b{_RANK_WORD} (?:you|your program|the program|it|{_PROPER_NAME})"
     r" (?:first|1st|#1|number one|highly|high|at the top|top|above)\b"
     r"|\b(?:first|top|number one|#1|high|highest)(?:[- ]ranked)? (?:on|of) my (?:rank )?list\b"
     r"|\bwhere (?:do )?I (?:stand|fall|rank)\b"
     r"|\bhow (?:high(?:ly)? )?(?:will|would|do|might) (?:you|the program|your program)"
     r"(?: be)? (?:rank|ranking)\b"
-    rf"|\b(?:will|would|could) (?:you|the program|your program) {_RANK} me\b"
-    rf"|\bmy (?:{_RANK}|position|place|standing) on (?:your|the program's) (?:rank )?list\b"
+    rf"|\b(?:will|would|could) (?:you|the program|your program) {_RANK_WORD} me\b"
+    rf"|\bmy (?:{_RANK_WORD}|position|place|standing) on (?:your|the program's) (?:rank )?list\b"
     r"|\b(?:rank order list|rank list) (?:position|standing)\b",
     re.I,
 )
@@ -222,6 +222,12 @@ _CONSONANT_VOWEL = re.compile(
     r"|ufo|uk|ubiq|unanim|uvul)",
     re.I,
 )
+
+
+def ranking_phrase(text: str) -> str | None:
+    """The first phrase that commits to a ranking or asks about one (the Match rules), if any."""
+    found = _RANKING.search(text)
+    return found.group() if found else None
 
 
 def article_for(word: str) -> str | None:
