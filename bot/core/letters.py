@@ -1,0 +1,143 @@
+"""Letters of recommendation as an open-asks ledger: who was asked, where each letter stands, and
+which reminder each one is owed next.
+
+Pure: the rules of the ledger and its timing. A letter moves forward only
+(asked → agreed → submitted → thanked → told the outcome; declined ends it), and its reminders
+are back-scheduled from the student's own deadline or, without one, from the day applications
+can be submitted in the student's cycle:
+
+- a polite check two weeks before the deadline while the letter is not in;
+- a thank-you the day the letter is marked submitted;
+- an outcome note once Match Day has come, to every writer who was thanked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from bot.content.season import Calendar
+from bot.core.errors import InvalidInput
+from bot.core.season import letter_ask_by
+
+CHECK_BEFORE = timedelta(days=14)  # a writer still has time to act on a gentle check
+PROGRAMS_MAX = 500  # a list of programs typed in one field
+
+
+class LetterStage(StrEnum):
+    ASKED = "asked"
+    AGREED = "agreed"
+    SUBMITTED = "submitted"
+    THANKED = "thanked"
+    TOLD = "told"  # the writer has heard how the Match went: the ledger is done
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {
+            "asked": "Asked",
+            "agreed": "Agreed to write",
+            "submitted": "Letter submitted",
+            "thanked": "Thanked",
+            "told": "Told the outcome",
+            "declined": "Declined",
+        }[self]
+
+
+# Where each stage may go next. Skipping ahead is fine (a writer can upload without replying);
+# going back is not, so a mis-click cannot resurrect a reminder already dealt with.
+_NEXT: dict[LetterStage, frozenset[LetterStage]] = {
+    LetterStage.ASKED: frozenset({LetterStage.AGREED, LetterStage.SUBMITTED, LetterStage.DECLINED}),
+    LetterStage.AGREED: frozenset({LetterStage.SUBMITTED, LetterStage.DECLINED}),
+    LetterStage.SUBMITTED: frozenset({LetterStage.THANKED}),
+    LetterStage.THANKED: frozenset({LetterStage.TOLD}),
+    LetterStage.TOLD: frozenset(),
+    LetterStage.DECLINED: frozenset(),
+}
+
+
+class LetterTask(StrEnum):
+    """What a letter asks of the student this week."""
+
+    CHECK = "letter_check"  # the letter is not in and the deadline is two weeks off
+    THANK = "letter_thanks"  # submitted: thank the writer
+    OUTCOME = "match_outcome"  # after Match Day: tell the writer how it went
+
+
+@dataclass(frozen=True, slots=True)
+class LetterRequest:
+    id: int
+    owner_id: int
+    contact_id: int
+    stage: LetterStage
+    asked_on: date
+    deadline: date | None = None
+    programs: str | None = None
+    submitted_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LetterDue:
+    task: LetterTask
+    due_on: date
+
+
+def advance(request: LetterRequest, to: LetterStage, *, today: date) -> LetterRequest:
+    """The request at its next stage; InvalidInput (nothing changes) for a step back."""
+    if to == request.stage:
+        return request  # a second click on the same button changes nothing
+    if to not in _NEXT[request.stage]:
+        raise InvalidInput(
+            f"This letter is at “{request.stage.label}”, so it can't be marked "
+            f"“{to.label}”. Nothing was changed."
+        )
+    submitted_on = today if to is LetterStage.SUBMITTED else request.submitted_on
+    return LetterRequest(
+        request.id,
+        request.owner_id,
+        request.contact_id,
+        to,
+        request.asked_on,
+        request.deadline,
+        request.programs,
+        submitted_on,
+    )
+
+
+def effective_deadline(request: LetterRequest, calendar: Calendar | None) -> date | None:
+    """The day the letter must be in: the student's own deadline, else submission day."""
+    if request.deadline is not None:
+        return request.deadline
+    return calendar.on("submissions_open") if calendar is not None else None
+
+
+def next_due(request: LetterRequest, calendar: Calendar | None) -> LetterDue | None:
+    """The one reminder this letter is owed next, and from which day; None when it owes none."""
+    if request.stage in (LetterStage.ASKED, LetterStage.AGREED):
+        deadline = effective_deadline(request, calendar)
+        if deadline is None:
+            return None
+        return LetterDue(LetterTask.CHECK, max(deadline - CHECK_BEFORE, request.asked_on))
+    if request.stage is LetterStage.SUBMITTED:
+        return LetterDue(LetterTask.THANK, request.submitted_on or request.asked_on)
+    if request.stage is LetterStage.THANKED and calendar is not None:
+        return LetterDue(LetterTask.OUTCOME, calendar.on("match_day"))
+    return None
+
+
+def ask_warning(calendar: Calendar | None, deadline: date | None, *, today: date) -> str | None:
+    """Said when a letter is asked for with less than the six weeks a writer needs."""
+    if calendar is None and deadline is None:
+        return None
+    if calendar is None:
+        assert deadline is not None
+        ask_by = deadline - timedelta(weeks=6)
+    else:
+        ask_by = letter_ask_by(calendar, deadline)
+    if today <= ask_by:
+        return None
+    return (
+        "That's less than the six weeks a writer usually needs. Say when you need it in your "
+        "ask, offer everything they need up front, and thank them for fitting it in."
+    )
