@@ -20,11 +20,13 @@ from bot.core.ports import (
     PendingRepository,
     ProfileRepository,
     ReminderRepository,
+    SeasonRepository,
     StudentRepository,
 )
 from bot.core.privacy import PrivacyRepository
 from bot.core.restore import RestoreRepository
 from bot.core.students import GuildTimezones
+from tests.fake_season import InMemorySeasonRepository
 from tests.fakes import (
     FakeClock,
     InMemoryCoachRepository,
@@ -57,3 +59,4 @@ events: type[EventRepository] = InMemoryEventRepository
 meetings: type[MeetingLookup] = InMemoryEventRepository
 restore: type[RestoreRepository] = InMemoryRestoreRepository
 offload: type[Offload] = PicklingOffload
+season: type[SeasonRepository] = InMemorySeasonRepository

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.core.letters import LetterRequest
 from bot.core.models import (
     Channel,
     Contact,
@@ -30,6 +31,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
+from bot.core.season import SeasonPlan
 
 _R = TypeVar("_R")
 
@@ -370,3 +372,41 @@ class CoachRepository(Protocol):
     async def last_tip(self, student_id: int) -> str | None: ...
 
     async def set_last_tip(self, student_id: int, tip_key: str, *, now: datetime) -> None: ...
+
+
+class SeasonRepository(Protocol):
+    """Each student's application plan and letters ledger. Every call names the owner; another
+    student's letter is indistinguishable from a missing one."""
+
+    async def plan(self, student_id: int) -> SeasonPlan | None: ...
+
+    async def set_plan(self, plan: SeasonPlan, *, now: datetime) -> None: ...
+
+    async def letters(self, owner_id: int) -> list[LetterRequest]:
+        """The student's letters, oldest ask first."""
+        ...
+
+    async def letter(self, owner_id: int, letter_id: int) -> LetterRequest | None: ...
+
+    async def put_letter(
+        self,
+        owner_id: int,
+        contact_id: int,
+        *,
+        asked_on: date,
+        deadline: date | None,
+        programs: str | None,
+        now: datetime,
+    ) -> tuple[LetterRequest, bool]:
+        """The letter asked of this contact, and whether it is new: asking the same writer
+        again updates the deadline and programs and keeps its stage."""
+        ...
+
+    async def move_letter(
+        self, owner_id: int, letter: LetterRequest, to: LetterRequest, *, now: datetime
+    ) -> bool:
+        """Store `to` only if the row is still at `letter`'s stage (two clicks at once store
+        once); False when it was not."""
+        ...
+
+    async def remove_letter(self, owner_id: int, letter_id: int) -> bool: ...

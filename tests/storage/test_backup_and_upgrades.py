@@ -84,6 +84,13 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
         f"VALUES (1, 13, 'called', '2026-03-05', NULL, '{T}')",
     ],
+    12: [  # the season: a plan and one letter asked of Kai
+        "INSERT INTO season_plans (student_id, cycle, route, graduation_year, specialties, "
+        f"updated_at) VALUES (1, 'us-2027', 'eras_nrmp', 2027, '[\"Surgery\"]', '{T}')",
+        "INSERT INTO letter_requests (owner_id, contact_id, stage, asked_on, deadline, "
+        f"created_at, updated_at) VALUES (1, 13, 'agreed', '2026-03-02', '2026-08-01', '{T}', "
+        f"'{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

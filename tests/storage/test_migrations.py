@@ -36,6 +36,8 @@ TABLES = {
     "contact_events",
     "guild_event_settings",
     "scheduled_event_endings",
+    "season_plans",
+    "letter_requests",
 }
 
 

@@ -1,0 +1,116 @@
+"""SqliteSeasonRepository on a real SQLite file: plans and letters scoped by owner, one letter
+per writer, a stage stored only from the stage it was read at, and rows gone with their
+contact or student."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.core.letters import LetterStage, advance
+from bot.core.models import ContactDraft
+from bot.core.season import Route, SeasonPlan
+from bot.storage.contacts import SqliteContactRepository
+from bot.storage.database import migrate, open_database
+from bot.storage.season import SqliteSeasonRepository
+from bot.storage.students import SqliteStudentRepository
+
+pytestmark = pytest.mark.storage
+
+A, B = 111, 222
+NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+DAY = date(2026, 3, 8)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await open_database(tmp_path / "coach.sqlite3")
+    await migrate(connection)
+    students = SqliteStudentRepository(connection)
+    for student in (A, B):
+        await students.get_or_create(student, now=NOW)
+    yield connection
+    await connection.close()
+
+
+async def contact(db: aiosqlite.Connection, owner: int, name: str = "Amara Okafor") -> int:
+    added = await SqliteContactRepository(db).add(owner, ContactDraft(name=name), now=NOW)
+    return added.id
+
+
+async def test_plan_round_trip_and_replace(db: aiosqlite.Connection) -> None:
+    repo = SqliteSeasonRepository(db)
+    assert await repo.plan(A) is None
+    plan = SeasonPlan(A, "us-2027", Route.ERAS_NRMP, 2027, ("Internal Medicine", "Pédiatrie"))
+    await repo.set_plan(plan, now=NOW)
+    assert await repo.plan(A) == plan
+    assert await repo.plan(B) is None
+    resting = SeasonPlan(A, "us-2028", Route.NOT_THIS_YEAR)
+    await repo.set_plan(resting, now=NOW)
+    assert await repo.plan(A) == resting
+
+
+async def test_letters_are_scoped_and_one_per_writer(db: aiosqlite.Connection) -> None:
+    repo = SqliteSeasonRepository(db)
+    writer = await contact(db, A)
+    theirs = await contact(db, B)
+    letter, created = await repo.put_letter(
+        A, writer, asked_on=DAY, deadline=None, programs="IM", now=NOW
+    )
+    assert created and letter.stage is LetterStage.ASKED and letter.programs == "IM"
+    # Asking again keeps the row and its stage, updating what was typed.
+    moved = advance(letter, LetterStage.AGREED, today=DAY)
+    assert await repo.move_letter(A, letter, moved, now=NOW)
+    again, created = await repo.put_letter(
+        A, writer, asked_on=date(2026, 4, 1), deadline=date(2026, 8, 1), programs=None, now=NOW
+    )
+    assert not created
+    assert (again.id, again.stage, again.deadline, again.asked_on) == (
+        letter.id,
+        LetterStage.AGREED,
+        date(2026, 8, 1),
+        DAY,
+    )
+    # Another student's contact id is refused, and their letters are invisible.
+    with pytest.raises(LookupError):
+        await repo.put_letter(A, theirs, asked_on=DAY, deadline=None, programs=None, now=NOW)
+    assert await repo.letters(B) == []
+    assert await repo.letter(B, letter.id) is None
+    assert not await repo.remove_letter(B, letter.id)
+    assert [row.id for row in await repo.letters(A)] == [letter.id]
+
+
+async def test_a_stage_is_stored_only_from_the_stage_it_was_read_at(
+    db: aiosqlite.Connection,
+) -> None:
+    """Two clicks at once: the second finds the row moved and stores nothing."""
+    repo = SqliteSeasonRepository(db)
+    letter, _ = await repo.put_letter(
+        A, await contact(db, A), asked_on=DAY, deadline=None, programs=None, now=NOW
+    )
+    submitted = advance(letter, LetterStage.SUBMITTED, today=date(2026, 8, 2))
+    assert await repo.move_letter(A, letter, submitted, now=NOW)
+    declined = advance(letter, LetterStage.DECLINED, today=date(2026, 8, 2))
+    assert not await repo.move_letter(A, letter, declined, now=NOW)
+    stored = await repo.letter(A, letter.id)
+    assert stored is not None
+    assert (stored.stage, stored.submitted_on) == (LetterStage.SUBMITTED, date(2026, 8, 2))
+    assert not await repo.move_letter(B, submitted, submitted, now=NOW)
+
+
+async def test_rows_go_with_their_contact_and_student(db: aiosqlite.Connection) -> None:
+    repo = SqliteSeasonRepository(db)
+    kept = await contact(db, A, "Ana Lee")
+    gone = await contact(db, A, "Ben Roy")
+    for writer in (kept, gone):
+        await repo.put_letter(A, writer, asked_on=DAY, deadline=None, programs=None, now=NOW)
+    await repo.set_plan(SeasonPlan(A, "us-2027"), now=NOW)
+    assert await SqliteContactRepository(db).remove(A, gone)
+    assert [row.contact_id for row in await repo.letters(A)] == [kept]
+    await db.execute("DELETE FROM students WHERE id = ?", (A,))
+    assert await repo.letters(A) == []
+    assert await repo.plan(A) is None
