@@ -24,6 +24,7 @@ import aiohttp
 import discord
 from dotenv import find_dotenv, load_dotenv
 
+from bot.content.season import SeasonContentError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.database import DatabaseUnusable
 
@@ -92,7 +93,7 @@ def _check_templates(settings: Settings) -> int:
 
 def _check_season(settings: Settings) -> int:
     """The application calendars and the season's tasks: each calendar against every task."""
-    from bot.content.season import SeasonContentError, SeasonLibrary
+    from bot.content.season import SeasonLibrary
 
     folder = settings.content.calendars_dir
     try:
@@ -252,6 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_SETTINGS
     except discord.PrivilegedIntentsRequired:
         print("coach: Discord refused the connection's intents.", file=sys.stderr)
+        return 1
+    except SeasonContentError as error:
+        # Content is checked before connecting: name what to fix instead of a traceback.
+        for problem in error.problems:
+            print(f"coach: {problem}", file=sys.stderr)
+        print(
+            "coach: fix the season calendars (coach templates check lists them).", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         return 0

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.content.coach import CoachLibrary
 from bot.content.prompts import PromptLibrary
 from bot.content.samples import SAMPLES
+from bot.content.season import SeasonLibrary
 from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
 from bot.core.coaching import CoachingService
@@ -29,6 +30,7 @@ from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.restore import RestoreService
+from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.discord_adapter.chart_renderer import ChartRenderer
@@ -47,6 +49,7 @@ from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.restore import SqliteRestoreRepository
+from bot.storage.season import SqliteSeasonRepository
 from bot.storage.students import SqliteStudentRepository
 from bot.workers import ExecutorOffload, worker_pool
 
@@ -125,6 +128,13 @@ def load_catalogue(settings: Settings) -> TemplateCatalogue:
     return catalogue
 
 
+def load_season(settings: Settings) -> SeasonLibrary:
+    """The application calendars and the season's tasks; SeasonContentError names problems."""
+    return SeasonLibrary.load(
+        settings.content.calendars_dir, settings.content.prompts_dir / "season.toml"
+    )
+
+
 async def build_app(
     settings: Settings,
     *,
@@ -136,6 +146,7 @@ async def build_app(
     clock = clock or SystemClock()
     prompts = load_prompts(settings)
     catalogue = load_catalogue(settings)
+    season_library = load_season(settings)
     point_discord_at(settings.discord)
     db = await open_database(settings.storage.database_path)
     workers = worker_pool()
@@ -196,6 +207,9 @@ async def build_app(
             ),
             events=events,
             flights=SingleFlight(clock),
+            season=SeasonService(
+                SqliteSeasonRepository(db), season_library, contacts, students, clock
+            ),
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(

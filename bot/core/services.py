@@ -12,6 +12,7 @@ from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
+from bot.core.season_service import SeasonService
 from bot.core.students import StudentService
 
 
@@ -26,3 +27,4 @@ class Services:
     imports: ImportService
     events: EventService
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)
+    season: SeasonService | None = None  # the residency season (/season, /letters)

@@ -39,6 +39,8 @@ COMMANDS = frozenset(
         "due",
         "admin",
         "event",
+        "season",
+        "letters",
         "privacy",
         "tip",
         "prep",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import (
     ALICE,
     COMMANDS,
@@ -80,3 +81,31 @@ async def test_coach_run_comes_ready_answers_and_stops_on_sigterm(
     assert "Zebulon" not in logs and "confidential" not in logs
     assert f"owner={ALICE}" in logs
     assert (tmp_path / "coach.sqlite3").exists()
+
+
+async def test_coach_run_with_a_broken_calendar_names_it_and_exits(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """A calendar with a mistake stops `coach run` before it connects, with the problem named
+    in one line each, not a traceback."""
+    calendars = tmp_path / "calendars"
+    calendars.mkdir()
+    shipped = (PROJECT_ROOT / "calendars" / "us-2027.toml").read_text(encoding="utf-8")
+    (calendars / "us-2027.toml").write_text(
+        shipped.replace("match_day = 2027-03-19", "match_day = 2027-03-18"), encoding="utf-8"
+    )
+    env = child_env(fake_discord, tmp_path / "coach.sqlite3", CALENDARS_DIR=str(calendars))
+    process = await asyncio.create_subprocess_exec(
+        *coach_command(),
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    text = err.decode()
+    assert "coach: us-2027.toml: match_day 2027-03-18 is not a Friday" in text
+    assert "Traceback" not in text
+    assert fake_discord.connections == 0
