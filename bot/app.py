@@ -25,6 +25,7 @@ from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
 from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
+from bot.core.interviews import InterviewService
 from bot.core.pacing import Pacer
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
@@ -191,6 +192,8 @@ async def build_app(
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         reminders.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
+        season_repo = SqliteSeasonRepository(db)
+        season = SeasonService(season_repo, season_library, contacts, students, clock)
         services = Services(
             contacts=contacts,
             students=students,
@@ -207,8 +210,9 @@ async def build_app(
             ),
             events=events,
             flights=SingleFlight(clock),
-            season=SeasonService(
-                SqliteSeasonRepository(db), season_library, contacts, students, clock
+            season=season,
+            interviews=InterviewService(
+                season_repo, events, event_repo, contacts, drafts, season, clock
             ),
         )
         scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)

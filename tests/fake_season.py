@@ -7,13 +7,19 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.core.letters import LetterRequest, LetterStage
-from bot.core.season import SeasonPlan
-from tests.fakes import InMemoryContactRepository
+from bot.core.season import Interview, SeasonPlan
+from tests.fakes import InMemoryContactRepository, InMemoryEventRepository
 
 
 class InMemorySeasonRepository:
-    def __init__(self, contacts: InMemoryContactRepository) -> None:
+    def __init__(
+        self,
+        contacts: InMemoryContactRepository,
+        events: InMemoryEventRepository | None = None,
+    ) -> None:
         self._contacts = contacts
+        self._events = events
+        self.interviews: dict[int, Interview] = {}
         self.plans: dict[int, SeasonPlan] = {}
         self.rows: dict[int, LetterRequest] = {}
         self._ids = itertools.count(1)
@@ -70,3 +76,14 @@ class InMemorySeasonRepository:
             return False
         del self.rows[letter_id]
         return True
+
+    async def put_interview(
+        self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime
+    ) -> None:
+        if self._events is None or await self._events.get(owner_id, event_id) is None:
+            return  # only onto the owner's own event, as the SQLite store does
+        self.interviews[event_id] = Interview(event_id, owner_id, program, no_contact)
+
+    async def interview(self, owner_id: int, event_id: int) -> Interview | None:
+        found = self.interviews.get(event_id)
+        return found if found is not None and found.owner_id == owner_id else None

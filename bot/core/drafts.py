@@ -89,6 +89,7 @@ _KIND_FOLLOWUPS: dict[EventKind, str] = {
     EventKind.OFFICE_HOURS: "followup_office_hours",
     EventKind.SHADOWING: "followup_shadowing",
     EventKind.ROTATION: "followup_rotation",
+    EventKind.INTERVIEW: "followup_interview",
 }
 # Which follow-up fits an event, from words in its name; the catalogue decides the rest.
 _FOLLOWUP_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     OFFICE_HOURS = "office_hours"
     SHADOWING = "shadowing"
     ROTATION = "rotation"
+    INTERVIEW = "interview"  # a residency interview (/interview log)
     SOCIAL = "social"
     OTHER = "other"
 
@@ -46,6 +47,7 @@ _KIND_LABELS = {
     EventKind.OFFICE_HOURS: "Office hours",
     EventKind.SHADOWING: "Shadowing",
     EventKind.ROTATION: "Rotation",
+    EventKind.INTERVIEW: "Residency interview",
     EventKind.SOCIAL: "Social",
     EventKind.OTHER: "Other",
 }
@@ -58,6 +60,7 @@ _KIND_NOUNS: dict[EventKind, str | None] = {
     EventKind.OFFICE_HOURS: "office-hours session",
     EventKind.SHADOWING: "shadowing day",
     EventKind.ROTATION: "rotation",
+    EventKind.INTERVIEW: "interview",
     EventKind.SOCIAL: "get-together",
     EventKind.OTHER: None,
 }

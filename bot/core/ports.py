@@ -31,7 +31,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
-from bot.core.season import SeasonPlan
+from bot.core.season import Interview, SeasonPlan
 
 _R = TypeVar("_R")
 
@@ -410,3 +410,11 @@ class SeasonRepository(Protocol):
         ...
 
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool: ...
+
+    async def put_interview(
+        self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime
+    ) -> None:
+        """What only an interview has, beside its event: the program and the no-contact rule."""
+        ...
+
+    async def interview(self, owner_id: int, event_id: int) -> Interview | None: ...

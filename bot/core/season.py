@@ -36,6 +36,16 @@ class SeasonPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class Interview:
+    """What only a residency interview has, beside its event (see core/interviews.py)."""
+
+    event_id: int
+    owner_id: int
+    program: str
+    no_contact: bool = False  # the program asked for no contact after interviews
+
+
+@dataclass(frozen=True, slots=True)
 class SeasonItem:
     """One line of the digest's season section."""
 

@@ -167,12 +167,12 @@ class SeasonService:
             )
         except LookupError:
             raise ContactNotFound() from None  # removed between the look-up and the save
-        calendar = await self._calendar(owner_id)
+        calendar = await self.calendar_for(owner_id)
         warning = ask_warning(calendar, due_day, today=today) if created else None
         return LetterAsked(LetterLine(letter, writer, next_due(letter, calendar)), created, warning)
 
     async def letters(self, owner_id: int) -> list[LetterLine]:
-        calendar = await self._calendar(owner_id)
+        calendar = await self.calendar_for(owner_id)
         lines = []
         for letter in await self._repo.letters(owner_id):
             writer = await self._contacts.get(owner_id, letter.contact_id)
@@ -194,7 +194,7 @@ class SeasonService:
                 raise ExpiredAction()
             moved = current
         writer = await self._contacts.get(owner_id, moved.contact_id)
-        return LetterLine(moved, writer, next_due(moved, await self._calendar(owner_id)))
+        return LetterLine(moved, writer, next_due(moved, await self.calendar_for(owner_id)))
 
     async def remove(self, owner_id: int, letter_id: int) -> None:
         if not await self._repo.remove_letter(owner_id, letter_id):
@@ -208,7 +208,8 @@ class SeasonService:
             line for line in await self.letters(owner_id) if line.due and line.due.due_on <= last
         ]
 
-    async def _calendar(self, owner_id: int) -> Calendar | None:
+    async def calendar_for(self, owner_id: int) -> Calendar | None:
+        """The calendar of the cycle the student applies in through ERAS/NRMP, if any."""
         plan = await self._repo.plan(owner_id)
         if plan is None or plan.route is not Route.ERAS_NRMP:
             return None

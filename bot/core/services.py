@@ -10,6 +10,7 @@ from bot.core.drafts import DraftService
 from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
+from bot.core.interviews import InterviewService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.season_service import SeasonService
@@ -28,3 +29,4 @@ class Services:
     events: EventService
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)
     season: SeasonService | None = None  # the residency season (/season, /letters)
+    interviews: InterviewService | None = None  # /interview

@@ -28,7 +28,7 @@ from bot.discord_adapter.commands.reminders import (
     due_command,
     remind_command,
 )
-from bot.discord_adapter.commands.season import LettersGroup, SeasonGroup
+from bot.discord_adapter.commands.season import InterviewGroup, LettersGroup, SeasonGroup
 from bot.discord_adapter.components import DYNAMIC_ITEMS
 from bot.discord_adapter.modals import dispatch_form
 from bot.discord_adapter.notifier import seen_scheduled_event
@@ -90,6 +90,8 @@ def install_commands(
     if services.season is not None:
         tree.add_command(SeasonGroup(services.season))
         tree.add_command(LettersGroup(services.season))
+    if services.interviews is not None:
+        tree.add_command(InterviewGroup(services.interviews))
     tree.add_command(help_command(prompts))
     tree.add_command(save_member_menu(services.contacts))
 

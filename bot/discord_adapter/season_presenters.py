@@ -10,6 +10,7 @@ from datetime import date
 
 import discord
 
+from bot.core.interviews import NO_CONTACT, InterviewLogged
 from bot.core.letters import LetterStage, LetterTask
 from bot.core.season import SeasonPlan, SeasonStatus
 from bot.core.season_service import LetterAsked, LetterLine
@@ -111,4 +112,16 @@ def letter_asked_embed(asked: LetterAsked) -> discord.Embed:
     embed.set_footer(
         text="/outreach kind: Letter of recommendation drafts the ask · /letters mark moves it on"
     )
+    return embed
+
+
+def no_contact_embed(logged: InterviewLogged) -> discord.Embed:
+    people = ", ".join(esc(display_name(c)) for c in logged.interviewers)
+    embed = discord.Embed(
+        title=clip(f"Logged: {esc(logged.event.name)}", TITLE_MAX),
+        description=NO_CONTACT,
+        colour=COLOUR,
+    )
+    embed.add_field(name="Interviewers", value=clip(people, FIELD_MAX), inline=False)
+    embed.set_footer(text="/event show lists the interview and who you met there")
     return embed

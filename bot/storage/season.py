@@ -8,7 +8,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.core.letters import LetterRequest, LetterStage
-from bot.core.season import Route, SeasonPlan
+from bot.core.season import Interview, Route, SeasonPlan
 from bot.storage.rows import from_db_day, to_db_day, to_db_time
 
 _LETTER_COLUMNS = "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on"
@@ -144,3 +144,24 @@ class SqliteSeasonRepository:
             "DELETE FROM letter_requests WHERE owner_id = ? AND id = ?", (owner_id, letter_id)
         )
         return cursor.rowcount == 1
+
+    async def put_interview(
+        self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime
+    ) -> None:
+        # Only onto the owner's own event: another student's event id inserts nothing.
+        await self._db.execute(
+            "INSERT INTO interviews (event_id, owner_id, program, no_contact, created_at) "
+            "SELECT id, owner_id, ?, ?, ? FROM events WHERE id = ? AND owner_id = ? "
+            "ON CONFLICT (event_id) DO UPDATE SET program = excluded.program, "
+            "no_contact = excluded.no_contact",
+            (program, int(no_contact), to_db_time(now), event_id, owner_id),
+        )
+
+    async def interview(self, owner_id: int, event_id: int) -> Interview | None:
+        async with self._db.execute(
+            "SELECT event_id, owner_id, program, no_contact FROM interviews "
+            "WHERE owner_id = ? AND event_id = ?",
+            (owner_id, event_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Interview(row[0], row[1], row[2], bool(row[3])) if row else None

@@ -41,6 +41,7 @@ COMMANDS = frozenset(
         "event",
         "season",
         "letters",
+        "interview",
         "privacy",
         "tip",
         "prep",

@@ -13,6 +13,7 @@ import pytest
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, embed_of, is_ephemeral
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_contacts import add, contact_id_from
+from tests.e2e.test_drafts import assert_draft_reply, give_profile
 
 pytestmark = pytest.mark.e2e
 
@@ -118,3 +119,75 @@ async def test_asking_another_students_contact_is_refused(fake: FakeDiscord) -> 
     reply = await letters(fake, "ask", writer=str(theirs))
     assert is_ephemeral(reply)
     assert "couldn't find that contact" in reply["data"]["content"]
+
+
+async def interview_handle(fake: FakeDiscord, user_id: int = ALICE, **options: Any) -> Any:
+    return await fake.slash(
+        "interview", subcommand="log", user_id=user_id, guild_id=GUILD_ID, options=options
+    )
+
+
+async def interview(fake: FakeDiscord, user_id: int = ALICE, **options: Any) -> dict:
+    return await (await interview_handle(fake, user_id, **options)).response()
+
+
+async def test_interview_thank_yous_one_per_interviewer(bot: RunningBot) -> None:
+    """Two interviewers typed as new names: two drafts, each greeting its own interviewer,
+    naming the program and the day, in different words; the interview is an event."""
+    fake = bot.fake
+    await give_profile(bot)
+    handle = await interview_handle(
+        fake,
+        program="the St Mary's internal medicine residency",
+        interviewer="Dr. Helen Marsh",
+        interviewer_2="Dr. Jun He",
+        when="yesterday",
+    )
+    first = await handle.response()
+    assert_draft_reply(first, greets="Dr. Marsh")
+    body = first["data"]["content"]
+    assert "St Mary's internal medicine residency" in body and "yesterday" in body
+    [second] = await handle.wait_followup(1)
+    assert is_ephemeral({"data": second}) and second["allowed_mentions"] == {"parse": []}
+    assert second["content"].startswith(("Dear Dr. He", "Hi Dr. He", "Hello Dr. He"))
+    # A different version: the two interviewers may compare notes.
+    assert second["content"].replace("Dr. He", "X") != body.replace("Dr. Marsh", "X")
+    assert bot.app is not None
+    async with bot.app.db.execute(
+        "SELECT e.kind, e.held_on, i.program, i.no_contact FROM events e "
+        "JOIN interviews i ON i.event_id = e.id"
+    ) as cursor:
+        rows = await cursor.fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("interview", "2026-11-21", "the St Mary's internal medicine residency", 0)
+    ]
+
+
+async def test_a_no_contact_program_gets_no_thank_you(bot: RunningBot) -> None:
+    """The student is told why; the interviewers stay out of follow-up reminders until the
+    day after Match Day; no draft is stored."""
+    fake = bot.fake
+    await give_profile(bot)
+    await season(fake, "setup", cycle="us-2027")
+    reply = await interview(
+        fake, program="Lakeside surgery", interviewer="Dr. Ana Ruiz", no_contact=True
+    )
+    assert is_ephemeral(reply)
+    embed = embed_of(reply)
+    assert "asked applicants not to contact it" in embed["description"]
+    assert "Dr. Ana Ruiz" in embed["fields"][0]["value"]
+    assert bot.app is not None
+    async with bot.app.db.execute("SELECT COUNT(*) FROM drafts") as cursor:
+        assert (await cursor.fetchone())[0] == 0
+    async with bot.app.db.execute("SELECT snoozed_until FROM contacts") as cursor:
+        assert [r[0] for r in await cursor.fetchall()] == ["2027-03-20"]
+
+
+async def test_an_interview_with_another_students_contact_stores_nothing(bot: RunningBot) -> None:
+    fake = bot.fake
+    theirs = contact_id_from(await add(fake, BOB, name="Bob's Mentor"))
+    reply = await interview(fake, program="Lakeside surgery", interviewer=str(theirs))
+    assert is_ephemeral(reply) and "couldn't find" in reply["data"]["content"]
+    assert bot.app is not None
+    async with bot.app.db.execute("SELECT COUNT(*) FROM events") as cursor:
+        assert (await cursor.fetchone())[0] == 0

@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.core.drafts import FIELD_LIMITS
 from bot.core.errors import InvalidInput
+from bot.core.interviews import InterviewService
 from bot.core.letters import PROGRAMS_MAX, LetterStage
+from bot.core.models import Channel, Tone
 from bot.core.season import Route
 from bot.core.season_service import SeasonService
 from bot.core.text import fold
-from bot.discord_adapter import season_presenters
+from bot.discord_adapter import components, season_presenters
+from bot.discord_adapter.commands.drafts import CHANNEL_CHOICES, TONE_CHOICES
 from bot.discord_adapter.presenters import clip, display_name
-from bot.discord_adapter.transformers import CHOICE_MAX, OwnedContact
+from bot.discord_adapter.transformers import CHOICE_MAX, ContactOrName, OwnedContact
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -36,6 +40,7 @@ STAGE_CHOICES = [
     if stage is not LetterStage.ASKED
 ]
 DEADLINE_MAX = 40
+PROGRAM_MAX = FIELD_LIMITS["program"]
 SPECIALTIES_TYPED_MAX = 400
 
 
@@ -173,6 +178,71 @@ class LettersGroup(
                 app_commands.Choice(name=clip(label, CHOICE_MAX), value=str(line.letter.id))
             )
         return choices[:25]  # Discord's limit on autocomplete choices
+
+
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)
+class InterviewGroup(app_commands.Group, name="interview", description="Residency interviews"):
+    def __init__(self, interviews: InterviewService) -> None:
+        super().__init__()
+        self.interviews = interviews
+
+    @app_commands.command(
+        name="log", description="Log an interview; get a thank-you per interviewer"
+    )
+    @app_commands.describe(
+        program="The program, e.g. the St Mary's internal medicine residency",
+        interviewer="Who interviewed you (a contact, or type a new name)",
+        when="When, e.g. today, yesterday or 2026-11-20 (default: today)",
+        no_contact="The program asked for no contact after interviews: no thank-yous",
+        channel="E-mail, LinkedIn note or a short direct message",
+        tone="Warm, formal or brief (you can switch on the draft too)",
+        interviewer_2="Another interviewer",
+        interviewer_3="Another interviewer",
+        interviewer_4="Another interviewer",
+        interviewer_5="Another interviewer",
+    )
+    @app_commands.choices(channel=CHANNEL_CHOICES, tone=TONE_CHOICES)
+    async def log(
+        self,
+        interaction: Interaction,
+        program: app_commands.Range[str, 1, PROGRAM_MAX],
+        interviewer: ContactOrName,
+        when: app_commands.Range[str, 1, 40] | None = None,
+        no_contact: bool = False,
+        channel: str | None = None,
+        tone: str | None = None,
+        interviewer_2: ContactOrName | None = None,
+        interviewer_3: ContactOrName | None = None,
+        interviewer_4: ContactOrName | None = None,
+        interviewer_5: ContactOrName | None = None,
+    ) -> None:
+        people = [
+            p
+            for p in (interviewer, interviewer_2, interviewer_3, interviewer_4, interviewer_5)
+            if p is not None
+        ]
+        logged = await self.interviews.log(
+            interaction.user.id,
+            program=program,
+            when=when,
+            interviewers=people,
+            no_contact=no_contact,
+        )
+        if logged.interview.no_contact:
+            await interaction.response.send_message(
+                embed=season_presenters.no_contact_embed(logged), ephemeral=True
+            )
+            return
+        await components.deliver(
+            interaction,
+            lambda: self.interviews.thank_yous(
+                interaction.user.id,
+                logged.event.id,
+                channel=Channel(channel) if channel else None,
+                tone=Tone(tone) if tone else Tone.WARM,
+            ),
+        )
 
 
 def _letter_id(text: str) -> int:

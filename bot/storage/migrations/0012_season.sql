@@ -27,3 +27,15 @@ CREATE TABLE letter_requests (
     UNIQUE (owner_id, contact_id)                       -- one letter per writer and student
 );
 CREATE INDEX letter_requests_owner ON letter_requests (owner_id, stage);
+
+-- A residency interview is an event of kind 'interview' (its interviewers are the event's
+-- people); this row adds what only an interview has: the program as drafts name it, and
+-- whether the program asked for no contact after interviews (then no thank-you is offered).
+CREATE TABLE interviews (
+    event_id    INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+    owner_id    INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    program     TEXT NOT NULL,
+    no_contact  INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX interviews_owner ON interviews (owner_id);
