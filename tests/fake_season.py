@@ -68,7 +68,16 @@ class InMemorySeasonRepository:
         row = await self.letter(owner_id, letter.id)
         if row is None or row.stage != letter.stage:
             return False
-        self.rows[letter.id] = replace(row, stage=to.stage, submitted_on=to.submitted_on)
+        self.rows[letter.id] = replace(
+            row, stage=to.stage, submitted_on=to.submitted_on, snoozed_until=to.snoozed_until
+        )
+        return True
+
+    async def snooze_letter(self, owner_id: int, letter_id: int, until: date) -> bool:
+        row = await self.letter(owner_id, letter_id)
+        if row is None:
+            return False
+        self.rows[letter_id] = replace(row, snoozed_until=until)
         return True
 
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool:

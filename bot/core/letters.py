@@ -13,7 +13,7 @@ can be submitted in the student's cycle:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -75,6 +75,7 @@ class LetterRequest:
     deadline: date | None = None
     programs: str | None = None
     submitted_on: date | None = None
+    snoozed_until: date | None = None  # its reminder waits until this day
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +94,8 @@ def advance(request: LetterRequest, to: LetterStage, *, today: date) -> LetterRe
             f"“{to.label}”. Nothing was changed."
         )
     submitted_on = today if to is LetterStage.SUBMITTED else request.submitted_on
-    return LetterRequest(
-        request.id,
-        request.owner_id,
-        request.contact_id,
-        to,
-        request.asked_on,
-        request.deadline,
-        request.programs,
-        submitted_on,
-    )
+    # A new stage owes a new reminder: a snooze of the last one does not carry over.
+    return replace(request, stage=to, submitted_on=submitted_on, snoozed_until=None)
 
 
 def effective_deadline(request: LetterRequest, calendar: Calendar | None) -> date | None:
@@ -113,7 +106,15 @@ def effective_deadline(request: LetterRequest, calendar: Calendar | None) -> dat
 
 
 def next_due(request: LetterRequest, calendar: Calendar | None) -> LetterDue | None:
-    """The one reminder this letter is owed next, and from which day; None when it owes none."""
+    """The one reminder this letter is owed next, and from which day; None when it owes none.
+    A snoozed reminder comes back on the day the snooze ends."""
+    due = _owed(request, calendar)
+    if due is None or request.snoozed_until is None or request.snoozed_until <= due.due_on:
+        return due
+    return LetterDue(due.task, request.snoozed_until)
+
+
+def _owed(request: LetterRequest, calendar: Calendar | None) -> LetterDue | None:
     if request.stage in (LetterStage.ASKED, LetterStage.AGREED):
         deadline = effective_deadline(request, calendar)
         if deadline is None:

@@ -409,6 +409,10 @@ class SeasonRepository(Protocol):
         once); False when it was not."""
         ...
 
+    async def snooze_letter(self, owner_id: int, letter_id: int, until: date) -> bool:
+        """Its reminder waits until `until`; False when there is no such letter of the owner's."""
+        ...
+
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool: ...
 
     async def put_interview(

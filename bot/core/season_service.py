@@ -196,6 +196,17 @@ class SeasonService:
         writer = await self._contacts.get(owner_id, moved.contact_id)
         return LetterLine(moved, writer, next_due(moved, await self.calendar_for(owner_id)))
 
+    async def snooze(self, owner_id: int, letter_id: int, days: int = 7) -> LetterLine:
+        """The letter's next reminder waits `days` days."""
+        until = await self._today(owner_id) + timedelta(days=days)
+        if not await self._repo.snooze_letter(owner_id, letter_id, until):
+            raise ExpiredAction()
+        letter = await self._repo.letter(owner_id, letter_id)
+        if letter is None:
+            raise ExpiredAction()
+        writer = await self._contacts.get(owner_id, letter.contact_id)
+        return LetterLine(letter, writer, next_due(letter, await self.calendar_for(owner_id)))
+
     async def remove(self, owner_id: int, letter_id: int) -> None:
         if not await self._repo.remove_letter(owner_id, letter_id):
             raise ExpiredAction()

@@ -11,7 +11,9 @@ from bot.core.letters import LetterRequest, LetterStage
 from bot.core.season import Interview, Route, SeasonPlan
 from bot.storage.rows import from_db_day, to_db_day, to_db_time
 
-_LETTER_COLUMNS = "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on"
+_LETTER_COLUMNS = (
+    "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on, snoozed_until"
+)
 
 
 def _letter(row: aiosqlite.Row | tuple[object, ...]) -> LetterRequest:
@@ -26,6 +28,7 @@ def _letter(row: aiosqlite.Row | tuple[object, ...]) -> LetterRequest:
         deadline=from_db_day(row[5] if isinstance(row[5], str) else None),
         programs=row[6] if isinstance(row[6], str) else None,
         submitted_on=from_db_day(row[7] if isinstance(row[7], str) else None),
+        snoozed_until=from_db_day(row[8] if isinstance(row[8], str) else None),
     )
 
 
@@ -126,16 +129,24 @@ class SqliteSeasonRepository:
         self, owner_id: int, letter: LetterRequest, to: LetterRequest, *, now: datetime
     ) -> bool:
         cursor = await self._db.execute(
-            "UPDATE letter_requests SET stage = ?, submitted_on = ?, updated_at = ? "
-            "WHERE owner_id = ? AND id = ? AND stage = ?",
+            "UPDATE letter_requests SET stage = ?, submitted_on = ?, snoozed_until = ?, "
+            "updated_at = ? WHERE owner_id = ? AND id = ? AND stage = ?",
             (
                 to.stage.value,
                 to_db_day(to.submitted_on),
+                to_db_day(to.snoozed_until),
                 to_db_time(now),
                 owner_id,
                 letter.id,
                 letter.stage.value,
             ),
+        )
+        return cursor.rowcount == 1
+
+    async def snooze_letter(self, owner_id: int, letter_id: int, until: date) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE letter_requests SET snoozed_until = ? WHERE owner_id = ? AND id = ?",
+            (to_db_day(until), owner_id, letter_id),
         )
         return cursor.rowcount == 1
 

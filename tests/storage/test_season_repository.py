@@ -114,3 +114,18 @@ async def test_rows_go_with_their_contact_and_student(db: aiosqlite.Connection) 
     await db.execute("DELETE FROM students WHERE id = ?", (A,))
     assert await repo.letters(A) == []
     assert await repo.plan(A) is None
+
+
+async def test_snooze_is_stored_and_scoped(db: aiosqlite.Connection) -> None:
+    repo = SqliteSeasonRepository(db)
+    letter, _ = await repo.put_letter(
+        A, await contact(db, A), asked_on=DAY, deadline=None, programs=None, now=NOW
+    )
+    assert await repo.snooze_letter(A, letter.id, date(2026, 3, 15))
+    assert not await repo.snooze_letter(B, letter.id, date(2026, 4, 1))
+    stored = await repo.letter(A, letter.id)
+    assert stored is not None and stored.snoozed_until == date(2026, 3, 15)
+    moved = advance(stored, LetterStage.SUBMITTED, today=date(2026, 3, 16))
+    assert await repo.move_letter(A, stored, moved, now=NOW)
+    after = await repo.letter(A, letter.id)
+    assert after is not None and after.snoozed_until is None

@@ -3,6 +3,7 @@ the right day of the student's cycle."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -108,3 +109,15 @@ def test_asking_late_is_flagged(calendar: Calendar) -> None:
     assert ask_warning(calendar, date(2026, 7, 1), today=date(2026, 6, 1)) is not None
     assert ask_warning(None, None, today=date(2026, 7, 23)) is None
     assert ask_warning(None, date(2026, 9, 1), today=date(2026, 7, 1)) is None
+
+
+def test_a_snoozed_reminder_comes_back_and_a_new_stage_forgets_the_snooze(
+    calendar: Calendar,
+) -> None:
+    letter = replace(asked(date(2026, 3, 2)), snoozed_until=date(2026, 8, 26))
+    assert next_due(letter, calendar) == LetterDue(LetterTask.CHECK, date(2026, 8, 26))
+    early = replace(letter, snoozed_until=date(2026, 8, 1))  # ends before the check is due
+    assert next_due(early, calendar) == LetterDue(LetterTask.CHECK, date(2026, 8, 19))
+    submitted = advance(letter, LetterStage.SUBMITTED, today=date(2026, 8, 20))
+    assert submitted.snoozed_until is None
+    assert next_due(submitted, calendar) == LetterDue(LetterTask.THANK, date(2026, 8, 20))

@@ -189,3 +189,15 @@ async def test_the_ledger_has_a_cap(world: World) -> None:
     first = (await world.season.letters(ME))[0]
     again = await world.season.ask_letter(ME, first.writer.id, programs="Surgery")
     assert not again.created  # updating a letter already tracked is always allowed
+
+
+async def test_snoozing_a_letter(world: World) -> None:
+    await world.season.setup(ME, cycle="us-2027")
+    asked = await world.season.ask_letter(
+        ME, await world.writer(ME), deadline="2026-03-10"
+    )  # the check is due at once (the deadline is close)
+    assert asked.line.due is not None and asked.line.due.due_on == date(2026, 3, 2)
+    snoozed = await world.season.snooze(ME, asked.line.letter.id)
+    assert snoozed.due is not None and snoozed.due.due_on == date(2026, 3, 9)
+    with pytest.raises(ExpiredAction):
+        await world.season.snooze(OTHER, asked.line.letter.id)

@@ -22,6 +22,7 @@ CREATE TABLE letter_requests (
     deadline      TEXT,                                 -- local day, ISO
     programs      TEXT,
     submitted_on  TEXT,
+    snoozed_until TEXT,                                 -- its reminder not before this day
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
     UNIQUE (owner_id, contact_id)                       -- one letter per writer and student
