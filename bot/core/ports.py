@@ -21,6 +21,7 @@ from bot.core.models import (
     DueItem,
     Exchange,
     ExchangeKind,
+    MessageRef,
     OneOffReminder,
     Page,
     Profile,
@@ -61,8 +62,6 @@ class StudentRepository(Protocol):
         ...
 
     async def set_timezone(self, student_id: int, timezone: str | None) -> None: ...
-
-    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None: ...
 
     async def set_unreachable(self, student_id: int, since: datetime | None) -> None: ...
 
@@ -286,7 +285,7 @@ class ReminderRepository(Protocol):
     async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]: ...
 
     async def finish(
-        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None
     ) -> None:
         """Close a claim (sent, late, skipped, unreachable, failed)."""
         ...
@@ -330,6 +329,11 @@ class ReminderRepository(Protocol):
         """Sent drafts past their nudge time with no reply since, never claimed for a nudge."""
         ...
 
+    async def awaiting_reply(self, owner_id: int, draft_id: int) -> Draft | None:
+        """The student's sent draft `draft_id` if it is still waiting for a reply from that
+        contact (what a nudge is about), else None: answered, unsent, removed or another's."""
+        ...
+
     async def awaiting_replies(
         self, owner_id: int, *, nudge_before: datetime | None = None
     ) -> Sequence[Draft]:
@@ -345,21 +349,29 @@ class ReminderRepository(Protocol):
 
 
 class Notifier(Protocol):
-    """Delivers DMs. Raises RecipientUnreachable (DMs closed) or DeliveryFailed (try later)."""
+    """Sends messages to students over whatever platform the adapter speaks.
 
-    async def open_dm(self, student_id: int) -> int:
-        """The DM channel id with the student (created if needed)."""
+    Every send carries an idempotency key: sending again with a key already used for that
+    student (a retry after a crash or a lost answer) must not show the student a second
+    message; the reference of the first is returned instead. Raises RecipientUnreachable when
+    the student cannot receive messages from the bot (no retries), DeliveryFailed when the send
+    may succeed later (the claim is retried with the same key). Pacing the sends under the
+    platform's rate limits is the adapter's business, not the caller's.
+    """
+
+    @property
+    def concurrency(self) -> int:
+        """How many sends are worth having in flight at once right now (a delivery tick runs
+        that many senders)."""
         ...
 
-    async def send_welcome(self, channel_id: int, *, nonce: str) -> int: ...
+    async def send_welcome(self, student_id: int, *, key: str) -> MessageRef: ...
 
-    async def send_digest(self, channel_id: int, digest: Digest, *, nonce: str) -> int:
-        """Returns the message id."""
-        ...
+    async def send_digest(self, student_id: int, digest: Digest, *, key: str) -> MessageRef: ...
 
     async def send_item(
-        self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
-    ) -> int: ...
+        self, student_id: int, item: DueItem, *, key: str, late: bool
+    ) -> MessageRef: ...
 
 
 class CoachRepository(Protocol):

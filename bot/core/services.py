@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.coaching import CoachingService
+from bot.core.delivery import DeliveryService
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.events import EventService
@@ -25,4 +26,5 @@ class Services:
     privacy: PrivacyService
     imports: ImportService
     events: EventService
+    delivery: DeliveryService  # the outbox: the tick that sends reminder DMs
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)

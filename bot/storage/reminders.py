@@ -13,7 +13,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.models import Delivery, Draft, OneOffReminder, ReminderSettings, WeekActivity
+from bot.core.models import (
+    Delivery,
+    Draft,
+    MessageRef,
+    OneOffReminder,
+    ReminderSettings,
+    WeekActivity,
+)
 from bot.storage.drafts import SELECT_DRAFTS, row_to_draft
 from bot.storage.rows import from_db_time, to_db_time
 
@@ -160,7 +167,7 @@ class SqliteReminderRepository:
         return [_delivery(row) for row in rows]
 
     async def finish(
-        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None
     ) -> None:
         await self._db.execute(
             "UPDATE deliveries SET sent_at = ?, outcome = ?, message_id = ? WHERE id = ?",
@@ -270,6 +277,13 @@ class SqliteReminderRepository:
             (to_db_time(now), limit),
         )
         return [row_to_draft(row) for row in rows]
+
+    async def awaiting_reply(self, owner_id: int, draft_id: int) -> Draft | None:
+        rows = await self._rows(
+            SELECT_DRAFTS + "WHERE owner_id = ? AND id = ? AND " + self._AWAITING,
+            (owner_id, draft_id),
+        )
+        return row_to_draft(rows[0]) if rows else None
 
     async def awaiting_replies(
         self, owner_id: int, *, nudge_before: datetime | None = None

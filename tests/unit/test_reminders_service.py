@@ -4,8 +4,6 @@ settings, one-off reminders, what the digest holds, and the exactly-once deliver
 from __future__ import annotations
 
 import asyncio
-import bisect
-import itertools
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -17,20 +15,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.core.reminders as reminders_module
+import bot.core.delivery as delivery_module
 from bot.core.attention import most_due_first
+from bot.core.delivery import MAX_ATTEMPTS, RETRY_AFTER
 from bot.core.digest import DUE_LOADED
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
-from bot.core.pacing import Pacer
-from bot.core.reminders import (
-    DMS_CLOSED,
-    DMS_WERE_CLOSED,
-    MAX_ATTEMPTS,
-    NOT_SET_UP,
-    RETRY_AFTER,
-)
+from bot.core.reminders import DMS_CLOSED, DMS_WERE_CLOSED, NOT_SET_UP
 from bot.core.services import Services
 from bot.discord_adapter import presenters
 from bot.discord_adapter.presenters import DIGEST_LIST_MAX
@@ -43,7 +35,6 @@ from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     FakeClock,
-    FakeSleep,
     InMemoryContactRepository,
     InMemoryDraftRepository,
     InMemoryPendingRepository,
@@ -94,7 +85,7 @@ class World:
         return self.services.reminders
 
     async def tick(self):
-        return await self.services.reminders.deliver_due()
+        return await self.services.delivery.deliver_due()
 
     async def next_digest_at(self, student: int = A) -> datetime | None:
         settings = await self.reminders.get_settings(student)
@@ -169,18 +160,16 @@ def kinds(digest) -> list[tuple[ItemKind, str | None]]:
 # -- consent and settings ---------------------------------------------------------------------
 
 
-async def test_setup_opens_dm_once_and_welcomes_once(world: World) -> None:
-    """Opting in opens the DM channel once, stores it, and sends one welcome."""
+async def test_setup_welcomes_once(world: World) -> None:
+    """Opting in sends one welcome, under a key of its own; changing settings later does not
+    welcome again."""
     settings = await set_up(world)
     assert settings.enabled and not settings.paused and settings.consented_at == START
-    assert world.notifier.opened == [A]
-    student = world.students.rows[A]
-    assert student.dm_channel_id == world.notifier.channels[A]
-    assert [m.kind for m in world.notifier.messages] == ["welcome"]
-    # Changing settings later neither reopens the DM nor welcomes again.
+    [welcome] = world.notifier.messages
+    assert (welcome.kind, welcome.student_id) == ("welcome", A)
     await set_up(world, hour=9, quiet_when_empty=True)
-    assert world.notifier.opened == [A]
-    assert [m.kind for m in world.notifier.messages] == ["welcome"]
+    assert world.notifier.messages == [welcome]
+    assert len(world.notifier.attempts) == 1
     stored = await world.reminders.get_settings(A)
     assert stored.digest_hour == 9 and stored.quiet_when_empty
     assert stored.consented_at == START
@@ -195,7 +184,6 @@ async def test_setup_with_closed_dms_enables_nothing(world: World) -> None:
     assert "Privacy Settings" in error.value.user_message
     assert await world.reminders.get_settings(A) is None
     assert world.notifier.messages == []
-    assert world.students.rows[A].dm_channel_id is None
     assert world.students.rows[A].timezone is None
 
 
@@ -254,7 +242,7 @@ async def test_setup_refuses_bad_settings(world: World, options: dict[str, Any])
     """Unknown zones, days, hours and cadences are refused before anything happens."""
     with pytest.raises(InvalidInput):
         await world.svc.setup(A, **options)
-    assert world.notifier.opened == []
+    assert world.notifier.attempts == []
     assert await world.reminders.get_settings(A) is None
 
 
@@ -577,8 +565,8 @@ async def test_on_time_digest_is_sent_once_and_advances(world: World) -> None:
     assert (report.sent, report.late, report.failed) == (1, 0, 0)
     [message] = world.notifier.digests(A)
     assert message.digest.late_by_hours == 0 and message.digest.student_id == A
-    assert message.channel_id == world.students.rows[A].dm_channel_id
-    assert message.nonce.startswith("coach-") and len(message.nonce) <= 25
+    [row] = [r for r in world.reminders.deliveries.values() if r.delivery.kind == "digest"]
+    assert message.key == row.delivery.key
     assert await world.next_digest_at() == due + timedelta(days=7)
     assert world.outcomes("digest") == ["sent"]
     for _ in range(3):
@@ -603,8 +591,8 @@ async def test_restart_sends_nothing_twice(world: World) -> None:
     assert len(world.notifier.digests(A)) == 2
 
 
-async def test_lost_response_is_resent_with_the_same_nonce(world: World) -> None:
-    """Sent but unrecorded (crash or lost response): the retry reuses the nonce; one message."""
+async def test_lost_response_is_resent_with_the_same_key(world: World) -> None:
+    """Sent but unrecorded (crash or lost response): the retry reuses the key; one message."""
     due = (await set_up(world)).next_digest_at
     world.notifier.lose_next_response()
     world.clock.set(due)
@@ -627,7 +615,7 @@ async def test_lost_response_is_resent_with_the_same_nonce(world: World) -> None
 
 
 async def test_claim_left_open_by_a_crash_is_delivered_once(world: World) -> None:
-    """A claim with no send (the process died) is sent by a later tick, under its nonce."""
+    """A claim with no send (the process died) is sent by a later tick, under its key."""
     due = (await set_up(world)).next_digest_at
     claim = await world.reminders.claim(A, "digest", due.isoformat(), due_at=due, now=due)
     world.clock.set(due + timedelta(seconds=5))
@@ -639,7 +627,7 @@ async def test_claim_left_open_by_a_crash_is_delivered_once(world: World) -> Non
     report = await world.tick()
     assert (report.retried, report.sent) == (1, 1)
     [message] = world.notifier.digests(A)
-    assert message.nonce == claim.nonce
+    assert message.key == claim.key
     world.clock.advance(minutes=5)
     assert (await world.tick()).sent == 0
     assert len(world.notifier.digests(A)) == 1
@@ -793,7 +781,7 @@ async def test_reachable_again_gets_the_next_digest(world: World) -> None:
 
 
 async def test_setup_again_after_closed_dms_clears_unreachable(world: World) -> None:
-    """Running setup again reopens the DM and marks the student reachable."""
+    """Running setup again marks the student reachable: the next digest goes out."""
     due = (await set_up(world)).next_digest_at
     world.notifier.close_dms(A)
     world.clock.set(due)
@@ -801,7 +789,9 @@ async def test_setup_again_after_closed_dms_clears_unreachable(world: World) -> 
     world.notifier.open_dms(A)
     await set_up(world)
     assert world.students.rows[A].unreachable_since is None
-    assert world.notifier.opened == [A, A]
+    assert [m.kind for m in world.notifier.to(A)] == ["welcome"]  # not welcomed twice
+    world.clock.set(due + timedelta(days=7))
+    assert (await world.tick()).sent == 1
 
 
 async def test_one_off_reminder_delivered_once(world: World) -> None:
@@ -981,67 +971,13 @@ async def test_two_processes_on_one_database_send_once(two_processes) -> None:
     clock.set(datetime(2026, 3, 8, 22, tzinfo=UTC))
     for _ in range(3):
         reports = await asyncio.gather(
-            first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+            first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
         )
         clock.advance(RETRY_AFTER + timedelta(seconds=1))
     assert sum(r.sent for r in reports) == 0
     assert Counter(m.student_id for m in notifier.digests()) == dict.fromkeys(students, 1)
     assert Counter(m.student_id for m in notifier.items()) == dict.fromkeys(students, 1)
     assert notifier.attempts.count(notifier.attempts[-1]) == 1
-
-
-# -- pacing -----------------------------------------------------------------------------------
-
-
-async def test_pacer_spaces_starts_and_bounds_concurrency() -> None:
-    """100 sends through the Pacer start at least 1/rate apart, at most `bound` at once."""
-    fake = FakeSleep()
-    rate, bound = 40.0, 5
-    pacer = Pacer(rate, bound, monotonic=fake.monotonic, sleep=fake)
-    starts: list[float] = []
-    in_flight = 0
-    most = 0
-
-    async def send(index: int) -> None:
-        nonlocal in_flight, most
-        async with pacer:
-            starts.append(fake.monotonic())
-            in_flight += 1
-            most = max(most, in_flight)
-            for _ in range(index % 4 + 1):
-                await asyncio.sleep(0)
-            in_flight -= 1
-
-    await asyncio.gather(*(send(i) for i in range(100)))
-    assert len(starts) == 100
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 1 / rate - 1e-9
-    assert most == bound
-    assert sum(fake.calls) == pytest.approx(99 / rate)
-
-
-async def test_pacer_does_not_wait_when_idle() -> None:
-    """A request after a long quiet spell starts at once (no sleep)."""
-    fake = FakeSleep()
-    pacer = Pacer(10.0, 2, monotonic=fake.monotonic, sleep=fake)
-    async with pacer:
-        pass
-    fake.now += 5
-    async with pacer:
-        pass
-    assert fake.calls == []
-
-
-async def test_pacer_releases_on_error() -> None:
-    """A send that raises still frees its slot."""
-    fake = FakeSleep()
-    pacer = Pacer(1e6, 1, monotonic=fake.monotonic, sleep=fake)
-    for _ in range(3):
-        with pytest.raises(RuntimeError):
-            async with pacer:
-                raise RuntimeError("boom")
-    async with pacer:
-        pass
 
 
 # -- consent and lateness on retries ----------------------------------------------------------
@@ -1097,47 +1033,25 @@ async def test_late_reminder_is_marked_and_very_late_one_goes_in_the_digest(worl
 
 @pytest.mark.storage
 async def test_two_processes_retry_one_open_claim_once(two_processes) -> None:
-    """Both processes pick up the same open claim: the shared nonce makes it one message."""
+    """Both processes pick up the same open claim: the shared key makes it one message."""
     clock, notifier, first, second = two_processes
     settings = await first.services.reminders.setup(A, timezone=NY, weekday=SUN, hour=18)
     due = settings.next_digest_at
     clock.set(due)
     notifier.lose_next_response()
-    await first.services.reminders.deliver_due()
+    await first.services.delivery.deliver_due()
     clock.advance(RETRY_AFTER + timedelta(seconds=1))
     reports = await asyncio.gather(
-        first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
     )
     assert sum(r.retried for r in reports) >= 1
     assert len(notifier.digests(A)) == 1
     clock.advance(RETRY_AFTER + timedelta(seconds=1))
     reports = await asyncio.gather(
-        first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
     )
     assert sum(r.retried for r in reports) == 0
     assert len(notifier.digests(A)) == 1
-
-
-async def test_pacer_never_starts_more_than_rate_in_any_second_even_after_a_stall() -> None:
-    """Waiters held up by a stalled loop leave spaced, not in a burst: at most floor(rate)
-    starts in any one-second window, and no two starts closer than half an interval."""
-    fake = FakeSleep()
-    rate = 47.0
-    pacer = Pacer(rate, 8, monotonic=fake.monotonic, sleep=fake)
-    starts: list[float] = []
-
-    async def send(index: int) -> None:
-        async with pacer:
-            starts.append(fake.monotonic())
-            if index == 20:
-                fake.now += 0.7  # the loop stalls for 700 ms inside one request
-
-    await asyncio.gather(*(send(i) for i in range(300)))
-    starts.sort()
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.5 / rate - 1e-9
-    most_in_a_second = max(bisect.bisect_left(starts, s + 1.0) - i for i, s in enumerate(starts))
-    assert most_in_a_second <= 47
 
 
 async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
@@ -1145,8 +1059,8 @@ async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
 ) -> None:
     """Twenty-five students due at one instant, claimed 4 at a time with at most 3 claims
     waiting: one tick sends every digest once, and the next sends nothing."""
-    monkeypatch.setattr(reminders_module, "DIGEST_CHUNK", 4)
-    monkeypatch.setattr(reminders_module, "CLAIM_AHEAD", 3)
+    monkeypatch.setattr(delivery_module, "DIGEST_CHUNK", 4)
+    monkeypatch.setattr(delivery_module, "CLAIM_AHEAD", 3)
     students = [A + i for i in range(25)]
     for student in students:
         due = (await world.svc.setup(student, timezone=NY, weekday=6, hour=18)).next_digest_at
