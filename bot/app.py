@@ -18,8 +18,8 @@ from bot.content.samples import SAMPLES
 from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
 from bot.core.coaching import CoachingService
-from bot.core.delivery import DeliveryService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
 from bot.core.events import EventService

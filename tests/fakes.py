@@ -23,8 +23,8 @@ from bot.content.coach import CoachLibrary
 from bot.content.templates import TemplateCatalogue
 from bot.core.attention import due_on, most_due_first
 from bot.core.coaching import CoachingService
-from bot.core.delivery import DeliveryService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
 from bot.core.events import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.coaching import CoachingService
-from bot.core.delivery import DeliveryService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import EventService
 from bot.core.flight import SingleFlight
