@@ -402,6 +402,6 @@ class Delivery:
     @property
     def key(self) -> str:
         """The idempotency key of this claim's message: the same on every retry, so the
-        transport can recognise a resend after a crash. (`coach-<id>`, as the nonces sent before
-        keys were transport-neutral, so a claim left open across an upgrade keeps its key.)"""
+        transport can recognise a resend after a crash. (`coach-<id>` is what the bot has
+        always sent: a claim left open across an upgrade keeps its key.)"""
         return f"coach-{self.id}"

@@ -355,7 +355,7 @@ class Notifier(Protocol):
     student (a retry after a crash or a lost answer) must not show the student a second
     message; the reference of the first is returned instead. Raises RecipientUnreachable when
     the student cannot receive messages from the bot (no retries), DeliveryFailed when the send
-    may succeed later (the claim is retried with the same key). Pacing the sends under the
+    may succeed later (the claim is retried with the same key). Keeping the sends under the
     platform's rate limits is the adapter's business, not the caller's.
     """
 

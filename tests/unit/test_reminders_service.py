@@ -870,6 +870,24 @@ async def test_nudge_delivered_once_when_due(world: World) -> None:
     assert len(world.notifier.items(A)) == 1
 
 
+async def test_nudge_reads_its_own_draft_not_every_waiting_one(world: World) -> None:
+    """Sending a nudge looks its draft up by id: the student's other unanswered messages (a
+    student who writes a lot has hundreds) are not read for it."""
+    await set_up(world, weekday=SAT)
+    contact = await add_contact(world, "Quiet one")
+    draft = await send_draft(world, contact.id, delay=5)
+    world.clock.advance(days=2)  # the others were sent later: their nudges are not due yet
+    for n in range(5):
+        await send_draft(world, (await add_contact(world, f"Waiting {n}")).id)
+    world.clock.set(draft.nudge_due_at)
+    before = (world.reminders.awaiting_reply_calls, world.reminders.awaiting_replies_calls)
+    await world.tick()  # the nudge (Saturday's digest, two days late, is skipped unbuilt)
+    after = (world.reminders.awaiting_reply_calls, world.reminders.awaiting_replies_calls)
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 0)
+    [message] = world.notifier.items(A)
+    assert message.item.contact.id == contact.id
+
+
 async def test_answered_nudge_is_not_sent(world: World) -> None:
     """A reply logged before the nudge falls due means no nudge DM."""
     await set_up(world, weekday=SAT)
@@ -918,6 +936,19 @@ async def test_many_students_each_get_one(world: World) -> None:
     by_student = Counter(m.student_id for m in world.notifier.digests())
     assert by_student == dict.fromkeys(students, 1)
     assert all(m.digest.student_id == m.student_id for m in world.notifier.digests())
+
+
+async def test_tick_runs_as_many_sends_at_once_as_the_notifier_says(world: World) -> None:
+    """The delivery tick keeps `Notifier.concurrency` sends in flight, no more: how many a
+    platform can take is the adapter's to say, not the core's."""
+    world.notifier.concurrency = 3
+    world.restart()
+    students = [A + i for i in range(12)]
+    for student in students:
+        await set_up(world, student)
+    world.clock.set(await world.next_digest_at(A))
+    assert (await world.tick()).sent == 12
+    assert world.notifier.most_in_flight == 3
 
 
 # -- two processes on one SQLite file ---------------------------------------------------------
