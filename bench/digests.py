@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.pacing import DEFAULT_RATE
+from bot.discord_adapter.pacing import DEFAULT_RATE
 
 from bench.seed import cached_school, dm_channel_id
 from bot.storage.database import open_database
