@@ -686,7 +686,7 @@ async def test_very_late_digest_is_skipped_and_next_week_comes(
     """Down for 30 hours: that digest is skipped and logged; next week's still comes."""
     due = (await set_up(world)).next_digest_at
     world.clock.set(due + timedelta(hours=30))
-    with caplog.at_level(logging.WARNING, logger="bot.core.reminders"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.delivery"):
         report = await world.tick()
     assert (report.skipped, report.sent, report.late) == (1, 0, 0)
     assert world.notifier.digests(A) == []
