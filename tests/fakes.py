@@ -605,6 +605,7 @@ class _DeliveryRow:
     delivery: Delivery
     outcome: str | None = None
     message_id: int | None = None
+    leased_at: datetime | None = None
 
 
 class InMemoryReminderRepository:
@@ -722,14 +723,18 @@ class InMemoryReminderRepository:
     async def was_claimed(self, student_id: int, kind: str, ref: str) -> bool:
         return self._claimed(kind, student_id, ref)
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
-        before = _utc(claimed_before)
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        before = _utc(stale_before)
         rows = [
-            r.delivery
+            r
             for _, r in sorted(self.deliveries.items())
-            if r.delivery.sent_at is None and r.delivery.claimed_at < before
-        ]
-        return rows[:limit]
+            if r.delivery.sent_at is None and (r.leased_at or r.delivery.claimed_at) < before
+        ][:limit]
+        for row in rows:
+            row.leased_at = _utc(now)
+        return [r.delivery for r in rows]
 
     async def finish(
         self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
@@ -916,7 +921,10 @@ class RecordingNotifier:
     - `in_flight` / `most_in_flight`: sends underway at once (`hold()` keeps them underway).
     """
 
-    def __init__(self, concurrency: int = 8) -> None:
+    def __init__(
+        self, concurrency: int = 8, idempotency_window: timedelta = timedelta(minutes=10)
+    ) -> None:
+        self.idempotency_window = idempotency_window  # the fake recognises a key for ever
         self.messages: list[SentMessage] = []
         self.attempts: list[tuple[str, int, str]] = []  # (kind, student, key) of every call
         self.closed: set[int] = set()

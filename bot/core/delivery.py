@@ -9,8 +9,12 @@ Delivery guarantee, in the order the code makes it:
 3. Send with an idempotency key derived from the claim (`Delivery.key`): the notifier promises
    that a resend under a key it has already delivered (a crash between send and record) shows
    the student nothing new.
-4. Record the outcome. Claims left open (a crash, a transient failure) are retried by the next
-   tick with the same key, up to MAX_ATTEMPTS.
+4. Record the outcome. Claims left open (a crash, a transient failure) are retried by a later
+   tick with the same key, up to MAX_ATTEMPTS, each retry leased (compare-and-set in the
+   ledger) so that two processes never resend one claim. A claim first made longer ago than
+   the notifier's idempotency window is not resent at all: the transport would no longer
+   recognise its key, so a resend might be a second copy. It is recorded as uncertain and
+   logged by id.
 Occurrences more than LATE_LIMIT late (the bot was down) are not sent on their own: they are
 logged as skipped and what they would have said appears in the next digest.
 
@@ -68,6 +72,7 @@ class DeliveryReport:
     unreachable: int = 0
     failed: int = 0
     retried: int = 0
+    uncertain: int = 0
 
 
 class DeliveryService:
@@ -129,8 +134,25 @@ class DeliveryService:
                 queue.put_nowait(claim)
 
         now = self._clock.now()
-        retries = await self._repo.unsent(claimed_before=now - RETRY_AFTER, limit=BATCH)
-        for job in retries:
+        window = self._notifier.idempotency_window
+        for job in await self._repo.lease_stale(
+            stale_before=now - RETRY_AFTER, now=now, limit=BATCH
+        ):
+            if now - job.claimed_at > window:
+                # It may have been sent (a crash after the send, a lost answer): past the
+                # window a resend could be a second message, so it is not resent blindly.
+                log.warning(
+                    "uncertain delivery student=%s kind=%s delivery=%s: open for %d s, past "
+                    "the %d s idempotency window; not resent",
+                    job.student_id,
+                    job.kind,
+                    job.id,
+                    (now - job.claimed_at) // timedelta(seconds=1),
+                    window // timedelta(seconds=1),
+                )
+                await self._repo.finish(job.id, outcome="uncertain", at=now)
+                report.uncertain += 1
+                continue
             report.retried += 1
             await enqueue(job)
         while True:

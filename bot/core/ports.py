@@ -7,7 +7,7 @@ for another student's contact behaves exactly like asking for one that does not 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.core.models import (
@@ -282,7 +282,14 @@ class ReminderRepository(Protocol):
         """Whether this occurrence was ever claimed for the student (sent, or being sent)."""
         ...
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]: ...
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        """Open claims neither claimed nor leased since `stale_before`, oldest claim first, each
+        leased to the caller at `now` in the same step (compare-and-set): no other caller, in
+        this process or another, gets one of them again until its lease is as stale.
+        `claimed_at` stays the time of the first claim."""
+        ...
 
     async def finish(
         self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None
@@ -363,6 +370,13 @@ class Notifier(Protocol):
     def concurrency(self) -> int:
         """How many sends are worth having in flight at once right now (a delivery tick runs
         that many senders)."""
+        ...
+
+    @property
+    def idempotency_window(self) -> timedelta:
+        """How long after a send a resend under its key is still recognised as the same
+        message. A claim first made longer ago than this is not resent: it might be a second
+        copy."""
         ...
 
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef: ...

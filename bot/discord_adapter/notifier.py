@@ -7,8 +7,8 @@ it is here:
   restart still costs one request.
 - Nonces: the key becomes the message's nonce, sent with enforce_nonce (discord.py sets it
   whenever a nonce is given), so a resend after a crash returns the message Discord already
-  has instead of posting a second one. Discord takes at most 25 characters: a longer key is
-  hashed down (`nonce_for`).
+  has instead of posting a second one, for a few minutes (`NONCE_WINDOW`). Discord takes at
+  most 25 characters: a longer key is hashed down (`nonce_for`).
 - The global rate limit (50 requests/s per token): every proactive request (opening a channel,
   sending) takes a slot of the `Pacer`; `concurrency` tells the delivery tick how many sends
   are worth having in flight.
@@ -20,6 +20,7 @@ RecipientUnreachable (one attempt, no retries). discord.py itself waits out 429s
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 
 CANNOT_DM = 50007
 NONCE_MAX = 25  # Discord rejects a longer nonce (docs: Create Message, `nonce`)
+# docs: Create Message, `enforce_nonce`: a nonce is checked against the messages of "the past
+# few minutes", with no figure given. Three minutes is the least that can mean; the bot's own
+# retries (a minute apart) fall inside it, and a claim older than it is not resent.
+NONCE_WINDOW = timedelta(minutes=3)
 
 
 def nonce_for(key: str) -> str:
@@ -89,6 +94,10 @@ class DiscordNotifier:
     @property
     def concurrency(self) -> int:
         return self._pacer.concurrency
+
+    @property
+    def idempotency_window(self) -> timedelta:
+        return NONCE_WINDOW
 
     async def _dm_channel(self, student_id: int, *, paced: bool) -> discord.PartialMessageable:
         channel_id = await self._channels.dm_channel(student_id)

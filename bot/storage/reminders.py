@@ -159,12 +159,18 @@ class SqliteReminderRepository:
         )
         return bool(rows)
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        # One statement: SQLite runs it under the database's write lock, so a second process's
+        # identical UPDATE runs after this one commits and finds these rows leased just now.
         rows = await self._rows(
-            _DELIVERY + "WHERE sent_at IS NULL AND claimed_at < ? ORDER BY id LIMIT ?",
-            (to_db_time(claimed_before), limit),
+            "UPDATE deliveries SET leased_at = ? WHERE id IN (SELECT id FROM deliveries "
+            "WHERE sent_at IS NULL AND COALESCE(leased_at, claimed_at) < ? ORDER BY id LIMIT ?) "
+            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at",
+            (to_db_time(now), to_db_time(stale_before), limit),
         )
-        return [_delivery(row) for row in rows]
+        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def finish(
         self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None

@@ -84,6 +84,10 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, note, created_at) "
         f"VALUES (1, 13, 'called', '2026-03-05', NULL, '{T}')",
     ],
+    12: [  # a retry's lease: an open claim taken again by a process
+        "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, leased_at) "
+        f"VALUES (1, 'reminder', '1', '{T}', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -226,34 +226,38 @@ async def test_claim_is_unique_per_occurrence(repos: Repos) -> None:
     assert len({first.key, *(o.key for o in others)}) == 4
 
 
-async def test_unsent_finish_and_attempts(repos: Repos) -> None:
-    """Open claims older than the cutoff come back in claim order until finished."""
+async def test_lease_stale_finish_and_attempts(repos: Repos) -> None:
+    """Open claims older than the cutoff are leased in claim order until finished; a leased
+    claim is not handed out again until its lease is as stale, and keeps its first claim
+    time (compare-and-set: one taker per lease)."""
     one = await repos.reminders.claim(A, "digest", "1", due_at=NOW, now=NOW)
     two = await repos.reminders.claim(B, "nudge", "2", due_at=NOW, now=NOW + timedelta(seconds=30))
-    assert await repos.reminders.unsent(claimed_before=NOW, limit=LIMIT) == []
+    assert await repos.reminders.lease_stale(stale_before=NOW, now=NOW, limit=LIMIT) == []
     later = NOW + timedelta(minutes=5)
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=later, limit=LIMIT)] == [
-        one.id,
-        two.id,
-    ]
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=later, limit=1)] == [one.id]
-    cutoff = NOW + timedelta(seconds=10)
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=cutoff, limit=LIMIT)] == [
-        one.id
-    ]
+    leased = await repos.reminders.lease_stale(stale_before=later, now=later, limit=1)
+    assert [d.id for d in leased] == [one.id] and leased[0].claimed_at == NOW
+    # Taken: another caller at the same moment gets only the other one, then nothing.
+    assert [
+        d.id for d in await repos.reminders.lease_stale(stale_before=later, now=later, limit=LIMIT)
+    ] == [two.id]
+    assert await repos.reminders.lease_stale(stale_before=later, now=later, limit=LIMIT) == []
+    # When the lease is as stale as the cutoff, the claim can be taken again.
+    again = later + timedelta(minutes=5)
+    assert [
+        d.id for d in await repos.reminders.lease_stale(stale_before=again, now=again, limit=LIMIT)
+    ] == [one.id, two.id]
 
     assert await repos.reminders.count_attempt(one.id) == 1
     assert await repos.reminders.count_attempt(one.id) == 2
-    retry = (await repos.reminders.unsent(claimed_before=later, limit=LIMIT))[0]
+    final = again + timedelta(minutes=5)
+    retry = (await repos.reminders.lease_stale(stale_before=final, now=final, limit=LIMIT))[0]
     assert retry.attempts == 2 and retry.key == one.key and retry.due_at == NOW
 
     await repos.reminders.finish(one.id, outcome="sent", at=later, message_id=99)
     await repos.reminders.finish(two.id, outcome="skipped", at=later)
-    assert await repos.reminders.unsent(claimed_before=later, limit=LIMIT) == []
+    end = final + timedelta(minutes=5)
+    assert await repos.reminders.lease_stale(stale_before=end, now=end, limit=LIMIT) == []
     assert await repos.reminders.count_attempt(987_654) == 0
-
-
-# -- one-off reminders ------------------------------------------------------------------------
 
 
 async def test_add_reminder_scopes_contact_ownership(repos: Repos) -> None:

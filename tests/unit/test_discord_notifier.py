@@ -6,12 +6,15 @@ end-to-end tests (tests/e2e) drive the real client against the fake Discord."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.discord_adapter.notifier import NONCE_MAX, DiscordNotifier, nonce_for
+from bot.core.delivery import RETRY_AFTER
+from bot.discord_adapter.notifier import NONCE_MAX, NONCE_WINDOW, DiscordNotifier, nonce_for
 from bot.discord_adapter.pacing import Pacer
+from bot.settings import SchedulerSettings
 from tests.fakes import FakeSleep
 
 A = 111_111_111_111_111_111
@@ -124,3 +127,11 @@ async def test_proactive_sends_are_paced_and_the_welcome_is_not() -> None:
     assert sleep.now == pytest.approx(5 * 0.1)  # six starts, five intervals after the first
     assert notifier.concurrency == pacer.concurrency
     assert len(bot.sent) == 4
+
+
+def test_the_bots_own_retries_fall_inside_discords_nonce_window() -> None:
+    """A lost answer is retried after RETRY_AFTER, on the next tick: that resend must still be
+    recognised by its nonce, or the outbox records it as uncertain instead of retrying."""
+    notifier = DiscordNotifier(Book())
+    first_retry_at_latest = RETRY_AFTER + timedelta(seconds=SchedulerSettings().poll_seconds)
+    assert notifier.idempotency_window == NONCE_WINDOW > first_retry_at_latest

@@ -1085,6 +1085,63 @@ async def test_two_processes_retry_one_open_claim_once(two_processes) -> None:
     assert len(notifier.digests(A)) == 1
 
 
+@pytest.mark.storage
+async def test_two_processes_never_resend_the_same_claim(two_processes) -> None:
+    """A stale claim is leased by one process only (compare-and-set in the SQLite ledger): the
+    other process's tick at the same moment does not send it too, and neither does a third
+    tick before the lease has gone stale."""
+    clock, notifier, first, second = two_processes
+    settings = await first.services.reminders.setup(A, timezone=NY, weekday=SUN, hour=18)
+    clock.set(settings.next_digest_at)
+    notifier.lose_next_response()
+    await first.services.delivery.deliver_due()
+    sent_once = len(notifier.attempts)
+    clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    reports = await asyncio.gather(
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
+    )
+    assert sorted(r.retried for r in reports) == [0, 1]
+    assert len(notifier.attempts) == sent_once + 1  # one resend, not one per process
+    assert len(notifier.digests(A)) == 1
+
+
+async def test_claim_older_than_the_idempotency_window_is_uncertain_not_resent(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sent, answer lost, and the next ticks come only after the notifier's idempotency window
+    (the bot was down): resending could be a second message, so the claim is recorded as
+    uncertain and logged by id, and nothing is sent."""
+    due = (await set_up(world)).next_digest_at
+    world.notifier.lose_next_response()
+    world.clock.set(due)
+    await world.tick()
+    attempts = len(world.notifier.attempts)
+    world.restart()
+    world.clock.advance(world.notifier.idempotency_window + timedelta(seconds=1))
+    with caplog.at_level(logging.WARNING, logger="bot.core.delivery"):
+        report = await world.tick()
+    assert (report.uncertain, report.retried, report.sent) == (1, 0, 0)
+    assert len(world.notifier.attempts) == attempts
+    assert world.outcomes("digest") == ["uncertain"]
+    [row] = world.reminders.deliveries.values()
+    assert f"uncertain delivery student={A} kind=digest delivery={row.delivery.id}" in caplog.text
+    world.clock.advance(minutes=10)
+    assert (await world.tick()).uncertain == 0  # recorded once, then closed
+    assert len(world.notifier.digests(A)) == 1
+
+
+async def test_claim_inside_the_idempotency_window_is_still_retried(world: World) -> None:
+    """Just inside the window the key is still recognised: the retry goes out (one message)."""
+    due = (await set_up(world)).next_digest_at
+    world.notifier.lose_next_response()
+    world.clock.set(due)
+    await world.tick()
+    world.clock.advance(world.notifier.idempotency_window)
+    report = await world.tick()
+    assert (report.uncertain, report.retried, report.sent) == (0, 1, 1)
+    assert len(world.notifier.digests(A)) == 1
+
+
 async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
