@@ -48,7 +48,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.seed import cached_school, dm_channel_id
-from bot.core.pacing import DEFAULT_RATE
+from bot.discord_adapter.pacing import DEFAULT_RATE
 from bot.storage.database import open_database
 from bot.storage.rows import to_db_time
 from tests.e2e.conftest import token_for

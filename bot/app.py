@@ -20,13 +20,13 @@ from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
 from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
-from bot.core.pacing import Pacer
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -37,6 +37,7 @@ from bot.core.students import StudentService
 from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
+from bot.discord_adapter.pacing import Pacer
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
@@ -178,7 +179,9 @@ async def build_app(
             pending,
             clock,
         )
-        notifier = DiscordNotifier()
+        # The notifier paces Discord's global rate and keeps each student's DM channel in the
+        # students table (a digest after a restart is still one request).
+        notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
         reminders = ReminderService(
             reminder_repo,
             student_repo,
@@ -188,10 +191,12 @@ async def build_app(
             clock,
             coaching=coaching,
             meetings=event_repo,
-            pacer=Pacer(settings.scheduler.send_rate),
+        )
+        delivery = DeliveryService(
+            reminder_repo, student_repo, reminders, contacts, notifier, clock
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
-        reminders.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
+        delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
         season_repo = SqliteSeasonRepository(db)
         season = SeasonService(season_repo, season_library, contacts, students, clock)
         services = Services(
@@ -209,13 +214,14 @@ async def build_app(
                 restore=RestoreService(SqliteRestoreRepository(db), students, clock, offload),
             ),
             events=events,
+            delivery=delivery,
             flights=SingleFlight(clock),
             season=season,
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
         )
-        scheduler = build_scheduler(reminders.deliver_due, settings.scheduler.poll_seconds)
+        scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(
             services,
             prompts,

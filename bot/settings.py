@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.core.pacing import DEFAULT_RATE
+from bot.discord_adapter.pacing import DEFAULT_RATE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "data/coach.sqlite3"

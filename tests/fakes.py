@@ -9,6 +9,7 @@ that was never created.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import pickle
@@ -23,6 +24,7 @@ from bot.content.templates import TemplateCatalogue
 from bot.core.attention import due_on, most_due_first
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
 from bot.core.events import (
@@ -49,6 +51,7 @@ from bot.core.models import (
     DueItem,
     Exchange,
     ExchangeKind,
+    MessageRef,
     OneOffReminder,
     Page,
     Profile,
@@ -58,7 +61,6 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.names import parse_name
-from bot.core.pacing import Pacer
 from bot.core.privacy import PrivacyService
 from bot.core.progress import (
     NetworkCounts,
@@ -111,7 +113,6 @@ class _StudentRow:
     timezone: str | None
     welcomed: bool
     created_at: datetime
-    dm_channel_id: int | None = None
     unreachable_since: datetime | None = None
     guild_id: int | None = None
 
@@ -121,7 +122,6 @@ class _StudentRow:
             timezone=self.timezone,
             welcomed=self.welcomed,
             created_at=self.created_at,
-            dm_channel_id=self.dm_channel_id,
             unreachable_since=self.unreachable_since,
             guild_id=self.guild_id,
         )
@@ -148,11 +148,6 @@ class InMemoryStudentRepository:
         row = self.rows.get(student_id)
         if row is not None:
             row.timezone = timezone
-
-    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None:
-        row = self.rows.get(student_id)
-        if row is not None:
-            row.dm_channel_id = channel_id
 
     async def set_unreachable(self, student_id: int, since: datetime | None) -> None:
         row = self.rows.get(student_id)
@@ -610,6 +605,7 @@ class _DeliveryRow:
     delivery: Delivery
     outcome: str | None = None
     message_id: int | None = None
+    leased_at: datetime | None = None
 
 
 class InMemoryReminderRepository:
@@ -631,6 +627,8 @@ class InMemoryReminderRepository:
         self._drafts = drafts
         self.settings: dict[int, ReminderSettings] = {}
         self.reminders: dict[int, OneOffReminder] = {}
+        self.awaiting_reply_calls = 0  # by-id look-ups (a nudge being sent)
+        self.awaiting_replies_calls = 0  # whole-list reads (the digest, /due)
         self.deliveries: dict[int, _DeliveryRow] = {}
         self.guilds: dict[int, str] = {}
         self._reminder_ids = itertools.count(1)
@@ -725,14 +723,18 @@ class InMemoryReminderRepository:
     async def was_claimed(self, student_id: int, kind: str, ref: str) -> bool:
         return self._claimed(kind, student_id, ref)
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
-        before = _utc(claimed_before)
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        before = _utc(stale_before)
         rows = [
-            r.delivery
+            r
             for _, r in sorted(self.deliveries.items())
-            if r.delivery.sent_at is None and r.delivery.claimed_at < before
-        ]
-        return rows[:limit]
+            if r.delivery.sent_at is None and (r.leased_at or r.delivery.claimed_at) < before
+        ][:limit]
+        for row in rows:
+            row.leased_at = _utc(now)
+        return [r.delivery for r in rows]
 
     async def finish(
         self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
@@ -842,9 +844,17 @@ class InMemoryReminderRepository:
         ]
         return sorted(found, key=lambda d: (d.nudge_due_at or at, d.id))[:limit]
 
+    async def awaiting_reply(self, owner_id: int, draft_id: int) -> Draft | None:
+        self.awaiting_reply_calls += 1
+        draft = self._drafts._drafts.get(draft_id)
+        if draft is None or draft.owner_id != owner_id or not self._awaiting(draft):
+            return None
+        return draft
+
     async def awaiting_replies(
         self, owner_id: int, *, nudge_before: datetime | None = None
     ) -> Sequence[Draft]:
+        self.awaiting_replies_calls += 1
         found = [
             d
             for d in self._drafts._drafts.values()
@@ -885,44 +895,45 @@ class InMemoryReminderRepository:
 
 # -- the notifier -----------------------------------------------------------------------------
 
-NONCE_MAX = 25  # Discord rejects longer nonces
-
 
 @dataclass(frozen=True)
 class SentMessage:
-    """One message the fake Discord accepted."""
+    """One message the fake transport delivered to a student."""
 
     id: int
-    channel_id: int
     student_id: int
-    kind: str  # welcome | digest | item
-    nonce: str
+    kind: str  # welcome | digest | item | event
+    key: str
     digest: Digest | None = None
     item: DueItem | None = None
     late: bool = False
 
 
 class RecordingNotifier:
-    """A Notifier that records every message, like Discord would hold them.
+    """A transport-neutral Notifier that records every message a student would see.
 
-    - `close_dms(student)`: open_dm and sends raise RecipientUnreachable (Discord 50007).
-    - `fail_next(n)`: the next n sends raise DeliveryFailed and record nothing.
-    - `lose_next_response(n)`: the next n sends are accepted (recorded) but raise
-      DeliveryFailed, as when the bot dies or the response is lost after Discord posted it.
-    - Sends with a nonce already seen in that channel return the first message's id and
-      record nothing new (discord.py's enforce_nonce).
+    - `close_dms(student)`: sends to them raise RecipientUnreachable.
+    - `fail_next(n)`: the next n sends raise DeliveryFailed and deliver nothing.
+    - `lose_next_response(n)`: the next n sends are delivered (recorded) but raise
+      DeliveryFailed, as when the bot dies or the answer is lost after the message went out.
+    - A send under a key already delivered to that student returns the first message's
+      reference and delivers nothing new: the port's idempotency promise.
+    - `in_flight` / `most_in_flight`: sends underway at once (`hold()` keeps them underway).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, concurrency: int = 8, idempotency_window: timedelta = timedelta(minutes=10)
+    ) -> None:
+        self.idempotency_window = idempotency_window  # the fake recognises a key for ever
         self.messages: list[SentMessage] = []
-        self.attempts: list[tuple[str, int, str]] = []  # (kind, channel, nonce) of every call
-        self.opened: list[int] = []  # student ids, one per open_dm call
+        self.attempts: list[tuple[str, int, str]] = []  # (kind, student, key) of every call
         self.closed: set[int] = set()
-        self.channels: dict[int, int] = {}  # student id -> DM channel id
+        self.concurrency = concurrency
+        self.in_flight = 0
+        self.most_in_flight = 0
         self._failures = 0
         self._lost_responses = 0
-        self._by_nonce: dict[tuple[int, str], int] = {}
-        self._channel_ids = itertools.count(500_000_000_000_000_001)
+        self._by_key: dict[tuple[int, str], int] = {}
         self.interested: dict[int, list[int]] = {}  # scheduled event id -> interested members
         self._message_ids = itertools.count(700_000_000_000_000_001)
 
@@ -959,57 +970,46 @@ class RecordingNotifier:
 
     # -- the Notifier protocol ---------------------------------------------------------------
 
-    async def open_dm(self, student_id: int) -> int:
-        self.opened.append(student_id)
-        if student_id in self.closed:
-            raise RecipientUnreachable(student_id)
-        if student_id not in self.channels:
-            self.channels[student_id] = next(self._channel_ids)
-        return self.channels[student_id]
+    async def send_welcome(self, student_id: int, *, key: str) -> MessageRef:
+        return await self._post("welcome", student_id, key)
 
-    async def send_welcome(self, channel_id: int, *, nonce: str) -> int:
-        return self._post("welcome", channel_id, nonce)
-
-    async def send_digest(self, channel_id: int, digest: Digest, *, nonce: str) -> int:
-        return self._post("digest", channel_id, nonce, digest=digest)
+    async def send_digest(self, student_id: int, digest: Digest, *, key: str) -> MessageRef:
+        assert digest.student_id == student_id, "digest sent to another student"
+        return await self._post("digest", student_id, key, digest=digest)
 
     async def send_item(
-        self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
-    ) -> int:
-        assert self._student_of(channel_id) == student_id, "item sent to another student's DM"
-        return self._post("item", channel_id, nonce, item=item, late=late)
+        self, student_id: int, item: DueItem, *, key: str, late: bool
+    ) -> MessageRef:
+        return await self._post("item", student_id, key, item=item, late=late)
 
     async def interested_members(self, guild_id: int, event_id: int) -> Sequence[int]:
         return list(self.interested.get(event_id, []))
 
     async def send_event_prompt(
-        self, channel_id: int, ending: ScheduledEnding, *, nonce: str
-    ) -> int:
-        return self._post("event", channel_id, nonce)
+        self, student_id: int, ending: ScheduledEnding, *, key: str
+    ) -> MessageRef:
+        return await self._post("event", student_id, key)
 
-    def _student_of(self, channel_id: int) -> int:
-        for student_id, channel in self.channels.items():
-            if channel == channel_id:
-                return student_id
-        raise AssertionError(f"no DM channel {channel_id} was opened")
-
-    def _post(self, kind: str, channel_id: int, nonce: str, **payload: Any) -> int:
-        if not nonce or len(nonce) > NONCE_MAX:
-            raise AssertionError(f"Discord would reject the nonce {nonce!r}")
-        self.attempts.append((kind, channel_id, nonce))
-        student_id = self._student_of(channel_id)
+    async def _post(self, kind: str, student_id: int, key: str, **payload: Any) -> MessageRef:
+        if not key:
+            raise AssertionError("every send carries an idempotency key")
+        self.attempts.append((kind, student_id, key))
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0)  # a send is an await: others run meanwhile
+        finally:
+            self.in_flight -= 1
         if student_id in self.closed:
             raise RecipientUnreachable(student_id)
         if self._failures:
             self._failures -= 1
-            raise DeliveryFailed("503 from the fake Discord")
-        message_id = self._by_nonce.get((channel_id, nonce))
+            raise DeliveryFailed("503 from the fake transport")
+        message_id = self._by_key.get((student_id, key))
         if message_id is None:
             message_id = next(self._message_ids)
-            self._by_nonce[(channel_id, nonce)] = message_id
-            self.messages.append(
-                SentMessage(message_id, channel_id, student_id, kind, nonce, **payload)
-            )
+            self._by_key[(student_id, key)] = message_id
+            self.messages.append(SentMessage(message_id, student_id, kind, key, **payload))
         if self._lost_responses:
             self._lost_responses -= 1
             raise DeliveryFailed("the response was lost")
@@ -1029,12 +1029,6 @@ class FakeSleep:
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
         self.now += seconds
-
-
-def fast_pacer() -> Pacer:
-    """A Pacer whose waits advance a fake clock (never wall time)."""
-    sleep = FakeSleep()
-    return Pacer(rate=1e9, monotonic=sleep.monotonic, sleep=sleep)
 
 
 @cache
@@ -1356,7 +1350,6 @@ def build_services(
         notifier,
         clock,
         coaching=coaching,
-        pacer=fast_pacer(),
         meetings=events,
     )
     event_service = EventService(
@@ -1367,7 +1360,10 @@ def build_services(
         clock,
         cache=scheduled,  # a core.events.ScheduledEventCache, for the periodic scan
     )
-    reminder_service.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
+    delivery = DeliveryService(
+        reminders, students, reminder_service, contact_service, notifier, clock
+    )
+    delivery.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
     return Services(
         contacts=contact_service,
         students=student_service,
@@ -1385,6 +1381,7 @@ def build_services(
             restore=RestoreService(restore, student_service, clock, offload),
         ),
         events=event_service,
+        delivery=delivery,
     )
 
 
@@ -1404,6 +1401,5 @@ __all__ = [
     "RecordingNotifier",
     "SentMessage",
     "build_services",
-    "fast_pacer",
     "shipped_coach_library",
 ]

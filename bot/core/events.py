@@ -6,8 +6,8 @@ student's event is reported exactly as a missing one. Scheduled events are serve
 only thing the server's admins control is whether (and how long after the end) the bot asks
 the members who marked themselves interested. Only students who opted in to reminder DMs
 (enabled, not paused) are ever asked, once each per scheduled event: each DM is claimed in
-the delivery ledger (kind "event", ref the scheduled event's id) and sent by the reminder
-tick, with its pacing, retries and consent check.
+the delivery ledger (kind "event", ref the scheduled event's id) and sent by the delivery
+tick (`bot.core.delivery`), with its retries and consent check.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
 from bot.core.meetings import EventKind as EventKind  # re-exported: Event.kind's type
 from bot.core.meetings import MeetingLookup
-from bot.core.models import Contact, ContactDraft, Delivery, ExchangeKind
+from bot.core.models import Contact, ContactDraft, Delivery, ExchangeKind, MessageRef
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.text import clean_line, fold
 
@@ -160,8 +160,10 @@ class EventNotifier(Protocol):
         ...
 
     async def send_event_prompt(
-        self, channel_id: int, ending: ScheduledEnding, *, nonce: str
-    ) -> int: ...
+        self, student_id: int, ending: ScheduledEnding, *, key: str
+    ) -> MessageRef:
+        """The same promise as `ports.Notifier`'s sends: one message per key."""
+        ...
 
 
 class ScheduledEventCache(Protocol):
@@ -368,7 +370,7 @@ class EventService:
         return await self.scheduled_event_ended(guild_id, event_id, name, ended)
 
     async def tick(self, now: datetime) -> list[Delivery]:
-        """The reminder tick's step: notice endings in the cache, then claim the DMs now due."""
+        """The delivery tick's step: notice endings in the cache, then claim the DMs now due."""
         await self.scan_cached(now)
         return await self.claim_due(now)
 
@@ -431,12 +433,12 @@ class EventService:
             await self._events.mark_processed(ending.id, at=now)
         return claims
 
-    async def send_claimed(self, delivery: Delivery, channel_id: int) -> int | None:
-        """Send one claimed event DM (the reminder tick calls this for kind "event")."""
+    async def send_claimed(self, delivery: Delivery) -> MessageRef | None:
+        """Send one claimed event DM (the delivery tick calls this for kind "event")."""
         ending = await self._events.ending_for_event(int(delivery.ref))
         if ending is None:
             return None
-        return await self._notifier.send_event_prompt(channel_id, ending, nonce=delivery.nonce)
+        return await self._notifier.send_event_prompt(delivery.student_id, ending, key=delivery.key)
 
     async def from_scheduled(self, owner_id: int, ending_id: int) -> Event:
         """The student's event record for a scheduled event (created on first use)."""

@@ -166,7 +166,6 @@ class Student:
     timezone: str | None
     welcomed: bool
     created_at: datetime
-    dm_channel_id: int | None = None
     unreachable_since: datetime | None = None
     guild_id: int | None = None
 
@@ -382,6 +381,11 @@ class Digest:
     more: int = 0  # items due this week beyond `items` (counted, not loaded)
 
 
+MessageRef = int
+"""What the transport returns for a sent message; kept in the delivery ledger, never read by
+the core."""
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """One claimed send: a digest occurrence, a reminder, or a nudge."""
@@ -396,6 +400,8 @@ class Delivery:
     sent_at: datetime | None = None
 
     @property
-    def nonce(self) -> str:
-        """Deterministic per claim, so a resend after a crash is recognised by Discord."""
-        return f"coach-{self.id}"  # Discord nonces are at most 25 characters
+    def key(self) -> str:
+        """The idempotency key of this claim's message: the same on every retry, so the
+        transport can recognise a resend after a crash. (`coach-<id>` is what the bot has
+        always sent: a claim left open across an upgrade keeps its key.)"""
+        return f"coach-{self.id}"

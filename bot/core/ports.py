@@ -7,7 +7,7 @@ for another student's contact behaves exactly like asking for one that does not 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.core.letters import LetterRequest
@@ -22,6 +22,7 @@ from bot.core.models import (
     DueItem,
     Exchange,
     ExchangeKind,
+    MessageRef,
     OneOffReminder,
     Page,
     Profile,
@@ -63,8 +64,6 @@ class StudentRepository(Protocol):
         ...
 
     async def set_timezone(self, student_id: int, timezone: str | None) -> None: ...
-
-    async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None: ...
 
     async def set_unreachable(self, student_id: int, since: datetime | None) -> None: ...
 
@@ -285,10 +284,17 @@ class ReminderRepository(Protocol):
         """Whether this occurrence was ever claimed for the student (sent, or being sent)."""
         ...
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]: ...
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        """Open claims neither claimed nor leased since `stale_before`, oldest claim first, each
+        leased to the caller at `now` in the same step (compare-and-set): no other caller, in
+        this process or another, gets one of them again until its lease is as stale.
+        `claimed_at` stays the time of the first claim."""
+        ...
 
     async def finish(
-        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None
     ) -> None:
         """Close a claim (sent, late, skipped, unreachable, failed)."""
         ...
@@ -332,6 +338,11 @@ class ReminderRepository(Protocol):
         """Sent drafts past their nudge time with no reply since, never claimed for a nudge."""
         ...
 
+    async def awaiting_reply(self, owner_id: int, draft_id: int) -> Draft | None:
+        """The student's sent draft `draft_id` if it is still waiting for a reply from that
+        contact (what a nudge is about), else None: answered, unsent, removed or another's."""
+        ...
+
     async def awaiting_replies(
         self, owner_id: int, *, nudge_before: datetime | None = None
     ) -> Sequence[Draft]:
@@ -347,21 +358,36 @@ class ReminderRepository(Protocol):
 
 
 class Notifier(Protocol):
-    """Delivers DMs. Raises RecipientUnreachable (DMs closed) or DeliveryFailed (try later)."""
+    """Sends messages to students over whatever platform the adapter speaks.
 
-    async def open_dm(self, student_id: int) -> int:
-        """The DM channel id with the student (created if needed)."""
+    Every send carries an idempotency key: sending again with a key already used for that
+    student (a retry after a crash or a lost answer) must not show the student a second
+    message; the reference of the first is returned instead. Raises RecipientUnreachable when
+    the student cannot receive messages from the bot (no retries), DeliveryFailed when the send
+    may succeed later (the claim is retried with the same key). Keeping the sends under the
+    platform's rate limits is the adapter's business, not the caller's.
+    """
+
+    @property
+    def concurrency(self) -> int:
+        """How many sends are worth having in flight at once right now (a delivery tick runs
+        that many senders)."""
         ...
 
-    async def send_welcome(self, channel_id: int, *, nonce: str) -> int: ...
-
-    async def send_digest(self, channel_id: int, digest: Digest, *, nonce: str) -> int:
-        """Returns the message id."""
+    @property
+    def idempotency_window(self) -> timedelta:
+        """How long after a send a resend under its key is still recognised as the same
+        message. A claim first made longer ago than this is not resent: it might be a second
+        copy."""
         ...
+
+    async def send_welcome(self, student_id: int, *, key: str) -> MessageRef: ...
+
+    async def send_digest(self, student_id: int, digest: Digest, *, key: str) -> MessageRef: ...
 
     async def send_item(
-        self, channel_id: int, student_id: int, item: DueItem, *, nonce: str, late: bool
-    ) -> int: ...
+        self, student_id: int, item: DueItem, *, key: str, late: bool
+    ) -> MessageRef: ...
 
 
 class CoachRepository(Protocol):

@@ -1,27 +1,14 @@
-"""ReminderService: consent and settings for reminder DMs, one-off reminders, and the tick that
-delivers weekly digests, reminders and nudges exactly once.
-
-Delivery guarantee, in the order the code makes it:
-1. Claim: insert a row in the delivery ledger, unique per (kind, student, occurrence). Only the
-   claimant sends; a second process or a rerun gets nothing back.
-2. Advance: move the student's next digest time on (compare-and-set), computed in our code
-   from their local day and hour.
-3. Send with a nonce derived from the claim (`coach-<id>`), which discord.py sends with
-   enforce_nonce: a resend after a crash between send and record returns the message Discord
-   already has instead of posting a second one.
-4. Record the outcome. Claims left open (a crash, a transient failure) are retried by the next
-   tick with the same nonce, up to MAX_ATTEMPTS.
-Occurrences more than LATE_LIMIT late (the bot was down) are not sent on their own: they are
-logged as skipped and what they would have said appears in the next digest.
+"""ReminderService: consent and settings for reminder DMs, one-off reminders, what is due this
+week (the digest builder behind the weekly DM and `/due`), and acting on a due item (snooze,
+done, draft). Sending is `bot.core.delivery`'s job: it calls this module, never the reverse.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,17 +25,9 @@ from bot.core.digest import (
     with_meetings,
 )
 from bot.core.drafts import DraftRequest
-from bot.core.errors import (
-    CoachError,
-    ContactNotFound,
-    DeliveryFailed,
-    InvalidInput,
-    RecipientUnreachable,
-)
+from bot.core.errors import CoachError, ContactNotFound, InvalidInput, RecipientUnreachable
 from bot.core.meetings import MeetingLookup
 from bot.core.models import (
-    Contact,
-    Delivery,
     Digest,
     DueItem,
     ExchangeKind,
@@ -57,7 +36,6 @@ from bot.core.models import (
     ReminderSettings,
     Role,
 )
-from bot.core.pacing import Pacer
 from bot.core.ports import Clock, Notifier, ReminderRepository, StudentRepository
 from bot.core.schedule import WEEKDAYS, is_valid_timezone, next_weekly_occurrence
 from bot.core.students import StudentService
@@ -66,13 +44,6 @@ from bot.core.validation import CADENCE_MAX_DAYS, CADENCE_MIN_DAYS
 
 log = logging.getLogger(__name__)
 
-LATE_LIMIT = timedelta(hours=24)
-LATE_NOTICE = timedelta(minutes=10)
-RETRY_AFTER = timedelta(seconds=60)
-MAX_ATTEMPTS = 5
-BATCH = 1000
-DIGEST_CHUNK = 200  # due digests claimed per query while a tick drains a fan-out
-CLAIM_AHEAD = 400  # claimed but not yet sent, at most: ~8 s of sending at 48/s
 REMINDER_NOTE_MAX = 300
 DIGEST_ACTIVITY_DAYS = 7
 
@@ -89,23 +60,6 @@ DMS_WERE_CLOSED = (
 NOT_SET_UP = "Reminders aren't set up yet: `/reminders setup` turns them on."
 PROGRESS_ROLES = frozenset({Role.TUTOR, Role.PEER_MENTOR})
 
-# Another feature's deliveries: a tick step that claims them, and the send for one claim.
-ClaimStep = Callable[[datetime], Awaitable[Sequence[Delivery]]]
-KindSender = Callable[[Delivery, int], Awaitable[int | None]]
-
-
-@dataclass
-class DeliveryReport:
-    """What one tick did (for logs and tests)."""
-
-    sent: int = 0
-    late: int = 0
-    skipped: int = 0
-    quiet: int = 0
-    unreachable: int = 0
-    failed: int = 0
-    retried: int = 0
-
 
 class ReminderService:
     def __init__(
@@ -118,7 +72,6 @@ class ReminderService:
         clock: Clock,
         *,
         coaching: CoachingService | None = None,
-        pacer: Pacer | None = None,
         meetings: MeetingLookup | None = None,
     ) -> None:
         self._repo = reminders
@@ -128,21 +81,8 @@ class ReminderService:
         self._notifier = notifier
         self._clock = clock
         self._coaching = coaching
-        self._pacer = pacer or Pacer()
         self._meetings = meetings
-        self._steps: list[ClaimStep] = []
-        self._senders: dict[str, KindSender] = {}
-        # The tick's database work (claims, builds, records) takes turns on the one connection:
-        # a write issued while another coroutine's read is half-fetched would run on that
-        # read's stale snapshot, which SQLite refuses ("database is locked") once a second
-        # process has committed in between.
-        self._db_turn = asyncio.Lock()
         self._done_locks: dict[int, asyncio.Lock] = {}
-
-    def add_kind(self, kind: str, claim_step: ClaimStep, send: KindSender) -> None:
-        """Deliver another feature's DMs through this tick (ledger, pacing, consent, retries)."""
-        self._steps.append(claim_step)
-        self._senders[kind] = send
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -162,7 +102,7 @@ class ReminderService:
         quiet_when_empty: bool | None = None,
         cadence: Mapping[str, int] | None = None,
     ) -> ReminderSettings:
-        """Opt in (or change settings): the DM channel is opened and a welcome sent once."""
+        """Opt in (or change settings): a welcome is sent once, when reminders turn on."""
         if timezone is not None and not is_valid_timezone(timezone):
             raise InvalidInput(
                 f"“{timezone[:60]}” isn't a timezone I know. Pick one from the suggestions, "
@@ -183,17 +123,15 @@ class ReminderService:
         now = self._clock.now()
         current = await self._repo.get_settings(student_id)
         newly_on = current is None or not current.enabled
-        if newly_on or student.dm_channel_id is None or student.unreachable_since is not None:
-            # Consent is given here; the DM channel is opened now, once, so that a digest
-            # later costs a single request.
+        if newly_on:
+            # Consent is given here, and the welcome says so; a student whose DMs are closed
+            # learns now how to open them, not from a digest that never arrives.
             try:
-                channel_id = await self._notifier.open_dm(student_id)
-                if newly_on:
-                    await self._notifier.send_welcome(channel_id, nonce=f"hello-{student_id}"[:25])
+                await self._notifier.send_welcome(student_id, key=f"hello-{student_id}")
             except RecipientUnreachable:
                 raise CoachError(DMS_CLOSED) from None
-            await self._students.set_dm_channel(student_id, channel_id)
-            await self._students.set_unreachable(student_id, None)
+        if student.unreachable_since is not None:
+            await self._students.set_unreachable(student_id, None)  # try again from now on
         if timezone is not None:
             await self._students.set_timezone(student_id, timezone)
         base = current or ReminderSettings(student_id=student_id, consented_at=now)
@@ -417,245 +355,3 @@ class ReminderService:
             "outreach_progress_update" if contact.role in PROGRESS_ROLES else "outreach_reconnect"
         )
         return DraftRequest(kind="outreach", people=(contact.id,), template_id=template)
-
-    # -- delivery ----------------------------------------------------------------------------
-
-    async def deliver_due(self) -> DeliveryReport:
-        """One tick: claim and send everything due now. Safe to run in several processes.
-
-        Claiming and sending overlap: the tick keeps claiming due digests in chunks while
-        workers send what is claimed, so a whole school due at one instant goes out at the
-        pacer's rate without a pause between chunks. At most CLAIM_AHEAD claims wait unsent at
-        any moment (seconds of sending, well inside RETRY_AFTER), so nothing this tick holds
-        looks abandoned to another process's retry.
-        """
-        report = DeliveryReport()
-        queue: asyncio.Queue[Delivery | None] = asyncio.Queue()
-        room = asyncio.Semaphore(CLAIM_AHEAD)
-        workers = [
-            asyncio.create_task(self._work(queue, room, report))
-            for _ in range(self._pacer.concurrency)
-        ]
-        try:
-            await self._claim_due(queue, room, report)
-        finally:
-            for _ in workers:
-                queue.put_nowait(None)
-            await asyncio.gather(*workers)
-        if report != DeliveryReport():
-            log.info("delivery tick %s", report)
-        return report
-
-    async def _claim_due(
-        self, queue: asyncio.Queue[Delivery | None], room: asyncio.Semaphore, report: DeliveryReport
-    ) -> None:
-        async def enqueue(claim: Delivery | None) -> None:
-            if claim is not None:
-                await room.acquire()
-                queue.put_nowait(claim)
-
-        now = self._clock.now()
-        async with self._db_turn:
-            retries = await self._repo.unsent(claimed_before=now - RETRY_AFTER, limit=BATCH)
-        for job in retries:
-            report.retried += 1
-            await enqueue(job)
-        while True:
-            now = self._clock.now()
-            async with self._db_turn:
-                chunk = await self._repo.due_digests(now, limit=DIGEST_CHUNK)
-            advanced = 0
-            for settings in chunk:
-                # Room first, then the claim: a claim never waits longer than CLAIM_AHEAD sends.
-                await room.acquire()
-                async with self._db_turn:
-                    claim, moved = await self._claim_digest(settings, now)
-                advanced += moved
-                if claim is None:
-                    room.release()
-                else:
-                    queue.put_nowait(claim)
-            # A short chunk was the last; a chunk that moved nothing on would come back as is.
-            if len(chunk) < DIGEST_CHUNK or not advanced:
-                break
-        claims: list[Delivery | None] = []
-        async with self._db_turn:
-            for reminder in await self._repo.due_reminders(now, limit=BATCH):
-                claims.append(
-                    await self._repo.claim(
-                        reminder.owner_id,
-                        "reminder",
-                        str(reminder.id),
-                        due_at=reminder.due_at,
-                        now=now,
-                    )
-                )
-            for draft in await self._repo.due_nudges(now, limit=BATCH):
-                assert draft.nudge_due_at is not None
-                claims.append(
-                    await self._repo.claim(
-                        draft.owner_id, "nudge", str(draft.id), due_at=draft.nudge_due_at, now=now
-                    )
-                )
-            for step in self._steps:
-                claims.extend(await step(now))
-        for claim in claims:
-            await enqueue(claim)
-
-    async def _claim_digest(
-        self, settings: ReminderSettings, now: datetime
-    ) -> tuple[Delivery | None, bool]:
-        """Claim this occurrence and move the student's next digest on (compare-and-set)."""
-        assert settings.next_digest_at is not None
-        due = settings.next_digest_at
-        zone = await self.timezone_for(settings.student_id)
-        following = next_weekly_occurrence(now, settings.digest_weekday, settings.digest_hour, zone)
-        claim = await self._repo.claim(
-            settings.student_id, "digest", due.isoformat(), due_at=due, now=now
-        )
-        moved = await self._repo.advance_digest(
-            settings.student_id, expected=due, following=following
-        )
-        return claim, moved
-
-    async def _work(
-        self, queue: asyncio.Queue[Delivery | None], room: asyncio.Semaphore, report: DeliveryReport
-    ) -> None:
-        while (job := await queue.get()) is not None:
-            try:
-                async with self._db_turn:
-                    outcome = await self._deliver(job, self._clock.now())
-            except Exception:
-                # Not sent and not recorded: the claim stays open and is retried, same nonce.
-                log.exception("delivery crashed student=%s delivery=%s", job.student_id, job.id)
-                outcome = "failed"
-            finally:
-                room.release()
-            setattr(report, outcome, getattr(report, outcome) + 1)
-
-    async def _deliver(self, delivery: Delivery, now: datetime) -> str:
-        lateness = now - delivery.due_at
-        if lateness > LATE_LIMIT:
-            # The bot was down: what this would have said is in the next digest instead.
-            log.warning(
-                "skipped late delivery student=%s kind=%s delivery=%s late_hours=%d",
-                delivery.student_id,
-                delivery.kind,
-                delivery.id,
-                lateness // timedelta(hours=1),
-            )
-            await self._repo.finish(delivery.id, outcome="skipped", at=now)
-            return "skipped"
-        settings = await self._repo.get_settings(delivery.student_id)
-        if settings is None or not settings.active:
-            # Turned off or paused since the claim (a retry): consent wins over delivery.
-            log.info(
-                "dropped delivery student=%s kind=%s delivery=%s: reminders off or paused",
-                delivery.student_id,
-                delivery.kind,
-                delivery.id,
-            )
-            await self._repo.finish(delivery.id, outcome="skipped", at=now)
-            return "skipped"
-        late = lateness > LATE_NOTICE
-        try:
-            message_id = await self._send(delivery, settings, late=late, lateness=lateness)
-        except RecipientUnreachable:
-            log.info("DMs closed student=%s delivery=%s", delivery.student_id, delivery.id)
-            await self._students.set_unreachable(delivery.student_id, now)
-            await self._repo.finish(delivery.id, outcome="unreachable", at=now)
-            return "unreachable"
-        except (DeliveryFailed, Exception):
-            attempts = await self._repo.count_attempt(delivery.id)
-            log.exception(
-                "delivery failed student=%s delivery=%s attempt=%d",
-                delivery.student_id,
-                delivery.id,
-                attempts,
-            )
-            if attempts >= MAX_ATTEMPTS:
-                await self._repo.finish(delivery.id, outcome="failed", at=now)
-            return "failed"
-        if message_id is None:
-            await self._repo.finish(delivery.id, outcome="quiet", at=now)
-            return "quiet"
-        outcome = "late" if late else "sent"
-        await self._repo.finish(delivery.id, outcome=outcome, at=now, message_id=message_id)
-        return outcome
-
-    @contextlib.asynccontextmanager
-    async def _paced(self) -> AsyncIterator[None]:
-        """A paced slot for one request. The tick's database turn is let go meanwhile, so other
-        deliveries build while this one waits for its slot and Discord's answer."""
-        self._db_turn.release()
-        try:
-            async with self._pacer:
-                yield
-        finally:
-            await self._db_turn.acquire()
-
-    async def _send(
-        self, delivery: Delivery, settings: ReminderSettings, *, late: bool, lateness: timedelta
-    ) -> int | None:
-        student_id = delivery.student_id
-        student = await self._student_service.get(student_id)
-        channel_id = student.dm_channel_id
-        if channel_id is None:
-            async with self._paced():
-                channel_id = await self._notifier.open_dm(student_id)
-            await self._students.set_dm_channel(student_id, channel_id)
-        sender = self._senders.get(delivery.kind)
-        if sender is not None:
-            async with self._paced():
-                return await sender(delivery, channel_id)
-        # The message is built before taking a paced slot: the pacer spaces the requests
-        # themselves, not the database work in front of them.
-        if delivery.kind == "digest":
-            digest = await self.digest_for(
-                student_id,
-                late_by_hours=lateness // timedelta(hours=1) if late else 0,
-                settings=settings,
-            )
-            if not digest.items and settings.quiet_when_empty:
-                return None
-            async with self._paced():
-                return await self._notifier.send_digest(channel_id, digest, nonce=delivery.nonce)
-        item = await self._item_for(delivery)
-        if item is None:
-            return None
-        async with self._paced():
-            return await self._notifier.send_item(
-                channel_id, student_id, item, nonce=delivery.nonce, late=late
-            )
-
-    async def _item_for(self, delivery: Delivery) -> DueItem | None:
-        owner = delivery.student_id
-        zone = await self.timezone_for(owner)
-        if delivery.kind == "reminder":
-            reminder = await self._repo.get_reminder(owner, int(delivery.ref))
-            if reminder is None or reminder.done_at is not None:
-                return None
-            contact = None
-            if reminder.contact_id is not None:
-                contact = await self._contacts.get(owner, reminder.contact_id)
-            return DueItem(
-                ItemKind.REMINDER, local_today(reminder.due_at, zone), contact, reminder=reminder
-            )
-        draft_contact = await self._nudge_contact(owner, int(delivery.ref))
-        if draft_contact is None:
-            return None
-        return DueItem(
-            ItemKind.NUDGE,
-            local_today(delivery.due_at, zone),
-            draft_contact,
-            sent_at=draft_contact.awaiting_reply_since,
-        )
-
-    async def _nudge_contact(self, owner: int, draft_id: int) -> Contact | None:
-        for draft in await self._repo.awaiting_replies(owner):
-            if draft.id == draft_id:
-                try:
-                    return await self._contacts.get(owner, draft.contact_id)
-                except ContactNotFound:
-                    return None
-        return None  # answered (or removed) since it was claimed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
+from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import EventService
 from bot.core.flight import SingleFlight
@@ -27,6 +28,7 @@ class Services:
     privacy: PrivacyService
     imports: ImportService
     events: EventService
+    delivery: DeliveryService  # the outbox: the tick that sends reminder DMs
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)
     season: SeasonService | None = None  # the residency season (/season, /letters)
     interviews: InterviewService | None = None  # /interview

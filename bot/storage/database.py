@@ -18,6 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.connection import connect
 from bot.storage.name_backfill import backfill_name_parts
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,9 @@ async def open_database(path: str | Path) -> aiosqlite.Connection:
     try:
         if str(path) != ":memory:":
             create_private(Path(path))
-        db = await aiosqlite.connect(str(path), isolation_level=None)
+        # Statements kept whole (bot.storage.connection): no read is ever left half-fetched
+        # while another coroutine writes on the same connection.
+        db: aiosqlite.Connection = await connect(str(path), isolation_level=None)
     except (OSError, sqlite3.Error) as error:
         raise DatabaseUnusable(f"can't open the database {path}: {error}") from None
     try:

@@ -13,7 +13,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.models import Delivery, Draft, OneOffReminder, ReminderSettings, WeekActivity
+from bot.core.models import (
+    Delivery,
+    Draft,
+    MessageRef,
+    OneOffReminder,
+    ReminderSettings,
+    WeekActivity,
+)
 from bot.storage.drafts import SELECT_DRAFTS, row_to_draft
 from bot.storage.rows import from_db_time, to_db_time
 
@@ -152,15 +159,21 @@ class SqliteReminderRepository:
         )
         return bool(rows)
 
-    async def unsent(self, *, claimed_before: datetime, limit: int) -> Sequence[Delivery]:
+    async def lease_stale(
+        self, *, stale_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        # One statement: SQLite runs it under the database's write lock, so a second process's
+        # identical UPDATE runs after this one commits and finds these rows leased just now.
         rows = await self._rows(
-            _DELIVERY + "WHERE sent_at IS NULL AND claimed_at < ? ORDER BY id LIMIT ?",
-            (to_db_time(claimed_before), limit),
+            "UPDATE deliveries SET leased_at = ? WHERE id IN (SELECT id FROM deliveries "
+            "WHERE sent_at IS NULL AND COALESCE(leased_at, claimed_at) < ? ORDER BY id LIMIT ?) "
+            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at",
+            (to_db_time(now), to_db_time(stale_before), limit),
         )
-        return [_delivery(row) for row in rows]
+        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def finish(
-        self, delivery_id: int, *, outcome: str, at: datetime, message_id: int | None = None
+        self, delivery_id: int, *, outcome: str, at: datetime, message_id: MessageRef | None = None
     ) -> None:
         await self._db.execute(
             "UPDATE deliveries SET sent_at = ?, outcome = ?, message_id = ? WHERE id = ?",
@@ -270,6 +283,13 @@ class SqliteReminderRepository:
             (to_db_time(now), limit),
         )
         return [row_to_draft(row) for row in rows]
+
+    async def awaiting_reply(self, owner_id: int, draft_id: int) -> Draft | None:
+        rows = await self._rows(
+            SELECT_DRAFTS + "WHERE owner_id = ? AND id = ? AND " + self._AWAITING,
+            (owner_id, draft_id),
+        )
+        return row_to_draft(rows[0]) if rows else None
 
     async def awaiting_replies(
         self, owner_id: int, *, nudge_before: datetime | None = None

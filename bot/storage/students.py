@@ -1,4 +1,8 @@
-"""SqliteStudentRepository: one row per Discord user who has used the bot."""
+"""SqliteStudentRepository: one row per Discord user who has used the bot.
+
+It also keeps each student's DM channel for the Discord adapter (its `DmChannelBook`): the
+core never sees channels, but the column lives with the student so that a privacy deletion
+takes it along."""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ class SqliteStudentRepository:
 
     async def _read(self, student_id: int) -> Student | None:
         async with self._db.execute(
-            "SELECT id, timezone, welcomed_at, created_at, dm_channel_id, unreachable_since, "
-            "guild_id FROM students WHERE id = ?",
+            "SELECT id, timezone, welcomed_at, created_at, unreachable_since, guild_id "
+            "FROM students WHERE id = ?",
             (student_id,),
         ) as rows:
             row = await rows.fetchone()
@@ -28,9 +32,8 @@ class SqliteStudentRepository:
             timezone=row[1],
             welcomed=row[2] is not None,
             created_at=from_db_time(row[3]),
-            dm_channel_id=row[4],
-            unreachable_since=from_db_time(row[5]) if row[5] else None,
-            guild_id=row[6],
+            unreachable_since=from_db_time(row[4]) if row[4] else None,
+            guild_id=row[5],
         )
 
     async def get_or_create(self, student_id: int, *, now: datetime) -> tuple[Student, bool]:
@@ -58,6 +61,13 @@ class SqliteStudentRepository:
         await self._db.execute(
             "UPDATE students SET timezone = ? WHERE id = ?", (timezone, student_id)
         )
+
+    async def dm_channel(self, student_id: int) -> int | None:
+        async with self._db.execute(
+            "SELECT dm_channel_id FROM students WHERE id = ?", (student_id,)
+        ) as rows:
+            row = await rows.fetchone()
+        return None if row is None else row[0]
 
     async def set_dm_channel(self, student_id: int, channel_id: int | None) -> None:
         await self._db.execute(

@@ -311,11 +311,13 @@ async def test_a_second_progress_while_the_first_draws_is_refused_privately(
     drawn gets a private "still working" answer; the first still arrives; right after it a third
     is told when to ask again (the cooldown); after that it's free again."""
     first = await slash(fake, "progress")
+    # The first holds the job once it has deferred (two commands sent at the same instant may
+    # be handled in either order); its chart is drawn in a worker after that.
+    assert (await first.response())["type"] == 5
     second = await slash(fake, "progress")
     refused = await second.response()
     assert refused["type"] == 4 and is_ephemeral(refused)
     assert "still working on your last progress chart" in refused["data"]["content"]
-    assert (await first.response())["type"] == 5
     [message] = await first.wait_followup(1)
     assert message["attachments_data"][0]["data"].startswith(b"\x89PNG")
     soon = await (await slash(fake, "progress")).response()

@@ -521,8 +521,10 @@ async def test_pause_then_resume(bot: RunningBot) -> None:
 async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     bot: RunningBot,
 ) -> None:
-    """A digest sent but never recorded (a crash) is resent with its nonce: one DM, not two."""
+    """A digest sent but never recorded (a crash) is resent with its key, which the notifier
+    sends as the nonce (enforce_nonce): one DM, not two."""
     from bot.discord_adapter.notifier import DiscordNotifier
+    from bot.storage.students import SqliteStudentRepository
 
     fake = bot.fake
     await with_contact(fake)
@@ -538,13 +540,12 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     ) as cursor:
         row = await cursor.fetchone()
     assert row is not None
-    async with db.execute("SELECT dm_channel_id FROM students WHERE id = ?", (ALICE,)) as cur:
-        (channel_id,) = await cur.fetchone() or (None,)
     bot.clock.set(DUE + MINUTE)
-    notifier = DiscordNotifier()
+    # A notifier of the process that "died": same database, same bot token.
+    notifier = DiscordNotifier(SqliteStudentRepository(db))
     notifier.attach(bot.app.bot)
     digest = await bot.app.services.reminders.digest_for(ALICE)
-    await notifier.send_digest(channel_id, digest, nonce=f"coach-{row[0]}")
+    await notifier.send_digest(ALICE, digest, key=f"coach-{row[0]}")
     assert len(digests_to(fake, ALICE)) == 1
     before = len(sends(fake))
     # Two minutes later the tick finds the open claim and resends it with the same nonce.

@@ -91,6 +91,10 @@ SEEDS: dict[int, list[str]] = {
         f"created_at, updated_at) VALUES (1, 13, 'agreed', '2026-03-02', '2026-08-01', '{T}', "
         f"'{T}')",
     ],
+    13: [  # a retry's lease: an open claim taken again by a process
+        "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, leased_at) "
+        f"VALUES (1, 'reminder', '1', '{T}', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -38,6 +38,7 @@ TABLES = {
     "scheduled_event_endings",
     "season_plans",
     "letter_requests",
+    "interviews",
 }
 
 

@@ -102,35 +102,28 @@ async def sent_draft(
 
 
 async def test_student_reminder_fields_round_trip(repos: Repos) -> None:
-    """DM channel, unreachable-since and guild are stored and cleared per student."""
-    await repos.students.set_dm_channel(A, 555)
+    """Unreachable-since and guild are stored and cleared per student."""
     await repos.students.set_unreachable(
         A, datetime(2026, 3, 8, 14, tzinfo=timezone(timedelta(hours=2)))
     )
     await repos.students.set_guild(A, 777)
     student, _ = await repos.students.get_or_create(A, now=NOW)
-    assert student.dm_channel_id == 555
     assert student.unreachable_since == datetime(2026, 3, 8, 12, tzinfo=UTC)
     assert student.unreachable_since.utcoffset() == timedelta(0)
     assert student.guild_id == 777
     other, _ = await repos.students.get_or_create(B, now=NOW)
-    assert (other.dm_channel_id, other.unreachable_since, other.guild_id) == (None, None, None)
-    await repos.students.set_dm_channel(A, None)
+    assert (other.unreachable_since, other.guild_id) == (None, None)
     await repos.students.set_unreachable(A, None)
     await repos.students.set_guild(A, 778)
     student, _ = await repos.students.get_or_create(A, now=NOW)
-    assert (student.dm_channel_id, student.unreachable_since, student.guild_id) == (None, None, 778)
+    assert (student.unreachable_since, student.guild_id) == (None, 778)
 
 
 async def test_new_student_has_no_reminder_fields(repos: Repos) -> None:
-    """A freshly created student has no DM channel, is reachable and has no guild."""
+    """A freshly created student is reachable and has no guild."""
     student, created = await repos.students.get_or_create(44, now=NOW)
     assert created
-    assert (student.dm_channel_id, student.unreachable_since, student.guild_id) == (
-        None,
-        None,
-        None,
-    )
+    assert (student.unreachable_since, student.guild_id) == (None, None)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -230,38 +223,41 @@ async def test_claim_is_unique_per_occurrence(repos: Repos) -> None:
     assert all(o is not None for o in others)
     ids = [first.id, *(o.id for o in others)]
     assert len(set(ids)) == 4
-    assert len({first.nonce, *(o.nonce for o in others)}) == 4
-    assert all(len(o.nonce) <= 25 for o in others)
+    assert len({first.key, *(o.key for o in others)}) == 4
 
 
-async def test_unsent_finish_and_attempts(repos: Repos) -> None:
-    """Open claims older than the cutoff come back in claim order until finished."""
+async def test_lease_stale_finish_and_attempts(repos: Repos) -> None:
+    """Open claims older than the cutoff are leased in claim order until finished; a leased
+    claim is not handed out again until its lease is as stale, and keeps its first claim
+    time (compare-and-set: one taker per lease)."""
     one = await repos.reminders.claim(A, "digest", "1", due_at=NOW, now=NOW)
     two = await repos.reminders.claim(B, "nudge", "2", due_at=NOW, now=NOW + timedelta(seconds=30))
-    assert await repos.reminders.unsent(claimed_before=NOW, limit=LIMIT) == []
+    assert await repos.reminders.lease_stale(stale_before=NOW, now=NOW, limit=LIMIT) == []
     later = NOW + timedelta(minutes=5)
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=later, limit=LIMIT)] == [
-        one.id,
-        two.id,
-    ]
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=later, limit=1)] == [one.id]
-    cutoff = NOW + timedelta(seconds=10)
-    assert [d.id for d in await repos.reminders.unsent(claimed_before=cutoff, limit=LIMIT)] == [
-        one.id
-    ]
+    leased = await repos.reminders.lease_stale(stale_before=later, now=later, limit=1)
+    assert [d.id for d in leased] == [one.id] and leased[0].claimed_at == NOW
+    # Taken: another caller at the same moment gets only the other one, then nothing.
+    assert [
+        d.id for d in await repos.reminders.lease_stale(stale_before=later, now=later, limit=LIMIT)
+    ] == [two.id]
+    assert await repos.reminders.lease_stale(stale_before=later, now=later, limit=LIMIT) == []
+    # When the lease is as stale as the cutoff, the claim can be taken again.
+    again = later + timedelta(minutes=5)
+    assert [
+        d.id for d in await repos.reminders.lease_stale(stale_before=again, now=again, limit=LIMIT)
+    ] == [one.id, two.id]
 
     assert await repos.reminders.count_attempt(one.id) == 1
     assert await repos.reminders.count_attempt(one.id) == 2
-    retry = (await repos.reminders.unsent(claimed_before=later, limit=LIMIT))[0]
-    assert retry.attempts == 2 and retry.nonce == one.nonce and retry.due_at == NOW
+    final = again + timedelta(minutes=5)
+    retry = (await repos.reminders.lease_stale(stale_before=final, now=final, limit=LIMIT))[0]
+    assert retry.attempts == 2 and retry.key == one.key and retry.due_at == NOW
 
     await repos.reminders.finish(one.id, outcome="sent", at=later, message_id=99)
     await repos.reminders.finish(two.id, outcome="skipped", at=later)
-    assert await repos.reminders.unsent(claimed_before=later, limit=LIMIT) == []
+    end = final + timedelta(minutes=5)
+    assert await repos.reminders.lease_stale(stale_before=end, now=end, limit=LIMIT) == []
     assert await repos.reminders.count_attempt(987_654) == 0
-
-
-# -- one-off reminders ------------------------------------------------------------------------
 
 
 async def test_add_reminder_scopes_contact_ownership(repos: Repos) -> None:
@@ -411,6 +407,30 @@ async def test_awaiting_replies_until_a_reply(repos: Repos) -> None:
         A, contact_id, ExchangeKind.REPLIED, date(2026, 3, 8), None, now=NOW
     )
     assert await repos.reminders.awaiting_replies(A) == []
+
+
+async def test_awaiting_reply_by_id_until_a_reply(repos: Repos) -> None:
+    """One sent draft by id, for its owner only, until the contact replies on or after the
+    send day; an unsent draft is not waiting."""
+    contact_id = await contact(repos, A)
+    unsent = await repos.drafts.add(A, contact_id, "followup_thanks", Channel.EMAIL, {}, now=NOW)
+    draft = await sent_draft(repos, A, contact_id)
+    other = await sent_draft(repos, A)
+    found = await repos.reminders.awaiting_reply(A, draft.id)
+    assert found is not None and (found.id, found.contact_id) == (draft.id, contact_id)
+    assert found.nudge_due_at == draft.nudge_due_at
+    assert await repos.reminders.awaiting_reply(A, unsent.id) is None
+    assert await repos.reminders.awaiting_reply(B, draft.id) is None  # another's
+    assert await repos.reminders.awaiting_reply(A, 987_654) is None
+    await repos.contacts.add_exchange(
+        A, contact_id, ExchangeKind.REPLIED, date(2026, 3, 7), None, now=NOW
+    )
+    assert await repos.reminders.awaiting_reply(A, draft.id) is not None  # before the send
+    await repos.contacts.add_exchange(
+        A, contact_id, ExchangeKind.REPLIED, date(2026, 3, 8), None, now=NOW
+    )
+    assert await repos.reminders.awaiting_reply(A, draft.id) is None
+    assert await repos.reminders.awaiting_reply(A, other.id) is not None  # its own contact
 
 
 async def test_awaiting_replies_ordered_by_send(repos: Repos) -> None:

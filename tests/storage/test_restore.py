@@ -121,8 +121,8 @@ async def test_restored_digest_is_rescheduled_and_past_reminders_come_once(
     settings = await world.services.reminders.settings(A)
     assert settings is not None and settings.next_digest_at is not None
     assert world.clock.now() < settings.next_digest_at <= world.clock.now() + timedelta(days=7)
-    await world.services.reminders.deliver_due()
-    await world.services.reminders.deliver_due()
+    await world.services.delivery.deliver_due()
+    await world.services.delivery.deliver_due()
     assert world.notifier.digests(A) == []
     notes = [m.item.reminder.note for m in world.notifier.items(A) if m.item and m.item.reminder]
     assert notes == [card["note"]]

@@ -137,11 +137,11 @@ async def test_scheduled_event_dms_each_opted_in_member_once(
     assert await services.events.scheduled_event_ended(GUILD, SCHEDULED, "Grand rounds")
     assert not await services.events.scheduled_event_ended(GUILD, SCHEDULED, "Grand rounds")
 
-    await services.reminders.deliver_due()
+    await services.delivery.deliver_due()
     assert [m for m in notifier.messages if m.kind == "event"] == []  # the delay (1 h)
     clock.advance(HOUR)
-    await services.reminders.deliver_due()
-    await services.reminders.deliver_due()
+    await services.delivery.deliver_due()
+    await services.delivery.deliver_due()
     events = [m for m in notifier.messages if m.kind == "event"]
     assert [m.student_id for m in events] == [ALICE]
 
@@ -197,16 +197,16 @@ async def test_the_tick_notices_an_end_time_passing_with_no_update(
     notifier.interested[SCHEDULED] = [ALICE, BOB, CAROL]  # Bob never opted in
     notifier.interested[902] = [ALICE]
 
-    await services.reminders.deliver_due()
+    await services.delivery.deliver_due()
     assert events.endings == {}  # not over yet; the cancelled one never counts
 
     clock.set(NOW + 2 * HOUR + MINUTE)
-    await services.reminders.deliver_due()
+    await services.delivery.deliver_due()
     [ending] = events.endings.values()
     assert (ending.event_id, ending.ended_at) == (SCHEDULED, NOW + HOUR)
     for _ in range(3):
         clock.advance(2 * MINUTE)
-        await services.reminders.deliver_due()
+        await services.delivery.deliver_due()
     prompts = [m.student_id for m in notifier.messages if m.kind == "event"]
     assert sorted(prompts) == [ALICE, CAROL]
     assert len(events.endings) == 1
@@ -221,7 +221,7 @@ async def test_the_scan_reads_the_cache_at_most_once_a_minute(
     await services.events.set_guild(GUILD, enabled=True)
     assert await services.events.scheduled_event_ended(GUILD, SCHEDULED, "Talk")  # announced
     for _ in range(5):
-        await services.reminders.deliver_due()
+        await services.delivery.deliver_due()
         clock.advance(timedelta(seconds=5))
     assert cache.reads == 1
     clock.advance(MINUTE)
@@ -246,7 +246,7 @@ async def test_from_scheduled_creates_one_event_record_per_student(
     with pytest.raises(InvalidInput, match="asked"):
         await services.events.from_scheduled(ALICE, ending.id)  # not asked yet
     clock.set(NOW + HOUR + MINUTE)
-    await services.reminders.deliver_due()
+    await services.delivery.deliver_due()
     first = await services.events.from_scheduled(ALICE, ending.id)
     again = await services.events.from_scheduled(ALICE, ending.id)
     bobs = await services.events.from_scheduled(BOB, ending.id)

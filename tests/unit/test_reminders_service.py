@@ -4,8 +4,6 @@ settings, one-off reminders, what the digest holds, and the exactly-once deliver
 from __future__ import annotations
 
 import asyncio
-import bisect
-import itertools
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -17,20 +15,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.core.reminders as reminders_module
+import bot.core.delivery as delivery_module
 from bot.core.attention import most_due_first
+from bot.core.delivery import MAX_ATTEMPTS, RETRY_AFTER
 from bot.core.digest import DUE_LOADED
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
-from bot.core.pacing import Pacer
-from bot.core.reminders import (
-    DMS_CLOSED,
-    DMS_WERE_CLOSED,
-    MAX_ATTEMPTS,
-    NOT_SET_UP,
-    RETRY_AFTER,
-)
+from bot.core.reminders import DMS_CLOSED, DMS_WERE_CLOSED, NOT_SET_UP
 from bot.core.services import Services
 from bot.discord_adapter import presenters
 from bot.discord_adapter.presenters import DIGEST_LIST_MAX
@@ -43,7 +35,6 @@ from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     FakeClock,
-    FakeSleep,
     InMemoryContactRepository,
     InMemoryDraftRepository,
     InMemoryPendingRepository,
@@ -94,7 +85,7 @@ class World:
         return self.services.reminders
 
     async def tick(self):
-        return await self.services.reminders.deliver_due()
+        return await self.services.delivery.deliver_due()
 
     async def next_digest_at(self, student: int = A) -> datetime | None:
         settings = await self.reminders.get_settings(student)
@@ -169,18 +160,16 @@ def kinds(digest) -> list[tuple[ItemKind, str | None]]:
 # -- consent and settings ---------------------------------------------------------------------
 
 
-async def test_setup_opens_dm_once_and_welcomes_once(world: World) -> None:
-    """Opting in opens the DM channel once, stores it, and sends one welcome."""
+async def test_setup_welcomes_once(world: World) -> None:
+    """Opting in sends one welcome, under a key of its own; changing settings later does not
+    welcome again."""
     settings = await set_up(world)
     assert settings.enabled and not settings.paused and settings.consented_at == START
-    assert world.notifier.opened == [A]
-    student = world.students.rows[A]
-    assert student.dm_channel_id == world.notifier.channels[A]
-    assert [m.kind for m in world.notifier.messages] == ["welcome"]
-    # Changing settings later neither reopens the DM nor welcomes again.
+    [welcome] = world.notifier.messages
+    assert (welcome.kind, welcome.student_id) == ("welcome", A)
     await set_up(world, hour=9, quiet_when_empty=True)
-    assert world.notifier.opened == [A]
-    assert [m.kind for m in world.notifier.messages] == ["welcome"]
+    assert world.notifier.messages == [welcome]
+    assert len(world.notifier.attempts) == 1
     stored = await world.reminders.get_settings(A)
     assert stored.digest_hour == 9 and stored.quiet_when_empty
     assert stored.consented_at == START
@@ -195,7 +184,6 @@ async def test_setup_with_closed_dms_enables_nothing(world: World) -> None:
     assert "Privacy Settings" in error.value.user_message
     assert await world.reminders.get_settings(A) is None
     assert world.notifier.messages == []
-    assert world.students.rows[A].dm_channel_id is None
     assert world.students.rows[A].timezone is None
 
 
@@ -254,7 +242,7 @@ async def test_setup_refuses_bad_settings(world: World, options: dict[str, Any])
     """Unknown zones, days, hours and cadences are refused before anything happens."""
     with pytest.raises(InvalidInput):
         await world.svc.setup(A, **options)
-    assert world.notifier.opened == []
+    assert world.notifier.attempts == []
     assert await world.reminders.get_settings(A) is None
 
 
@@ -577,8 +565,8 @@ async def test_on_time_digest_is_sent_once_and_advances(world: World) -> None:
     assert (report.sent, report.late, report.failed) == (1, 0, 0)
     [message] = world.notifier.digests(A)
     assert message.digest.late_by_hours == 0 and message.digest.student_id == A
-    assert message.channel_id == world.students.rows[A].dm_channel_id
-    assert message.nonce.startswith("coach-") and len(message.nonce) <= 25
+    [row] = [r for r in world.reminders.deliveries.values() if r.delivery.kind == "digest"]
+    assert message.key == row.delivery.key
     assert await world.next_digest_at() == due + timedelta(days=7)
     assert world.outcomes("digest") == ["sent"]
     for _ in range(3):
@@ -603,8 +591,8 @@ async def test_restart_sends_nothing_twice(world: World) -> None:
     assert len(world.notifier.digests(A)) == 2
 
 
-async def test_lost_response_is_resent_with_the_same_nonce(world: World) -> None:
-    """Sent but unrecorded (crash or lost response): the retry reuses the nonce; one message."""
+async def test_lost_response_is_resent_with_the_same_key(world: World) -> None:
+    """Sent but unrecorded (crash or lost response): the retry reuses the key; one message."""
     due = (await set_up(world)).next_digest_at
     world.notifier.lose_next_response()
     world.clock.set(due)
@@ -627,7 +615,7 @@ async def test_lost_response_is_resent_with_the_same_nonce(world: World) -> None
 
 
 async def test_claim_left_open_by_a_crash_is_delivered_once(world: World) -> None:
-    """A claim with no send (the process died) is sent by a later tick, under its nonce."""
+    """A claim with no send (the process died) is sent by a later tick, under its key."""
     due = (await set_up(world)).next_digest_at
     claim = await world.reminders.claim(A, "digest", due.isoformat(), due_at=due, now=due)
     world.clock.set(due + timedelta(seconds=5))
@@ -639,7 +627,7 @@ async def test_claim_left_open_by_a_crash_is_delivered_once(world: World) -> Non
     report = await world.tick()
     assert (report.retried, report.sent) == (1, 1)
     [message] = world.notifier.digests(A)
-    assert message.nonce == claim.nonce
+    assert message.key == claim.key
     world.clock.advance(minutes=5)
     assert (await world.tick()).sent == 0
     assert len(world.notifier.digests(A)) == 1
@@ -698,7 +686,7 @@ async def test_very_late_digest_is_skipped_and_next_week_comes(
     """Down for 30 hours: that digest is skipped and logged; next week's still comes."""
     due = (await set_up(world)).next_digest_at
     world.clock.set(due + timedelta(hours=30))
-    with caplog.at_level(logging.WARNING, logger="bot.core.reminders"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.delivery"):
         report = await world.tick()
     assert (report.skipped, report.sent, report.late) == (1, 0, 0)
     assert world.notifier.digests(A) == []
@@ -793,7 +781,7 @@ async def test_reachable_again_gets_the_next_digest(world: World) -> None:
 
 
 async def test_setup_again_after_closed_dms_clears_unreachable(world: World) -> None:
-    """Running setup again reopens the DM and marks the student reachable."""
+    """Running setup again marks the student reachable: the next digest goes out."""
     due = (await set_up(world)).next_digest_at
     world.notifier.close_dms(A)
     world.clock.set(due)
@@ -801,7 +789,9 @@ async def test_setup_again_after_closed_dms_clears_unreachable(world: World) -> 
     world.notifier.open_dms(A)
     await set_up(world)
     assert world.students.rows[A].unreachable_since is None
-    assert world.notifier.opened == [A, A]
+    assert [m.kind for m in world.notifier.to(A)] == ["welcome"]  # not welcomed twice
+    world.clock.set(due + timedelta(days=7))
+    assert (await world.tick()).sent == 1
 
 
 async def test_one_off_reminder_delivered_once(world: World) -> None:
@@ -880,6 +870,24 @@ async def test_nudge_delivered_once_when_due(world: World) -> None:
     assert len(world.notifier.items(A)) == 1
 
 
+async def test_nudge_reads_its_own_draft_not_every_waiting_one(world: World) -> None:
+    """Sending a nudge looks its draft up by id: the student's other unanswered messages (a
+    student who writes a lot has hundreds) are not read for it."""
+    await set_up(world, weekday=SAT)
+    contact = await add_contact(world, "Quiet one")
+    draft = await send_draft(world, contact.id, delay=5)
+    world.clock.advance(days=2)  # the others were sent later: their nudges are not due yet
+    for n in range(5):
+        await send_draft(world, (await add_contact(world, f"Waiting {n}")).id)
+    world.clock.set(draft.nudge_due_at)
+    before = (world.reminders.awaiting_reply_calls, world.reminders.awaiting_replies_calls)
+    await world.tick()  # the nudge (Saturday's digest, two days late, is skipped unbuilt)
+    after = (world.reminders.awaiting_reply_calls, world.reminders.awaiting_replies_calls)
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 0)
+    [message] = world.notifier.items(A)
+    assert message.item.contact.id == contact.id
+
+
 async def test_answered_nudge_is_not_sent(world: World) -> None:
     """A reply logged before the nudge falls due means no nudge DM."""
     await set_up(world, weekday=SAT)
@@ -928,6 +936,19 @@ async def test_many_students_each_get_one(world: World) -> None:
     by_student = Counter(m.student_id for m in world.notifier.digests())
     assert by_student == dict.fromkeys(students, 1)
     assert all(m.digest.student_id == m.student_id for m in world.notifier.digests())
+
+
+async def test_tick_runs_as_many_sends_at_once_as_the_notifier_says(world: World) -> None:
+    """The delivery tick keeps `Notifier.concurrency` sends in flight, no more: how many a
+    platform can take is the adapter's to say, not the core's."""
+    world.notifier.concurrency = 3
+    world.restart()
+    students = [A + i for i in range(12)]
+    for student in students:
+        await set_up(world, student)
+    world.clock.set(await world.next_digest_at(A))
+    assert (await world.tick()).sent == 12
+    assert world.notifier.most_in_flight == 3
 
 
 # -- two processes on one SQLite file ---------------------------------------------------------
@@ -981,67 +1002,13 @@ async def test_two_processes_on_one_database_send_once(two_processes) -> None:
     clock.set(datetime(2026, 3, 8, 22, tzinfo=UTC))
     for _ in range(3):
         reports = await asyncio.gather(
-            first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+            first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
         )
         clock.advance(RETRY_AFTER + timedelta(seconds=1))
     assert sum(r.sent for r in reports) == 0
     assert Counter(m.student_id for m in notifier.digests()) == dict.fromkeys(students, 1)
     assert Counter(m.student_id for m in notifier.items()) == dict.fromkeys(students, 1)
     assert notifier.attempts.count(notifier.attempts[-1]) == 1
-
-
-# -- pacing -----------------------------------------------------------------------------------
-
-
-async def test_pacer_spaces_starts_and_bounds_concurrency() -> None:
-    """100 sends through the Pacer start at least 1/rate apart, at most `bound` at once."""
-    fake = FakeSleep()
-    rate, bound = 40.0, 5
-    pacer = Pacer(rate, bound, monotonic=fake.monotonic, sleep=fake)
-    starts: list[float] = []
-    in_flight = 0
-    most = 0
-
-    async def send(index: int) -> None:
-        nonlocal in_flight, most
-        async with pacer:
-            starts.append(fake.monotonic())
-            in_flight += 1
-            most = max(most, in_flight)
-            for _ in range(index % 4 + 1):
-                await asyncio.sleep(0)
-            in_flight -= 1
-
-    await asyncio.gather(*(send(i) for i in range(100)))
-    assert len(starts) == 100
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 1 / rate - 1e-9
-    assert most == bound
-    assert sum(fake.calls) == pytest.approx(99 / rate)
-
-
-async def test_pacer_does_not_wait_when_idle() -> None:
-    """A request after a long quiet spell starts at once (no sleep)."""
-    fake = FakeSleep()
-    pacer = Pacer(10.0, 2, monotonic=fake.monotonic, sleep=fake)
-    async with pacer:
-        pass
-    fake.now += 5
-    async with pacer:
-        pass
-    assert fake.calls == []
-
-
-async def test_pacer_releases_on_error() -> None:
-    """A send that raises still frees its slot."""
-    fake = FakeSleep()
-    pacer = Pacer(1e6, 1, monotonic=fake.monotonic, sleep=fake)
-    for _ in range(3):
-        with pytest.raises(RuntimeError):
-            async with pacer:
-                raise RuntimeError("boom")
-    async with pacer:
-        pass
 
 
 # -- consent and lateness on retries ----------------------------------------------------------
@@ -1097,47 +1064,82 @@ async def test_late_reminder_is_marked_and_very_late_one_goes_in_the_digest(worl
 
 @pytest.mark.storage
 async def test_two_processes_retry_one_open_claim_once(two_processes) -> None:
-    """Both processes pick up the same open claim: the shared nonce makes it one message."""
+    """Both processes pick up the same open claim: the shared key makes it one message."""
     clock, notifier, first, second = two_processes
     settings = await first.services.reminders.setup(A, timezone=NY, weekday=SUN, hour=18)
     due = settings.next_digest_at
     clock.set(due)
     notifier.lose_next_response()
-    await first.services.reminders.deliver_due()
+    await first.services.delivery.deliver_due()
     clock.advance(RETRY_AFTER + timedelta(seconds=1))
     reports = await asyncio.gather(
-        first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
     )
     assert sum(r.retried for r in reports) >= 1
     assert len(notifier.digests(A)) == 1
     clock.advance(RETRY_AFTER + timedelta(seconds=1))
     reports = await asyncio.gather(
-        first.services.reminders.deliver_due(), second.services.reminders.deliver_due()
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
     )
     assert sum(r.retried for r in reports) == 0
     assert len(notifier.digests(A)) == 1
 
 
-async def test_pacer_never_starts_more_than_rate_in_any_second_even_after_a_stall() -> None:
-    """Waiters held up by a stalled loop leave spaced, not in a burst: at most floor(rate)
-    starts in any one-second window, and no two starts closer than half an interval."""
-    fake = FakeSleep()
-    rate = 47.0
-    pacer = Pacer(rate, 8, monotonic=fake.monotonic, sleep=fake)
-    starts: list[float] = []
+@pytest.mark.storage
+async def test_two_processes_never_resend_the_same_claim(two_processes) -> None:
+    """A stale claim is leased by one process only (compare-and-set in the SQLite ledger): the
+    other process's tick at the same moment does not send it too, and neither does a third
+    tick before the lease has gone stale."""
+    clock, notifier, first, second = two_processes
+    settings = await first.services.reminders.setup(A, timezone=NY, weekday=SUN, hour=18)
+    clock.set(settings.next_digest_at)
+    notifier.lose_next_response()
+    await first.services.delivery.deliver_due()
+    sent_once = len(notifier.attempts)
+    clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    reports = await asyncio.gather(
+        first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
+    )
+    assert sorted(r.retried for r in reports) == [0, 1]
+    assert len(notifier.attempts) == sent_once + 1  # one resend, not one per process
+    assert len(notifier.digests(A)) == 1
 
-    async def send(index: int) -> None:
-        async with pacer:
-            starts.append(fake.monotonic())
-            if index == 20:
-                fake.now += 0.7  # the loop stalls for 700 ms inside one request
 
-    await asyncio.gather(*(send(i) for i in range(300)))
-    starts.sort()
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.5 / rate - 1e-9
-    most_in_a_second = max(bisect.bisect_left(starts, s + 1.0) - i for i, s in enumerate(starts))
-    assert most_in_a_second <= 47
+async def test_claim_older_than_the_idempotency_window_is_uncertain_not_resent(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sent, answer lost, and the next ticks come only after the notifier's idempotency window
+    (the bot was down): resending could be a second message, so the claim is recorded as
+    uncertain and logged by id, and nothing is sent."""
+    due = (await set_up(world)).next_digest_at
+    world.notifier.lose_next_response()
+    world.clock.set(due)
+    await world.tick()
+    attempts = len(world.notifier.attempts)
+    world.restart()
+    world.clock.advance(world.notifier.idempotency_window + timedelta(seconds=1))
+    with caplog.at_level(logging.WARNING, logger="bot.core.delivery"):
+        report = await world.tick()
+    assert (report.uncertain, report.retried, report.sent) == (1, 0, 0)
+    assert len(world.notifier.attempts) == attempts
+    assert world.outcomes("digest") == ["uncertain"]
+    [row] = world.reminders.deliveries.values()
+    assert f"uncertain delivery student={A} kind=digest delivery={row.delivery.id}" in caplog.text
+    world.clock.advance(minutes=10)
+    assert (await world.tick()).uncertain == 0  # recorded once, then closed
+    assert len(world.notifier.digests(A)) == 1
+
+
+async def test_claim_inside_the_idempotency_window_is_still_retried(world: World) -> None:
+    """Just inside the window the key is still recognised: the retry goes out (one message)."""
+    due = (await set_up(world)).next_digest_at
+    world.notifier.lose_next_response()
+    world.clock.set(due)
+    await world.tick()
+    world.clock.advance(world.notifier.idempotency_window)
+    report = await world.tick()
+    assert (report.uncertain, report.retried, report.sent) == (0, 1, 1)
+    assert len(world.notifier.digests(A)) == 1
 
 
 async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
@@ -1145,8 +1147,8 @@ async def test_one_tick_drains_a_fan_out_larger_than_its_chunks_each_once(
 ) -> None:
     """Twenty-five students due at one instant, claimed 4 at a time with at most 3 claims
     waiting: one tick sends every digest once, and the next sends nothing."""
-    monkeypatch.setattr(reminders_module, "DIGEST_CHUNK", 4)
-    monkeypatch.setattr(reminders_module, "CLAIM_AHEAD", 3)
+    monkeypatch.setattr(delivery_module, "DIGEST_CHUNK", 4)
+    monkeypatch.setattr(delivery_module, "CLAIM_AHEAD", 3)
     students = [A + i for i in range(25)]
     for student in students:
         due = (await world.svc.setup(student, timezone=NY, weekday=6, hour=18)).next_digest_at
