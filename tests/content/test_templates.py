@@ -43,6 +43,15 @@ OUTREACH = {
     "outreach_progress_update",
     "outreach_program_director",
 }
+# The residency season (issue 16): letters, the Match, away rotations and research years.
+SEASON = {
+    "outreach_letter_check",
+    "outreach_letter_thanks",
+    "outreach_match_outcome",
+    "outreach_letter_of_intent",
+    "outreach_away_rotation",
+    "outreach_research_year",
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +88,10 @@ def golden_table(renders: list[Render], template_id: str) -> str:
 
 
 def test_catalogue_covers_every_situation(catalogue: TemplateCatalogue) -> None:
-    """All eight follow-ups and eight outreach situations are in the catalogue, by kind."""
+    """All eight follow-ups, eight outreach situations and the season's six are in the
+    catalogue, by kind."""
     assert {t.id for t in catalogue.templates("followup")} >= FOLLOWUPS
-    assert {t.id for t in catalogue.templates("outreach")} >= OUTREACH
+    assert {t.id for t in catalogue.templates("outreach")} >= OUTREACH | SEASON
 
 
 def test_catalogue_renders_within_limits(catalogue: TemplateCatalogue) -> None:
@@ -121,7 +131,7 @@ def test_event_and_discussion_are_named_when_known(catalogue: TemplateCatalogue)
         assert full["discussed"] in body, template_id
 
 
-@pytest.mark.parametrize("template_id", sorted(FOLLOWUPS | OUTREACH))
+@pytest.mark.parametrize("template_id", sorted(FOLLOWUPS | OUTREACH | SEASON))
 def test_golden_renders(golden_renders: list[Render], template_id: str) -> None:
     """The drafts DraftService renders for three realistic students match the reviewed golden
     file (each draft followed by the linter's defects, marked "!")."""
