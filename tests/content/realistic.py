@@ -337,7 +337,7 @@ SEASON_FIELDS: dict[str, dict[str, list[tuple[str | None, float]]]] = {
         ],
         "ask": [
             (None, 4),
-            ("Are there still spots open for July?", 2),
+            ("Are there still spots open for visiting students?", 2),
             ("Is housing available for visiting students?", 1),
             ("Could I do a shift in the ED before the rotation starts", 1),
         ],
