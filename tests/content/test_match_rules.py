@@ -10,6 +10,7 @@ flags what the student typed, so they see it before sending.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -38,6 +39,9 @@ ME_SLIPS: dict[str, str] = {
     "interests": "where I stand on your rank list",
 }
 BLANK = "‹typed›"
+# Stricter than the linter for the template's own words: naming a program a "first choice" is a
+# ranking statement too, whatever the student then does with their list.
+CHOICE = re.compile(r"\b(?:first|top|number one|#1|1st) choice\b", re.I)
 
 
 def slipped(sample: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,7 +70,8 @@ def template_slip(text: str, context: Mapping[str, Any]) -> str | None:
     own words carry (or complete around a value)."""
     for words in typed_words(context):
         text = text.replace(words, BLANK)
-    return ranking_phrase(text)
+    choice = CHOICE.search(text)
+    return ranking_phrase(text) or (choice.group() if choice else None)
 
 
 def renders(
@@ -98,6 +103,7 @@ def test_the_check_finds_a_template_slip() -> None:
     assert template_slip(own, slipped(SAMPLES["full"])) is None
     completed = "I wanted to say I will rank the program I will rank first highly."
     assert template_slip(completed, slipped(SAMPLES["full"])) is not None
+    assert template_slip("You are my first choice.", context) == "first choice"
 
 
 def test_no_template_commits_to_a_ranking_in_its_own_words(catalogue: TemplateCatalogue) -> None:
