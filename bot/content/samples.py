@@ -104,6 +104,33 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "peer, nothing optional": {"me": ME_MINIMAL, "them": PEER, **REQUIRED_ONLY},
 }
 
+# What a student would type in the season's situations, where the general sample reads oddly
+# (a Match outcome that says "I passed Step 1", an away rotation "about ten hours a week").
+SITUATION_FIELDS: dict[str, dict[str, Any]] = {
+    "outreach_match_outcome": {"update": "I matched at the St Mary's internal medicine residency"},
+    "outreach_letter_of_intent": {
+        "update": "I passed Step 2 CK and finished my sub-internship in internal medicine"
+    },
+    "outreach_letter_check": {"deadline": "September 1"},
+    "outreach_away_rotation": {
+        "program": "the cardiology sub-internship at St Mary's Hospital",
+        "availability": "for four weeks from July 6",
+        "ask": "Is housing available for visiting students?",
+    },
+    "outreach_research_year": {
+        "availability": "from July 2027 for a full year",
+        "ask": "Could we talk about what a research year in your group might involve?",
+    },
+}
+
+
+def sample_for(template_id: str, sample: dict[str, Any]) -> dict[str, Any]:
+    """`sample` with the situation's own values (SITUATION_FIELDS) where it has one: what a
+    preview of that template should show. Fields the sample leaves empty stay empty."""
+    own = SITUATION_FIELDS.get(template_id, {})
+    return {**sample, **{k: v for k, v in own.items() if sample.get(k)}}
+
+
 # How long ago the extra samples met: the day before, days, weeks, months and over a year, so
 # every form the date code produces ("yesterday", "on Sunday", "on November 12", "in March",
 # "last December", "in October 2025") passes through every template.

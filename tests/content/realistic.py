@@ -280,6 +280,90 @@ UPDATES = [
     ("I finished my first clinical rotation", 3),
     ("my abstract got accepted at AHA", 2),
 ]
+# The residency season's own situations: what a student types for each, in place of the
+# general values above (a letter check's program is where the letter goes, a Match outcome's
+# news is the Match). Drawn from a generator of their own, so the scenarios above are unchanged.
+SEASON_FIELDS: dict[str, dict[str, list[tuple[str | None, float]]]] = {
+    "outreach_letter_check": {
+        "deadline": [("August 31", 3), ("Sept 1st", 2), ("next Friday", 2), ("2026-09-03", 1)],
+        "program": [
+            (None, 3),
+            ("the St Mary's internal medicine residency", 2),
+            ("St Mary's IM residency", 1),
+            ("emergency medicine programs", 1),
+        ],
+    },
+    "outreach_letter_thanks": {
+        "program": [
+            (None, 3),
+            ("the St Mary's internal medicine residency", 2),
+            ("pediatrics residency programs", 1),
+        ],
+    },
+    "outreach_match_outcome": {
+        "update": [
+            ("I matched at the St Mary's internal medicine residency", 4),
+            ("Matched into emergency medicine at Riverside University Hospital!", 2),
+            ("I matched! I'll be starting pediatrics at UCSF in July.", 1),
+            ("I didn't match this year, and I'm applying through SOAP", 2),
+            ("I did not match and will spend the year in research before reapplying.", 1),
+        ],
+    },
+    "outreach_letter_of_intent": {
+        "program": [
+            ("the St Mary's internal medicine residency", 3),
+            ("Riverside's pediatrics residency", 2),
+            ("UCSF emergency medicine", 1),
+        ],
+        "update": [
+            (None, 3),
+            ("I passed Step 2 CK", 2),
+            ("my abstract on sepsis screening was accepted at SHM", 2),
+            ("Finished my sub-internship in internal medicine.", 1),
+        ],
+    },
+    "outreach_away_rotation": {
+        "program": [
+            ("the cardiology sub-internship at St Mary's Hospital", 3),
+            ("your emergency medicine away rotation", 2),
+            ("UCSF pediatric sub-I", 1),
+            ("the MICU elective at Riverside University Hospital", 1),
+        ],
+        "availability": [
+            ("in July", 3),
+            ("for four weeks from August 3", 2),
+            ("September 2027", 1),
+            ("I'm free any 4-week block from July to October", 1),
+        ],
+        "ask": [
+            (None, 4),
+            ("Are there still spots open for visiting students?", 2),
+            ("Is housing available for visiting students?", 1),
+            ("Could I do a shift in the ED before the rotation starts", 1),
+        ],
+    },
+    "outreach_research_year": {
+        "availability": [
+            (None, 2),
+            ("from July 2027 for a full year", 2),
+            ("full time starting next summer", 1),
+        ],
+        "ask": [
+            (None, 3),
+            ("Could we talk about a research year in your lab?", 1),
+            ("whether you take research-year students", 1),
+        ],
+    },
+}
+
+
+def season_fields(case_seed: int, template_id: str) -> dict[str, str | None]:
+    """What the student typed for one of the season's situations (None: left empty)."""
+    choices = SEASON_FIELDS.get(template_id, {})
+    rng = random.Random(f"{case_seed}:{template_id}")
+    return {name: pick(rng, weighted) for name, weighted in sorted(choices.items())}
+
+
 NOTES = [
     (None, 6),
     ("Asked about her heart-failure clinic; she suggested reading the GUIDE-HF trial", 3),
@@ -460,6 +544,10 @@ async def render_scenario(case: Scenario, catalogue: TemplateCatalogue) -> list[
     renders: list[Render] = []
     for info in catalogue.templates():
         fields = dict(case.fields)
+        for name, typed in season_fields(case.seed, info.id).items():
+            fields.pop(name, None)
+            if typed:
+                fields[name] = typed
         for name in info.requires:
             if name == "event" and case.contact.met_event:
                 continue  # where they met is the event (as /followup knows it)

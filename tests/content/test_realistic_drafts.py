@@ -123,3 +123,19 @@ async def test_five_people_from_one_event_get_their_own_drafts() -> None:
     if len(stripped) < len(results):
         problems.append(f"{len(stripped)} distinct texts for {len(results)} people")
     assert not problems, "\n".join(problems)
+
+
+def test_season_drafts_carry_what_students_type_for_them(renders: list[Render]) -> None:
+    """The season's situations get their own realistic values (tests/content/realistic.py,
+    SEASON_FIELDS), so the figure covers them as students use them: Match news both ways,
+    away rotations named with their dates, letter checks with a deadline."""
+    bodies: dict[str, list[str]] = collections.defaultdict(list)
+    for r in renders:
+        bodies[r.result.rendered.template_id].append(r.result.rendered.body)
+    outcomes = " ".join(bodies["outreach_match_outcome"])
+    assert "I matched" in outcomes and "SOAP" in outcomes
+    assert any(
+        "sub-internship" in b or "away rotation" in b for b in bodies["outreach_away_rotation"]
+    )
+    assert all("Step 1" not in b for b in bodies["outreach_match_outcome"])
+    assert any("September" in b or "August 31" in b for b in bodies["outreach_letter_check"])

@@ -199,3 +199,79 @@ def test_a_greeting_comma_is_followed_by_lower_case(catalogue: TemplateCatalogue
         if word[:1].isupper() and word not in ("I", context["me"]["first_name"]):
             found.append((label, word))
     assert found == []
+
+
+# -- the residency season -----------------------------------------------------------------------
+
+# Words that blame a writer for a letter not yet in, or hurry them.
+ACCUSING = re.compile(
+    r"\bforg[oe]t|\blate\b|\boverdue\b|\bstill waiting\b|\byou (?:haven't|have not|didn't|did "
+    r"not)\b|\bremind(?:er)? you\b|\bASAP\b|\burgent",
+    re.I,
+)
+# Words that assume how the Match went: the outcome is the student's own `update`.
+ASSUMING = re.compile(
+    r"congratulat|\bthrilled\b|\bexcited\b|\b(?:great|good|bad|sad) news\b|\bunfortunately\b"
+    r"|\bsadly\b|\bdisappoint|\bcelebrat",
+    re.I,
+)
+
+
+def season_renders(
+    catalogue: TemplateCatalogue, template_id: str
+) -> Iterator[tuple[str, dict[str, Any], RenderedDraft]]:
+    for label, _, context, draft in renders(catalogue, "outreach"):
+        if label.startswith(f"{template_id} "):
+            yield label, context, draft
+
+
+def test_letter_checks_are_gracious_and_offer_to_resend(catalogue: TemplateCatalogue) -> None:
+    """The check two weeks before the deadline never blames the writer, names the deadline,
+    and (in e-mails and messages) offers to send something that helps."""
+    found = []
+    for label, context, draft in season_renders(catalogue, "outreach_letter_check"):
+        text = f"{draft.subject or ''} {draft.body}"
+        if match := ACCUSING.search(text):
+            found.append((label, match.group()))
+        if draft.channel != "linkedin":
+            if context["deadline"] not in draft.body:
+                found.append((label, "no deadline"))
+            if "send" not in draft.body:
+                found.append((label, "no offer to resend"))
+    assert found == []
+
+
+def test_match_outcomes_leave_the_news_to_the_student(catalogue: TemplateCatalogue) -> None:
+    """A Match-outcome draft reads right whether the student matched or not: it carries their
+    news as they typed it (outside LinkedIn notes) and its own words assume nothing."""
+    found = []
+    for label, context, draft in season_renders(catalogue, "outreach_match_outcome"):
+        own = f"{draft.subject or ''} {draft.body}".replace(context["update"], "")
+        if match := ASSUMING.search(own):
+            found.append((label, match.group()))
+        if draft.channel != "linkedin" and context["update"] not in draft.body:
+            found.append((label, "no news"))
+    assert found == []
+
+
+def test_letters_of_intent_ask_nothing(catalogue: TemplateCatalogue) -> None:
+    """An update letter or letter of intent to a program director asks no question at all:
+    nothing a director could read as asking where the student stands."""
+    found = [
+        label
+        for label, _, draft in season_renders(catalogue, "outreach_letter_of_intent")
+        if "?" in f"{draft.subject or ''} {draft.body}"
+    ]
+    assert found == []
+
+
+def test_away_rotations_name_the_rotation_and_the_dates(catalogue: TemplateCatalogue) -> None:
+    """Every away-rotation e-mail and message says which rotation and when the student is free."""
+    found = []
+    for label, context, draft in season_renders(catalogue, "outreach_away_rotation"):
+        if draft.channel == "linkedin":
+            continue
+        for field in ("program", "availability"):
+            if context[field] not in draft.body:
+                found.append((label, field))
+    assert found == []

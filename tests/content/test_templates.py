@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.samples import SAMPLES, dated_samples
+from bot.content.lint import lint_draft
+from bot.content.samples import SAMPLES, dated_samples, sample_for
 from bot.content.templates import CHANNELS, TemplateCatalogue
 from bot.core.drafts import when_phrase
 from bot.settings import PROJECT_ROOT
@@ -42,6 +43,15 @@ OUTREACH = {
     "outreach_reconnect",
     "outreach_progress_update",
     "outreach_program_director",
+}
+# The residency season (issue 16): letters, the Match, away rotations and research years.
+SEASON = {
+    "outreach_letter_check",
+    "outreach_letter_thanks",
+    "outreach_match_outcome",
+    "outreach_letter_of_intent",
+    "outreach_away_rotation",
+    "outreach_research_year",
 }
 
 
@@ -79,9 +89,10 @@ def golden_table(renders: list[Render], template_id: str) -> str:
 
 
 def test_catalogue_covers_every_situation(catalogue: TemplateCatalogue) -> None:
-    """All eight follow-ups and eight outreach situations are in the catalogue, by kind."""
+    """All eight follow-ups, eight outreach situations and the season's six are in the
+    catalogue, by kind."""
     assert {t.id for t in catalogue.templates("followup")} >= FOLLOWUPS
-    assert {t.id for t in catalogue.templates("outreach")} >= OUTREACH
+    assert {t.id for t in catalogue.templates("outreach")} >= OUTREACH | SEASON
 
 
 def test_catalogue_renders_within_limits(catalogue: TemplateCatalogue) -> None:
@@ -121,7 +132,7 @@ def test_event_and_discussion_are_named_when_known(catalogue: TemplateCatalogue)
         assert full["discussed"] in body, template_id
 
 
-@pytest.mark.parametrize("template_id", sorted(FOLLOWUPS | OUTREACH))
+@pytest.mark.parametrize("template_id", sorted(FOLLOWUPS | OUTREACH | SEASON))
 def test_golden_renders(golden_renders: list[Render], template_id: str) -> None:
     """The drafts DraftService renders for three realistic students match the reviewed golden
     file (each draft followed by the linter's defects, marked "!")."""
@@ -160,3 +171,35 @@ def test_follow_ups_say_when_they_met(catalogue: TemplateCatalogue) -> None:
         versions = range(1, catalogue.versions(template_id, "email") + 1)
         bodies = [catalogue.render(template_id, "email", MONTHS_LATER, v).body for v in versions]
         assert any("in March 2026" in body for body in bodies), template_id
+
+
+def test_season_previews_read_as_their_situation(catalogue: TemplateCatalogue) -> None:
+    """The season's templates previewed with their own sample values (samples.sample_for):
+    a Match outcome tells Match news, an away rotation names the rotation and its dates, and
+    every variant of each passes the linter. Other templates keep the general sample."""
+    full = SAMPLES["full"]
+    assert sample_for("outreach_letter", full) == full
+    assert (
+        sample_for("outreach_research_year", SAMPLES["peer, nothing optional"]).get("ask") is None
+    )
+    found = []
+    for template_id in sorted(SEASON):
+        sample = sample_for(template_id, full)
+        for channel, version, tone in catalogue.variants(template_id):
+            draft = catalogue.render(template_id, channel, {**sample, "tone": tone}, version)
+            defects = lint_draft(
+                body=draft.body,
+                subject=draft.subject,
+                channel=channel,
+                values=sample,
+                tone=tone,
+                template_id=template_id,
+            )
+            found += [(template_id, channel, version, tone, str(d)) for d in defects]
+    assert found == []
+    match = sample_for("outreach_match_outcome", full)
+    outcome = catalogue.render("outreach_match_outcome", "email", match).body
+    assert "I matched at the St Mary's internal medicine residency" in outcome
+    away = sample_for("outreach_away_rotation", full)
+    rotation = catalogue.render("outreach_away_rotation", "dm", away).body
+    assert "for four weeks from July 6" in rotation and "sub-internship" in rotation
