@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.content.samples import SAMPLES
+from bot.content.samples import SAMPLES, sample_for
 from bot.content.templates import (
     CHANNELS,
     MissingFields,
@@ -467,7 +467,7 @@ class DraftService:
         info = self._catalogue.get(template_id)
         if info is None:
             raise InvalidInput("There's no template by that name. `/templates list` shows them.")
-        sample = dict(SAMPLES["full"])
+        sample = sample_for(info.id, dict(SAMPLES["full"]))
         profile = await self._profiles.get(owner_id)
         if profile is not None:
             sample["me"] = _me(profile, sample["them"]["specialty"])
