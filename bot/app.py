@@ -36,7 +36,7 @@ from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
-from bot.settings import DiscordSettings, Settings
+from bot.settings import DiscordSettings, Settings, SettingsError
 from bot.storage.coaching import SqliteCoachRepository
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
@@ -134,6 +134,12 @@ async def build_app(
 ) -> App:
     """Open and migrate the database, load content, and build the services and the client."""
     clock = clock or SystemClock()
+    if settings.storage.postgres_url is not None:
+        # The setting and the migrations are here; the repositories are being ported.
+        raise SettingsError(
+            "DATABASE_URL selects PostgreSQL, whose store is not complete in this version; "
+            "use sqlite:///data/coach.sqlite3 (the default) for now."
+        )
     prompts = load_prompts(settings)
     catalogue = load_catalogue(settings)
     point_discord_at(settings.discord)
