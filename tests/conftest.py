@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,6 +36,14 @@ class PostgresServer:
     def url(self, database: str) -> str:
         parts = urlsplit(self.admin_url)
         return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _run_sync(work: Coroutine[object, object, None]) -> None:
+    """Run a coroutine to the end from synchronous fixture code, in a thread of its own: the
+    fixture may be set up from inside a test's running event loop (a store fixture asking for
+    a database), where asyncio.run is refused."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, work).result()
 
 
 def _missing(reason: str) -> None:
@@ -86,12 +95,12 @@ def postgres_server() -> Iterator[PostgresServer]:
         admin_url = cluster.url()
     server = PostgresServer(admin_url, f"{prefix}_template", prefix)
     try:
-        asyncio.run(_make_template(server))
+        _run_sync(_make_template(server))
         yield server
     finally:
         try:
             if cluster is None:
-                asyncio.run(_drop_all(server))
+                _run_sync(_drop_all(server))
         finally:
             if cluster is not None:
                 cluster.stop()
@@ -115,7 +124,7 @@ PgDatabase = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
-async def pg_database(postgres_server: PostgresServer) -> AsyncIterator[PgDatabase]:
+def pg_database(postgres_server: PostgresServer) -> Iterator[PgDatabase]:
     """`await pg_database()`: the URL of a new database at the latest schema;
     `await pg_database(migrated=False)`: an empty one. Dropped after the test."""
     made: list[str] = []
@@ -128,8 +137,9 @@ async def pg_database(postgres_server: PostgresServer) -> AsyncIterator[PgDataba
         return postgres_server.url(name)
 
     yield make
-    for name in made:
-        await _admin(postgres_server.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if made:
+        drops = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in made]
+        _run_sync(_admin(postgres_server.admin_url, *drops))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
