@@ -29,6 +29,7 @@ from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.profiles import PgProfileRepository
+from bot.storage.postgres.reminders import PgReminderRepository
 from bot.storage.postgres.rows import numbered
 from bot.storage.postgres.students import PgStudentRepository
 from bot.storage.privacy import SqlitePrivacyRepository
@@ -49,7 +50,7 @@ REPOSITORIES: dict[str, tuple[type, type | None]] = {
     "drafts": (SqliteDraftRepository, PgDraftRepository),
     "coach": (SqliteCoachRepository, PgCoachRepository),
     "events": (SqliteEventRepository, PgEventRepository),
-    "reminders": (SqliteReminderRepository, None),
+    "reminders": (SqliteReminderRepository, PgReminderRepository),
     "privacy": (SqlitePrivacyRepository, None),
     "restore": (SqliteRestoreRepository, None),
 }
@@ -102,6 +103,49 @@ async def open_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) 
         url = await request.getfixturevalue("pg_database")()
         return Store(POSTGRES, await open_pool(url, min_size=1, max_size=4))
     raise ValueError(kind)
+
+
+class Opener:
+    """Opens stores of one kind again and again, for tests that run many short scenarios (a
+    property test's examples, each in its own event loop, so each with its own connections).
+
+    `fresh()` is an empty migrated store (a new SQLite file; PostgreSQL's one database of the
+    test, emptied: a database per example would fill the disk with copies of the template);
+    `reopen()` is the last one again, with its rows."""
+
+    def __init__(self, kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        self.kind = kind
+        self._folder = tmp_path / "stores"
+        self._count = 0
+        self._new_database = request.getfixturevalue("pg_database") if kind == POSTGRES else None
+        self._url: str | None = None
+
+    async def fresh(self) -> Store:
+        self._count += 1
+        if self.kind == SQLITE:
+            return await self.reopen()
+        if self._url is None:
+            assert self._new_database is not None
+            self._url = await self._new_database()
+            return await self.reopen()
+        store = await self.reopen()
+        tables = await store.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'"
+        )
+        names = ", ".join(f'"{name}"' for (name,) in tables)
+        await store.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return store
+
+    async def reopen(self) -> Store:
+        if self.kind == SQLITE:
+            db = await open_database(self._folder / f"coach-{self._count}.sqlite3")
+            await migrate(db)
+            return Store(SQLITE, db)
+        from bot.storage.postgres.database import open_pool
+
+        assert self._url is not None
+        return Store(POSTGRES, await open_pool(self._url, min_size=1, max_size=2))
 
 
 @pytest.fixture(params=[SQLITE, POSTGRES])
