@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 import aiosqlite
+import asyncpg
 import discord
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -36,18 +37,8 @@ from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
-from bot.settings import DiscordSettings, Settings, SettingsError
-from bot.storage.coaching import SqliteCoachRepository
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.events import SqliteEventRepository
-from bot.storage.pending import SqlitePendingRepository
-from bot.storage.privacy import SqlitePrivacyRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.restore import SqliteRestoreRepository
-from bot.storage.students import SqliteStudentRepository
+from bot.settings import DiscordSettings, Settings
+from bot.storage.backends import open_repositories
 from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
@@ -69,7 +60,7 @@ def point_discord_at(settings: DiscordSettings) -> None:
 @dataclass
 class App:
     settings: Settings
-    db: aiosqlite.Connection
+    db: aiosqlite.Connection | asyncpg.Pool  # the SQLite connection or the PostgreSQL pool
     services: Services
     bot: CoachBot
     scheduler: AsyncIOScheduler
@@ -134,31 +125,28 @@ async def build_app(
 ) -> App:
     """Open and migrate the database, load content, and build the services and the client."""
     clock = clock or SystemClock()
-    if settings.storage.postgres_url is not None:
-        # The setting and the migrations are here; the repositories are being ported.
-        raise SettingsError(
-            "DATABASE_URL selects PostgreSQL, whose store is not complete in this version; "
-            "use sqlite:///data/coach.sqlite3 (the default) for now."
-        )
     prompts = load_prompts(settings)
     catalogue = load_catalogue(settings)
     point_discord_at(settings.discord)
-    db = await open_database(settings.storage.database_path)
+    url = settings.storage.postgres_url
+    store = await open_repositories(
+        settings.storage.database_path, url.reveal() if url is not None else None
+    )
+    db = store.handle
     workers = worker_pool()
     offload = ExecutorOffload(workers)
     try:
-        await migrate(db)
-        pending = SqlitePendingRepository(db)
+        pending = store.pending
         await pending.purge_expired(now=clock.now())
-        reminder_repo = SqliteReminderRepository(db)
-        student_repo = SqliteStudentRepository(db)
+        reminder_repo = store.reminders
+        student_repo = store.students
         students = StudentService(student_repo, clock, guilds=reminder_repo)
-        contacts = ContactService(SqliteContactRepository(db), pending, students, clock)
-        event_repo = SqliteEventRepository(db)  # also where drafts and digests find events
+        contacts = ContactService(store.contacts, pending, students, clock)
+        event_repo = store.events  # also where drafts and digests find events
         drafts = DraftService(
             contacts,
-            SqliteProfileRepository(db),
-            SqliteDraftRepository(db),
+            store.profiles,
+            store.drafts,
             pending,
             catalogue,
             clock,
@@ -166,7 +154,7 @@ async def build_app(
         )
         coaching = CoachingService(
             CoachLibrary.load(settings.content.prompts_dir / "coach"),
-            SqliteCoachRepository(db),
+            store.coach,
             contacts,
             drafts,
             pending,
@@ -192,13 +180,13 @@ async def build_app(
             drafts=drafts,
             reminders=reminders,
             coaching=coaching,
-            privacy=PrivacyService(SqlitePrivacyRepository(db), contacts, clock, offload),
+            privacy=PrivacyService(store.privacy, contacts, clock, offload),
             imports=ImportService(
                 contacts,
                 pending,
                 clock,
                 offload,
-                restore=RestoreService(SqliteRestoreRepository(db), students, clock, offload),
+                restore=RestoreService(store.restore, students, clock, offload),
             ),
             events=events,
             flights=SingleFlight(clock),

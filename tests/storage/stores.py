@@ -28,8 +28,10 @@ from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
 from bot.storage.postgres.pending import PgPendingRepository
+from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
 from bot.storage.postgres.reminders import PgReminderRepository
+from bot.storage.postgres.restore import PgRestoreRepository
 from bot.storage.postgres.rows import numbered
 from bot.storage.postgres.students import PgStudentRepository
 from bot.storage.privacy import SqlitePrivacyRepository
@@ -51,8 +53,8 @@ REPOSITORIES: dict[str, tuple[type, type | None]] = {
     "coach": (SqliteCoachRepository, PgCoachRepository),
     "events": (SqliteEventRepository, PgEventRepository),
     "reminders": (SqliteReminderRepository, PgReminderRepository),
-    "privacy": (SqlitePrivacyRepository, None),
-    "restore": (SqliteRestoreRepository, None),
+    "privacy": (SqlitePrivacyRepository, PgPrivacyRepository),
+    "restore": (SqliteRestoreRepository, PgRestoreRepository),
 }
 
 

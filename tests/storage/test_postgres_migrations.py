@@ -87,6 +87,9 @@ async def _sqlite_schema(db: aiosqlite.Connection) -> Schema:
 
 
 INTEGERS = {"bigint", "integer", "smallint"}
+# Tables with no integer key have an implicit rowid on SQLite, which the repositories order by;
+# PostgreSQL's have it as a column of that name (not exported).
+IMPLICIT_ROWID = {"contact_events"}
 
 
 async def _postgres_schema(db: asyncpg.Connection) -> Schema:
@@ -110,6 +113,9 @@ async def _postgres_schema(db: asyncpg.Connection) -> Schema:
     for r in columns:
         if r["table_type"] == "VIEW":
             views.setdefault(r["table_name"], []).append(r["column_name"])
+            continue
+        if r["column_name"] == "rowid" and r["table_name"] in IMPLICIT_ROWID:
+            assert r["is_identity"] == "YES"
             continue
         primary = (r["table_name"], r["column_name"]) in keys
         kind = "integer" if r["data_type"] in INTEGERS else r["data_type"]

@@ -82,12 +82,10 @@ class PgEventRepository:
         )
 
     async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
-        # SQLite lists them in the order they were linked (its rowid); PostgreSQL has no such
-        # order and the table no column for it (the schemas stay equal): by contact, which is
-        # the order the contacts were saved in.
+        # In the order they were linked: the rowid column stands for SQLite's (migration 0005).
         rows = await self._pool.fetch(
             "SELECT contact_id FROM contact_events WHERE owner_id = $1 AND event_id = $2 "
-            "ORDER BY contact_id",
+            "ORDER BY rowid",
             owner_id,
             event_id,
         )

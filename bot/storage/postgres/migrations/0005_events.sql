@@ -16,7 +16,10 @@ CREATE TABLE contact_events (
     owner_id    bigint NOT NULL REFERENCES students(id) ON DELETE CASCADE,
     contact_id  bigint NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
     event_id    bigint NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    PRIMARY KEY (contact_id, event_id)
+    PRIMARY KEY (contact_id, event_id),
+    -- SQLite's implicit rowid, which this table (without an integer key) has there and the
+    -- repositories order by: people are listed in the order they were linked. Not exported.
+    rowid       bigint GENERATED ALWAYS AS IDENTITY
 );
 CREATE INDEX contact_events_event ON contact_events (event_id);
 
