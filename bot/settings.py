@@ -184,24 +184,34 @@ def load_settings(
     )
 
 
-def _database(environ: Mapping[str, str], base_dir: Path) -> tuple[Path, Secret | None]:
-    """DATABASE_URL (sqlite:///relative/path, sqlite:////absolute/path, postgresql://…), or the
-    older DATABASE_PATH (a SQLite file) when DATABASE_URL is empty."""
-    raw = environ.get("DATABASE_URL", "").strip()
-    path_text = environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE
-    if not raw:
-        return _resolve(path_text, base_dir), None
-    scheme, _, rest = raw.partition("://")
+def database_url(raw: str, base_dir: Path, *, key: str = "DATABASE_URL") -> Path | Secret:
+    """A database URL: the SQLite file's path (sqlite:///relative/path, four slashes for an
+    absolute one, SQLAlchemy's spelling) or a PostgreSQL URL (kept secret: it may hold a
+    password). SettingsError, naming `key`, for anything else."""
+    scheme, _, rest = raw.strip().partition("://")
     if scheme.lower() in POSTGRES_SCHEMES and rest:
-        return _resolve(path_text, base_dir), Secret(raw)
+        return Secret(raw.strip())
     if scheme.lower() == "sqlite" and rest.startswith("/") and len(rest) > 1:
-        # Three slashes then a relative path, four for an absolute one (SQLAlchemy's spelling).
-        return _resolve(rest[1:], base_dir), None
+        return _resolve(rest[1:], base_dir)
     raise SettingsError(
-        "DATABASE_URL must be sqlite:///path/to/file.sqlite3 (relative to the bot's folder; "
-        "four slashes for an absolute path) or postgresql://user:password@host:port/database, "
-        "or left empty for the embedded default (" + DEFAULT_DATABASE_URL + ")."
+        f"{key} must be sqlite:///path/to/file.sqlite3 (relative to the bot's folder; "
+        "four slashes for an absolute path) or postgresql://user:password@host:port/database"
+        + (
+            ", or left empty for the embedded default (" + DEFAULT_DATABASE_URL + ")."
+            if key == "DATABASE_URL"
+            else "."
+        )
     )
+
+
+def _database(environ: Mapping[str, str], base_dir: Path) -> tuple[Path, Secret | None]:
+    """DATABASE_URL, or the older DATABASE_PATH (a SQLite file) when DATABASE_URL is empty."""
+    raw = environ.get("DATABASE_URL", "").strip()
+    path = _resolve(environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE, base_dir)
+    if not raw:
+        return path, None
+    target = database_url(raw, base_dir)
+    return (path, target) if isinstance(target, Secret) else (target, None)
 
 
 def _number(

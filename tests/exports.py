@@ -34,6 +34,7 @@ from bot.core.validation import (
     TAGS_MAX,
     validate_draft,
 )
+from bot.storage.backends import Repositories
 from bot.storage.coaching import SqliteCoachRepository
 from bot.storage.contacts import SqliteContactRepository, contact_columns
 from bot.storage.drafts import SqliteDraftRepository
@@ -385,5 +386,25 @@ def sqlite_services(
         events=SqliteEventRepository(db),
         privacy=privacy or SqlitePrivacyRepository(db),
         restore=SqliteRestoreRepository(db),
+        **extra,
+    )
+
+
+def store_services(
+    repos: Repositories, clock: FakeClock, *, privacy: Any = None, **extra: Any
+) -> Services:
+    """sqlite_services over either store's repositories (bot/storage/backends.py)."""
+    return build_services(
+        clock,
+        students=repos.students,
+        contacts=repos.contacts,
+        pending=repos.pending,
+        profiles=repos.profiles,
+        drafts=repos.drafts,
+        reminders=repos.reminders,
+        coach=repos.coach,
+        events=repos.events,
+        privacy=privacy or repos.privacy,
+        restore=repos.restore,
         **extra,
     )
