@@ -14,7 +14,6 @@ import pytest
 import vobject
 
 from bot.core.flight import COOLDOWNS
-from bot.storage.privacy import SqlitePrivacyRepository
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, embed_of, is_ephemeral
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_import import ids_of, upload
@@ -95,7 +94,7 @@ async def test_delete_asks_first_then_erases_only_that_student(bot: RunningBot) 
     await seed(bot, ALICE, "Amara Okafor")
     await seed(bot, BOB, "Jordan Lee")
     assert bot.app is not None
-    repo = SqlitePrivacyRepository(bot.app.db)
+    repo = bot.privacy()
     bob_before = await repo.counts(BOB)
     alice_before = await repo.counts(ALICE)
     assert alice_before["contacts"] == 1 and alice_before["reminder_settings"] == 1
@@ -129,7 +128,7 @@ async def test_export_delete_then_import_the_json_restores_everything(bot: Runni
     await seed(bot, ALICE, "Amara Okafor")
     await seed(bot, BOB, "Jordan Lee")
     assert bot.app is not None
-    bob_before = await SqlitePrivacyRepository(bot.app.db).snapshot(BOB)
+    bob_before = await bot.privacy().snapshot(BOB)
     original = await export_json(bot)
     ask = await privacy(bot, "delete")
     await ask.response()
@@ -149,18 +148,18 @@ async def test_export_delete_then_import_the_json_restores_everything(bot: Runni
     bot.clock.advance(COOLDOWNS["export"])  # a second export this soon would be refused
     again = json.loads(await export_json(bot))
     assert normalised(again) == normalised(json.loads(original))
-    assert await SqlitePrivacyRepository(bot.app.db).snapshot(BOB) == bob_before
+    assert await bot.privacy().snapshot(BOB) == bob_before
 
 
 async def test_importing_the_json_into_an_account_with_data_is_refused(bot: RunningBot) -> None:
     """Alice still has her data: the restore is refused privately and nothing changes."""
     await seed(bot, ALICE, "Amara Okafor")
     assert bot.app is not None
-    before = await SqlitePrivacyRepository(bot.app.db).counts(ALICE)
+    before = await bot.privacy().counts(ALICE)
     _, message = await upload(bot.fake, await export_json(bot), filename="networking-coach.json")
     assert message["flags"] & 64
     assert "/privacy delete" in message["content"] and "contacts.csv" in message["content"]
-    assert await SqlitePrivacyRepository(bot.app.db).counts(ALICE) == before
+    assert await bot.privacy().counts(ALICE) == before
 
 
 async def heavy_alice(bot: RunningBot) -> None:
@@ -182,6 +181,7 @@ def attached(message: dict[str, Any]) -> dict[str, bytes]:
     return {f["filename"]: f["data"] for f in message["attachments_data"]}
 
 
+@pytest.mark.sqlite_only  # heavy_alice seeds the SQLite file directly
 async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     bot: RunningBot,
 ) -> None:
@@ -212,6 +212,7 @@ async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     assert normalised(again) == normalised(original)
 
 
+@pytest.mark.sqlite_only  # heavy_alice seeds the SQLite file directly
 async def test_an_export_too_large_even_zipped_comes_in_parts_that_restore(
     bot: RunningBot,
 ) -> None:

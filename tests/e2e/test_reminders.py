@@ -528,18 +528,18 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     await with_contact(fake)
     await opt_in(fake)
     assert bot.app is not None
-    db = bot.app.db
+    db = bot.store
     # The claim, as the tick writes it just before sending, and the send itself — then the
     # process "dies" before recording the outcome and before advancing the schedule.
-    async with db.execute(
+    [row] = await db.rows(
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at) "
         "VALUES (?, 'digest', ?, ?, ?) RETURNING id",
-        (ALICE, DUE.isoformat(), DUE.isoformat(), (DUE + MINUTE).isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    async with db.execute("SELECT dm_channel_id FROM students WHERE id = ?", (ALICE,)) as cur:
-        (channel_id,) = await cur.fetchone() or (None,)
+        ALICE,
+        DUE.isoformat(),
+        DUE.isoformat(),
+        (DUE + MINUTE).isoformat(),
+    )
+    [(channel_id,)] = await db.rows("SELECT dm_channel_id FROM students WHERE id = ?", ALICE)
     bot.clock.set(DUE + MINUTE)
     notifier = DiscordNotifier()
     notifier.attach(bot.app.bot)
@@ -552,8 +552,8 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     await ticks(bot)
     assert len(sends(fake, before)) >= 1  # it really did try again…
     assert len(digests_to(fake, ALICE)) == 1  # …and Discord kept one message
-    async with db.execute("SELECT outcome FROM deliveries WHERE id = ?", (row[0],)) as cur:
-        assert (await cur.fetchone())[0] in ("sent", "late")  # type: ignore[index]
+    [(outcome,)] = await db.rows("SELECT outcome FROM deliveries WHERE id = ?", row[0])
+    assert outcome in ("sent", "late")
 
 
 async def test_digest_with_many_items_reaches_every_item_through_its_menu(bot: RunningBot) -> None:
