@@ -302,3 +302,51 @@ async def test_two_processes_migrating_at_once_apply_each_migration_once(
         await first.close()
         await second.close()
     assert sorted(done[0] + done[1]) == list(range(1, LATEST + 1))
+
+
+async def test_the_backfills_give_existing_contacts_their_days(pg_database: PgDatabase) -> None:
+    """A PostgreSQL database from before migrations 10 and 11: on upgrade its contacts get the
+    due day of the Python rule and the progress days their exchanges make."""
+    from bot.core.attention import due_on
+    from bot.storage.postgres.contacts import PgContactRepository
+    from bot.storage.postgres.database import open_pool
+
+    pool = await open_pool(await pg_database(migrated=False))
+    try:
+        await migrate(pool, target=7)
+        await pool.execute(SEEDS[1][0])
+        await pool.execute(
+            "INSERT INTO contacts (id, owner_id, name, name_key, role, tags, tags_key, "
+            "search_key, created_at, updated_at) VALUES (5, 1, 'Ana', 'ana', 'tutor', '[]', "
+            "',', 'ana', $1, $1)",
+            T,
+        )
+        for kind, day in [
+            ("met", "2026-02-20"),
+            ("emailed", "2026-03-01"),
+            ("replied", "2026-03-03"),
+        ]:
+            await pool.execute(
+                "INSERT INTO exchanges (owner_id, contact_id, kind, happened_on, created_at) "
+                "VALUES (1, 5, $1, $2, $3)",
+                kind,
+                day,
+                T,
+            )
+        await migrate(pool)
+        contact = await PgContactRepository(pool).get(1, 5)
+        assert contact is not None
+        row = await pool.fetchrow(
+            "SELECT due_on, due_kind, first_outreach_on, first_written_on, last_replied_on "
+            "FROM contacts WHERE id = 5"
+        )
+        assert tuple(row) == (
+            due_on(contact).isoformat(),
+            "check_in",
+            "2026-03-01",
+            "2026-03-01",
+            "2026-03-03",
+        )
+        assert due_on(contact).isoformat() == "2026-04-14"  # a tutor: 42 days after the reply
+    finally:
+        await pool.close()
