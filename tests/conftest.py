@@ -143,7 +143,11 @@ def pg_database(postgres_server: PostgresServer) -> Iterator[PgDatabase]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses PostgreSQL, so `-m "not postgres"` leaves them out."""
+    """Mark every test that uses PostgreSQL (asking for the server, or run with a store
+    parameter of "postgresql"), so `-m postgres` selects them and `-m "not postgres"` leaves
+    them out."""
     for item in items:
-        if "postgres_server" in getattr(item, "fixturenames", ()):
+        callspec = getattr(item, "callspec", None)
+        parameters = callspec.params.values() if callspec is not None else ()
+        if "postgres_server" in getattr(item, "fixturenames", ()) or "postgresql" in parameters:
             item.add_marker(pytest.mark.postgres)

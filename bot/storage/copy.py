@@ -64,6 +64,10 @@ class TableCopy:
 class _Side:
     """One end of the copy: reads a table in batches, writes rows, reads its columns."""
 
+    async def tables(self) -> set[str]:
+        """Every table of the schema but the store's own bookkeeping."""
+        raise NotImplementedError
+
     async def columns(self, table: str) -> list[str]:
         raise NotImplementedError
 
@@ -94,6 +98,12 @@ class _Side:
 class _Sqlite(_Side):
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+
+    async def tables(self) -> set[str]:
+        async with self._db.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ) as cursor:
+            return {row[0] for row in await cursor.fetchall()}
 
     async def columns(self, table: str) -> list[str]:
         async with self._db.execute(f"PRAGMA table_info({table})") as cursor:
@@ -137,6 +147,13 @@ class _Postgres(_Side):
     def __init__(self, db: asyncpg.Connection) -> None:
         self._db: Conn = db
         self._transaction: Any = None
+
+    async def tables(self) -> set[str]:
+        rows = await self._db.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'"
+        )
+        return {row[0] for row in rows}
 
     async def columns(self, table: str) -> list[str]:
         rows = await self._db.fetch(
@@ -233,6 +250,10 @@ async def copy_database(source: Path | str, target: Path | str) -> list[TableCop
 
 
 async def _copy(reader: _Side, writer: _Side) -> list[TableCopy]:
+    # A table this copy does not know (a migration added it) would be left behind: refuse.
+    unknown = (await reader.tables() | await writer.tables()) - set(TABLES)
+    if unknown:
+        raise CopyRefused(f"tables this copy does not know: {sorted(unknown)}; update TABLES")
     shared: dict[str, list[str]] = {}
     for table in TABLES:
         theirs = [c for c in await reader.columns(table) if c not in OWN_COLUMNS]

@@ -19,7 +19,7 @@ from bot.storage.backends import (
     open_repositories,
     postgres_repositories,
 )
-from bot.storage.copy import TABLES, copy_database
+from bot.storage.copy import TABLES, CopyRefused, copy_database
 from bot.storage.postgres.database import open_pool
 from tests.conftest import PgDatabase
 from tests.exports import rich_account, store_services
@@ -132,6 +132,23 @@ def test_a_copy_that_lost_a_row_fails_the_check(
     monkeypatch.setattr(copying._Postgres, "insert", lossy)
     with pytest.raises(RuntimeError, match="exchanges: the copy differs from the source"):
         asyncio.run(copy_database(source, url))
+
+
+def test_a_table_the_copy_does_not_know_is_refused(tmp_path: Path) -> None:
+    """A table added by a migration and not listed for the copy would be silently left out."""
+    source, target = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    asyncio.run(_school(source))
+
+    async def add_table() -> None:
+        repos = await open_repositories(source, None)
+        try:
+            await repos.handle.execute("CREATE TABLE newer (id INTEGER PRIMARY KEY)")
+        finally:
+            await repos.close()
+
+    asyncio.run(add_table())
+    with pytest.raises(CopyRefused, match=r"does not know: \['newer'\]"):
+        asyncio.run(copy_database(source, target))
 
 
 def test_bad_urls_are_named(capsys: pytest.CaptureFixture[str]) -> None:
