@@ -144,8 +144,7 @@ def clock() -> FakeClock:
 
 
 # The journeys that also run with the bot on PostgreSQL: every test of these modules that uses
-# the `bot` fixture runs once per store (a test that seeds SQLite directly is marked
-# `sqlite_only` and runs on SQLite alone).
+# the `bot` fixture runs once per store.
 ON_BOTH_STORES = {
     "test_coaching",
     "test_contacts",
@@ -163,7 +162,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "bot" not in metafunc.fixturenames:
         return
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
-    if module in ON_BOTH_STORES and not metafunc.definition.get_closest_marker("sqlite_only"):
+    if module in ON_BOTH_STORES:
         metafunc.parametrize("bot", [SQLITE, POSTGRES], indirect=True)
 
 

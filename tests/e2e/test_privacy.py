@@ -18,7 +18,8 @@ from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, emb
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_import import ids_of, upload
 from tests.e2e.test_reminders import opt_in
-from tests.exports import HeavyShape, normalised, seed_heavy_account
+from tests.exports import HeavyShape, PostgresAsSqlite, normalised, seed_heavy_account
+from tests.storage.stores import SQLITE
 
 pytestmark = pytest.mark.e2e
 
@@ -166,7 +167,11 @@ async def heavy_alice(bot: RunningBot) -> None:
     """Alice with a few hundred contacts and a thousand exchanges (JSON of ~0.5 MB)."""
     assert bot.app is not None
     shape = HeavyShape(contacts=300, exchanges=1000, drafts=50, reminders=30, events=5, links=60)
-    await seed_heavy_account(bot.app.db, ALICE, bot.clock.now(), shape)
+    if bot.store.kind == SQLITE:
+        await seed_heavy_account(bot.app.db, ALICE, bot.clock.now(), shape)
+        return
+    async with bot.app.db.acquire() as connection:  # PostgreSQL: the bot's own pool
+        await seed_heavy_account(PostgresAsSqlite(connection), ALICE, bot.clock.now(), shape)
 
 
 async def export_messages(bot: RunningBot) -> list[dict[str, Any]]:
@@ -181,7 +186,6 @@ def attached(message: dict[str, Any]) -> dict[str, bytes]:
     return {f["filename"]: f["data"] for f in message["attachments_data"]}
 
 
-@pytest.mark.sqlite_only  # heavy_alice seeds the SQLite file directly
 async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     bot: RunningBot,
 ) -> None:
@@ -212,7 +216,6 @@ async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     assert normalised(again) == normalised(original)
 
 
-@pytest.mark.sqlite_only  # heavy_alice seeds the SQLite file directly
 async def test_an_export_too_large_even_zipped_comes_in_parts_that_restore(
     bot: RunningBot,
 ) -> None:

@@ -30,6 +30,7 @@ from bot.storage.restore import CONTACT_CHUNK, RESTORED_TABLES, _built, _time
 from bot.storage.rows import to_db_day
 
 ROW_CHUNK = 500
+RESTORE_TIMEOUT_MS = 120_000
 
 
 class PgRestoreRepository:
@@ -42,6 +43,9 @@ class PgRestoreRepository:
 
     async def restore(self, student_id: int, restore: Restore) -> None:
         async with self._pool.acquire() as connection, connection.transaction():
+            # A bulk write of up to the account caps, not an interactive read: the pool's
+            # 2-second statement timeout (bot/storage/postgres/database.py) is for those.
+            await connection.execute(f"SET LOCAL statement_timeout = {RESTORE_TIMEOUT_MS}")
             student = restore.student
             await connection.execute(
                 "INSERT INTO students (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
