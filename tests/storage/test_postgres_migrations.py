@@ -350,3 +350,25 @@ async def test_the_backfills_give_existing_contacts_their_days(pg_database: PgDa
         assert due_on(contact).isoformat() == "2026-04-14"  # a tutor: 42 days after the reply
     finally:
         await pool.close()
+
+
+async def test_a_migration_waiting_for_another_process_outlasts_the_statement_timeout(
+    pg_database: PgDatabase,
+) -> None:
+    """The bot's pool holds statements to 2 s (interactive reads); a process that starts while
+    another migrates waits for it longer than that, and a backfill may take longer too."""
+    from bot.storage.postgres.database import MIGRATION_LOCK, STATEMENT_TIMEOUT_MS, open_pool
+
+    url = await pg_database(migrated=False)
+    other = await asyncpg.connect(url)
+    pool = await open_pool(url)
+    try:
+        await other.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        waiting = asyncio.create_task(migrate(pool))
+        await asyncio.sleep(STATEMENT_TIMEOUT_MS / 1000 + 0.5)
+        assert not waiting.done()
+        await other.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        assert await waiting == list(range(1, LATEST + 1))
+    finally:
+        await other.close()
+        await pool.close()

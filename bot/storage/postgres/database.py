@@ -1,7 +1,7 @@
 """Connecting to PostgreSQL and applying its numbered migrations.
 
 Migrations are `migrations/NNNN_reason.sql`, numbered as SQLite's (bot/storage/migrations) and
-reaching an equivalent schema at every number (tests/storage/test_postgres_schema.py). The
+reaching an equivalent schema at every number (tests/storage/test_postgres_migrations.py). The
 version lives in a one-row table, `schema_version` (PostgreSQL has no `user_version`). Each
 migration runs in its own transaction with the version update, under a transaction advisory
 lock, so two processes starting at once apply each migration once and a failed one leaves the
@@ -65,7 +65,7 @@ async def open_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> async
                 "TimeZone": "UTC",
             },
         )
-    except (OSError, asyncpg.PostgresError) as error:
+    except (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         # The URL may hold a password: name the error's kind and message, never the URL.
         raise DatabaseUnusable(f"can't use the PostgreSQL database: {error}") from None
     assert pool is not None
@@ -114,7 +114,9 @@ async def migrate(db: asyncpg.Pool | Conn, *, target: int | None = None) -> list
     everything = available_migrations()
     migrations = [m for m in everything if target is None or m.version <= target]
     async with db.transaction():
-        # One process at a time: the others wait here, then find the work done.
+        # One process at a time: the others wait here, then find the work done. Neither the
+        # wait nor a backfill over a school's rows is held to the pool's interactive timeout.
+        await db.execute("SET LOCAL statement_timeout = 0")
         await db.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
         await db.execute(
@@ -132,6 +134,7 @@ async def migrate(db: asyncpg.Pool | Conn, *, target: int | None = None) -> list
         if migration.version <= current:
             continue
         async with db.transaction():
+            await db.execute("SET LOCAL statement_timeout = 0")
             await db.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
             current = await schema_version(db)  # another process may have moved it meanwhile
             if migration.version <= current:
