@@ -27,6 +27,7 @@ from dotenv import find_dotenv, load_dotenv
 from bot.content.season import SeasonContentError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.database import DatabaseUnusable
+from bot.storage.postgres.database import DatabaseUnusable as PostgresUnusable
 
 log = logging.getLogger("bot")
 
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    copy = db_commands.add_parser(
+        "copy",
+        help="copy every row from one database to another, empty one, and verify each table "
+        "(e.g. sqlite:///data/coach.sqlite3 to postgresql://…; stop the bot first)",
+    )
+    copy.add_argument("source", help="sqlite:///path or postgresql://… (brought up to date)")
+    copy.add_argument("target", help="sqlite:///path or postgresql://… (must be empty)")
     templates = commands.add_parser("templates", help="the message-draft catalogue")
     template_commands = templates.add_subparsers(dest="templates_command", required=True)
     template_commands.add_parser(
@@ -154,6 +162,20 @@ async def _sync(settings: Settings, guild_id: int | None) -> None:
 
 
 async def _migrate(settings: Settings) -> None:
+    if settings.storage.postgres_url is not None:
+        from bot.storage.postgres import database as postgres
+
+        pool = await postgres.open_pool(settings.storage.postgres_url.reveal(), max_size=1)
+        try:
+            applied = await postgres.migrate(pool)
+        finally:
+            await pool.close()
+        print(
+            f"Applied migrations {applied} to the PostgreSQL database."
+            if applied
+            else "The PostgreSQL database is up to date."
+        )
+        return
     from bot.storage.database import migrate, open_database
 
     db = await open_database(settings.storage.database_path)
@@ -163,6 +185,45 @@ async def _migrate(settings: Settings) -> None:
         await db.close()
     where = settings.storage.database_path
     print(f"Applied migrations {applied} to {where}." if applied else f"{where} is up to date.")
+
+
+def _copy(source_text: str, target_text: str) -> int:
+    from bot.settings import Secret, database_url
+    from bot.storage.copy import CopyRefused, copy_database
+
+    ends: list[Path | str] = []
+    try:
+        for key, text in (("SOURCE_URL", source_text), ("TARGET_URL", target_text)):
+            # A relative SQLite path on the command line is from the current folder.
+            end = database_url(text, Path.cwd(), key=key)
+            ends.append(end.reveal() if isinstance(end, Secret) else end)
+    except SettingsError as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+    if isinstance(ends[0], Path) and not ends[0].exists():
+        print(f"coach: no database at {ends[0]}", file=sys.stderr)
+        return 1
+    try:
+        copied = asyncio.run(copy_database(ends[0], ends[1]))
+    except CopyRefused as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return 1
+    for table in copied:
+        print(f"{table.table:<24} {table.rows:>9} rows  sha256 {table.checksum[:16]}  same")
+    print(f"Copied {sum(t.rows for t in copied)} rows; every table verified (count and checksum).")
+    return 0
+
+
+def _postgres_backup_hint(settings: Settings) -> int | None:
+    if settings.storage.postgres_url is None:
+        return None
+    print(
+        "coach: DATABASE_URL is PostgreSQL: back it up with pg_dump (pg_dump --format=custom "
+        '--file=coach.dump "$DATABASE_URL") and restore with pg_restore; see README, '
+        "PostgreSQL.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _backup(settings: Settings, path: Path) -> int:
@@ -228,9 +289,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sync":
             asyncio.run(_sync(settings, args.guild))
         elif args.db_command == "backup":
-            return _backup(settings, args.path)
+            return _postgres_backup_hint(settings) or _backup(settings, args.path)
         elif args.db_command == "restore":
-            return _restore(settings, args.path, confirmed=args.yes)
+            hint = _postgres_backup_hint(settings)
+            return hint or _restore(settings, args.path, confirmed=args.yes)
+        elif args.db_command == "copy":
+            return _copy(args.source, args.target)
         else:
             asyncio.run(_migrate(settings))
     except discord.LoginFailure:
@@ -247,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (DatabaseUnusable, sqlite3.DatabaseError) as error:
+    except (DatabaseUnusable, PostgresUnusable, sqlite3.DatabaseError) as error:
         # A damaged or unreadable file: one line, nothing half-started (see open_database).
         print(f"coach: {str(error).splitlines()[0]}", file=sys.stderr)
         return EXIT_SETTINGS

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 import aiosqlite
+import asyncpg
 import discord
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -41,18 +42,7 @@ from bot.discord_adapter.pacing import Pacer
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
-from bot.storage.coaching import SqliteCoachRepository
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.events import SqliteEventRepository
-from bot.storage.pending import SqlitePendingRepository
-from bot.storage.privacy import SqlitePrivacyRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.restore import SqliteRestoreRepository
-from bot.storage.season import SqliteSeasonRepository
-from bot.storage.students import SqliteStudentRepository
+from bot.storage.backends import open_repositories
 from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
@@ -74,7 +64,7 @@ def point_discord_at(settings: DiscordSettings) -> None:
 @dataclass
 class App:
     settings: Settings
-    db: aiosqlite.Connection
+    db: aiosqlite.Connection | asyncpg.Pool  # the SQLite connection or the PostgreSQL pool
     services: Services
     bot: CoachBot
     scheduler: AsyncIOScheduler
@@ -150,22 +140,25 @@ async def build_app(
     catalogue = load_catalogue(settings)
     season_library = load_season(settings)
     point_discord_at(settings.discord)
-    db = await open_database(settings.storage.database_path)
+    url = settings.storage.postgres_url
+    store = await open_repositories(
+        settings.storage.database_path, url.reveal() if url is not None else None
+    )
+    db = store.handle
     workers = worker_pool()
     offload = ExecutorOffload(workers)
     try:
-        await migrate(db)
-        pending = SqlitePendingRepository(db)
+        pending = store.pending
         await pending.purge_expired(now=clock.now())
-        reminder_repo = SqliteReminderRepository(db)
-        student_repo = SqliteStudentRepository(db)
+        reminder_repo = store.reminders
+        student_repo = store.students
         students = StudentService(student_repo, clock, guilds=reminder_repo)
-        contacts = ContactService(SqliteContactRepository(db), pending, students, clock)
-        event_repo = SqliteEventRepository(db)  # also where drafts and digests find events
+        contacts = ContactService(store.contacts, pending, students, clock)
+        event_repo = store.events  # also where drafts and digests find events
         drafts = DraftService(
             contacts,
-            SqliteProfileRepository(db),
-            SqliteDraftRepository(db),
+            store.profiles,
+            store.drafts,
             pending,
             catalogue,
             clock,
@@ -173,7 +166,7 @@ async def build_app(
         )
         coaching = CoachingService(
             CoachLibrary.load(settings.content.prompts_dir / "coach"),
-            SqliteCoachRepository(db),
+            store.coach,
             contacts,
             drafts,
             pending,
@@ -197,7 +190,7 @@ async def build_app(
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
-        season_repo = SqliteSeasonRepository(db)
+        season_repo = store.season
         season = SeasonService(season_repo, season_library, contacts, students, clock)
         services = Services(
             contacts=contacts,
@@ -205,13 +198,13 @@ async def build_app(
             drafts=drafts,
             reminders=reminders,
             coaching=coaching,
-            privacy=PrivacyService(SqlitePrivacyRepository(db), contacts, clock, offload),
+            privacy=PrivacyService(store.privacy, contacts, clock, offload),
             imports=ImportService(
                 contacts,
                 pending,
                 clock,
                 offload,
-                restore=RestoreService(SqliteRestoreRepository(db), students, clock, offload),
+                restore=RestoreService(store.restore, students, clock, offload),
             ),
             events=events,
             delivery=delivery,

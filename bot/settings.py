@@ -15,6 +15,8 @@ from bot.discord_adapter.pacing import DEFAULT_RATE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "data/coach.sqlite3"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATABASE}"
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 class SettingsError(Exception):
@@ -48,7 +50,13 @@ class DiscordSettings:
 
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
-    database_path: Path
+    database_path: Path  # the SQLite file, when postgres_url is None
+    # DATABASE_URL=postgresql://…: the PostgreSQL store (a Secret: the URL may hold a password).
+    postgres_url: Secret | None = None
+
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.postgres_url is None else "postgresql"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +134,7 @@ def load_settings(
         raise SettingsError(
             f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got {level[:20]!r})."
         )
-    database = environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE
+    database_path, postgres_url = _database(environ, base_dir)
     poll_text = environ.get("REMINDER_POLL_SECONDS", "").strip() or "30"
     try:
         poll = float(poll_text)
@@ -164,7 +172,7 @@ def load_settings(
             api_base=_optional_url(environ, "DISCORD_API_BASE", ("http", "https")),
             gateway_url=_optional_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss")),
         ),
-        storage=StorageSettings(database_path=_resolve(database, base_dir)),
+        storage=StorageSettings(database_path=database_path, postgres_url=postgres_url),
         content=ContentSettings(
             prompts_dir=_resolve(environ.get("PROMPTS_DIR", "").strip() or "prompts", base_dir),
             templates_dir=_resolve(
@@ -178,6 +186,36 @@ def load_settings(
         log_level=level,
         diagnostics=DiagnosticsSettings(loop_lag_report_seconds=lag_report),
     )
+
+
+def database_url(raw: str, base_dir: Path, *, key: str = "DATABASE_URL") -> Path | Secret:
+    """A database URL: the SQLite file's path (sqlite:///relative/path, four slashes for an
+    absolute one, SQLAlchemy's spelling) or a PostgreSQL URL (kept secret: it may hold a
+    password). SettingsError, naming `key`, for anything else."""
+    scheme, _, rest = raw.strip().partition("://")
+    if scheme.lower() in POSTGRES_SCHEMES and rest:
+        return Secret(raw.strip())
+    if scheme.lower() == "sqlite" and rest.startswith("/") and len(rest) > 1:
+        return _resolve(rest[1:], base_dir)
+    raise SettingsError(
+        f"{key} must be sqlite:///path/to/file.sqlite3 (relative to the bot's folder; "
+        "four slashes for an absolute path) or postgresql://user:password@host:port/database"
+        + (
+            ", or left empty for the embedded default (" + DEFAULT_DATABASE_URL + ")."
+            if key == "DATABASE_URL"
+            else "."
+        )
+    )
+
+
+def _database(environ: Mapping[str, str], base_dir: Path) -> tuple[Path, Secret | None]:
+    """DATABASE_URL, or the older DATABASE_PATH (a SQLite file) when DATABASE_URL is empty."""
+    raw = environ.get("DATABASE_URL", "").strip()
+    path = _resolve(environ.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE, base_dir)
+    if not raw:
+        return path, None
+    target = database_url(raw, base_dir)
+    return (path, target) if isinstance(target, Secret) else (target, None)
 
 
 def _number(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,11 +35,13 @@ from bot.core.validation import (
     TAGS_MAX,
     validate_draft,
 )
+from bot.storage.backends import Repositories
 from bot.storage.coaching import SqliteCoachRepository
 from bot.storage.contacts import SqliteContactRepository, contact_columns
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
 from bot.storage.pending import SqlitePendingRepository
+from bot.storage.postgres.rows import numbered
 from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
@@ -387,3 +390,99 @@ def sqlite_services(
         restore=SqliteRestoreRepository(db),
         **extra,
     )
+
+
+def store_services(
+    repos: Repositories, clock: FakeClock, *, privacy: Any = None, **extra: Any
+) -> Services:
+    """sqlite_services over either store's repositories (bot/storage/backends.py)."""
+    return build_services(
+        clock,
+        students=repos.students,
+        contacts=repos.contacts,
+        pending=repos.pending,
+        profiles=repos.profiles,
+        drafts=repos.drafts,
+        reminders=repos.reminders,
+        coach=repos.coach,
+        events=repos.events,
+        privacy=privacy or repos.privacy,
+        restore=repos.restore,
+        **extra,
+    )
+
+
+class _Rows:
+    """The part of an aiosqlite cursor seed_heavy_account reads."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    async def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._rows
+
+    async def __aenter__(self) -> _Rows:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_NAMED = re.compile(r"(?<!:):([a-z_]+)")
+
+
+class PostgresAsSqlite:
+    """Just enough of aiosqlite's connection, over one asyncpg connection, for the SQLite
+    seeders of this module (seed_heavy_account) to fill a PostgreSQL database the same way:
+    `?` and `:name` parameters numbered, INSERT OR IGNORE as ON CONFLICT DO NOTHING."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    @staticmethod
+    def _sql(sql: str, named: bool) -> tuple[str, list[str]]:
+        names: list[str] = []
+        if named:
+
+            def number(match: re.Match[str]) -> str:
+                names.append(match[1])
+                return f"${len(names)}"
+
+            sql = _NAMED.sub(number, sql)
+        else:
+            sql = numbered(sql)
+        if sql.startswith("INSERT OR IGNORE INTO"):
+            sql = sql.replace("INSERT OR IGNORE INTO", "INSERT INTO", 1) + " ON CONFLICT DO NOTHING"
+        return sql, names
+
+    async def _run(self, sql: str, params: Any) -> _Rows:
+        named = isinstance(params, dict)
+        text, names = self._sql(sql, named)
+        values = [params[n] for n in names] if named else list(params)
+        return _Rows([tuple(r) for r in await self._connection.fetch(text, *values)])
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        work = self._run(sql, params)
+
+        class _Both:
+            def __await__(self) -> Any:
+                return work.__await__()
+
+            async def __aenter__(self) -> _Rows:
+                return await work
+
+            async def __aexit__(self, *exc: object) -> None:
+                return None
+
+        return _Both()
+
+    async def executemany(self, sql: str, rows: list[Any]) -> None:
+        if not rows:
+            return
+        named = isinstance(rows[0], dict)
+        text, names = self._sql(sql, named)
+        values = [[row[n] for n in names] for row in rows] if named else [list(r) for r in rows]
+        await self._connection.executemany(text, values)

@@ -11,12 +11,12 @@ from bot.core.letters import LetterRequest, LetterStage
 from bot.core.season import Interview, Route, SeasonPlan
 from bot.storage.rows import from_db_day, to_db_day, to_db_time
 
-_LETTER_COLUMNS = (
+LETTER_COLUMNS = (
     "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on, snoozed_until"
 )
 
 
-def _letter(row: aiosqlite.Row | tuple[object, ...]) -> LetterRequest:
+def letter_row(row: aiosqlite.Row | tuple[object, ...]) -> LetterRequest:
     asked_on = from_db_day(str(row[4]))
     assert asked_on is not None
     return LetterRequest(
@@ -67,19 +67,19 @@ class SqliteSeasonRepository:
 
     async def letters(self, owner_id: int) -> list[LetterRequest]:
         async with self._db.execute(
-            f"SELECT {_LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? "
+            f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? "
             "ORDER BY asked_on, id",
             (owner_id,),
         ) as cursor:
-            return [_letter(row) for row in await cursor.fetchall()]
+            return [letter_row(row) for row in await cursor.fetchall()]
 
     async def letter(self, owner_id: int, letter_id: int) -> LetterRequest | None:
         async with self._db.execute(
-            f"SELECT {_LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? AND id = ?",
+            f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? AND id = ?",
             (owner_id, letter_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return _letter(row) if row else None
+        return letter_row(row) if row else None
 
     async def put_letter(
         self,
@@ -117,13 +117,13 @@ class SqliteSeasonRepository:
                 (to_db_day(deadline), programs, stamp, owner_id, contact_id),
             )
         async with self._db.execute(
-            f"SELECT {_LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? AND contact_id = ?",
+            f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? AND contact_id = ?",
             (owner_id, contact_id),
         ) as found:
             row = await found.fetchone()
         if row is None:
             raise LookupError("no such contact for this owner")
-        return _letter(row), created
+        return letter_row(row), created
 
     async def move_letter(
         self, owner_id: int, letter: LetterRequest, to: LetterRequest, *, now: datetime

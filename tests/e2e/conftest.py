@@ -19,6 +19,7 @@ from bot.settings import load_settings
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.fixtures import fake_discord  # noqa: F401
 from tests.fakes import FakeClock
+from tests.storage.stores import POSTGRES, SQLITE, Store
 
 GUILD_ID = 1_300_000_000_000_000_001
 ALICE = 1_400_000_000_000_000_001
@@ -60,10 +61,13 @@ def token_for(application_id: int) -> str:
     return f"{first}.fake.not-a-real-token"
 
 
-def e2e_environ(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
+def e2e_environ(
+    fake: FakeDiscord, database: Path, *, database_url: str | None = None, **extra: str
+) -> dict[str, str]:
     return {
         "DISCORD_TOKEN": token_for(fake.application_id),
         "DATABASE_PATH": str(database),
+        **({"DATABASE_URL": database_url} if database_url else {}),
         "DISCORD_API_BASE": fake.api_base,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "DEV_GUILD_ID": str(GUILD_ID),
@@ -87,17 +91,35 @@ def child_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]
 
 
 class RunningBot:
-    """Starts and stops the real bot; `restart()` keeps the database, as a redeploy would."""
+    """Starts and stops the real bot; `restart()` keeps the database, as a redeploy would.
 
-    def __init__(self, fake: FakeDiscord, database: Path, clock: FakeClock) -> None:
+    On SQLite (`database`), or on PostgreSQL when `database_url` is given (DATABASE_URL, as a
+    deployment on a server sets it)."""
+
+    def __init__(
+        self, fake: FakeDiscord, database: Path, clock: FakeClock, database_url: str | None = None
+    ) -> None:
         self.fake = fake
         self.database = database
+        self.database_url = database_url
         self.clock = clock
         self.app: App | None = None
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def store(self) -> Store:
+        """The running bot's own database, for reading straight from it."""
+        assert self.app is not None
+        return Store(POSTGRES if self.database_url else SQLITE, self.app.db)
+
+    def privacy(self) -> Any:
+        """The store's privacy repository, on the bot's own connection."""
+        return self.store.make("privacy")
+
     async def start(self) -> App:
-        settings = load_settings(e2e_environ(self.fake, self.database))
+        settings = load_settings(
+            e2e_environ(self.fake, self.database, database_url=self.database_url)
+        )
         self.app = await build_app(settings, clock=self.clock)
         connections = self.fake.connections
         self._task = asyncio.create_task(self.app.run())
@@ -124,8 +146,32 @@ def clock() -> FakeClock:
     return FakeClock(NOW)
 
 
+# The journeys that also run with the bot on PostgreSQL: every test of these modules that uses
+# the `bot` fixture runs once per store.
+ON_BOTH_STORES = {
+    "test_coaching",
+    "test_contacts",
+    "test_drafts",
+    "test_events",
+    "test_import",
+    "test_names",
+    "test_ownership",
+    "test_privacy",
+    "test_reminders",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "bot" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in ON_BOTH_STORES:
+        metafunc.parametrize("bot", [SQLITE, POSTGRES], indirect=True)
+
+
 @pytest.fixture
 async def bot(
+    request: pytest.FixtureRequest,
     fake_discord: FakeDiscord,  # noqa: F811
     tmp_path: Path,
     clock: FakeClock,
@@ -134,7 +180,10 @@ async def bot(
     fake_discord.add_user(BOB, "bob", "Bob")
     fake_discord.add_user(CAROL, "carol", "Carol Adeyemi")
     fake_discord.add_guild(GUILD_ID, name="Med School", members=[ALICE, BOB, CAROL])
-    running = RunningBot(fake_discord, tmp_path / "coach.sqlite3", clock)
+    url = None
+    if getattr(request, "param", SQLITE) == POSTGRES:
+        url = await request.getfixturevalue("pg_database")()
+    running = RunningBot(fake_discord, tmp_path / "coach.sqlite3", clock, url)
     await running.start()
     try:
         yield running

@@ -55,12 +55,8 @@ def field(embed: dict[str, Any], name: str) -> str:
 
 async def contact_count(bot: RunningBot, owner: int = ALICE) -> int:
     """Counted straight from the database file the bot writes to."""
-    assert bot.app is not None
-    async with bot.app.db.execute(
-        "SELECT COUNT(*) FROM contacts WHERE owner_id = ?", (owner,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0])
+    [(count,)] = await bot.store.rows("SELECT COUNT(*) FROM contacts WHERE owner_id = ?", owner)
+    return int(count)
 
 
 async def test_add_with_every_field_replies_with_private_card(fake: FakeDiscord) -> None:

@@ -14,12 +14,12 @@ import pytest
 import vobject
 
 from bot.core.flight import COOLDOWNS
-from bot.storage.privacy import SqlitePrivacyRepository
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, custom_ids, embed_of, is_ephemeral
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_import import ids_of, upload
 from tests.e2e.test_reminders import opt_in
-from tests.exports import HeavyShape, normalised, seed_heavy_account
+from tests.exports import HeavyShape, PostgresAsSqlite, normalised, seed_heavy_account
+from tests.storage.stores import SQLITE
 
 pytestmark = pytest.mark.e2e
 
@@ -95,7 +95,7 @@ async def test_delete_asks_first_then_erases_only_that_student(bot: RunningBot) 
     await seed(bot, ALICE, "Amara Okafor")
     await seed(bot, BOB, "Jordan Lee")
     assert bot.app is not None
-    repo = SqlitePrivacyRepository(bot.app.db)
+    repo = bot.privacy()
     bob_before = await repo.counts(BOB)
     alice_before = await repo.counts(ALICE)
     assert alice_before["contacts"] == 1 and alice_before["reminder_settings"] == 1
@@ -129,7 +129,7 @@ async def test_export_delete_then_import_the_json_restores_everything(bot: Runni
     await seed(bot, ALICE, "Amara Okafor")
     await seed(bot, BOB, "Jordan Lee")
     assert bot.app is not None
-    bob_before = await SqlitePrivacyRepository(bot.app.db).snapshot(BOB)
+    bob_before = await bot.privacy().snapshot(BOB)
     original = await export_json(bot)
     ask = await privacy(bot, "delete")
     await ask.response()
@@ -149,25 +149,29 @@ async def test_export_delete_then_import_the_json_restores_everything(bot: Runni
     bot.clock.advance(COOLDOWNS["export"])  # a second export this soon would be refused
     again = json.loads(await export_json(bot))
     assert normalised(again) == normalised(json.loads(original))
-    assert await SqlitePrivacyRepository(bot.app.db).snapshot(BOB) == bob_before
+    assert await bot.privacy().snapshot(BOB) == bob_before
 
 
 async def test_importing_the_json_into_an_account_with_data_is_refused(bot: RunningBot) -> None:
     """Alice still has her data: the restore is refused privately and nothing changes."""
     await seed(bot, ALICE, "Amara Okafor")
     assert bot.app is not None
-    before = await SqlitePrivacyRepository(bot.app.db).counts(ALICE)
+    before = await bot.privacy().counts(ALICE)
     _, message = await upload(bot.fake, await export_json(bot), filename="networking-coach.json")
     assert message["flags"] & 64
     assert "/privacy delete" in message["content"] and "contacts.csv" in message["content"]
-    assert await SqlitePrivacyRepository(bot.app.db).counts(ALICE) == before
+    assert await bot.privacy().counts(ALICE) == before
 
 
 async def heavy_alice(bot: RunningBot) -> None:
     """Alice with a few hundred contacts and a thousand exchanges (JSON of ~0.5 MB)."""
     assert bot.app is not None
     shape = HeavyShape(contacts=300, exchanges=1000, drafts=50, reminders=30, events=5, links=60)
-    await seed_heavy_account(bot.app.db, ALICE, bot.clock.now(), shape)
+    if bot.store.kind == SQLITE:
+        await seed_heavy_account(bot.app.db, ALICE, bot.clock.now(), shape)
+        return
+    async with bot.app.db.acquire() as connection:  # PostgreSQL: the bot's own pool
+        await seed_heavy_account(PostgresAsSqlite(connection), ALICE, bot.clock.now(), shape)
 
 
 async def export_messages(bot: RunningBot) -> list[dict[str, Any]]:

@@ -524,25 +524,25 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     """A digest sent but never recorded (a crash) is resent with its key, which the notifier
     sends as the nonce (enforce_nonce): one DM, not two."""
     from bot.discord_adapter.notifier import DiscordNotifier
-    from bot.storage.students import SqliteStudentRepository
 
     fake = bot.fake
     await with_contact(fake)
     await opt_in(fake)
     assert bot.app is not None
-    db = bot.app.db
+    db = bot.store
     # The claim, as the tick writes it just before sending, and the send itself — then the
     # process "dies" before recording the outcome and before advancing the schedule.
-    async with db.execute(
+    [row] = await db.rows(
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at) "
         "VALUES (?, 'digest', ?, ?, ?) RETURNING id",
-        (ALICE, DUE.isoformat(), DUE.isoformat(), (DUE + MINUTE).isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
+        ALICE,
+        DUE.isoformat(),
+        DUE.isoformat(),
+        (DUE + MINUTE).isoformat(),
+    )
     bot.clock.set(DUE + MINUTE)
     # A notifier of the process that "died": same database, same bot token.
-    notifier = DiscordNotifier(SqliteStudentRepository(db))
+    notifier = DiscordNotifier(db.make("students"))
     notifier.attach(bot.app.bot)
     digest = await bot.app.services.reminders.digest_for(ALICE)
     await notifier.send_digest(ALICE, digest, key=f"coach-{row[0]}")
@@ -553,8 +553,8 @@ async def test_crash_between_send_and_record_is_resent_with_same_nonce_once(
     await ticks(bot)
     assert len(sends(fake, before)) >= 1  # it really did try again…
     assert len(digests_to(fake, ALICE)) == 1  # …and Discord kept one message
-    async with db.execute("SELECT outcome FROM deliveries WHERE id = ?", (row[0],)) as cur:
-        assert (await cur.fetchone())[0] in ("sent", "late")  # type: ignore[index]
+    [(outcome,)] = await db.rows("SELECT outcome FROM deliveries WHERE id = ?", row[0])
+    assert outcome in ("sent", "late")
 
 
 async def test_digest_with_many_items_reaches_every_item_through_its_menu(bot: RunningBot) -> None:

@@ -11,17 +11,13 @@ from typing import Any
 import pytest
 
 from bot.core.models import Channel, ContactDraft, Profile
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     InMemoryContactRepository,
     InMemoryDraftRepository,
     InMemoryProfileRepository,
     InMemoryStudentRepository,
 )
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -55,20 +51,12 @@ class Repos:
     contacts: Any
     profiles: Any
     drafts: Any
-    db: Any = None
+    store: Store | None = None  # a real store (SQLite or PostgreSQL), for raw reads
 
 
-async def _sqlite(path: Path) -> Repos:
-    db = await open_database(path)
-    await migrate(db)
-    return Repos(
-        "sqlite",
-        SqliteStudentRepository(db),
-        SqliteContactRepository(db),
-        SqliteProfileRepository(db),
-        SqliteDraftRepository(db),
-        db,
-    )
+def _stored(store: Store) -> Repos:
+    made = [store.make(name) for name in ("students", "contacts", "profiles", "drafts")]
+    return Repos(store.kind, *made, store=store)
 
 
 def _memory() -> Repos:
@@ -82,14 +70,17 @@ def _memory() -> Repos:
     )
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=[*kinds_for("students", "contacts", "profiles", "drafts"), "memory"])
 async def repos(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repos]:
-    made = await _sqlite(tmp_path / "coach.sqlite3") if request.param == "sqlite" else _memory()
+    if request.param == "memory":
+        made = _memory()
+    else:
+        made = _stored(await open_store(request.param, request, tmp_path))
     await made.students.get_or_create(A, now=NOW)
     await made.students.get_or_create(B, now=NOW)
     yield made
-    if made.db is not None:
-        await made.db.close()
+    if made.store is not None:
+        await made.store.close()
 
 
 async def contact(repos: Repos, owner: int = A, name: str = "Amara Okafor") -> int:
@@ -147,9 +138,8 @@ async def test_profile_save_is_an_upsert(repos: Repos) -> None:
     changed = replace(FULL_PROFILE, name="Zoë N.", pitch=None, follow_up_delay_days=3)
     await repos.profiles.save(A, changed, now=NOW + timedelta(days=1))
     assert await repos.profiles.get(A) == changed
-    if repos.db is not None:
-        async with repos.db.execute("SELECT COUNT(*) FROM profiles") as cursor:
-            assert (await cursor.fetchone())[0] == 1
+    if repos.store is not None:
+        assert await repos.store.rows("SELECT COUNT(*) FROM profiles") == [(1,)]
 
 
 async def test_profiles_are_per_student(repos: Repos) -> None:
@@ -327,9 +317,8 @@ async def test_add_against_another_students_contact_is_none(repos: Repos) -> Non
     """A draft can never point at another student's contact: add returns None, stores nothing."""
     bobs = await contact(repos, B, "Bob's Tutor")
     assert await new_draft(repos, A, contact_id=bobs) is None
-    if repos.db is not None:
-        async with repos.db.execute("SELECT COUNT(*) FROM drafts") as cursor:
-            assert (await cursor.fetchone())[0] == 0
+    if repos.store is not None:
+        assert await repos.store.rows("SELECT COUNT(*) FROM drafts") == [(0,)]
     # The contact's own student can still draft for them.
     assert await new_draft(repos, B, contact_id=bobs) is not None
 
@@ -357,6 +346,5 @@ async def test_removing_contact_removes_its_drafts(repos: Repos) -> None:
         )
         assert await repos.drafts.mark_sent(A, draft_id, sent_at=NOW, nudge_due_at=NOW) is None
     assert await repos.drafts.get(A, other.id) == other
-    if repos.db is not None:
-        async with repos.db.execute("SELECT COUNT(*) FROM drafts") as cursor:
-            assert (await cursor.fetchone())[0] == 1
+    if repos.store is not None:
+        assert await repos.store.rows("SELECT COUNT(*) FROM drafts") == [(1,)]

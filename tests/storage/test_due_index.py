@@ -10,7 +10,6 @@ SQLite file; after each sequence every contact's stored `due_on`/`due_kind` is w
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,8 +23,8 @@ from bot.core.attention import due_on, most_due_first, needs_follow_up
 from bot.core.models import ContactDraft, ContactFilter, ExchangeKind, ReminderSettings, Role
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
-from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.students import SqliteStudentRepository
+from tests.storage.stores import Opener, Store, kinds_for
 
 pytestmark = pytest.mark.storage
 
@@ -62,27 +61,36 @@ operations = st.one_of(
 )
 
 
-async def _run(path: Path, ops: list[tuple[Any, ...]]) -> None:
-    db = await open_database(path)
+@pytest.fixture(params=kinds_for("students", "contacts", "reminders"))
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    return Opener(request.param, request, tmp_path)
+
+
+async def _run(store: Store, ops: list[tuple[Any, ...]]) -> None:
     try:
-        await migrate(db)
-        students = SqliteStudentRepository(db)
-        contacts = SqliteContactRepository(db)
-        reminders = SqliteReminderRepository(db)
+        students = store.make("students")
+        contacts = store.make("contacts")
+        reminders = store.make("reminders")
         for owner in (A, B):
             await students.get_or_create(owner, now=START)
-        ids: list[tuple[int, int]] = []  # (owner, contact id)
+        # (owner, contact id) of the contacts there, in the order they were added.
+        ids: list[tuple[int, int]] = [
+            (owner, contact_id)
+            for owner, contact_id in await store.rows(
+                "SELECT owner_id, id FROM contacts ORDER BY id"
+            )
+        ]
         for op in ops:
-            await _apply(db, contacts, reminders, ids, op)
-        await _check(db, contacts, reminders)
+            await _apply(store, contacts, reminders, ids, op)
+        await _check(store, contacts, reminders)
     finally:
-        await db.close()
+        await store.close()
 
 
 async def _apply(
-    db: Any,
-    contacts: SqliteContactRepository,
-    reminders: SqliteReminderRepository,
+    db: Store,
+    contacts: Any,
+    reminders: Any,
     ids: list[tuple[int, int]],
     op: tuple[Any, ...],
 ) -> None:
@@ -98,7 +106,7 @@ async def _apply(
             ReminderSettings(student_id=owner, consented_at=START, cadence=cadence)
         )
     elif kind == "unsettle":
-        await db.execute("DELETE FROM reminder_settings WHERE student_id = ?", (op[1],))
+        await db.execute("DELETE FROM reminder_settings WHERE student_id = ?", op[1])
     elif not ids:
         return
     elif kind == "update":
@@ -114,10 +122,11 @@ async def _apply(
         await contacts.add_exchange(owner, contact_id, exchange_kind, day, None, now=START)
     elif kind == "unlog":
         # No service removes an exchange today; a restore or a future "undo" would.
+        count = (await db.rows("SELECT COUNT(*) FROM exchanges"))[0][0]
         await db.execute(
             "DELETE FROM exchanges WHERE id = (SELECT id FROM exchanges ORDER BY id LIMIT 1 "
-            "OFFSET ? % max(1, (SELECT COUNT(*) FROM exchanges)))",
-            (op[1],),
+            "OFFSET ?)",
+            op[1] % max(1, count),
         )
     elif kind == "schedule":
         _, pick, follow_up_on, snoozed_until = op
@@ -127,17 +136,17 @@ async def _apply(
         )
 
 
-async def _check(
-    db: Any, contacts: SqliteContactRepository, reminders: SqliteReminderRepository
-) -> None:
+async def _check(db: Store, contacts: Any, reminders: Any) -> None:
     for owner in (A, B):
         settings_row = await reminders.get_settings(owner)
         cadence = settings_row.cadence if settings_row else None
         everyone = await contacts.list_all(owner, ContactFilter())
-        async with db.execute(
-            "SELECT id, due_on, due_kind FROM contacts WHERE owner_id = ?", (owner,)
-        ) as cursor:
-            stored = {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in await db.rows(
+                "SELECT id, due_on, due_kind FROM contacts WHERE owner_id = ?", owner
+            )
+        }
         for contact in everyone:
             expected_kind = "follow_up" if needs_follow_up(contact) else "check_in"
             assert stored[contact.id] == (due_on(contact, cadence).isoformat(), expected_kind)
@@ -162,10 +171,12 @@ async def _check(
     ops=st.lists(operations, min_size=10, max_size=60),
 )
 def test_stored_due_day_always_equals_the_python_rule(
-    first: list[tuple[Any, ...]], ops: list[tuple[Any, ...]]
+    stores: Opener, first: list[tuple[Any, ...]], ops: list[tuple[Any, ...]]
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(_run(Path(folder) / "coach.sqlite3", [*first, *ops]))
+    async def example() -> None:
+        await _run(await stores.fresh(), [*first, *ops])
+
+    asyncio.run(example())
 
 
 def test_the_backfill_gives_existing_contacts_their_day(tmp_path: Path) -> None:
@@ -202,7 +213,7 @@ def test_the_backfill_gives_existing_contacts_their_day(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
-def test_changing_the_students_cadence_moves_their_contacts(tmp_path: Path) -> None:
+def test_changing_the_students_cadence_moves_their_contacts(stores: Opener) -> None:
     """The settings trigger: a new cadence per role re-dates every contact of that role."""
     old_friend = ("add", A, Role.RESIDENT, date(2025, 1, 1), None, 0)
     other = ("add", B, Role.RESIDENT, date(2025, 1, 1), None, 0)
@@ -210,13 +221,11 @@ def test_changing_the_students_cadence_moves_their_contacts(tmp_path: Path) -> N
     second = ("settings", A, {"resident": 60})
 
     async def scenario() -> None:
-        path = tmp_path / "c.sqlite3"
-        await _run(path, [old_friend, other, first])
-        await _run(path, [second])  # reopened: the upgrade is a no-op, the rows are kept
-        db = await open_database(path)
+        await _run(await stores.fresh(), [old_friend, other, first])
+        await _run(await stores.reopen(), [second])  # reopened: the rows are kept
+        db = await stores.reopen()
         try:
-            async with db.execute("SELECT owner_id, due_on FROM contacts ORDER BY id") as cur:
-                rows = [tuple(r) for r in await cur.fetchall()]
+            rows = await db.rows("SELECT owner_id, due_on FROM contacts ORDER BY id")
         finally:
             await db.close()
         recorded = START.date()
@@ -228,21 +237,20 @@ def test_changing_the_students_cadence_moves_their_contacts(tmp_path: Path) -> N
     asyncio.run(scenario())
 
 
-def test_plain_contacts_are_the_full_ones_without_the_exchange_fields(tmp_path: Path) -> None:
+def test_plain_contacts_are_the_full_ones_without_the_exchange_fields(stores: Opener) -> None:
     """list_plain (what progress reads) has every own field of list_all, derived ones empty."""
 
     async def scenario() -> None:
-        path = tmp_path / "c.sqlite3"
         ops = [
             ("add", A, Role.TUTOR, date(2026, 3, 1), None, 0),
             ("add", A, Role.FACULTY, None, 60, -3),
             ("exchange", 0, ExchangeKind.EMAILED, date(2026, 3, 5)),
             ("schedule", 1, date(2026, 3, 20), None),
         ]
-        await _run(path, ops)
-        db = await open_database(path)
+        await _run(await stores.fresh(), ops)
+        db = await stores.reopen()
         try:
-            contacts = SqliteContactRepository(db)
+            contacts = db.make("contacts")
             full = sorted(await contacts.list_all(A, ContactFilter()), key=lambda c: c.id)
             plain = sorted(await contacts.list_plain(A), key=lambda c: c.id)
         finally:

@@ -7,16 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.core.events import EventKind, GuildEventSettings
 from bot.core.models import ContactDraft
 from bot.core.text import fold
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.events import SqliteEventRepository
-from bot.storage.students import SqliteStudentRepository
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -25,20 +21,19 @@ NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 7)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await open_database(tmp_path / "coach.sqlite3")
-    await migrate(connection)
-    students = SqliteStudentRepository(connection)
+@pytest.fixture(params=kinds_for("students", "contacts", "events"))
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await open_store(request.param, request, tmp_path)
+    students = store.make("students")
     for student in (A, B):
         await students.get_or_create(student, now=NOW)
-    yield connection
-    await connection.close()
+    yield store
+    await store.close()
 
 
-async def test_events_are_scoped_by_owner_and_matched_folded(db: aiosqlite.Connection) -> None:
+async def test_events_are_scoped_by_owner_and_matched_folded(db: Store) -> None:
     """Find, suggest and list see only the owner's events; names match ignoring accents."""
-    repo = SqliteEventRepository(db)
+    repo = db.make("events")
     event = await repo.add(A, "Café Médical", EventKind.TALK, DAY, now=NOW)
     await repo.add(B, "Café Médical", EventKind.TALK, DAY, now=NOW)
     assert await repo.get(A, event.id) == event
@@ -49,10 +44,10 @@ async def test_events_are_scoped_by_owner_and_matched_folded(db: aiosqlite.Conne
     assert [e.owner_id for e in await repo.list_for(A, limit=5)] == [A]
 
 
-async def test_link_table_is_many_to_many_and_owner_checked(db: aiosqlite.Connection) -> None:
+async def test_link_table_is_many_to_many_and_owner_checked(db: Store) -> None:
     """A contact links to several events, once each; another student's contact never links."""
-    repo = SqliteEventRepository(db)
-    contacts = SqliteContactRepository(db)
+    repo = db.make("events")
+    contacts = db.make("contacts")
     mine = await contacts.add(A, ContactDraft(name="Noor"), now=NOW)
     theirs = await contacts.add(B, ContactDraft(name="Zed"), now=NOW)
     first = await repo.add(A, "Day one", EventKind.CONFERENCE, DAY, now=NOW)
@@ -68,11 +63,11 @@ async def test_link_table_is_many_to_many_and_owner_checked(db: aiosqlite.Connec
     assert await repo.people(A, first.id) == []  # the link goes with the contact
 
 
-async def test_linked_events_per_contact_for_the_owner_only(db: aiosqlite.Connection) -> None:
+async def test_linked_events_per_contact_for_the_owner_only(db: Store) -> None:
     """Each contact's events, oldest first; unlinked and other students' contacts are absent;
     a long list of ids (a big digest) is answered in chunks."""
-    repo = SqliteEventRepository(db)
-    contacts = SqliteContactRepository(db)
+    repo = db.make("events")
+    contacts = db.make("contacts")
     noor = await contacts.add(A, ContactDraft(name="Noor"), now=NOW)
     lone = await contacts.add(A, ContactDraft(name="Lone"), now=NOW)
     zed = await contacts.add(B, ContactDraft(name="Zed"), now=NOW)
@@ -93,9 +88,9 @@ async def test_linked_events_per_contact_for_the_owner_only(db: aiosqlite.Connec
     assert list(await repo.linked_events(B, many)) == [zed.id]
 
 
-async def test_guild_settings_and_endings_are_recorded_once(db: aiosqlite.Connection) -> None:
+async def test_guild_settings_and_endings_are_recorded_once(db: Store) -> None:
     """The switch round-trips; an ending is recorded once, due at notify_at, then processed."""
-    repo = SqliteEventRepository(db)
+    repo = db.make("events")
     assert await repo.guild_settings(7) is None
     settings = GuildEventSettings(7, enabled=True, delay=timedelta(minutes=90))
     await repo.save_guild_settings(settings, now=NOW)

@@ -18,9 +18,16 @@ from bot.core.export_reader import MAX_EXPORT_BYTES
 from bot.core.imports import MAX_RESTORE_BYTES
 from bot.core.restore import RestorePreview, RestoreResult
 from bot.core.services import Services
-from bot.storage.database import migrate, open_database
-from tests.exports import HeavyShape, normalised, seed_heavy_account, sqlite_services
+from bot.storage.backends import postgres_repositories, sqlite_repositories
+from tests.exports import (
+    HeavyShape,
+    PostgresAsSqlite,
+    normalised,
+    seed_heavy_account,
+    store_services,
+)
 from tests.fakes import FakeClock, PicklingOffload
+from tests.storage.stores import REPOSITORIES, SQLITE, kinds_for, open_store
 
 pytestmark = [pytest.mark.storage, pytest.mark.timeout(400)]
 
@@ -29,16 +36,23 @@ B = 222_222_222_222_222_222
 LIMIT = 10 * 1024 * 1024  # Discord's attachment_size_limit outside boosted servers
 
 
-@pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[tuple[Services, PicklingOffload]]:
-    db = await open_database(tmp_path / "coach.sqlite3")
-    await migrate(db)
+@pytest.fixture(params=kinds_for(*REPOSITORIES))
+async def services(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[Services, PicklingOffload]]:
+    store = await open_store(request.param, request, tmp_path)
+    repos = (sqlite_repositories if store.kind == SQLITE else postgres_repositories)(store.handle)
     clock = FakeClock()
     offload = PicklingOffload()
-    built = sqlite_services(db, clock, offload=offload)
-    await seed_heavy_account(db, A, clock.now(), HeavyShape(longest=True))
+    built = store_services(repos, clock, offload=offload)
+    if store.kind == SQLITE:
+        await seed_heavy_account(store.handle, A, clock.now(), HeavyShape(longest=True))
+    else:
+        async with store.handle.acquire() as connection:
+            seeder = PostgresAsSqlite(connection)
+            await seed_heavy_account(seeder, A, clock.now(), HeavyShape(longest=True))
     yield built, offload
-    await db.close()
+    await store.close()
 
 
 async def test_an_account_at_the_caps_exports_within_the_limit_and_restores_exactly(

@@ -10,13 +10,11 @@ any window. The queries read through indexes only (their query plans search, nev
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -27,6 +25,7 @@ from bot.storage import progress as sql
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.students import SqliteStudentRepository
+from tests.storage.stores import Opener, Store, kinds_for
 
 pytestmark = pytest.mark.storage
 
@@ -71,8 +70,8 @@ windows = st.tuples(
 
 
 async def _apply(
-    db: aiosqlite.Connection,
-    contacts: SqliteContactRepository,
+    db: Store,
+    contacts: Any,
     ids: list[tuple[int, int]],
     op: tuple[Any, ...],
 ) -> None:
@@ -107,32 +106,36 @@ async def _apply(
         await contacts.remove(owner, contact_id)  # its exchanges go with it (cascade)
     elif kind == "unlog":
         # No service removes an exchange today; a restore or a future "undo" would.
+        count = (await db.rows("SELECT COUNT(*) FROM exchanges"))[0][0]
         await db.execute(
             "DELETE FROM exchanges WHERE id = (SELECT id FROM exchanges ORDER BY id LIMIT 1 "
-            "OFFSET ? % max(1, (SELECT COUNT(*) FROM exchanges)))",
-            (op[1],),
+            "OFFSET ?)",
+            op[1] % max(1, count),
         )
     elif kind == "move":
         # An exchange corrected in place: its kind, its day, even the contact (same owner).
         _, pick, exchange_kind, day, target = op
-        async with db.execute(
-            "SELECT id, owner_id FROM exchanges ORDER BY id LIMIT 1 "
-            "OFFSET ? % max(1, (SELECT COUNT(*) FROM exchanges))",
-            (pick,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        count = (await db.rows("SELECT COUNT(*) FROM exchanges"))[0][0]
+        found = await db.rows(
+            "SELECT id, owner_id FROM exchanges ORDER BY id LIMIT 1 OFFSET ?",
+            pick % max(1, count),
+        )
+        if not found:
             return
+        row = found[0]
         same_owner = [cid for owner, cid in ids if owner == row[1]]
         await db.execute(
             "UPDATE exchanges SET kind = ?, happened_on = ?, "
             "contact_id = coalesce((SELECT id FROM contacts WHERE id = ?), contact_id) "
             "WHERE id = ?",
-            (exchange_kind.value, day.isoformat(), same_owner[target % len(same_owner)], row[0]),
+            exchange_kind.value,
+            day.isoformat(),
+            same_owner[target % len(same_owner)],
+            row[0],
         )
 
 
-async def _check(contacts: SqliteContactRepository, today: date, weeks: int, top: int) -> None:
+async def _check(contacts: Any, today: date, weeks: int, top: int) -> None:
     for owner in (A, B):
         plain = await contacts.list_plain(owner)
         exchanges = await contacts.all_exchanges(owner)
@@ -144,12 +147,15 @@ async def _check(contacts: SqliteContactRepository, today: date, weeks: int, top
         )
 
 
-async def _run(path: Path, ops: list[tuple[Any, ...]], checks: list[tuple[date, int, int]]) -> None:
-    db = await open_database(path)
+@pytest.fixture(params=kinds_for("students", "contacts"))
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    return Opener(request.param, request, tmp_path)
+
+
+async def _run(db: Store, ops: list[tuple[Any, ...]], checks: list[tuple[date, int, int]]) -> None:
     try:
-        await migrate(db)
-        students = SqliteStudentRepository(db)
-        contacts = SqliteContactRepository(db)
+        students = db.make("students")
+        contacts = db.make("contacts")
         for owner in (A, B):
             await students.get_or_create(owner, now=START)
         ids: list[tuple[int, int]] = []  # (owner, contact id)
@@ -183,12 +189,15 @@ async def _run(path: Path, ops: list[tuple[Any, ...]], checks: list[tuple[date, 
     checks=[(START.date() + timedelta(days=7), 2, 6)],
 )
 def test_sql_progress_figures_always_equal_the_python_rules(
+    stores: Opener,
     first: list[tuple[Any, ...]],
     ops: list[tuple[Any, ...]],
     checks: list[tuple[date, int, int]],
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(_run(Path(folder) / "coach.sqlite3", [*first, *ops], checks))
+    async def example() -> None:
+        await _run(await stores.fresh(), [*first, *ops], checks)
+
+    asyncio.run(example())
 
 
 def test_the_backfill_gives_existing_contacts_their_days(tmp_path: Path) -> None:

@@ -13,17 +13,13 @@ from typing import Any
 import pytest
 
 from bot.core.models import Channel, ContactDraft, ExchangeKind, ReminderSettings, WeekActivity
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     InMemoryContactRepository,
     InMemoryDraftRepository,
     InMemoryReminderRepository,
     InMemoryStudentRepository,
 )
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -41,20 +37,12 @@ class Repos:
     contacts: Any
     drafts: Any
     reminders: Any
-    db: Any = None
+    store: Store | None = None
 
 
-async def _sqlite(path: Path) -> Repos:
-    db = await open_database(path)
-    await migrate(db)
-    return Repos(
-        "sqlite",
-        SqliteStudentRepository(db),
-        SqliteContactRepository(db),
-        SqliteDraftRepository(db),
-        SqliteReminderRepository(db),
-        db,
-    )
+def _stored(store: Store) -> Repos:
+    made = [store.make(name) for name in ("students", "contacts", "drafts", "reminders")]
+    return Repos(store.kind, *made, store=store)
 
 
 def _memory() -> Repos:
@@ -66,14 +54,17 @@ def _memory() -> Repos:
     )
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=[*kinds_for("students", "contacts", "drafts", "reminders"), "memory"])
 async def repos(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repos]:
-    made = await _sqlite(tmp_path / "coach.sqlite3") if request.param == "sqlite" else _memory()
+    if request.param == "memory":
+        made = _memory()
+    else:
+        made = _stored(await open_store(request.param, request, tmp_path))
     for student in (A, B, C):
         await made.students.get_or_create(student, now=NOW)
     yield made
-    if made.db is not None:
-        await made.db.close()
+    if made.store is not None:
+        await made.store.close()
 
 
 def settings(student: int = A, **fields: Any) -> ReminderSettings:

@@ -1,4 +1,5 @@
-"""The repository contract, run against SQLite (a real file) and the in-memory fakes alike."""
+"""The repository contract, run against SQLite (a real file), PostgreSQL and the in-memory fakes
+alike."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.fakes import (
     InMemoryPendingRepository,
     InMemoryStudentRepository,
 )
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -39,6 +41,18 @@ class Repos:
     contacts: Any
     pending: Any
     db: Any = None
+    store: Store | None = None  # a real store (SQLite or PostgreSQL), for raw reads
+
+
+def _stored(store: Store) -> Repos:
+    return Repos(
+        store.kind,
+        store.make("students"),
+        store.make("contacts"),
+        store.make("pending"),
+        store.handle,
+        store,
+    )
 
 
 async def _sqlite(path: Path) -> Repos:
@@ -62,16 +76,17 @@ def _memory() -> Repos:
     )
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=[*kinds_for("students", "contacts", "pending"), "memory"])
 async def repos(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repos]:
-    made = (
-        await _sqlite(tmp_path / "db" / "coach.sqlite3") if request.param == "sqlite" else _memory()
-    )
+    if request.param == "memory":
+        made = _memory()
+    else:
+        made = _stored(await open_store(request.param, request, tmp_path))
     await made.students.get_or_create(A, now=NOW)
     await made.students.get_or_create(B, now=NOW)
     yield made
-    if made.db is not None:
-        await made.db.close()
+    if made.store is not None:
+        await made.store.close()
 
 
 @pytest.fixture
@@ -272,9 +287,8 @@ async def test_remove_cascades_exchanges(repos: Repos) -> None:
     await repos.contacts.remove(A, gone.id)
     assert await repos.contacts.exchanges(A, gone.id, limit=LIMIT) == []
     assert len(await repos.contacts.exchanges(A, kept.id, limit=LIMIT)) == 1
-    if repos.db is not None:
-        async with repos.db.execute("SELECT contact_id FROM exchanges") as cursor:
-            assert [row[0] for row in await cursor.fetchall()] == [kept.id]
+    if repos.store is not None:
+        assert await repos.store.rows("SELECT contact_id FROM exchanges") == [(kept.id,)]
 
 
 async def test_count_is_per_owner(repos: Repos) -> None:

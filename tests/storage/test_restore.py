@@ -1,6 +1,7 @@
-"""Restoring the JSON export on real SQLite: the round trip is exact, bad files change nothing.
+"""Restoring the JSON export on real SQLite and PostgreSQL: the round trip is exact, bad files
+change nothing.
 
-The services are the real ones wired to the SQLite repositories (and a recording notifier);
+The services are the real ones wired to one store's repositories (and a recording notifier);
 the account is built through them, as a student would build it.
 """
 
@@ -20,10 +21,10 @@ from bot.core.imports import ImportService
 from bot.core.models import ContactDraft
 from bot.core.restore import AccountNotEmpty, RestorePreview, RestoreResult
 from bot.core.services import Services
-from bot.storage.database import migrate, open_database
-from bot.storage.privacy import SqlitePrivacyRepository
-from tests.exports import normalised, rich_account, sqlite_services
+from bot.storage.backends import postgres_repositories, sqlite_repositories
+from tests.exports import normalised, rich_account, store_services
 from tests.fakes import FakeClock, RecordingNotifier
+from tests.storage.stores import REPOSITORIES, SQLITE, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -36,7 +37,7 @@ C = 333_333_333_333_333_333
 class World:
     clock: FakeClock
     services: Services
-    privacy: SqlitePrivacyRepository
+    privacy: Any  # the store's privacy repository
     notifier: RecordingNotifier
 
     @property
@@ -56,16 +57,16 @@ class World:
         return result
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await open_database(tmp_path / "coach.sqlite3")
-    await migrate(db)
+@pytest.fixture(params=kinds_for(*REPOSITORIES))
+async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[World]:
+    """Every repository of one store (SQLite or PostgreSQL) behind the services."""
+    store = await open_store(request.param, request, tmp_path)
+    repos = (sqlite_repositories if store.kind == SQLITE else postgres_repositories)(store.handle)
     clock = FakeClock()
     notifier = RecordingNotifier()
-    privacy = SqlitePrivacyRepository(db)
-    services = sqlite_services(db, clock, notifier=notifier, privacy=privacy)
-    yield World(clock, services, privacy, notifier)
-    await db.close()
+    services = store_services(repos, clock, notifier=notifier)
+    yield World(clock, services, repos.privacy, notifier)
+    await store.close()
 
 
 @pytest.fixture

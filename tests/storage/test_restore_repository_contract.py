@@ -38,15 +38,6 @@ from bot.core.models import (
 )
 from bot.core.progress import WeeklyGoal
 from bot.core.restore import AccountNotEmpty
-from bot.storage.coaching import SqliteCoachRepository
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.drafts import SqliteDraftRepository
-from bot.storage.events import SqliteEventRepository
-from bot.storage.profiles import SqliteProfileRepository
-from bot.storage.reminders import SqliteReminderRepository
-from bot.storage.restore import SqliteRestoreRepository
-from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     InMemoryCoachRepository,
     InMemoryContactRepository,
@@ -57,6 +48,7 @@ from tests.fakes import (
     InMemoryRestoreRepository,
     InMemoryStudentRepository,
 )
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -77,23 +69,12 @@ class Repos:
     coach: Any
     events: Any
     restore: Any
-    db: Any = None
+    store: Store | None = None
 
 
-async def _sqlite(path: Path) -> Repos:
-    db = await open_database(path)
-    await migrate(db)
-    return Repos(
-        SqliteStudentRepository(db),
-        SqliteContactRepository(db),
-        SqliteDraftRepository(db),
-        SqliteReminderRepository(db),
-        SqliteProfileRepository(db),
-        SqliteCoachRepository(db),
-        SqliteEventRepository(db),
-        SqliteRestoreRepository(db),
-        db,
-    )
+def _stored(store: Store) -> Repos:
+    names = ("students", "contacts", "drafts", "reminders", "profiles", "coach", "events")
+    return Repos(*(store.make(name) for name in (*names, "restore")), store=store)
 
 
 def _memory() -> Repos:
@@ -111,16 +92,24 @@ def _memory() -> Repos:
     return Repos(students, contacts, drafts, reminders, profiles, coach, events, restore)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+STORES = kinds_for(
+    "students", "contacts", "drafts", "reminders", "profiles", "coach", "events", "restore"
+)
+
+
+@pytest.fixture(params=[*STORES, "memory"])
 async def repos(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repos]:
-    made = await _sqlite(tmp_path / "coach.sqlite3") if request.param == "sqlite" else _memory()
+    if request.param == "memory":
+        made = _memory()
+    else:
+        made = _stored(await open_store(request.param, request, tmp_path))
     for student in (A, B):
         await made.students.get_or_create(student, now=NOW)
     # B already has a contact (with an id the restore's ids must not collide with).
     await made.contacts.add(B, ContactDraft(name="Bee's contact"), now=NOW)
     yield made
-    if made.db is not None:
-        await made.db.close()
+    if made.store is not None:
+        await made.store.close()
 
 
 FULL = ContactDraft(

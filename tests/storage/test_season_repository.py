@@ -1,5 +1,5 @@
-"""SqliteSeasonRepository on a real SQLite file: plans and letters scoped by owner, one letter
-per writer, a stage stored only from the stage it was read at, and rows gone with their
+"""The season repository on each store (SQLite, PostgreSQL): plans and letters scoped by owner,
+one letter per writer, a stage stored only from the stage it was read at, and rows gone with their
 contact or student."""
 
 from __future__ import annotations
@@ -8,16 +8,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.core.letters import LetterStage, advance
+from bot.core.meetings import EventKind
 from bot.core.models import ContactDraft
 from bot.core.season import Route, SeasonPlan
-from bot.storage.contacts import SqliteContactRepository
-from bot.storage.database import migrate, open_database
-from bot.storage.season import SqliteSeasonRepository
-from bot.storage.students import SqliteStudentRepository
+from tests.storage.stores import Store, kinds_for, open_store
 
 pytestmark = pytest.mark.storage
 
@@ -26,24 +23,23 @@ NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 8)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await open_database(tmp_path / "coach.sqlite3")
-    await migrate(connection)
-    students = SqliteStudentRepository(connection)
+@pytest.fixture(params=kinds_for("students", "contacts", "events", "season"))
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await open_store(request.param, request, tmp_path)
+    students = store.make("students")
     for student in (A, B):
         await students.get_or_create(student, now=NOW)
-    yield connection
-    await connection.close()
+    yield store
+    await store.close()
 
 
-async def contact(db: aiosqlite.Connection, owner: int, name: str = "Amara Okafor") -> int:
-    added = await SqliteContactRepository(db).add(owner, ContactDraft(name=name), now=NOW)
-    return added.id
+async def contact(db: Store, owner: int, name: str = "Amara Okafor") -> int:
+    added = await db.make("contacts").add(owner, ContactDraft(name=name), now=NOW)
+    return int(added.id)
 
 
-async def test_plan_round_trip_and_replace(db: aiosqlite.Connection) -> None:
-    repo = SqliteSeasonRepository(db)
+async def test_plan_round_trip_and_replace(db: Store) -> None:
+    repo = db.make("season")
     assert await repo.plan(A) is None
     plan = SeasonPlan(A, "us-2027", Route.ERAS_NRMP, 2027, ("Internal Medicine", "Pédiatrie"))
     await repo.set_plan(plan, now=NOW)
@@ -54,8 +50,8 @@ async def test_plan_round_trip_and_replace(db: aiosqlite.Connection) -> None:
     assert await repo.plan(A) == resting
 
 
-async def test_letters_are_scoped_and_one_per_writer(db: aiosqlite.Connection) -> None:
-    repo = SqliteSeasonRepository(db)
+async def test_letters_are_scoped_and_one_per_writer(db: Store) -> None:
+    repo = db.make("season")
     writer = await contact(db, A)
     theirs = await contact(db, B)
     letter, created = await repo.put_letter(
@@ -85,10 +81,10 @@ async def test_letters_are_scoped_and_one_per_writer(db: aiosqlite.Connection) -
 
 
 async def test_a_stage_is_stored_only_from_the_stage_it_was_read_at(
-    db: aiosqlite.Connection,
+    db: Store,
 ) -> None:
     """Two clicks at once: the second finds the row moved and stores nothing."""
-    repo = SqliteSeasonRepository(db)
+    repo = db.make("season")
     letter, _ = await repo.put_letter(
         A, await contact(db, A), asked_on=DAY, deadline=None, programs=None, now=NOW
     )
@@ -102,22 +98,22 @@ async def test_a_stage_is_stored_only_from_the_stage_it_was_read_at(
     assert not await repo.move_letter(B, submitted, submitted, now=NOW)
 
 
-async def test_rows_go_with_their_contact_and_student(db: aiosqlite.Connection) -> None:
-    repo = SqliteSeasonRepository(db)
+async def test_rows_go_with_their_contact_and_student(db: Store) -> None:
+    repo = db.make("season")
     kept = await contact(db, A, "Ana Lee")
     gone = await contact(db, A, "Ben Roy")
     for writer in (kept, gone):
         await repo.put_letter(A, writer, asked_on=DAY, deadline=None, programs=None, now=NOW)
     await repo.set_plan(SeasonPlan(A, "us-2027"), now=NOW)
-    assert await SqliteContactRepository(db).remove(A, gone)
+    assert await db.make("contacts").remove(A, gone)
     assert [row.contact_id for row in await repo.letters(A)] == [kept]
-    await db.execute("DELETE FROM students WHERE id = ?", (A,))
+    await db.execute("DELETE FROM students WHERE id = ?", A)
     assert await repo.letters(A) == []
     assert await repo.plan(A) is None
 
 
-async def test_snooze_is_stored_and_scoped(db: aiosqlite.Connection) -> None:
-    repo = SqliteSeasonRepository(db)
+async def test_snooze_is_stored_and_scoped(db: Store) -> None:
+    repo = db.make("season")
     letter, _ = await repo.put_letter(
         A, await contact(db, A), asked_on=DAY, deadline=None, programs=None, now=NOW
     )
@@ -129,3 +125,17 @@ async def test_snooze_is_stored_and_scoped(db: aiosqlite.Connection) -> None:
     assert await repo.move_letter(A, stored, moved, now=NOW)
     after = await repo.letter(A, letter.id)
     assert after is not None and after.snoozed_until is None
+
+
+async def test_an_interview_row_only_beside_the_owners_event(db: Store) -> None:
+    repo = db.make("season")
+    events = db.make("events")
+    mine = await events.add(A, "Lakeside interview", EventKind.INTERVIEW, DAY, now=NOW)
+    await repo.put_interview(A, mine.id, "Lakeside surgery", no_contact=True, now=NOW)
+    await repo.put_interview(B, mine.id, "Hijacked", no_contact=False, now=NOW)
+    found = await repo.interview(A, mine.id)
+    assert found is not None and (found.program, found.no_contact) == ("Lakeside surgery", True)
+    assert await repo.interview(B, mine.id) is None
+    await repo.put_interview(A, mine.id, "Lakeside general surgery", no_contact=False, now=NOW)
+    again = await repo.interview(A, mine.id)
+    assert again is not None and not again.no_contact

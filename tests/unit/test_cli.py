@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +27,7 @@ SETTINGS_KEYS = (
     "DISCORD_GATEWAY_URL",
     "LOG_LEVEL",
     "DATABASE_PATH",
+    "DATABASE_URL",
     "PROMPTS_DIR",
     "TEMPLATES_DIR",
 )
@@ -209,3 +211,26 @@ def test_db_unreadable_path_is_one_line(capsys: pytest.CaptureFixture[str], tmp_
     finally:
         del os.environ["DATABASE_PATH"]
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_an_unreachable_postgresql_is_one_line_without_the_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DATABASE_URL naming a server that is not there: one line, status 2, no password."""
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://coach:s3cret@127.0.0.1:{port}/coach")
+    assert main(["db", "migrate"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "PostgreSQL" in err
+    assert "s3cret" not in err
+
+
+def test_backup_on_postgresql_points_to_pg_dump(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://coach@127.0.0.1:5432/coach")
+    assert main(["db", "backup", str(tmp_path / "copy.sqlite3")]) == 1
+    assert "pg_dump" in capsys.readouterr().err
+    assert not (tmp_path / "copy.sqlite3").exists()

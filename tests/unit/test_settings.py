@@ -134,6 +134,49 @@ def test_database_path(tmp_path: Path, value: str, relative: bool) -> None:
     assert path == (tmp_path / value if relative else Path(value))
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///data/coach.sqlite3", "data/coach.sqlite3"),
+        ("sqlite:///custom/db.sqlite3", "custom/db.sqlite3"),
+        ("sqlite:////abs/elsewhere/db.sqlite3", "/abs/elsewhere/db.sqlite3"),
+    ],
+)
+def test_database_url_names_a_sqlite_file(tmp_path: Path, url: str, expected: str) -> None:
+    """sqlite:/// and a relative path (under the base directory), four slashes for an absolute
+    one; DATABASE_URL wins over the older DATABASE_PATH."""
+    storage = load_settings(
+        env(DATABASE_URL=url, DATABASE_PATH="ignored.sqlite3"), base_dir=tmp_path
+    ).storage
+    assert storage.database_path == tmp_path / expected
+    assert (storage.backend, storage.postgres_url) == ("sqlite", None)
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_database_url_selects_postgresql_and_keeps_its_password_secret(scheme: str) -> None:
+    url = f"{scheme}://coach:s3cret@127.0.0.1:5432/coach"
+    settings = load_settings(env(DATABASE_URL=url))
+    assert settings.storage.backend == "postgresql"
+    assert settings.storage.postgres_url is not None
+    assert settings.storage.postgres_url.reveal() == url
+    assert "s3cret" not in repr(settings)
+
+
+def test_empty_database_url_is_the_embedded_default(tmp_path: Path) -> None:
+    storage = load_settings(env(DATABASE_URL=" "), base_dir=tmp_path).storage
+    assert storage.backend == "sqlite"
+    assert storage.database_path == tmp_path / "data" / "coach.sqlite3"
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://x@y/z", "sqlite://", "sqlite:///", "postgresql://", "data/coach.sqlite3"]
+)
+def test_database_url_of_another_kind_is_refused_in_one_line(url: str) -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL must be") as error:
+        load_settings(env(DATABASE_URL=url))
+    assert "\n" not in str(error.value)
+
+
 def test_secret_never_shows_itself() -> None:
     """A Secret's repr and str hide the value; reveal returns it."""
     secret = Secret(TOKEN)

@@ -1,0 +1,76 @@
+"""PgPrivacyRepository: everything stored about one student, to export or to delete
+(bot/storage/privacy.py on PostgreSQL: the same tables, columns and export rows).
+
+Every per-student table references `students(id)` with ON DELETE CASCADE, as on SQLite: one
+DELETE removes it all, and the counts before and after prove it. What SQLite's secure_delete
+and checkpoint do for the file has no PostgreSQL statement: deleted rows stay in the table's
+pages until (auto)vacuum reuses them, and in the write-ahead log and base backups until they
+are recycled. The README's PostgreSQL section says so, beside pg_dump.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.storage.postgres.rows import Pool
+from bot.storage.privacy import DERIVED_COLUMNS, NOT_EXPORTED, STUDENT_TABLES
+
+# The order of each table's rows in an export: SQLite's rowid order, which is the id's for
+# the tables with one, the student's key for one-row tables, and contact_events' own rowid
+# column (migration 0005), which stands for SQLite's and is not exported (SQLite's SELECT *
+# leaves its rowid out too).
+ROW_ORDER: dict[str, str] = {
+    **{table: "id" for table in STUDENT_TABLES},
+    "profiles": "student_id",
+    "reminder_settings": "student_id",
+    "coach_state": "student_id",
+    "contact_events": "rowid",
+}
+NOT_COLUMNS = frozenset({"rowid"})
+
+
+class PgPrivacyRepository:
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every exported row of the student's, table by table, column by column."""
+        data: dict[str, list[dict[str, Any]]] = {}
+        async with self._pool.acquire() as connection, connection.transaction(readonly=True):
+            # One snapshot of the whole account (REPEATABLE READ would be stricter still; a
+            # student's own writes during their export are theirs to make).
+            for table, column in STUDENT_TABLES.items():
+                if table in NOT_EXPORTED:
+                    continue
+                rows = await connection.fetch(
+                    f"SELECT * FROM {table} WHERE {column} = $1 ORDER BY {ROW_ORDER[table]}",
+                    student_id,
+                )
+                data[table] = [
+                    {
+                        k: v
+                        for k, v in row.items()
+                        if k not in DERIVED_COLUMNS and k not in NOT_COLUMNS
+                    }
+                    for row in rows
+                ]
+        return data
+
+    async def counts(self, student_id: int) -> dict[str, int]:
+        found = {}
+        for table, column in STUDENT_TABLES.items():
+            n = await self._pool.fetchval(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = $1", student_id
+            )
+            found[table] = int(n or 0)
+        return found
+
+    async def delete_student(self, student_id: int) -> dict[str, int]:
+        """Remove every row of the student's; returns how many rows each table lost."""
+        before = await self.counts(student_id)
+        await self._pool.execute("DELETE FROM students WHERE id = $1", student_id)
+        after = await self.counts(student_id)
+        leftovers = {table: n for table, n in after.items() if n}
+        if leftovers:
+            raise RuntimeError(f"rows left after deleting a student: {sorted(leftovers)}")
+        return before
