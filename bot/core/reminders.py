@@ -45,7 +45,6 @@ from bot.core.errors import (
     InvalidInput,
     RecipientUnreachable,
 )
-from bot.core.meetings import MeetingLookup
 from bot.core.models import (
     Contact,
     Delivery,
@@ -58,7 +57,13 @@ from bot.core.models import (
     Role,
 )
 from bot.core.pacing import Pacer
-from bot.core.ports import Clock, Notifier, ReminderRepository, StudentRepository
+from bot.core.ports import (
+    Clock,
+    MeetingLookup,
+    Notifier,
+    ReminderRepository,
+    StudentRepository,
+)
 from bot.core.schedule import WEEKDAYS, is_valid_timezone, next_weekly_occurrence
 from bot.core.students import StudentService
 from bot.core.text import clean_block
