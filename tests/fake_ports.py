@@ -2,30 +2,31 @@
 
 Ports are structural, so a fake is checked against its port only where it is used as one;
 the unit tests are not type-checked, so this module does it once for every fake: a fake that
-drifts from `bot/core/ports.py` (or a port module next to its service) fails CI, and no unit
+drifts from `bot/core/ports.py` fails CI, and no unit
 test goes on passing against a contract the real repository no longer has.
 """
 
 from __future__ import annotations
 
-from bot.core.events import EventNotifier, EventRepository
-from bot.core.meetings import MeetingLookup
 from bot.core.ports import (
     Clock,
     CoachRepository,
     ContactRepository,
     DraftRepository,
+    EventNotifier,
+    EventRepository,
+    GuildTimezones,
+    MeetingLookup,
     Notifier,
     Offload,
     PendingRepository,
+    PrivacyRepository,
     ProfileRepository,
     ReminderRepository,
+    RestoreRepository,
     SeasonRepository,
     StudentRepository,
 )
-from bot.core.privacy import PrivacyRepository
-from bot.core.restore import RestoreRepository
-from bot.core.students import GuildTimezones
 from tests.fake_season import InMemorySeasonRepository
 from tests.fakes import (
     FakeClock,

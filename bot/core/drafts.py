@@ -24,7 +24,7 @@ from bot.content.templates import (
 from bot.core import draft_values, phrasing
 from bot.core.contacts import ContactService
 from bot.core.errors import CoachError, ExpiredAction, InvalidInput
-from bot.core.meetings import EventKind, MeetingLookup, MetAt, choose_meeting, long_date
+from bot.core.meetings import EventKind, MetAt, choose_meeting, long_date
 from bot.core.models import (
     DRAFT_FIELDS,
     ENGLISH,
@@ -37,7 +37,13 @@ from bot.core.models import (
 )
 from bot.core.names import first_name, surname
 from bot.core.phrasing import day_month
-from bot.core.ports import Clock, DraftRepository, PendingRepository, ProfileRepository
+from bot.core.ports import (
+    Clock,
+    DraftRepository,
+    MeetingLookup,
+    PendingRepository,
+    ProfileRepository,
+)
 from bot.core.text import clean_line, fold
 
 log = logging.getLogger(__name__)

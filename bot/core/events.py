@@ -16,16 +16,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, DeliveryFailed, InvalidInput
 from bot.core.meetings import EventKind as EventKind  # re-exported: Event.kind's type
-from bot.core.meetings import MeetingLookup
 from bot.core.models import Contact, ContactDraft, Delivery, ExchangeKind, MessageRef
-from bot.core.ports import Clock, ReminderRepository
+from bot.core.ports import (
+    Clock,
+    EventNotifier,
+    EventRepository,
+    ReminderRepository,
+    ScheduledEventCache,
+)
 from bot.core.text import clean_line, fold
 
 log = logging.getLogger(__name__)
@@ -108,68 +112,6 @@ class EventNotFound(CoachError):
         super().__init__(
             "I couldn't find that event in your list. `/event list` shows the ones you have."
         )
-
-
-class EventRepository(MeetingLookup, Protocol):
-    async def add(
-        self, owner_id: int, name: str, kind: EventKind, held_on: date, *, now: datetime
-    ) -> Event: ...
-
-    async def get(self, owner_id: int, event_id: int) -> Event | None: ...
-
-    async def find(self, owner_id: int, name_key: str) -> Sequence[Event]:
-        """The student's events with this folded name, most recent first."""
-        ...
-
-    async def list_for(self, owner_id: int, *, limit: int) -> Sequence[Event]:
-        """Most recent first."""
-        ...
-
-    async def suggest(self, owner_id: int, text_key: str, *, limit: int) -> Sequence[Event]: ...
-
-    async def link(self, owner_id: int, contact_id: int, event_id: int) -> None:
-        """Idempotent."""
-        ...
-
-    async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
-        """Contact ids linked to the event, in the order they were linked."""
-        ...
-
-    async def guild_settings(self, guild_id: int) -> GuildEventSettings | None: ...
-
-    async def save_guild_settings(self, settings: GuildEventSettings, *, now: datetime) -> None: ...
-
-    async def record_ending(
-        self, guild_id: int, event_id: int, name: str, ended_at: datetime, notify_at: datetime
-    ) -> bool:
-        """Insert unless this scheduled event is already recorded; True when inserted."""
-        ...
-
-    async def get_ending(self, ending_id: int) -> ScheduledEnding | None: ...
-
-    async def ending_for_event(self, event_id: int) -> ScheduledEnding | None: ...
-
-    async def due_endings(self, now: datetime, *, limit: int) -> Sequence[ScheduledEnding]: ...
-
-    async def mark_processed(self, ending_id: int, *, at: datetime) -> None: ...
-
-
-class EventNotifier(Protocol):
-    async def interested_members(self, guild_id: int, event_id: int) -> Sequence[int]:
-        """User ids of the members who marked themselves interested (DeliveryFailed if not)."""
-        ...
-
-    async def send_event_prompt(
-        self, student_id: int, ending: ScheduledEnding, *, key: str
-    ) -> MessageRef:
-        """The same promise as `ports.Notifier`'s sends: one message per key."""
-        ...
-
-
-class ScheduledEventCache(Protocol):
-    def cached_scheduled_events(self) -> Sequence[SeenScheduledEvent]:
-        """Every scheduled event of every server the bot is in, from memory."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftResult, DraftService
 from bot.core.errors import ExpiredAction, InvalidInput
-from bot.core.events import EVENT_NAME_MAX, PEOPLE_PER_FORM, Event, EventRepository, EventService
+from bot.core.events import EVENT_NAME_MAX, PEOPLE_PER_FORM, Event, EventService
 from bot.core.meetings import EventKind
 from bot.core.models import Channel, Contact, ContactDraft, Tone
 from bot.core.season import Interview
@@ -26,7 +26,7 @@ from bot.core.text import clean_line
 
 if TYPE_CHECKING:
     from bot.core.contacts import ContactService
-    from bot.core.ports import Clock, SeasonRepository
+    from bot.core.ports import Clock, EventRepository, SeasonRepository
     from bot.core.season_service import SeasonService
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,10 @@ without importing each other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Protocol
 
 from bot.core.text import fold
 
@@ -79,14 +78,6 @@ class MetAt:
     def kind_label(self) -> str | None:
         """'conference', 'talk or seminar'… for inline text; None for 'other'."""
         return None if self.kind is EventKind.OTHER else self.kind.label.lower()
-
-
-class MeetingLookup(Protocol):
-    async def linked_events(
-        self, owner_id: int, contact_ids: Sequence[int]
-    ) -> Mapping[int, Sequence[MetAt]]:
-        """The owner's events each contact is linked to (contacts with none are left out)."""
-        ...
 
 
 def choose_meeting(

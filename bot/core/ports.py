@@ -6,11 +6,12 @@ for another student's contact behaves exactly like asking for one that does not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.core.letters import LetterRequest
+from bot.core.meetings import EventKind, MetAt
 from bot.core.models import (
     Channel,
     Contact,
@@ -33,6 +34,11 @@ from bot.core.models import (
 )
 from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
 from bot.core.season import Interview, SeasonPlan
+
+if TYPE_CHECKING:
+    # Only for annotations: these modules import this one (their services take its ports).
+    from bot.core.events import Event, GuildEventSettings, ScheduledEnding, SeenScheduledEvent
+    from bot.core.export_reader import Restore
 
 _R = TypeVar("_R")
 
@@ -448,3 +454,96 @@ class SeasonRepository(Protocol):
         ...
 
     async def interview(self, owner_id: int, event_id: int) -> Interview | None: ...
+
+
+class GuildTimezones(Protocol):
+    async def guild_timezone(self, guild_id: int) -> str | None: ...
+
+
+class PrivacyRepository(Protocol):
+    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]: ...
+
+    async def counts(self, student_id: int) -> dict[str, int]: ...
+
+    async def delete_student(self, student_id: int) -> dict[str, int]: ...
+
+
+class RestoreRepository(Protocol):
+    async def holdings(self, student_id: int) -> dict[str, int]:
+        """Rows the student has, per table, that a restore would need to be absent."""
+        ...
+
+    async def restore(self, student_id: int, restore: Restore) -> None:
+        """Write everything, with new ids, in one transaction; AccountNotEmpty (and nothing
+        written) if the student has data by then."""
+        ...
+
+
+class MeetingLookup(Protocol):
+    async def linked_events(
+        self, owner_id: int, contact_ids: Sequence[int]
+    ) -> Mapping[int, Sequence[MetAt]]:
+        """The owner's events each contact is linked to (contacts with none are left out)."""
+        ...
+
+
+class EventRepository(MeetingLookup, Protocol):
+    async def add(
+        self, owner_id: int, name: str, kind: EventKind, held_on: date, *, now: datetime
+    ) -> Event: ...
+
+    async def get(self, owner_id: int, event_id: int) -> Event | None: ...
+
+    async def find(self, owner_id: int, name_key: str) -> Sequence[Event]:
+        """The student's events with this folded name, most recent first."""
+        ...
+
+    async def list_for(self, owner_id: int, *, limit: int) -> Sequence[Event]:
+        """Most recent first."""
+        ...
+
+    async def suggest(self, owner_id: int, text_key: str, *, limit: int) -> Sequence[Event]: ...
+
+    async def link(self, owner_id: int, contact_id: int, event_id: int) -> None:
+        """Idempotent."""
+        ...
+
+    async def people(self, owner_id: int, event_id: int) -> Sequence[int]:
+        """Contact ids linked to the event, in the order they were linked."""
+        ...
+
+    async def guild_settings(self, guild_id: int) -> GuildEventSettings | None: ...
+
+    async def save_guild_settings(self, settings: GuildEventSettings, *, now: datetime) -> None: ...
+
+    async def record_ending(
+        self, guild_id: int, event_id: int, name: str, ended_at: datetime, notify_at: datetime
+    ) -> bool:
+        """Insert unless this scheduled event is already recorded; True when inserted."""
+        ...
+
+    async def get_ending(self, ending_id: int) -> ScheduledEnding | None: ...
+
+    async def ending_for_event(self, event_id: int) -> ScheduledEnding | None: ...
+
+    async def due_endings(self, now: datetime, *, limit: int) -> Sequence[ScheduledEnding]: ...
+
+    async def mark_processed(self, ending_id: int, *, at: datetime) -> None: ...
+
+
+class EventNotifier(Protocol):
+    async def interested_members(self, guild_id: int, event_id: int) -> Sequence[int]:
+        """User ids of the members who marked themselves interested (DeliveryFailed if not)."""
+        ...
+
+    async def send_event_prompt(
+        self, student_id: int, ending: ScheduledEnding, *, key: str
+    ) -> MessageRef:
+        """The same promise as `Notifier`'s sends: one message per key."""
+        ...
+
+
+class ScheduledEventCache(Protocol):
+    def cached_scheduled_events(self) -> Sequence[SeenScheduledEvent]:
+        """Every scheduled event of every server the bot is in, from memory."""
+        ...

@@ -8,7 +8,6 @@ is CPU work that must not hold up the event loop.
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
 
 from bot.core.contacts import ContactService
 from bot.core.export_files import (
@@ -20,21 +19,13 @@ from bot.core.export_files import (
     build_export,
     pickled_rows,
 )
-from bot.core.ports import Clock, Offload
+from bot.core.ports import Clock, Offload, PrivacyRepository
 
 log = logging.getLogger(__name__)
 
 UNLIMITED = 2**62
 
 __all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "ExportFiles", "FileLimits", "PrivacyService"]
-
-
-class PrivacyRepository(Protocol):
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]: ...
-
-    async def counts(self, student_id: int) -> dict[str, int]: ...
-
-    async def delete_student(self, student_id: int) -> dict[str, int]: ...
 
 
 class PrivacyService:

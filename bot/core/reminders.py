@@ -26,7 +26,6 @@ from bot.core.digest import (
 )
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput, RecipientUnreachable
-from bot.core.meetings import MeetingLookup
 from bot.core.models import (
     Digest,
     DueItem,
@@ -36,7 +35,13 @@ from bot.core.models import (
     ReminderSettings,
     Role,
 )
-from bot.core.ports import Clock, Notifier, ReminderRepository, StudentRepository
+from bot.core.ports import (
+    Clock,
+    MeetingLookup,
+    Notifier,
+    ReminderRepository,
+    StudentRepository,
+)
 from bot.core.schedule import WEEKDAYS, is_valid_timezone, next_weekly_occurrence
 from bot.core.students import StudentService
 from bot.core.text import clean_block

@@ -22,7 +22,7 @@ import logging
 import pickle
 import zlib
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.errors import CoachError, InvalidInput
 from bot.core.export_reader import (
@@ -34,7 +34,7 @@ from bot.core.export_reader import (
     merged_parts,
     read_export,
 )
-from bot.core.ports import Clock, Offload
+from bot.core.ports import Clock, Offload, RestoreRepository
 from bot.core.schedule import next_weekly_occurrence
 from bot.core.students import StudentService
 
@@ -53,17 +53,6 @@ class AccountNotEmpty(CoachError):
             "to the ones you have. Nothing was imported."
         )
         self.held = held
-
-
-class RestoreRepository(Protocol):
-    async def holdings(self, student_id: int) -> dict[str, int]:
-        """Rows the student has, per table, that a restore would need to be absent."""
-        ...
-
-    async def restore(self, student_id: int, restore: Restore) -> None:
-        """Write everything, with new ids, in one transaction; AccountNotEmpty (and nothing
-        written) if the student has data by then."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

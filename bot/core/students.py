@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from bot.core.models import Student
-from bot.core.ports import Clock, StudentRepository
-
-
-class GuildTimezones(Protocol):
-    async def guild_timezone(self, guild_id: int) -> str | None: ...
-
+from bot.core.ports import Clock, GuildTimezones, StudentRepository
 
 FALLBACK_TIMEZONE = "UTC"
 
