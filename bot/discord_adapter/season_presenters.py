@@ -6,12 +6,11 @@ student or another person typed (a writer's name, the programs) is escaped here.
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 
 from bot.core.interviews import NO_CONTACT, InterviewLogged
 from bot.core.letters import LetterStage, LetterTask
+from bot.core.meetings import long_date
 from bot.core.season import SeasonPlan, SeasonStatus
 from bot.core.season_service import LetterAsked, LetterLine
 from bot.discord_adapter.presenters import (
@@ -30,10 +29,6 @@ _TASKS = {
     LetterTask.OUTCOME: "tell them how the Match went",
 }
 LEDGER_SHOWN = 25  # an embed holds 25 fields, Discord's limit
-
-
-def long_day(value: date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
 
 
 def _status_lines(status: SeasonStatus) -> str:
@@ -75,11 +70,11 @@ def letter_line(line: LetterLine) -> tuple[str, str]:
     """A ledger line as an embed field: the writer, then stage, deadline and what's next."""
     parts = [line.letter.stage.label]
     if line.letter.deadline is not None:
-        parts.append(f"due {long_day(line.letter.deadline)}")
+        parts.append(f"due {long_date(line.letter.deadline)}")
     if line.letter.programs:
         parts.append(esc(line.letter.programs))
     if line.due is not None:
-        parts.append(f"next: {_TASKS[line.due.task]} on {long_day(line.due.due_on)}")
+        parts.append(f"next: {_TASKS[line.due.task]} on {long_date(line.due.due_on)}")
     elif line.letter.stage in (LetterStage.ASKED, LetterStage.AGREED):
         parts.append("add a deadline, or set up your cycle with /season setup, for a check-in")
     return clip(esc(display_name(line.writer)), 256), clip(" · ".join(parts), FIELD_MAX)

@@ -247,6 +247,6 @@ class InterviewGroup(app_commands.Group, name="interview", description="Residenc
 
 def _letter_id(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or len(value) > 18:
+    if not value.isdigit():
         raise InvalidInput("Pick the letter from the suggestions that appear as you type.")
-    return int(value)
+    return components.ref(value)  # refuses an id that can't be a row
