@@ -429,9 +429,12 @@ class SqliteContactRepository:
         return [_row_to_exchange(row) for row in rows]
 
     async def exchanges(self, owner_id: int, contact_id: int, *, limit: int) -> Sequence[Exchange]:
+        # `+owner_id` keeps SQLite off (owner_id, happened_on): that index also gives the order,
+        # so without statistics the planner walks every exchange of the student (20,000 at the
+        # caps: 10 ms) to find this contact's few; (contact_id, happened_on) reads just those.
         async with self._db.execute(
             "SELECT id, contact_id, kind, happened_on, note, created_at FROM exchanges "
-            "WHERE owner_id = ? AND contact_id = ? ORDER BY happened_on DESC, id DESC LIMIT ?",
+            "WHERE +owner_id = ? AND contact_id = ? ORDER BY happened_on DESC, id DESC LIMIT ?",
             (owner_id, contact_id, limit),
         ) as cursor:
             rows = await cursor.fetchall()

@@ -13,6 +13,7 @@ from bot.core.models import Channel, ContactDraft, ContactFilter, ExchangeKind
 from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
+from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.students import SqliteStudentRepository
 
 pytestmark = pytest.mark.storage
@@ -82,3 +83,45 @@ async def test_awaiting_any_reply_matches_the_contacts_and_reads_by_owner(tmp_pa
         await db.close()
     assert "SEARCH d USING INDEX drafts_owner_contact (owner_id=?)" in plan, plan
     assert not any(step.startswith("SCAN") and "CONSTANT ROW" not in step for step in plan), plan
+
+
+async def test_a_contacts_exchanges_read_that_contact_only(tmp_path: Path) -> None:
+    """The history a draft reads (the contact's latest exchanges) walks the contact's index:
+    a student's other exchanges (20,000 at the caps) are never read to find one contact's."""
+    db = await open_database(tmp_path / "coach.sqlite3")
+    try:
+        await migrate(db)
+        await SqliteStudentRepository(db).get_or_create(A, now=NOW)
+        contacts = SqliteContactRepository(db)
+        ana = await contacts.add(A, ContactDraft(name="Ana"), now=NOW)
+        statements: list[str] = []
+        await db.set_trace_callback(statements.append)
+        await contacts.exchanges(A, ana.id, limit=20)
+        await db.set_trace_callback(None)
+        [query] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        async with db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
+            plan = [row[3] for row in await cursor.fetchall()]
+    finally:
+        await db.close()
+    assert plan == ["SEARCH exchanges USING INDEX exchanges_contact (contact_id=?)"], plan
+
+
+async def test_an_export_reads_committed_rows_on_a_connection_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """The export's snapshot does not run on the bot's connection (where it would hold every
+    other student's statement behind ~150 ms of reads at the caps): a write the bot's
+    connection has not committed yet is not in it, and the bot's connection is free meanwhile."""
+    db = await open_database(tmp_path / "coach.sqlite3")
+    try:
+        await migrate(db)
+        await SqliteStudentRepository(db).get_or_create(A, now=NOW)
+        contacts = SqliteContactRepository(db)
+        await contacts.add(A, ContactDraft(name="Ana"), now=NOW)
+        await db.execute("BEGIN")
+        await contacts.add(A, ContactDraft(name="Uncommitted"), now=NOW)
+        data = await SqlitePrivacyRepository(db).snapshot(A)
+        await db.execute("ROLLBACK")
+    finally:
+        await db.close()
+    assert [row["name"] for row in data["contacts"]] == ["Ana"]

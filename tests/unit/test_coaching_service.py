@@ -608,3 +608,37 @@ async def test_progress_for_a_new_student_is_empty(services: Services) -> None:
 def test_topic_for_no_contact() -> None:
     """No contact at all means starting where you are."""
     assert topic_for(None) == "start_where_you_are"
+
+
+class WeeksAsked(InMemoryContactRepository):
+    """Remembers how many weeks each week_counts call asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+
+    async def week_counts(self, owner_id: int, *, today: date, weeks: int):  # type: ignore[override]
+        self.asked.append(weeks)
+        return await super().week_counts(owner_id, today=today, weeks=weeks)
+
+
+@pytest.mark.parametrize("met_weeks", [0, 1, 2, 3, 4, 5, 15, 16, 52, 60])
+async def test_the_goal_line_counts_as_far_back_as_the_streak_goes(met_weeks: int) -> None:
+    """The digest's goal line gives the same streak as /progress (a year of weeks), reading
+    only the last few weeks when the streak is short: every streak length across the widening
+    windows, up to past the year /progress counts."""
+    clock = FakeClock(WEEK_1 - timedelta(weeks=met_weeks))
+    repository = WeeksAsked()
+    services = build_services(clock, contacts=repository)
+    await services.coaching.set_goal(A, new_contacts=1, follow_ups=0, check_ins=0)
+    for week in range(met_weeks):
+        await add(services, name=f"Person {week}")
+        clock.advance(days=7)
+    expected = (await services.coaching.progress(A)).streak
+    assert expected == min(met_weeks, 52)
+    repository.asked.clear()
+    line = await services.coaching.goal_progress(A, today=clock.now().date())
+    assert line.streak == expected
+    assert repository.asked[0] == 4
+    if met_weeks < 3:
+        assert repository.asked == [4]
