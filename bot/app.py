@@ -208,7 +208,7 @@ async def build_app(
             ),
             events=events,
             delivery=delivery,
-            flights=SingleFlight(clock),
+            flights=SingleFlight(store.jobs, clock),
             season=season,
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock

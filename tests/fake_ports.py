@@ -16,6 +16,7 @@ from bot.core.ports import (
     EventNotifier,
     EventRepository,
     GuildTimezones,
+    JobLedger,
     MeetingLookup,
     Notifier,
     Offload,
@@ -34,6 +35,7 @@ from tests.fakes import (
     InMemoryContactRepository,
     InMemoryDraftRepository,
     InMemoryEventRepository,
+    InMemoryJobLedger,
     InMemoryPendingRepository,
     InMemoryProfileRepository,
     InMemoryReminderRepository,
@@ -48,6 +50,7 @@ clock: type[Clock] = FakeClock
 students: type[StudentRepository] = InMemoryStudentRepository
 contacts: type[ContactRepository] = InMemoryContactRepository
 pending: type[PendingRepository] = InMemoryPendingRepository
+jobs: type[JobLedger] = InMemoryJobLedger
 profiles: type[ProfileRepository] = InMemoryProfileRepository
 drafts: type[DraftRepository] = InMemoryDraftRepository
 reminders: type[ReminderRepository] = InMemoryReminderRepository

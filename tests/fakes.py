@@ -61,6 +61,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.names import parse_name
+from bot.core.ports import JobSlot
 from bot.core.privacy import PrivacyService
 from bot.core.progress import (
     NetworkCounts,
@@ -508,6 +509,44 @@ class InMemoryPendingRepository:
 
 
 # -- profiles and drafts ------------------------------------------------------------------------
+
+
+class InMemoryJobLedger:
+    """JobLedger: the slots in a dict, with the store's rule (claim when free, cooled down or
+    stale; a finish or release by a job that lost its slot changes nothing)."""
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple[int, str], tuple[str, datetime, datetime | None]] = {}
+
+    async def claim(
+        self,
+        student_id: int,
+        kind: str,
+        token: str,
+        *,
+        now: datetime,
+        stale_before: datetime,
+        free_after: datetime,
+    ) -> JobSlot | None:
+        held = self.slots.get((student_id, kind))
+        if held is not None:
+            _, started, finished = held
+            free = finished <= free_after if finished is not None else started <= stale_before
+            if not free:
+                return JobSlot(started, finished)
+        self.slots[(student_id, kind)] = (token, now, None)
+        return None
+
+    async def finish(
+        self, student_id: int, kind: str, token: str, *, finished_at: datetime | None
+    ) -> None:
+        held = self.slots.get((student_id, kind))
+        if held is None or held[0] != token or held[2] is not None:
+            return
+        if finished_at is None:
+            del self.slots[(student_id, kind)]
+        else:
+            self.slots[(student_id, kind)] = (token, held[1], finished_at)
 
 
 class InMemoryProfileRepository:

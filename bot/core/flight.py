@@ -7,17 +7,21 @@ the same work twice, and one who repeats it every few seconds makes the bot do i
 runs, and for a short cooldown after it succeeded; a job that failed (a rejected file) leaves no
 cooldown, so the student can correct it and try again at once. A job that never finished (a
 crash mid-way) stops blocking after `stale_after`. Times are on the injected clock.
+
+The jobs are held in the store (a JobLedger), not in one process's memory: any process of
+the bot may answer a student's next click.
 """
 
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.core.errors import CoachError
-from bot.core.ports import Clock
+from bot.core.ports import Clock, JobLedger
 
 STALE_AFTER = timedelta(minutes=5)  # far beyond any real run: Discord's token lasts 15 min
 # After a job succeeded: long enough that repeating it is pointless, short enough never to be in
@@ -28,7 +32,6 @@ COOLDOWNS: Mapping[str, timedelta] = {
     "progress": timedelta(seconds=20),
     "import": timedelta(seconds=5),
 }
-_FORGET_AFTER = 4096  # finished jobs remembered before the expired ones are swept
 
 
 class AlreadyRunning(CoachError):
@@ -59,53 +62,50 @@ class Job:
 
 
 class SingleFlight:
+    """The rule, over a JobLedger that every process of the bot shares: a second process
+    answering the same student sees the first one's job."""
+
     def __init__(
         self,
+        ledger: JobLedger,
         clock: Clock,
         *,
         stale_after: timedelta = STALE_AFTER,
         cooldowns: Mapping[str, timedelta] = COOLDOWNS,
     ) -> None:
+        self._ledger = ledger
         self._clock = clock
         self._stale_after = stale_after
         self._cooldowns = cooldowns
-        self._running: dict[tuple[int, str], tuple[datetime, object]] = {}
-        self._finished: dict[tuple[int, str], datetime] = {}
-
-    def running(self, student_id: int, kind: str) -> bool:
-        held = self._running.get((student_id, kind))
-        return held is not None and self._clock.now() - held[0] < self._stale_after
 
     @asynccontextmanager
     async def hold(self, student_id: int, kind: str, what: str) -> AsyncIterator[Job]:
         """Run the body as the student's only job of `kind`, or raise AlreadyRunning (one is
         running) or CoolingDown (one succeeded within the kind's cooldown).
 
-        The checks and the claim happen with no await between them, so two interactions on one
-        event loop can't both pass.
+        The checks and the claim are one step of the ledger's, so two interactions (in one
+        process or in two) can't both pass.
         """
-        if self.running(student_id, kind):
-            raise AlreadyRunning(what)
-        key, token, now = (student_id, kind), object(), self._clock.now()
-        finished = self._finished.get(key)
-        if finished is not None:
-            wait = finished + self._cooldowns.get(kind, timedelta()) - now
-            if wait > timedelta():
-                raise CoolingDown(what, wait)
-        self._running[key] = (now, token)
+        now, token = self._clock.now(), secrets.token_hex(8)
+        cooldown = self._cooldowns.get(kind, timedelta())
+        held = await self._ledger.claim(
+            student_id,
+            kind,
+            token,
+            now=now,
+            stale_before=now - self._stale_after,
+            free_after=now - cooldown,
+        )
+        if held is not None:
+            if held.finished_at is None:
+                raise AlreadyRunning(what)
+            raise CoolingDown(what, held.finished_at + cooldown - now)
         job = Job()
         try:
             yield job
-        finally:
-            if self._running.get(key, (None, None))[1] is token:
-                del self._running[key]
+        except BaseException:
+            await self._ledger.finish(student_id, kind, token, finished_at=None)
+            raise
         # Reached only when the body succeeded: a failed job leaves no cooldown.
-        if job.cools_down:
-            self._remember(key)
-
-    def _remember(self, key: tuple[int, str]) -> None:
-        now = self._clock.now()
-        if len(self._finished) >= _FORGET_AFTER:
-            longest = max(self._cooldowns.values(), default=timedelta())
-            self._finished = {k: t for k, t in self._finished.items() if now - t < longest}
-        self._finished[key] = now
+        finished_at = self._clock.now() if job.cools_down and cooldown else None
+        await self._ledger.finish(student_id, kind, token, finished_at=finished_at)

@@ -7,6 +7,7 @@ for another student's contact behaves exactly like asking for one that does not 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -41,6 +42,15 @@ if TYPE_CHECKING:
     from bot.core.export_reader import Restore
 
 _R = TypeVar("_R")
+
+
+@dataclass(frozen=True, slots=True)
+class JobSlot:
+    """The job holding a student's slot of one kind: running since `started_at`, or finished
+    at `finished_at`."""
+
+    started_at: datetime
+    finished_at: datetime | None
 
 
 class Offload(Protocol):
@@ -454,6 +464,34 @@ class SeasonRepository(Protocol):
         ...
 
     async def interview(self, owner_id: int, event_id: int) -> Interview | None: ...
+
+
+class JobLedger(Protocol):
+    """Who is running which heavy job (`core/flight.py`), shared by every process of the bot:
+    one slot per student and kind."""
+
+    async def claim(
+        self,
+        student_id: int,
+        kind: str,
+        token: str,
+        *,
+        now: datetime,
+        stale_before: datetime,
+        free_after: datetime,
+    ) -> JobSlot | None:
+        """Take the slot for the job `token`, in one atomic step: free, or its job finished at
+        or before `free_after` (cooled down), or its job started at or before `stale_before`
+        without finishing (it died). None when taken; otherwise the job holding it."""
+        ...
+
+    async def finish(
+        self, student_id: int, kind: str, token: str, *, finished_at: datetime | None
+    ) -> None:
+        """The job `token` ended: it cools its kind down from `finished_at`, or, with None,
+        leaves no trace (it failed, or did not end the work). A job whose slot was taken over
+        since (it went stale) changes nothing."""
+        ...
 
 
 class GuildTimezones(Protocol):

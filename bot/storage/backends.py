@@ -19,12 +19,14 @@ from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
+from bot.storage.jobs import SqliteJobLedger
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.postgres import database as postgres
 from bot.storage.postgres.coaching import PgCoachRepository
 from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
+from bot.storage.postgres.jobs import PgJobLedger
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
@@ -58,6 +60,7 @@ class Repositories:
     privacy: SqlitePrivacyRepository | PgPrivacyRepository
     restore: SqliteRestoreRepository | PgRestoreRepository
     season: SqliteSeasonRepository | PgSeasonRepository
+    jobs: SqliteJobLedger | PgJobLedger
 
     async def close(self) -> None:
         await self.handle.close()
@@ -78,6 +81,7 @@ def sqlite_repositories(db: aiosqlite.Connection) -> Repositories:
         SqlitePrivacyRepository(db),
         SqliteRestoreRepository(db),
         SqliteSeasonRepository(db),
+        SqliteJobLedger(db),
     )
 
 
@@ -96,6 +100,7 @@ def postgres_repositories(pool: asyncpg.Pool) -> Repositories:
         PgPrivacyRepository(pool),
         PgRestoreRepository(pool),
         PgSeasonRepository(pool),
+        PgJobLedger(pool),
     )
 
 

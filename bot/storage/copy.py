@@ -45,6 +45,7 @@ TABLES: dict[str, str] = {
     "season_plans": "student_id",
     "letter_requests": "id",
     "interviews": "event_id",
+    "job_claims": "student_id, kind",
 }
 # Copied in the order they were made (people at an event are listed in link order).
 COPY_ORDER = {"contact_events": "rowid"}

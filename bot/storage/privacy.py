@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.jobs import FORGET
+
 log = logging.getLogger(__name__)
 
 # Each table holding a student's data, and the column that names the student.
@@ -128,6 +130,7 @@ class SqlitePrivacyRepository:
     async def delete_student(self, student_id: int) -> dict[str, int]:
         """Remove every row of the student's; returns how many rows each table lost."""
         before = await self.counts(student_id)
+        await self._db.execute(FORGET, (student_id,))
         await self._db.execute("DELETE FROM students WHERE id = ?", (student_id,))
         after = await self.counts(student_id)
         leftovers = {table: n for table, n in after.items() if n}

@@ -22,11 +22,13 @@ from bot.storage.contacts import SqliteContactRepository
 from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
+from bot.storage.jobs import SqliteJobLedger
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.postgres.coaching import PgCoachRepository
 from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
+from bot.storage.postgres.jobs import PgJobLedger
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
@@ -58,6 +60,7 @@ REPOSITORIES: dict[str, tuple[type, type | None]] = {
     "privacy": (SqlitePrivacyRepository, PgPrivacyRepository),
     "restore": (SqliteRestoreRepository, PgRestoreRepository),
     "season": (SqliteSeasonRepository, PgSeasonRepository),
+    "jobs": (SqliteJobLedger, PgJobLedger),
 }
 
 

@@ -95,6 +95,10 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, leased_at) "
         f"VALUES (1, 'reminder', '1', '{T}', '{T}', '{T}')",
     ],
+    14: [  # a heavy job cooling down, shared by every process
+        "INSERT INTO job_claims (student_id, kind, token, started_at, finished_at) "
+        f"VALUES (1, 'export', 'a1b2', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

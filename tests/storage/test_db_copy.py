@@ -60,6 +60,11 @@ async def _school(path: Path) -> None:
         await repos.season.put_interview(
             A, event.id, "Lakeside IM", no_contact=True, now=clock.now()
         )
+        # An export cooling down: the slot moves with the school like every other row.
+        await repos.jobs.claim(
+            A, "export", "t1", now=clock.now(), stale_before=clock.now(), free_after=clock.now()
+        )
+        await repos.jobs.finish(A, "export", "t1", finished_at=clock.now())
     finally:
         await repos.close()
 

@@ -39,6 +39,7 @@ TABLES = {
     "season_plans",
     "letter_requests",
     "interviews",
+    "job_claims",
 }
 
 

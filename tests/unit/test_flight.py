@@ -1,4 +1,6 @@
-"""SingleFlight: one heavy job per student and kind, released on exit or after going stale."""
+"""SingleFlight: one heavy job per student and kind, released on exit or after going stale
+(over the in-memory ledger; the stores' ledgers are held to the same rule in
+tests/storage/test_job_ledger.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,14 @@ from datetime import timedelta
 import pytest
 
 from bot.core.flight import AlreadyRunning, CoolingDown, SingleFlight
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, InMemoryJobLedger
 
 A = 111_111_111_111_111_111
 B = 222_222_222_222_222_222
 
 
 async def test_a_second_job_of_the_same_kind_is_refused_until_the_first_ends() -> None:
-    flights = SingleFlight(FakeClock(), cooldowns={})
+    flights = SingleFlight(InMemoryJobLedger(), FakeClock(), cooldowns={})
     async with flights.hold(A, "export", "export"):
         with pytest.raises(AlreadyRunning) as refused:
             async with flights.hold(A, "export", "export"):
@@ -29,31 +31,39 @@ async def test_a_second_job_of_the_same_kind_is_refused_until_the_first_ends() -
 
 
 async def test_a_failed_job_releases_its_hold() -> None:
-    flights = SingleFlight(FakeClock())
+    ledger = InMemoryJobLedger()
+    flights = SingleFlight(ledger, FakeClock())
     with pytest.raises(ValueError):
         async with flights.hold(A, "import", "import"):
             raise ValueError("boom")
-    assert not flights.running(A, "import")
+    assert ledger.slots == {}
 
 
 async def test_a_job_that_never_finished_stops_blocking_once_stale() -> None:
     clock = FakeClock()
-    flights = SingleFlight(clock, stale_after=timedelta(minutes=5))
+    flights = SingleFlight(
+        InMemoryJobLedger(), clock, stale_after=timedelta(minutes=5), cooldowns={}
+    )
     stuck = flights.hold(A, "export", "export")
     await stuck.__aenter__()  # never exited, as after a crash mid-way
     clock.advance(timedelta(minutes=4))
-    assert flights.running(A, "export")
+    with pytest.raises(AlreadyRunning):
+        async with flights.hold(A, "export", "export"):
+            pass
     clock.advance(timedelta(minutes=1))
     async with flights.hold(A, "export", "export"):
         # The stale job ending late does not release the newer one's hold.
         await stuck.__aexit__(None, None, None)
-        assert flights.running(A, "export")
-    assert not flights.running(A, "export")
+        with pytest.raises(AlreadyRunning):
+            async with flights.hold(A, "export", "export"):
+                pass
+    async with flights.hold(A, "export", "export"):  # the newer one ended
+        pass
 
 
 async def test_a_job_that_succeeded_cools_down_for_its_kind() -> None:
     clock = FakeClock()
-    flights = SingleFlight(clock, cooldowns={"export": timedelta(minutes=2)})
+    flights = SingleFlight(InMemoryJobLedger(), clock, cooldowns={"export": timedelta(minutes=2)})
     async with flights.hold(A, "export", "export"):
         pass
     clock.advance(timedelta(seconds=30))
@@ -74,7 +84,9 @@ async def test_a_job_that_succeeded_cools_down_for_its_kind() -> None:
 
 async def test_a_failed_job_leaves_no_cooldown() -> None:
     """A rejected file can be corrected and sent again at once."""
-    flights = SingleFlight(FakeClock(), cooldowns={"import": timedelta(seconds=10)})
+    flights = SingleFlight(
+        InMemoryJobLedger(), FakeClock(), cooldowns={"import": timedelta(seconds=10)}
+    )
     with pytest.raises(ValueError):
         async with flights.hold(A, "import", "import"):
             raise ValueError("not a contacts file")
@@ -82,20 +94,29 @@ async def test_a_failed_job_leaves_no_cooldown() -> None:
         pass
 
 
-async def test_finished_jobs_are_forgotten_once_cooled_down() -> None:
-    clock = FakeClock()
-    flights = SingleFlight(clock, cooldowns={"progress": timedelta(seconds=20)})
-    for student in range(5000):
-        async with flights.hold(student, "progress", "chart"):
+async def test_two_processes_share_one_ledger() -> None:
+    """Two bots (two SingleFlights) over one ledger, as two processes over one database: a job
+    running in one is refused in the other, and so is its cooldown."""
+    clock, ledger = FakeClock(), InMemoryJobLedger()
+    first = SingleFlight(ledger, clock, cooldowns={"export": timedelta(minutes=2)})
+    second = SingleFlight(ledger, clock, cooldowns={"export": timedelta(minutes=2)})
+    async with first.hold(A, "export", "export"):
+        with pytest.raises(AlreadyRunning):
+            async with second.hold(A, "export", "export"):
+                pass
+    with pytest.raises(CoolingDown):
+        async with second.hold(A, "export", "export"):
             pass
-        clock.advance(timedelta(milliseconds=10))
-    # Remembered cooldowns are swept as they expire: memory stays bounded whatever the school.
-    assert len(flights._finished) < 4096
+    clock.advance(timedelta(minutes=2))
+    async with second.hold(A, "export", "export"):
+        pass
 
 
 async def test_a_job_that_does_not_end_the_work_leaves_no_cooldown() -> None:
     """One part of an export in several parts: the next part can come straight after."""
-    flights = SingleFlight(FakeClock(), cooldowns={"import": timedelta(seconds=5)})
+    flights = SingleFlight(
+        InMemoryJobLedger(), FakeClock(), cooldowns={"import": timedelta(seconds=5)}
+    )
     async with flights.hold(A, "import", "import") as job:
         job.cools_down = False
     async with flights.hold(A, "import", "import"):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.storage.postgres.rows import Pool
+from bot.storage.jobs import FORGET
+from bot.storage.postgres.rows import Pool, numbered
 from bot.storage.privacy import DERIVED_COLUMNS, NOT_EXPORTED, STUDENT_TABLES
 
 # The order of each table's rows in an export: SQLite's rowid order, which is the id's for
@@ -68,6 +69,7 @@ class PgPrivacyRepository:
     async def delete_student(self, student_id: int) -> dict[str, int]:
         """Remove every row of the student's; returns how many rows each table lost."""
         before = await self.counts(student_id)
+        await self._pool.execute(numbered(FORGET), student_id)
         await self._pool.execute("DELETE FROM students WHERE id = $1", student_id)
         after = await self.counts(student_id)
         leftovers = {table: n for table, n in after.items() if n}

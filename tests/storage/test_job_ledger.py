@@ -1,0 +1,84 @@
+"""The job ledger on each store (SQLite, PostgreSQL): one slot per student and kind, taken in
+one atomic step however many callers race for it, freed by a cooldown's end or by going stale,
+and gone with the student's account."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.ports import JobSlot
+from tests.storage.stores import Store, kinds_for, open_store
+
+pytestmark = pytest.mark.storage
+
+A, B = 111, 222
+NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+STALE = timedelta(minutes=5)
+COOL = timedelta(minutes=2)
+
+
+@pytest.fixture(params=kinds_for("students", "jobs", "privacy"))
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await open_store(request.param, request, tmp_path)
+    yield store
+    await store.close()
+
+
+async def claim(db: Store, token: str, at: datetime, student: int = A, kind: str = "export"):
+    return await db.make("jobs").claim(
+        student, kind, token, now=at, stale_before=at - STALE, free_after=at - COOL
+    )
+
+
+async def test_a_slot_is_taken_once_and_refused_while_its_job_runs(db: Store) -> None:
+    assert await claim(db, "one", NOW) is None
+    assert await claim(db, "two", NOW + timedelta(minutes=1)) == JobSlot(NOW, None)
+    assert await claim(db, "b", NOW, student=B) is None  # another student
+    assert await claim(db, "chart", NOW, kind="progress") is None  # another kind
+
+
+async def test_a_finished_job_cools_down_then_frees_the_slot(db: Store) -> None:
+    jobs = db.make("jobs")
+    assert await claim(db, "one", NOW) is None
+    done = NOW + timedelta(seconds=10)
+    await jobs.finish(A, "export", "one", finished_at=done)
+    assert await claim(db, "two", done + timedelta(seconds=30)) == JobSlot(NOW, done)
+    assert await claim(db, "two", done + COOL) is None
+
+
+async def test_a_released_job_leaves_no_trace(db: Store) -> None:
+    jobs = db.make("jobs")
+    assert await claim(db, "one", NOW) is None
+    await jobs.finish(A, "export", "one", finished_at=None)
+    assert await db.rows("SELECT COUNT(*) FROM job_claims") == [(0,)]
+    assert await claim(db, "two", NOW) is None
+
+
+async def test_a_stale_job_loses_its_slot_and_its_late_end_changes_nothing(db: Store) -> None:
+    jobs = db.make("jobs")
+    assert await claim(db, "dead", NOW) is None
+    later = NOW + STALE
+    assert await claim(db, "next", later) is None
+    await jobs.finish(A, "export", "dead", finished_at=None)
+    await jobs.finish(A, "export", "dead", finished_at=later)
+    assert await claim(db, "third", later + timedelta(seconds=1)) == JobSlot(later, None)
+
+
+async def test_of_many_racing_claims_exactly_one_wins(db: Store) -> None:
+    """Several processes answering the same student at once (here, concurrent calls on the
+    store: a pool of connections on PostgreSQL) take the slot once."""
+    results = await asyncio.gather(*(claim(db, f"t{n}", NOW) for n in range(12)))
+    assert sum(result is None for result in results) == 1
+
+
+async def test_deleting_the_student_removes_their_slots(db: Store) -> None:
+    await db.make("students").get_or_create(A, now=NOW)
+    assert await claim(db, "one", NOW) is None
+    assert await claim(db, "other", NOW, student=B) is None
+    await db.make("privacy").delete_student(A)
+    assert await db.rows("SELECT student_id FROM job_claims") == [(B,)]
