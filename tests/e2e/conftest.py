@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
+from bot import app as app_module
 from bot.app import App, build_app
-from bot.settings import load_settings
+from bot.content.templates import TemplateCatalogue
+from bot.settings import Settings, load_settings
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.fixtures import fake_discord  # noqa: F401
 from tests.fakes import FakeClock
@@ -139,6 +141,27 @@ class RunningBot:
     async def restart(self) -> App:
         await self.stop()
         return await self.start()
+
+
+# Compiling the catalogue's Jinja templates takes ~1.3 s, once per `build_app`: a bot started
+# for every journey would spend minutes of the suite on it. The catalogue is immutable once
+# loaded, so the journeys share the one that `load_catalogue` built for the same files (a test
+# that brings its own templates folder, or edits one, gets its own).
+_CATALOGUES: dict[tuple[Any, ...], TemplateCatalogue] = {}
+_load_catalogue = app_module.load_catalogue
+
+
+def _shared_catalogue(settings: Settings) -> TemplateCatalogue:
+    folder = settings.content.templates_dir
+    key = (folder, *((p, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*.j2")))
+    if key not in _CATALOGUES:
+        _CATALOGUES[key] = _load_catalogue(settings)
+    return _CATALOGUES[key]
+
+
+@pytest.fixture(autouse=True)
+def shared_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_module, "load_catalogue", _shared_catalogue)
 
 
 @pytest.fixture
