@@ -89,6 +89,11 @@ class App:
         if self.workers is not None:
             # After the drain: nothing in flight still waits on a worker.
             self.workers.shutdown(wait=True, cancel_futures=True)
+        try:
+            # Handing the lease over now lets another process send at its next tick.
+            await self.services.delivery.release_lease()
+        except Exception:
+            log.exception("could not release the sender lease; it runs out by itself")
         await self.db.close()
 
     async def __aenter__(self) -> App:
@@ -186,7 +191,13 @@ async def build_app(
             meetings=event_repo,
         )
         delivery = DeliveryService(
-            reminder_repo, student_repo, reminders, contacts, notifier, clock
+            reminder_repo,
+            student_repo,
+            reminders,
+            contacts,
+            notifier,
+            clock,
+            lease=store.sender_lease,
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)

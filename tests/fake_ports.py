@@ -26,6 +26,7 @@ from bot.core.ports import (
     ReminderRepository,
     RestoreRepository,
     SeasonRepository,
+    SenderLease,
     StudentRepository,
 )
 from tests.fake_season import InMemorySeasonRepository
@@ -40,6 +41,7 @@ from tests.fakes import (
     InMemoryProfileRepository,
     InMemoryReminderRepository,
     InMemoryRestoreRepository,
+    InMemorySenderLease,
     InMemoryStudentRepository,
     PicklingOffload,
     RecordingNotifier,
@@ -51,6 +53,7 @@ students: type[StudentRepository] = InMemoryStudentRepository
 contacts: type[ContactRepository] = InMemoryContactRepository
 pending: type[PendingRepository] = InMemoryPendingRepository
 jobs: type[JobLedger] = InMemoryJobLedger
+sender_lease: type[SenderLease] = InMemorySenderLease
 profiles: type[ProfileRepository] = InMemoryProfileRepository
 drafts: type[DraftRepository] = InMemoryDraftRepository
 reminders: type[ReminderRepository] = InMemoryReminderRepository

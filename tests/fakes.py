@@ -549,6 +549,24 @@ class InMemoryJobLedger:
             self.slots[(student_id, kind)] = (token, held[1], finished_at)
 
 
+class InMemorySenderLease:
+    """SenderLease: one holder and its expiry, with the store's rule."""
+
+    def __init__(self) -> None:
+        self.holder: str | None = None
+        self.expires_at: datetime | None = None
+
+    async def hold(self, holder: str, *, now: datetime, until: datetime) -> bool:
+        if self.holder not in (None, holder) and self.expires_at and self.expires_at > now:
+            return False
+        self.holder, self.expires_at = holder, until
+        return True
+
+    async def release(self, holder: str) -> None:
+        if self.holder == holder:
+            self.holder = self.expires_at = None
+
+
 class InMemoryProfileRepository:
     def __init__(self) -> None:
         self._profiles: dict[int, Profile] = {}
@@ -1348,6 +1366,7 @@ def build_services(
     restore: Any = None,
     scheduled: Any = None,
     offload: PicklingOffload | None = None,
+    lease: Any = None,
 ) -> Services:
     """Services wired with fakes; pass repositories in to inspect them afterwards."""
     clock = clock or FakeClock()
@@ -1400,7 +1419,7 @@ def build_services(
         cache=scheduled,  # a core.events.ScheduledEventCache, for the periodic scan
     )
     delivery = DeliveryService(
-        reminders, students, reminder_service, contact_service, notifier, clock
+        reminders, students, reminder_service, contact_service, notifier, clock, lease=lease
     )
     delivery.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
     return Services(

@@ -15,6 +15,11 @@ Delivery guarantee, in the order the code makes it:
    the notifier's idempotency window is not resent at all: the transport would no longer
    recognise its key, so a resend might be a second copy. It is recorded as uncertain and
    logged by id.
+Several processes may run the tick (a rolling deploy, a standby); one of them sends at a time,
+the holder of the store's sender lease (renewed every tick and while a fan-out drains): the
+others' ticks return at once. When the holder dies its lease runs out and the next tick of
+another process takes over, within one tick plus SENDER_LEASE. Exactly once does not rest on
+the lease (the claims make it); the lease keeps one sender on the transport's budget.
 Occurrences more than LATE_LIMIT late (the bot was down) are not sent on their own: they are
 logged as skipped and what they would have said appears in the next digest.
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,7 +48,13 @@ from bot.core.models import (
     MessageRef,
     ReminderSettings,
 )
-from bot.core.ports import Clock, Notifier, ReminderRepository, StudentRepository
+from bot.core.ports import (
+    Clock,
+    Notifier,
+    ReminderRepository,
+    SenderLease,
+    StudentRepository,
+)
 from bot.core.reminders import ReminderService
 from bot.core.schedule import next_weekly_occurrence
 
@@ -55,6 +67,9 @@ MAX_ATTEMPTS = 5
 BATCH = 1000
 DIGEST_CHUNK = 200  # due digests claimed per query while a tick drains a fan-out
 CLAIM_AHEAD = 400  # claimed but not yet sent, at most: ~8 s of sending at 48/s
+# How long the sender lease lasts unrenewed. The holder renews it every tick and every chunk of a
+# fan-out (a few seconds apart), so only a process that died or hangs lets it run out.
+SENDER_LEASE = timedelta(seconds=30)
 
 # Another feature's deliveries: a tick step that claims them, and the send for one claim.
 ClaimStep = Callable[[datetime], Awaitable[Sequence[Delivery]]]
@@ -84,7 +99,15 @@ class DeliveryService:
         contacts: ContactService,
         notifier: Notifier,
         clock: Clock,
+        *,
+        lease: SenderLease | None = None,
+        lease_for: timedelta = SENDER_LEASE,
     ) -> None:
+        self._lease = lease
+        self._lease_for = lease_for
+        # This process's name on the lease: random, so a restarted process is a new holder.
+        self.holder = secrets.token_hex(8)
+        self._sending = False
         self._repo = reminders
         self._students = students
         self._digests = digests
@@ -109,6 +132,8 @@ class DeliveryService:
         looks abandoned to another process's retry.
         """
         report = DeliveryReport()
+        if not await self._hold_lease():
+            return report
         queue: asyncio.Queue[Delivery | None] = asyncio.Queue()
         room = asyncio.Semaphore(CLAIM_AHEAD)
         workers = [
@@ -124,6 +149,27 @@ class DeliveryService:
         if report != DeliveryReport():
             log.info("delivery tick %s", report)
         return report
+
+    async def _hold_lease(self) -> bool:
+        """Take or renew the sender lease; False when another process sends."""
+        if self._lease is None:
+            return True
+        now = self._clock.now()
+        held = await self._lease.hold(self.holder, now=now, until=now + self._lease_for)
+        if held != self._sending:
+            self._sending = held
+            if held:
+                log.info("this process now sends proactive messages (holder=%s)", self.holder)
+            else:
+                log.warning("another process holds the sender lease (holder=%s)", self.holder)
+        return held
+
+    async def release_lease(self) -> None:
+        """On a clean shutdown: another process takes over at its next tick, not after the
+        lease has run out."""
+        if self._lease is not None and self._sending:
+            await self._lease.release(self.holder)
+            self._sending = False
 
     async def _claim_due(
         self, queue: asyncio.Queue[Delivery | None], room: asyncio.Semaphore, report: DeliveryReport
@@ -171,6 +217,10 @@ class DeliveryService:
             # A short chunk was the last; a chunk that moved nothing on would come back as is.
             if len(chunk) < DIGEST_CHUNK or not advanced:
                 break
+            if not await self._hold_lease():
+                # Lost while draining (this process stalled past the lease): the new holder
+                # claims the rest; what this one claimed is still sent, once.
+                return
         claims: list[Delivery | None] = []
         for reminder in await self._repo.due_reminders(now, limit=BATCH):
             claims.append(

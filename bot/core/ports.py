@@ -494,6 +494,20 @@ class JobLedger(Protocol):
         ...
 
 
+class SenderLease(Protocol):
+    """Which process of the bot sends proactive messages (digests, reminders, nudges): one at a
+    time, so the transport's budget is spent by one sender, chosen through the shared store."""
+
+    async def hold(self, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take the lease for `holder` until `until`, or renew it: granted when it is free,
+        already `holder`'s, or expired (its holder stopped renewing: it died or hangs)."""
+        ...
+
+    async def release(self, holder: str) -> None:
+        """Give the lease up at once (a clean shutdown), if `holder` has it."""
+        ...
+
+
 class GuildTimezones(Protocol):
     async def guild_timezone(self, guild_id: int) -> str | None: ...
 

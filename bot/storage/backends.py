@@ -33,12 +33,14 @@ from bot.storage.postgres.profiles import PgProfileRepository
 from bot.storage.postgres.reminders import PgReminderRepository
 from bot.storage.postgres.restore import PgRestoreRepository
 from bot.storage.postgres.season import PgSeasonRepository
+from bot.storage.postgres.sender_lease import PgSenderLease
 from bot.storage.postgres.students import PgStudentRepository
 from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.season import SqliteSeasonRepository
+from bot.storage.sender_lease import SqliteSenderLease
 from bot.storage.students import SqliteStudentRepository
 
 SQLITE = "sqlite"
@@ -61,6 +63,7 @@ class Repositories:
     restore: SqliteRestoreRepository | PgRestoreRepository
     season: SqliteSeasonRepository | PgSeasonRepository
     jobs: SqliteJobLedger | PgJobLedger
+    sender_lease: SqliteSenderLease | PgSenderLease
 
     async def close(self) -> None:
         await self.handle.close()
@@ -82,6 +85,7 @@ def sqlite_repositories(db: aiosqlite.Connection) -> Repositories:
         SqliteRestoreRepository(db),
         SqliteSeasonRepository(db),
         SqliteJobLedger(db),
+        SqliteSenderLease(db),
     )
 
 
@@ -101,6 +105,7 @@ def postgres_repositories(pool: asyncpg.Pool) -> Repositories:
         PgRestoreRepository(pool),
         PgSeasonRepository(pool),
         PgJobLedger(pool),
+        PgSenderLease(pool),
     )
 
 

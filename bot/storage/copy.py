@@ -46,6 +46,7 @@ TABLES: dict[str, str] = {
     "letter_requests": "id",
     "interviews": "event_id",
     "job_claims": "student_id, kind",
+    "sender_leases": "name",
 }
 # Copied in the order they were made (people at an event are listed in link order).
 COPY_ORDER = {"contact_events": "rowid"}

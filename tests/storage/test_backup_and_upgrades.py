@@ -99,6 +99,9 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO job_claims (student_id, kind, token, started_at, finished_at) "
         f"VALUES (1, 'export', 'a1b2', '{T}', '{T}')",
     ],
+    15: [  # the process that sends proactive messages, until its lease runs out
+        f"INSERT INTO sender_leases (name, holder, expires_at) VALUES ('proactive', 'c3d4', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -65,6 +65,7 @@ async def _school(path: Path) -> None:
             A, "export", "t1", now=clock.now(), stale_before=clock.now(), free_after=clock.now()
         )
         await repos.jobs.finish(A, "export", "t1", finished_at=clock.now())
+        await repos.sender_lease.hold("p1", now=clock.now(), until=clock.now())
     finally:
         await repos.close()
 

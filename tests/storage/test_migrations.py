@@ -40,6 +40,7 @@ TABLES = {
     "letter_requests",
     "interviews",
     "job_claims",
+    "sender_leases",
 }
 
 

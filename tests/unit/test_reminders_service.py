@@ -17,7 +17,7 @@ import pytest
 
 import bot.core.delivery as delivery_module
 from bot.core.attention import most_due_first
-from bot.core.delivery import MAX_ATTEMPTS, RETRY_AFTER
+from bot.core.delivery import MAX_ATTEMPTS, RETRY_AFTER, SENDER_LEASE
 from bot.core.digest import DUE_LOADED
 from bot.core.drafts import DraftRequest
 from bot.core.errors import CoachError, ContactNotFound, InvalidInput
@@ -32,6 +32,7 @@ from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
+from bot.storage.sender_lease import SqliteSenderLease
 from bot.storage.students import SqliteStudentRepository
 from tests.fakes import (
     FakeClock,
@@ -960,7 +961,9 @@ class Process:
     services: Services
 
 
-async def _process(path: Path, clock: FakeClock, notifier: RecordingNotifier) -> Process:
+async def _process(
+    path: Path, clock: FakeClock, notifier: RecordingNotifier, *, leased: bool = False
+) -> Process:
     db = await open_database(path)
     await migrate(db)
     services = build_services(
@@ -972,6 +975,7 @@ async def _process(path: Path, clock: FakeClock, notifier: RecordingNotifier) ->
         drafts=SqliteDraftRepository(db),  # type: ignore[arg-type]
         reminders=SqliteReminderRepository(db),
         notifier=notifier,
+        lease=SqliteSenderLease(db) if leased else None,
     )
     return Process(db, services)
 
@@ -1009,6 +1013,55 @@ async def test_two_processes_on_one_database_send_once(two_processes) -> None:
     assert Counter(m.student_id for m in notifier.digests()) == dict.fromkeys(students, 1)
     assert Counter(m.student_id for m in notifier.items()) == dict.fromkeys(students, 1)
     assert notifier.attempts.count(notifier.attempts[-1]) == 1
+
+
+@pytest.mark.storage
+async def test_one_process_sends_and_another_takes_over_when_it_dies(tmp_path: Path) -> None:
+    """Two processes with the sender lease on one SQLite file, each with its own connection to
+    Discord: every digest goes out once, all through the lease holder; when the holder stops
+    (killed: no release) the other sends the next week's within one tick after the lease ran
+    out; a clean shutdown hands over at the next tick."""
+    clock = FakeClock(START)
+    path = tmp_path / "coach.sqlite3"
+    first_dms, second_dms = RecordingNotifier(), RecordingNotifier()
+    first = await _process(path, clock, first_dms, leased=True)
+    second = await _process(path, clock, second_dms, leased=True)
+    try:
+        students = [A + i for i in range(6)]
+        for student in students:
+            settings = await first.services.reminders.setup(
+                student, timezone=NY, weekday=SUN, hour=18
+            )
+        clock.set(settings.next_digest_at)
+        await asyncio.gather(
+            first.services.delivery.deliver_due(), second.services.delivery.deliver_due()
+        )
+        sent = [len(first_dms.digests()), len(second_dms.digests())]
+        assert sorted(sent) == [0, len(students)]
+        holder, standby = (first, second) if sent[0] else (second, first)
+        standby_dms = second_dms if holder is first else first_dms
+        # The holder renews its lease 10 s before next week's digests, then dies; the standby
+        # ticks every 30 s meanwhile and takes over once the lease has run out.
+        died = settings.next_digest_at + timedelta(days=7) - timedelta(seconds=10)
+        clock.set(died)
+        await holder.services.delivery.deliver_due()
+        tick = timedelta(seconds=29)
+        await standby.services.delivery.deliver_due()
+        while not standby_dms.digests():
+            clock.advance(tick)
+            assert clock.now() - died <= SENDER_LEASE + tick, "no takeover"
+            await standby.services.delivery.deliver_due()
+        # Taken over at the first tick after the lease ran out, not before.
+        assert SENDER_LEASE <= clock.now() - died <= SENDER_LEASE + tick
+        assert Counter(m.student_id for m in standby_dms.digests()) == dict.fromkeys(students, 1)
+        # A clean shutdown: the next holder is the other process at its very next tick.
+        await standby.services.delivery.release_lease()
+        clock.advance(timedelta(days=7))
+        await holder.services.delivery.deliver_due()
+        assert len((first_dms if holder is first else second_dms).digests()) == 2 * len(students)
+    finally:
+        await first.db.close()
+        await second.db.close()
 
 
 # -- consent and lateness on retries ----------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The job ledger on each store (SQLite, PostgreSQL): one slot per student and kind, taken in
-one atomic step however many callers race for it, freed by a cooldown's end or by going stale,
-and gone with the student's account."""
+"""What the bot's processes share through the store, on each store (SQLite, PostgreSQL): the job
+ledger (one slot per student and kind, taken in one atomic step however many callers race for
+it, freed by a cooldown's end or by going stale, gone with the student's account) and the sender
+lease (one process sends proactive messages until its lease runs out or is released)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,36 @@ async def test_deleting_the_student_removes_their_slots(db: Store) -> None:
     assert await claim(db, "other", NOW, student=B) is None
     await db.make("privacy").delete_student(A)
     assert await db.rows("SELECT student_id FROM job_claims") == [(B,)]
+
+
+@pytest.fixture(params=kinds_for("sender_lease"))
+async def leases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await open_store(request.param, request, tmp_path)
+    yield store
+    await store.close()
+
+
+async def test_the_sender_lease_has_one_holder_until_it_runs_out(leases: Store) -> None:
+    """One process sends: the lease is renewed by its holder, refused to another until it has
+    run out (the holder died), then taken over; a release hands it over at once."""
+    lease = leases.make("sender_lease")
+    ttl = timedelta(seconds=30)
+    assert await lease.hold("one", now=NOW, until=NOW + ttl)
+    assert not await lease.hold("two", now=NOW, until=NOW + ttl)
+    later = NOW + timedelta(seconds=20)
+    assert await lease.hold("one", now=later, until=later + ttl)  # renewed
+    assert not await lease.hold("two", now=NOW + ttl, until=NOW + 2 * ttl)  # still renewed
+    expired = later + ttl
+    assert await lease.hold("two", now=expired, until=expired + ttl)  # "one" died
+    assert not await lease.hold("one", now=expired, until=expired + ttl)
+    await lease.release("one")  # not its lease any more: nothing changes
+    assert not await lease.hold("three", now=expired, until=expired + ttl)
+    await lease.release("two")
+    assert await lease.hold("three", now=expired, until=expired + ttl)
+
+
+async def test_of_many_processes_racing_for_the_sender_lease_one_wins(leases: Store) -> None:
+    lease = leases.make("sender_lease")
+    until = NOW + timedelta(seconds=30)
+    won = await asyncio.gather(*(lease.hold(f"p{n}", now=NOW, until=until) for n in range(12)))
+    assert sum(won) == 1
