@@ -803,6 +803,25 @@ class InMemoryReminderRepository:
         row.outcome = outcome
         row.message_id = message_id
 
+    async def uncertain_since_last_digest(
+        self, student_id: int, *, limit: int
+    ) -> Sequence[Delivery]:
+        mine = [r for r in self.deliveries.values() if r.delivery.student_id == student_id]
+        digests = [
+            r.delivery.sent_at
+            for r in mine
+            if r.delivery.kind == "digest" and r.outcome in ("sent", "late")
+        ]
+        last = max((at for at in digests if at is not None), default=None)
+        found = [
+            r.delivery
+            for r in mine
+            if r.outcome == "uncertain"
+            and r.delivery.sent_at is not None
+            and (last is None or r.delivery.sent_at > last)
+        ]
+        return sorted(found, key=lambda d: (d.due_at, d.id))[:limit]
+
     async def count_attempt(self, delivery_id: int) -> int:
         row = self.deliveries.get(delivery_id)
         if row is None:

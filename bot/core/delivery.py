@@ -13,8 +13,8 @@ Delivery guarantee, in the order the code makes it:
    tick with the same key, up to MAX_ATTEMPTS, each retry leased (compare-and-set in the
    ledger) so that two processes never resend one claim. A claim first made longer ago than
    the notifier's idempotency window is not resent at all: the transport would no longer
-   recognise its key, so a resend might be a second copy. It is recorded as uncertain and
-   logged by id.
+   recognise its key, so a resend might be a second copy. It is recorded as uncertain,
+   logged by id, and the student's next digest says that message may not have arrived.
 Several processes may run the tick (a rolling deploy, a standby); one of them sends at a time,
 the holder of the store's sender lease (renewed every tick and while a fan-out drains): the
 others' ticks return at once. When the holder dies its lease runs out and the next tick of
@@ -34,7 +34,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.contacts import ContactService
@@ -45,6 +45,7 @@ from bot.core.models import (
     Delivery,
     DueItem,
     ItemKind,
+    MaybeMissed,
     MessageRef,
     ReminderSettings,
 )
@@ -70,6 +71,7 @@ CLAIM_AHEAD = 400  # claimed but not yet sent, at most: ~8 s of sending at 48/s
 # How long the sender lease lasts unrenewed. The holder renews it every tick and every chunk of a
 # fan-out (a few seconds apart), so only a process that died or hangs lets it run out.
 SENDER_LEASE = timedelta(seconds=30)
+MISSED_LISTED = 10  # uncertain sends a digest names; more would be a fault to fix, not to list
 
 # Another feature's deliveries: a tick step that claims them, and the send for one claim.
 ClaimStep = Callable[[datetime], Awaitable[Sequence[Delivery]]]
@@ -334,13 +336,30 @@ class DeliveryService:
                 late_by_hours=lateness // timedelta(hours=1) if late else 0,
                 settings=settings,
             )
-            if not digest.items and settings.quiet_when_empty:
+            digest = replace(digest, maybe_missed=await self._maybe_missed(student_id))
+            if not digest.items and not digest.maybe_missed and settings.quiet_when_empty:
                 return None
             return await self._notifier.send_digest(student_id, digest, key=delivery.key)
         item = await self._item_for(delivery)
         if item is None:
             return None
         return await self._notifier.send_item(student_id, item, key=delivery.key, late=late)
+
+    async def _maybe_missed(self, student_id: int) -> tuple[MaybeMissed, ...]:
+        """Uncertain sends since the last digest: this digest is the one that says so (once: a
+        digest that went out moves the line on)."""
+        found = await self._repo.uncertain_since_last_digest(student_id, limit=MISSED_LISTED)
+        if not found:
+            return ()
+        zone = await self._digests.timezone_for(student_id)
+        missed = []
+        for delivery in found:
+            # A reminder or a nudge is named again when it is still open (not done, not
+            # answered); a digest is superseded by this one.
+            relisted = delivery.kind in ("reminder", "nudge")
+            item = await self._item_for(delivery) if relisted else None
+            missed.append(MaybeMissed(delivery.kind, local_today(delivery.due_at, zone), item))
+        return tuple(missed)
 
     async def _item_for(self, delivery: Delivery) -> DueItem | None:
         owner = delivery.student_id

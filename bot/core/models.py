@@ -379,6 +379,19 @@ class Digest:
     late_by_hours: int = 0
     progress: Any = None  # bot.core.progress.GoalProgress (goal and streak), when coaching is on
     more: int = 0  # items due this week beyond `items` (counted, not loaded)
+    # Messages whose send may or may not have reached the student (told once, in this digest).
+    maybe_missed: tuple[MaybeMissed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MaybeMissed:
+    """A message the bot tried to send and cannot know arrived (its claim outlived the
+    transport's idempotency window): the next weekly digest says so, and names the item again
+    when it is still open."""
+
+    kind: str  # digest | reminder | nudge | another feature's kind
+    due_on: date  # the student's local day it was due
+    item: DueItem | None = None
 
 
 MessageRef = int

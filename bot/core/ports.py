@@ -315,6 +315,13 @@ class ReminderRepository(Protocol):
         """Close a claim (sent, late, skipped, unreachable, failed)."""
         ...
 
+    async def uncertain_since_last_digest(
+        self, student_id: int, *, limit: int
+    ) -> Sequence[Delivery]:
+        """The student's claims recorded as uncertain since their last digest went out (all of
+        them, if none has), oldest due first: what their next digest tells them about."""
+        ...
+
     async def count_attempt(self, delivery_id: int) -> int:
         """Add one failed attempt; returns the new count."""
         ...

@@ -25,6 +25,7 @@ from bot.core.models import (
     DueItem,
     Exchange,
     ItemKind,
+    MaybeMissed,
     Page,
     Profile,
     Role,
@@ -379,6 +380,19 @@ ITEM_EMOJI = {
 }
 
 
+MISSED_KINDS = {"digest": "Your weekly digest", "reminder": "A reminder", "nudge": "A nudge"}
+
+
+def missed_line(missed: MaybeMissed) -> str:
+    """'• A reminder due 3 Mar — Book the shadowing day': what may not have arrived (I
+    couldn't confirm the send), and what it was about when that is still open."""
+    what = MISSED_KINDS.get(missed.kind, "A message")
+    line = f"• {what} due {day(missed.due_on)}"
+    if missed.item is not None:
+        line += f" — {esc(clip(item_label(missed.item), 120))}"
+    return line
+
+
 def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embed:
     shown = digest.items[:DIGEST_LIST_MAX]
     if shown:
@@ -404,6 +418,12 @@ def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embe
         f"{a.replies} repl{'ies' if a.replies != 1 else 'y'}",
         inline=False,
     )
+    if digest.maybe_missed:
+        embed.add_field(
+            name="These may not have reached you",
+            value=clip("\n".join(missed_line(m) for m in digest.maybe_missed), FIELD_MAX),
+            inline=False,
+        )
     if digest.progress is not None:
         embed.add_field(name="Your weekly goal", value=goal_line(digest.progress), inline=False)
     if digest.tip:

@@ -79,6 +79,18 @@ def _delivery(row: Sequence[Any]) -> Delivery:
     )
 
 
+# Uncertain sends since the student's last digest that went out (the partial index
+# deliveries_uncertain; the last digest through UNIQUE (kind, student_id, ref)).
+UNCERTAIN_SINCE_LAST_DIGEST = """
+SELECT id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at FROM deliveries
+ WHERE student_id = ? AND outcome = 'uncertain'
+   AND sent_at > COALESCE((SELECT MAX(sent_at) FROM deliveries
+                            WHERE kind = 'digest' AND student_id = ?
+                              AND outcome IN ('sent', 'late')), '')
+ ORDER BY due_at, id LIMIT ?
+"""
+
+
 class SqliteReminderRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
@@ -179,6 +191,12 @@ class SqliteReminderRepository:
             "UPDATE deliveries SET sent_at = ?, outcome = ?, message_id = ? WHERE id = ?",
             (to_db_time(at), outcome, message_id, delivery_id),
         )
+
+    async def uncertain_since_last_digest(
+        self, student_id: int, *, limit: int
+    ) -> Sequence[Delivery]:
+        rows = await self._rows(UNCERTAIN_SINCE_LAST_DIGEST, (student_id, student_id, limit))
+        return [_delivery(row) for row in rows]
 
     async def count_attempt(self, delivery_id: int) -> int:
         rows = await self._rows(

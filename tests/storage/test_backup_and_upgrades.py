@@ -102,6 +102,10 @@ SEEDS: dict[int, list[str]] = {
     15: [  # the process that sends proactive messages, until its lease runs out
         f"INSERT INTO sender_leases (name, holder, expires_at) VALUES ('proactive', 'c3d4', '{T}')",
     ],
+    16: [  # a send that may not have arrived, for the next digest to mention
+        "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, sent_at, outcome) "
+        f"VALUES (1, 'reminder', '7', '{T}', '{T}', '{T}', 'uncertain')",
+    ],
 }
 LATEST = len(available_migrations())
 

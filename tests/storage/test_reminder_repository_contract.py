@@ -251,6 +251,35 @@ async def test_lease_stale_finish_and_attempts(repos: Repos) -> None:
     assert await repos.reminders.count_attempt(987_654) == 0
 
 
+async def test_uncertain_claims_since_the_last_digest_that_went_out(repos: Repos) -> None:
+    """What a digest says may not have arrived: the student's claims recorded uncertain after
+    their last digest sent (or late), oldest due first; not other outcomes, not another
+    student's, and not those a digest already went out after."""
+    ledger = repos.reminders
+
+    async def closed(student: int, kind: str, ref: str, outcome: str, minutes: int) -> int:
+        at = NOW + timedelta(minutes=minutes)
+        claim = await ledger.claim(student, kind, ref, due_at=at - timedelta(hours=1), now=at)
+        await ledger.finish(claim.id, outcome=outcome, at=at)
+        return int(claim.id)
+
+    before = await closed(A, "reminder", "1", "uncertain", 1)
+    assert [d.id for d in await ledger.uncertain_since_last_digest(A, limit=10)] == [before]
+    await closed(A, "digest", "w1", "sent", 2)
+    assert await ledger.uncertain_since_last_digest(A, limit=10) == []
+    late = await closed(A, "nudge", "2", "uncertain", 4)
+    early = await closed(A, "reminder", "3", "uncertain", 3)
+    await closed(A, "reminder", "4", "sent", 5)
+    await closed(B, "reminder", "5", "uncertain", 6)
+    await closed(A, "digest", "w2", "quiet", 7)  # said nothing: not a digest that went out
+    found = await ledger.uncertain_since_last_digest(A, limit=10)
+    assert [d.id for d in found] == [early, late]
+    assert (found[0].kind, found[0].ref) == ("reminder", "3")
+    assert [d.id for d in await ledger.uncertain_since_last_digest(A, limit=1)] == [early]
+    await closed(A, "digest", "w3", "late", 8)
+    assert await ledger.uncertain_since_last_digest(A, limit=10) == []
+
+
 async def test_add_reminder_scopes_contact_ownership(repos: Repos) -> None:
     """A reminder may name the owner's contact or none, never someone else's."""
     mine = await contact(repos, A)

@@ -1183,6 +1183,40 @@ async def test_claim_older_than_the_idempotency_window_is_uncertain_not_resent(
     assert len(world.notifier.digests(A)) == 1
 
 
+async def test_an_uncertain_reminder_is_told_in_the_next_digest_once(world: World) -> None:
+    """A reminder whose send outlived the idempotency window: the next weekly digest says it
+    may not have reached the student, naming it again while it is open; the digest after that
+    does not repeat it. A student with quiet-when-empty digests still gets the one that says
+    so."""
+    await set_up(world, weekday=SUN, hour=18, quiet_when_empty=True)
+    open_one = await world.svc.remind(A, None, "2026-03-05 09:00", "Book the shadowing day")
+    done_one = await world.svc.remind(A, None, "2026-03-05 10:00", "Email Dr Osei")
+    world.notifier.lose_next_response()
+    world.notifier.lose_next_response()
+    world.clock.set(done_one.due_at)
+    await world.tick()
+    world.restart()
+    world.clock.advance(world.notifier.idempotency_window + timedelta(seconds=1))
+    assert (await world.tick()).uncertain == 2
+    await world.svc.done(A, ItemKind.REMINDER, done_one.id)
+    world.clock.set(await world.next_digest_at())
+    await world.tick()
+    [digest] = world.notifier.digests(A)
+    first, second = digest.digest.maybe_missed
+    assert (first.kind, first.due_on, second.due_on) == (
+        "reminder",
+        date(2026, 3, 5),
+        date(2026, 3, 5),
+    )
+    assert first.item is not None and first.item.reminder.id == open_one.id
+    assert second.item is None  # done since: told, not listed again
+    await world.svc.done(A, ItemKind.REMINDER, open_one.id)
+    world.clock.set(await world.next_digest_at())
+    await world.tick()
+    # Nothing due and nothing uncertain since the last digest: quiet.
+    assert len(world.notifier.digests(A)) == 1
+
+
 async def test_claim_inside_the_idempotency_window_is_still_retried(world: World) -> None:
     """Just inside the window the key is still recognised: the retry goes out (one message)."""
     due = (await set_up(world)).next_digest_at

@@ -14,8 +14,13 @@ from datetime import datetime
 
 from bot.core.models import Delivery, Draft, OneOffReminder, ReminderSettings, WeekActivity
 from bot.storage.drafts import SELECT_DRAFTS, row_to_draft
-from bot.storage.postgres.rows import Pool, affected
-from bot.storage.reminders import _ACTIVE_STUDENT, _REMINDER, _SETTINGS
+from bot.storage.postgres.rows import Pool, affected, numbered
+from bot.storage.reminders import (
+    _ACTIVE_STUDENT,
+    _REMINDER,
+    _SETTINGS,
+    UNCERTAIN_SINCE_LAST_DIGEST,
+)
 from bot.storage.reminders import _delivery as _delivery_row
 from bot.storage.reminders import _reminder as _reminder_row
 from bot.storage.reminders import _settings as _settings_row
@@ -26,6 +31,8 @@ _AWAITING = (
     "WHERE r.contact_id = drafts.contact_id AND r.kind = 'replied' "
     "AND r.happened_on >= substr(drafts.sent_at, 1, 10)) "
 )
+
+_UNCERTAIN = numbered(UNCERTAIN_SINCE_LAST_DIGEST)
 
 
 class PgReminderRepository:
@@ -133,6 +140,12 @@ class PgReminderRepository:
             message_id,
             delivery_id,
         )
+
+    async def uncertain_since_last_digest(
+        self, student_id: int, *, limit: int
+    ) -> Sequence[Delivery]:
+        rows = await self._pool.fetch(_UNCERTAIN, student_id, student_id, limit)
+        return [_delivery_row(tuple(row)) for row in rows]
 
     async def count_attempt(self, delivery_id: int) -> int:
         attempts = await self._pool.fetchval(
