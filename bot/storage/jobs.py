@@ -8,6 +8,7 @@ The statements are written once, with `?`, for both stores: PostgreSQL's ledger
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -63,9 +64,15 @@ def slot(started: str, finished: str | None) -> JobSlot:
     return JobSlot(from_db_time(started), from_db_time(finished) if finished else None)
 
 
-class SqliteJobLedger:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
+class JobLedgerRules:
+    """The ledger's steps, written once over a store's two primitives: one row of a
+    statement, and a statement run for its effect (both with `?` parameters)."""
+
+    async def _one(self, sql: str, params: tuple[object, ...]) -> tuple[Any, ...] | None:
+        raise NotImplementedError
+
+    async def _run(self, sql: str, params: tuple[object, ...]) -> None:
+        raise NotImplementedError
 
     async def claim(
         self,
@@ -81,11 +88,9 @@ class SqliteJobLedger:
             student_id, kind, token, now=now, stale_before=stale_before, free_after=free_after
         )
         for _ in range(CLAIM_ROUNDS):
-            async with self._db.execute(CLAIM, params) as cursor:
-                if await cursor.fetchone() is not None:
-                    return None
-            async with self._db.execute(HOLDER, (student_id, kind)) as cursor:
-                row = await cursor.fetchone()
+            if await self._one(CLAIM, params) is not None:
+                return None
+            row = await self._one(HOLDER, (student_id, kind))
             if row is not None:
                 return slot(row[0], row[1])
         raise RuntimeError("a job slot kept changing under its claim")
@@ -94,6 +99,19 @@ class SqliteJobLedger:
         self, student_id: int, kind: str, token: str, *, finished_at: datetime | None
     ) -> None:
         if finished_at is None:
-            await self._db.execute(RELEASE, (student_id, kind, token))
+            await self._run(RELEASE, (student_id, kind, token))
         else:
-            await self._db.execute(FINISH, (to_db_time(finished_at), student_id, kind, token))
+            await self._run(FINISH, (to_db_time(finished_at), student_id, kind, token))
+
+
+class SqliteJobLedger(JobLedgerRules):
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def _one(self, sql: str, params: tuple[object, ...]) -> tuple[Any, ...] | None:
+        async with self._db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else tuple(row)
+
+    async def _run(self, sql: str, params: tuple[object, ...]) -> None:
+        await self._db.execute(sql, params)

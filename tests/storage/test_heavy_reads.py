@@ -4,9 +4,11 @@ contact."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.core.models import Channel, ContactDraft, ContactFilter, ExchangeKind
@@ -23,19 +25,26 @@ B = 222_222_222_222_222_222
 NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 
 
+async def plan_of(db: aiosqlite.Connection, call: Awaitable[object]) -> list[str]:
+    """The query plan of the one SELECT that awaiting `call` runs (the last, if several)."""
+    statements: list[str] = []
+    await db.set_trace_callback(statements.append)
+    await call
+    await db.set_trace_callback(None)
+    query = [s for s in statements if s.lstrip().upper().startswith("SELECT")][-1]
+    async with db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
+        return [row[3] for row in await cursor.fetchall()]
+
+
 @pytest.mark.parametrize("column", ["specialty", "event"])
 async def test_value_suggestions_read_an_index_only(tmp_path: Path, column: str) -> None:
     """The specialty and event suggestions list distinct values from a covering index."""
     db = await open_database(tmp_path / "coach.sqlite3")
     try:
         await migrate(db)
-        statements: list[str] = []
-        await db.set_trace_callback(statements.append)
-        await SqliteContactRepository(db).distinct_values(A, column, "", limit=25)
-        await db.set_trace_callback(None)
-        [query] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-        async with db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
-            plan = [row[3] for row in await cursor.fetchall()]
+        plan = await plan_of(
+            db, SqliteContactRepository(db).distinct_values(A, column, "", limit=25)
+        )
     finally:
         await db.close()
     assert any(step.startswith("SEARCH c USING COVERING INDEX") for step in plan), plan
@@ -73,12 +82,7 @@ async def test_awaiting_any_reply_matches_the_contacts_and_reads_by_owner(tmp_pa
             A, ana.id, ExchangeKind.REPLIED, NOW.date() + timedelta(days=2), None, now=NOW
         )
         assert await answer() == [False, False]  # Bee's unanswered draft is not Ana's student's
-        statements: list[str] = []
-        await db.set_trace_callback(statements.append)
-        await contacts.awaiting_any_reply(A)
-        await db.set_trace_callback(None)
-        async with db.execute("EXPLAIN QUERY PLAN " + statements[-1]) as cursor:
-            plan = [row[3] for row in await cursor.fetchall()]
+        plan = await plan_of(db, contacts.awaiting_any_reply(A))
     finally:
         await db.close()
     assert "SEARCH d USING INDEX drafts_owner_contact (owner_id=?)" in plan, plan
@@ -94,13 +98,7 @@ async def test_a_contacts_exchanges_read_that_contact_only(tmp_path: Path) -> No
         await SqliteStudentRepository(db).get_or_create(A, now=NOW)
         contacts = SqliteContactRepository(db)
         ana = await contacts.add(A, ContactDraft(name="Ana"), now=NOW)
-        statements: list[str] = []
-        await db.set_trace_callback(statements.append)
-        await contacts.exchanges(A, ana.id, limit=20)
-        await db.set_trace_callback(None)
-        [query] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-        async with db.execute("EXPLAIN QUERY PLAN " + query) as cursor:
-            plan = [row[3] for row in await cursor.fetchall()]
+        plan = await plan_of(db, contacts.exchanges(A, ana.id, limit=20))
     finally:
         await db.close()
     assert plan == ["SEARCH exchanges USING INDEX exchanges_contact (contact_id=?)"], plan
