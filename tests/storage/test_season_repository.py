@@ -23,7 +23,7 @@ NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 8)
 
 
-@pytest.fixture(params=kinds_for("students", "contacts", "events", "season"))
+@pytest.fixture(params=kinds_for("students", "contacts", "events", "season", "privacy"))
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     store = await open_store(request.param, request, tmp_path)
     students = store.make("students")
@@ -139,3 +139,31 @@ async def test_an_interview_row_only_beside_the_owners_event(db: Store) -> None:
     await repo.put_interview(A, mine.id, "Lakeside general surgery", no_contact=False, now=NOW)
     again = await repo.interview(A, mine.id)
     assert again is not None and not again.no_contact
+
+
+async def test_privacy_delete_counts_and_removes_every_season_row(db: Store) -> None:
+    """`/privacy delete` proves the season gone: its tables are counted before and after, and
+    the other student's season is untouched."""
+    repo = db.make("season")
+    for owner in (A, B):
+        await repo.set_plan(SeasonPlan(owner, "us-2027"), now=NOW)
+        await repo.put_letter(
+            owner, await contact(db, owner), asked_on=DAY, deadline=None, programs=None, now=NOW
+        )
+        event = await db.make("events").add(
+            owner, "Interview day", EventKind.INTERVIEW, DAY, now=NOW
+        )
+        await repo.put_interview(owner, event.id, "Lakeside", no_contact=False, now=NOW)
+    privacy = db.make("privacy")
+    removed = await privacy.delete_student(A)
+    season = ("season_plans", "letter_requests", "interviews")
+    assert {table: removed[table] for table in season} == dict.fromkeys(season, 1)
+    left = await privacy.counts(A)
+    assert not any(left.values())
+    assert (await repo.plan(A), await repo.letters(A), await repo.interview(A, 1)) == (
+        None,
+        [],
+        None,
+    )
+    others = await privacy.counts(B)
+    assert {table: others[table] for table in season} == dict.fromkeys(season, 1)
