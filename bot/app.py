@@ -36,7 +36,31 @@ from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.discord_adapter.chart_renderer import ChartRenderer
-from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
+from bot.discord_adapter.client import PROMPT_KEYS, AppCommand, CoachBot
+from bot.discord_adapter.commands.coaching import coaching_commands
+from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
+from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
+from bot.discord_adapter.commands.events import EventGroup, admin_events_command
+from bot.discord_adapter.commands.exchanges import log_command
+from bot.discord_adapter.commands.help import help_command
+from bot.discord_adapter.commands.imports import import_command
+from bot.discord_adapter.commands.privacy import PrivacyGroup
+from bot.discord_adapter.commands.profile import profile_command
+from bot.discord_adapter.commands.reminders import (
+    AdminGroup,
+    RemindersGroup,
+    due_command,
+    remind_command,
+)
+from bot.discord_adapter.commands.season import InterviewGroup, LettersGroup, SeasonGroup
+from bot.discord_adapter.components.contacts import ContactHandlers
+from bot.discord_adapter.components.drafts import DraftHandlers
+from bot.discord_adapter.components.due import DueHandlers
+from bot.discord_adapter.components.events import EventHandlers
+from bot.discord_adapter.components.imports import ImportHandlers
+from bot.discord_adapter.components.pitch import PitchHandlers
+from bot.discord_adapter.components.privacy import PrivacyHandlers
+from bot.discord_adapter.components.routing import Router
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.discord_adapter.pacing import Pacer
 from bot.looplag import LoopLagMonitor
@@ -129,6 +153,51 @@ def load_season(settings: Settings) -> SeasonLibrary:
     """The application calendars and the season's tasks; SeasonContentError names problems."""
     return SeasonLibrary.load(
         settings.content.calendars_dir, settings.content.prompts_dir / "season.toml"
+    )
+
+
+def discord_commands(
+    services: Services, prompts: PromptLibrary, charts: ChartRenderer | None = None
+) -> list[AppCommand]:
+    """Every slash command, group and menu, each given the services it calls."""
+    flights = services.flights
+    contact_group = ContactGroup(services.contacts, services.events)
+    contact_group.add_command(import_command(services.imports, flights))  # /contact import
+    admin_group = AdminGroup(services.reminders)
+    admin_group.add_command(admin_events_command(services.events))  # /admin events
+    commands: list[AppCommand] = [
+        contact_group,
+        log_command(services.contacts),
+        followup_command(services.drafts, services.contacts),
+        outreach_command(services.drafts, services.contacts),
+        TemplatesGroup(services.drafts),
+        profile_command(services.drafts),
+        RemindersGroup(services.reminders),
+        remind_command(services.reminders, services.contacts),
+        due_command(services.reminders),
+        admin_group,
+        EventGroup(services.events, services.contacts),
+        *coaching_commands(services.coaching, services.contacts, flights=flights, charts=charts),
+        PrivacyGroup(services.privacy, prompts, flights),
+    ]
+    if services.season is not None:
+        commands += [SeasonGroup(services.season), LettersGroup(services.season, services.contacts)]
+    if services.interviews is not None:
+        commands.append(InterviewGroup(services.interviews, services.contacts))
+    commands += [help_command(prompts), save_member_menu(services.contacts)]
+    return commands
+
+
+def discord_router(services: Services) -> Router:
+    """The handlers of every button, menu and form, each given the services it calls."""
+    return Router(
+        ContactHandlers(services.contacts),
+        DraftHandlers(services.drafts),
+        DueHandlers(services.reminders, services.drafts),
+        EventHandlers(services.events, services.contacts, services.drafts),
+        ImportHandlers(services.imports),
+        PitchHandlers(services.coaching),
+        PrivacyHandlers(services.privacy),
     )
 
 
@@ -227,12 +296,15 @@ async def build_app(
         )
         scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(
-            services,
             prompts,
+            commands=discord_commands(services, prompts, ChartRenderer(offload)),
+            router=discord_router(services),
+            students=students,
+            reminders=reminders,
+            events=events,
             dev_guild_id=settings.discord.dev_guild_id,
             sync_dev_guild=sync_dev_guild,
             on_start=scheduler.start if start_scheduler else None,
-            charts=ChartRenderer(offload),
         )
         notifier.attach(bot)
     except BaseException:

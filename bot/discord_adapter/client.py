@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.content.prompts import PromptLibrary
-from bot.core.services import Services
-from bot.discord_adapter.chart_renderer import ChartRenderer
-from bot.discord_adapter.commands.coaching import coaching_commands
-from bot.discord_adapter.commands.contacts import ContactGroup, save_member_menu
-from bot.discord_adapter.commands.drafts import TemplatesGroup, followup_command, outreach_command
-from bot.discord_adapter.commands.events import EventGroup, admin_events_command
-from bot.discord_adapter.commands.exchanges import log_command
-from bot.discord_adapter.commands.help import help_command, help_embed
-from bot.discord_adapter.commands.imports import import_command
-from bot.discord_adapter.commands.privacy import PrivacyGroup
-from bot.discord_adapter.commands.profile import profile_command
-from bot.discord_adapter.commands.reminders import (
-    AdminGroup,
-    RemindersGroup,
-    due_command,
-    remind_command,
-)
-from bot.discord_adapter.commands.season import InterviewGroup, LettersGroup, SeasonGroup
-from bot.discord_adapter.components import DYNAMIC_ITEMS
-from bot.discord_adapter.modals import dispatch_form
+from bot.core.events import EventService
+from bot.core.reminders import ReminderService
+from bot.core.students import StudentService
+from bot.discord_adapter.commands.help import help_embed
+from bot.discord_adapter.components.routing import Router
 from bot.discord_adapter.notifier import seen_scheduled_event
 from bot.discord_adapter.tree import CoachTree
 
@@ -62,52 +47,27 @@ def intents() -> discord.Intents:
     return wanted
 
 
-def install_commands(
-    tree: app_commands.CommandTree[Any],
-    services: Services,
-    prompts: PromptLibrary,
-    charts: ChartRenderer | None = None,
-) -> None:
-    flights = services.flights
-    contact_group = ContactGroup(services.contacts)
-    contact_group.add_command(import_command(services.imports, flights))  # /contact import
-    tree.add_command(contact_group)
-    tree.add_command(log_command(services.contacts))
-    tree.add_command(followup_command(services.drafts))
-    tree.add_command(outreach_command(services.drafts))
-    tree.add_command(TemplatesGroup(services.drafts))
-    tree.add_command(profile_command(services.drafts))
-    tree.add_command(RemindersGroup(services.reminders))
-    tree.add_command(remind_command(services.reminders))
-    tree.add_command(due_command(services.reminders))
-    admin_group = AdminGroup(services.reminders)
-    admin_group.add_command(admin_events_command(services.events))  # /admin events
-    tree.add_command(admin_group)
-    tree.add_command(EventGroup(services.events))
-    for command in coaching_commands(services.coaching, flights=flights, charts=charts):
-        tree.add_command(command)
-    tree.add_command(PrivacyGroup(services.privacy, prompts, flights))
-    if services.season is not None:
-        tree.add_command(SeasonGroup(services.season))
-        tree.add_command(LettersGroup(services.season))
-    if services.interviews is not None:
-        tree.add_command(InterviewGroup(services.interviews))
-    tree.add_command(help_command(prompts))
-    tree.add_command(save_member_menu(services.contacts))
+AppCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
 
 
 class CoachBot(discord.Client):
+    """The client: commands and the click/form router come built (app.py wires them); it keeps
+    the few services its own events need (welcome, DM reachability, scheduled events)."""
+
     user: discord.ClientUser
 
     def __init__(
         self,
-        services: Services,
         prompts: PromptLibrary,
         *,
+        commands: Sequence[AppCommand],
+        router: Router,
+        students: StudentService,
+        reminders: ReminderService,
+        events: EventService,
         dev_guild_id: int | None = None,
         sync_dev_guild: bool = True,
         on_start: Callable[[], object] | None = None,
-        charts: ChartRenderer | None = None,
     ) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are absent.
         discord.VoiceClient.warn_nacl = False
@@ -118,13 +78,16 @@ class CoachBot(discord.Client):
             # bot sends may ping anyone unless a message opts in explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        self.services = services
         self.prompts = prompts
+        self._commands = tuple(commands)
+        self.router = router
+        self.students = students
+        self.reminders = reminders
+        self.events = events
         self.dev_guild_id = dev_guild_id
         self.sync_dev_guild = sync_dev_guild
         self._on_start = on_start
-        self.charts = charts
-        self.tree = CoachTree(self)
+        self.tree = CoachTree(self, students)
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     def track_current_task(self) -> None:
@@ -152,8 +115,8 @@ class CoachBot(discord.Client):
             await asyncio.wait(pending, timeout=seconds)
 
     async def setup_hook(self) -> None:
-        install_commands(self.tree, self.services, self.prompts, self.charts)
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        for command in self._commands:
+            self.tree.add_command(command)
         if self.dev_guild_id and self.sync_dev_guild:
             guild = discord.Object(id=self.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -173,7 +136,7 @@ class CoachBot(discord.Client):
     async def _scan_scheduled_events(self, guild: discord.Guild) -> None:
         """Events that ended while the bot was away (recorded once: the core ignores repeats)."""
         for event in map(seen_scheduled_event, guild.scheduled_events):
-            await self.services.events.scheduled_event_seen(
+            await self.events.scheduled_event_seen(
                 event.guild_id,
                 event.event_id,
                 event.name,
@@ -187,12 +150,12 @@ class CoachBot(discord.Client):
     ) -> None:
         """A server's event ended: the core decides whether anyone is asked, and when."""
         if after.status is discord.EventStatus.completed:
-            await self.services.events.scheduled_event_ended(after.guild_id, after.id, after.name)
+            await self.events.scheduled_event_ended(after.guild_id, after.id, after.name)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         self.track_current_task()
-        if interaction.type is discord.InteractionType.modal_submit:
-            await dispatch_form(interaction)
+        # Clicks and form submissions (commands and autocomplete go through the tree).
+        await self.router.dispatch(interaction)
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[Any], command: Any
@@ -206,10 +169,10 @@ class CoachBot(discord.Client):
         )
         if not answered_with_message:
             return  # a form is open; welcome them next time
-        notice = await self.services.reminders.reachability_notice(interaction.user.id)
+        notice = await self.reminders.reachability_notice(interaction.user.id)
         if notice is not None:
             await interaction.followup.send(notice, ephemeral=True)
-        if not await self.services.students.claim_welcome(interaction.user.id):
+        if not await self.students.claim_welcome(interaction.user.id):
             return
         if command.qualified_name == "help":
             return  # /help already says everything the welcome would

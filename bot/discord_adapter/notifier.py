@@ -28,7 +28,9 @@ import discord
 from bot.core.errors import DeliveryFailed, RecipientUnreachable
 from bot.core.events import ScheduledEnding, SeenScheduledEvent
 from bot.core.models import Digest, DueItem, MessageRef
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.due import due_view, single_item_view
+from bot.discord_adapter.components.events import scheduled_event_view
 from bot.discord_adapter.pacing import Pacer
 
 if TYPE_CHECKING:
@@ -139,14 +141,14 @@ class DiscordNotifier:
             empty_text=self._bot.prompts.render("digest_empty"),
             title="Your week in networking",
         )
-        view = components.due_view(digest.items, with_stop=True)
+        view = due_view(digest.items, with_stop=True)
         return await self._send(student_id, key, embed=embed, view=view)
 
     async def send_item(
         self, student_id: int, item: DueItem, *, key: str, late: bool
     ) -> MessageRef:
         text = presenters.item_text(item, item.due_on, late=late)
-        view = components.single_item_view(item)
+        view = single_item_view(item)
         return await self._send(student_id, key, content=text, view=view)
 
     def cached_scheduled_events(self) -> list[SeenScheduledEvent]:
@@ -171,7 +173,7 @@ class DiscordNotifier:
         self, student_id: int, ending: ScheduledEnding, *, key: str
     ) -> MessageRef:
         text = presenters.event_prompt_text(ending)
-        view = components.scheduled_event_view(ending.id)
+        view = scheduled_event_view(ending.id)
         return await self._send(student_id, key, content=text, view=view)
 
 

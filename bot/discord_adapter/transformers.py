@@ -1,25 +1,24 @@
-"""Option parsing: a contact picked by autocomplete arrives in the handler as a `Contact`."""
+"""Contact and template options: what autocomplete suggests, and a picked contact resolved.
+
+A contact option is a plain string: Discord sends the id of a picked suggestion, or the text
+typed. The command resolves it with a `ContactPicker` built with its own contact service (a
+discord.py Transformer is instantiated by the library from an annotation, so it could only reach
+a service through the client).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import discord
 from discord import app_commands
 
+from bot.content.templates import TemplateCatalogue
+from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
 from bot.core.models import Contact
 from bot.core.text import fold
 from bot.discord_adapter import presenters
 
-if TYPE_CHECKING:
-    from bot.discord_adapter.client import CoachBot
-
-    Interaction = discord.Interaction[CoachBot]
-else:
-    Interaction = discord.Interaction
-
 CHOICE_MAX = 100  # Discord's limit on an autocomplete choice's name and value
+CHOICES_MAX = 25  # Discord's limit on the number of autocomplete choices
 
 
 def contact_choice_name(contact: Contact) -> str:
@@ -29,29 +28,30 @@ def contact_choice_name(contact: Contact) -> str:
     return presenters.clip(f"{presenters.display_name(contact)} — {detail}", CHOICE_MAX)
 
 
-class _ContactAutocomplete(app_commands.Transformer["CoachBot"]):
-    """Autocompletes from the caller's own contacts (a choice's value is the contact's id)."""
+def _as_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 19 else None
 
-    async def autocomplete(
-        self, interaction: Interaction, value: int | float | str
-    ) -> list[app_commands.Choice[int | float | str]]:
-        found = await interaction.client.services.contacts.suggest(interaction.user.id, str(value))
+
+class ContactPicker:
+    """Contact options for one student: suggestions from their own contacts (a choice's value
+    is the contact's id), and the picked value resolved for them only."""
+
+    def __init__(self, contacts: ContactService) -> None:
+        self.contacts = contacts
+
+    async def suggest(self, owner: int, current: str) -> list[app_commands.Choice[str]]:
+        found = await self.contacts.suggest(owner, current)
         return [app_commands.Choice(name=contact_choice_name(c), value=str(c.id)) for c in found]
 
-
-class OwnedContactTransformer(_ContactAutocomplete):
-    """Autocompletes from the caller's own contacts; resolves the picked id for the caller only."""
-
-    async def transform(self, interaction: Interaction, value: Any) -> Contact:
-        contacts = interaction.client.services.contacts
-        text = str(value).strip()
-        if text.isdigit() and len(text) <= 19:
-            return await contacts.get(interaction.user.id, int(text))
+    async def owned(self, owner: int, value: str) -> Contact:
+        """The student's contact picked (or typed by its exact name); InvalidInput otherwise."""
+        text = value.strip()
+        contact_id = _as_id(text)
+        if contact_id is not None:
+            return await self.contacts.get(owner, contact_id)
         # Typed a name without picking a suggestion: accept it if exactly one contact has it.
         matches = [
-            c
-            for c in await contacts.suggest(interaction.user.id, text)
-            if fold(c.name) == fold(text)
+            c for c in await self.contacts.suggest(owner, text) if fold(c.name) == fold(text)
         ]
         if len(matches) == 1:
             return matches[0]
@@ -59,51 +59,35 @@ class OwnedContactTransformer(_ContactAutocomplete):
             "Pick the contact from the suggestions that appear as you type their name."
         )
 
+    async def owned_or_none(self, owner: int, value: str | None) -> Contact | None:
+        return None if value is None else await self.owned(owner, value)
 
-OwnedContact = app_commands.Transform[Contact, OwnedContactTransformer]
-
-
-def value_autocomplete(column: str) -> Any:
-    """Autocomplete for a filter option from the values this student has already used."""
-
-    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        values = await interaction.client.services.contacts.suggest_values(
-            interaction.user.id, column, current
-        )
-        return [
-            app_commands.Choice(name=presenters.clip(v, CHOICE_MAX), value=v[:CHOICE_MAX])
-            for v in values
-        ]
-
-    return complete
-
-
-class ContactOrNameTransformer(_ContactAutocomplete):
-    """Like OwnedContact, but text that is not one of the student's contacts is a new name."""
-
-    async def transform(self, interaction: Interaction, value: Any) -> int | str:
-        text = str(value).strip()
-        if text.isdigit() and len(text) <= 19:
-            contact = await interaction.client.services.contacts.get(interaction.user.id, int(text))
-            return contact.id
+    async def contact_or_name(self, owner: int, value: str) -> int | str:
+        """A picked contact's id (the student's own), or the text typed as a new name."""
+        text = value.strip()
+        contact_id = _as_id(text)
+        if contact_id is not None:
+            return (await self.contacts.get(owner, contact_id)).id
         if not text:
             raise InvalidInput("Name the person you're writing to.")
         return text
 
-
-ContactOrName = app_commands.Transform[int | str, ContactOrNameTransformer]
-
-
-def template_autocomplete(kind: str) -> Any:
-    """Autocomplete over the catalogue's templates of one kind (new files appear at once)."""
-
-    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        typed = fold(current)
-        catalogue = interaction.client.services.drafts.catalogue
+    async def values(self, owner: int, column: str, current: str) -> list[app_commands.Choice[str]]:
+        """A filter option's suggestions: the values this student has already used."""
+        found = await self.contacts.suggest_values(owner, column, current)
         return [
-            app_commands.Choice(name=presenters.clip(t.title, CHOICE_MAX), value=t.id)
-            for t in catalogue.templates(kind or None)
-            if typed in fold(t.title) or typed in t.id
-        ][:25]
+            app_commands.Choice(name=presenters.clip(v, CHOICE_MAX), value=v[:CHOICE_MAX])
+            for v in found
+        ]
 
-    return complete
+
+def template_choices(
+    catalogue: TemplateCatalogue, kind: str, current: str
+) -> list[app_commands.Choice[str]]:
+    """The catalogue's templates of one kind ("" for all) matching what was typed."""
+    typed = fold(current)
+    return [
+        app_commands.Choice(name=presenters.clip(t.title, CHOICE_MAX), value=t.id)
+        for t in catalogue.templates(kind or None)
+        if typed in fold(t.title) or typed in t.id
+    ][:CHOICES_MAX]

@@ -10,11 +10,13 @@ from discord import app_commands
 
 from bot.content.coach import MEETING_KINDS, TOPICS
 from bot.core.coaching import GOAL_MAX, CoachingService
+from bot.core.contacts import ContactService
 from bot.core.flight import SingleFlight
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
 from bot.discord_adapter.chart_renderer import ChartRenderer
+from bot.discord_adapter.components.pitch import pitch_form
 from bot.discord_adapter.flights import single_flight
-from bot.discord_adapter.transformers import OwnedContact
+from bot.discord_adapter.transformers import ContactPicker
 from bot.workers import InlineOffload
 
 if TYPE_CHECKING:
@@ -31,10 +33,13 @@ CONTEXTS = {"guilds": True, "dms": True, "private_channels": False}
 
 def coaching_commands(
     coaching: CoachingService,
+    contacts: ContactService,
     *,
     flights: SingleFlight | None = None,
     charts: ChartRenderer | None = None,
 ) -> list[app_commands.Command[Any, ..., None]]:
+    picker = ContactPicker(contacts)  # /prep's optional contact
+
     @app_commands.command(name="tip", description="One networking tip, for now or a topic")
     @app_commands.describe(topic="Leave empty for a tip about what you've been doing")
     @app_commands.choices(topic=TOPIC_CHOICES)
@@ -51,17 +56,23 @@ def coaching_commands(
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.allowed_contexts(**CONTEXTS)
     @app_commands.allowed_installs(guilds=True, users=False)
-    async def prep(
-        interaction: Interaction, kind: str, contact: OwnedContact | None = None
-    ) -> None:
-        result = await coaching.prep(interaction.user.id, kind, contact.id if contact else None)
+    async def prep(interaction: Interaction, kind: str, contact: str | None = None) -> None:
+        owner = interaction.user.id
+        picked = await picker.owned_or_none(owner, contact)
+        result = await coaching.prep(owner, kind, picked.id if picked else None)
         await interaction.response.send_message(embed=presenters.prep_embed(result), ephemeral=True)
+
+    @prep.autocomplete("contact")
+    async def contact_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await picker.suggest(interaction.user.id, current)
 
     @app_commands.command(name="pitch", description="Build your 30-second elevator pitch")
     @app_commands.allowed_contexts(**CONTEXTS)
     @app_commands.allowed_installs(guilds=True, users=False)
     async def pitch(interaction: Interaction) -> None:
-        await interaction.response.send_modal(components.pitch_form(coaching.library.pitch))
+        await interaction.response.send_modal(pitch_form(coaching.library.pitch))
 
     @app_commands.command(name="goals", description="Set your weekly networking goal")
     @app_commands.describe(

@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
+from bot.core.events import EventService
 from bot.core.models import AddOutcome, ContactDraft, ContactFilter, Role
 from bot.core.validation import (
     ADDRESS_AS_MAX,
@@ -21,8 +22,16 @@ from bot.core.validation import (
     TITLE_MAX,
     URL_MAX,
 )
-from bot.discord_adapter import components, presenters
-from bot.discord_adapter.transformers import OwnedContact, value_autocomplete
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.contacts import (
+    card,
+    confirm_remove_view,
+    duplicate_view,
+    edit_contact_form,
+    page_view,
+)
+from bot.discord_adapter.components.views import optional_view
+from bot.discord_adapter.transformers import ContactPicker
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -40,17 +49,20 @@ def _role(value: str | None) -> Role | None:
     return Role(value) if value else None
 
 
-async def present_outcome(interaction: Interaction, outcome: AddOutcome, name: str) -> None:
+async def present_outcome(
+    contacts: ContactService, interaction: Interaction, outcome: AddOutcome, name: str
+) -> None:
     """Reply to an add: the saved card, or the "same person?" question."""
     if outcome.contact is not None:
         await interaction.response.send_message(
-            ephemeral=True, **await components.card(interaction, outcome.contact, heading="Saved")
+            ephemeral=True,
+            **await card(contacts, interaction.user.id, outcome.contact, heading="Saved"),
         )
         return
     assert outcome.pending_id is not None
     await interaction.response.send_message(
         presenters.duplicate_text(name, outcome.duplicates),
-        view=components.duplicate_view(outcome.pending_id, outcome.duplicates),
+        view=duplicate_view(outcome.pending_id, outcome.duplicates),
         ephemeral=True,
     )
 
@@ -58,9 +70,11 @@ async def present_outcome(interaction: Interaction, outcome: AddOutcome, name: s
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
 class ContactGroup(app_commands.Group, name="contact", description="Record the people you meet"):
-    def __init__(self, contacts: ContactService) -> None:
+    def __init__(self, contacts: ContactService, events: EventService) -> None:
         super().__init__()
         self.contacts = contacts
+        self.picker = ContactPicker(contacts)
+        self.events = events  # links a new contact to the logged event where they met
 
     @app_commands.command(name="add", description="Save someone you met")
     @app_commands.describe(
@@ -111,9 +125,8 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         )
         outcome = await self.contacts.add(owner, draft)
         if outcome.contact is not None:  # met at one of the student's logged events?
-            events = interaction.client.services.events
-            await events.link_where_met(owner, outcome.contact.id, where_met)
-        await present_outcome(interaction, outcome, name)
+            await self.events.link_where_met(owner, outcome.contact.id, where_met)
+        await present_outcome(self.contacts, interaction, outcome, name)
 
     @app_commands.command(name="list", description="Your contacts, most due for attention first")
     @app_commands.describe(
@@ -123,11 +136,6 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         event="Only people met at this event",
     )
     @app_commands.choices(role=ROLE_CHOICES)
-    @app_commands.autocomplete(
-        tag=value_autocomplete("tag"),
-        specialty=value_autocomplete("specialty"),
-        event=value_autocomplete("event"),
-    )
     async def list_(
         self,
         interaction: Interaction,
@@ -143,18 +151,39 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         if page.has_next and not contact_filter.is_empty:
             filter_id = await self.contacts.remember_filter(owner, contact_filter)
         today = await self.contacts.today(owner)
-        view = components.page_view(filter_id, page.number, page.has_previous, page.has_next)
+        view = page_view(filter_id, page.number, page.has_previous, page.has_next)
         await interaction.response.send_message(
             embed=presenters.list_embed(page, contact_filter, today),
             ephemeral=True,
-            **components.optional_view(view),
+            **optional_view(view),
         )
+
+    # A filter option suggests the values this student has already used.
+    @list_.autocomplete("tag")
+    async def tag_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.values(interaction.user.id, "tag", current)
+
+    @list_.autocomplete("specialty")
+    async def specialty_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.values(interaction.user.id, "specialty", current)
+
+    @list_.autocomplete("event")
+    async def event_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.values(interaction.user.id, "event", current)
 
     @app_commands.command(name="show", description="Everything you know about a contact")
     @app_commands.describe(contact="Start typing their name")
-    async def show(self, interaction: Interaction, contact: OwnedContact) -> None:
+    async def show(self, interaction: Interaction, contact: str) -> None:
+        owner = interaction.user.id
+        picked = await self.picker.owned(owner, contact)
         await interaction.response.send_message(
-            ephemeral=True, **await components.card(interaction, contact, with_history=True)
+            ephemeral=True, **await card(self.contacts, owner, picked, with_history=True)
         )
 
     @app_commands.command(name="edit", description="Change a contact's details")
@@ -174,7 +203,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
     async def edit(
         self,
         interaction: Interaction,
-        contact: OwnedContact,
+        contact: str,
         role: str | None = None,
         title: app_commands.Range[str, 1, TITLE_MAX] | None = None,
         address_as: app_commands.Range[str, 1, ADDRESS_AS_MAX] | None = None,
@@ -186,6 +215,7 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
         cadence_days: app_commands.Range[int, 0, 730] | None = None,
     ) -> None:
         owner = interaction.user.id
+        picked = await self.picker.owned(owner, contact)
         changes: dict[str, Any] = {}
         if role:
             changes["role"] = Role(role)
@@ -210,22 +240,31 @@ class ContactGroup(app_commands.Group, name="contact", description="Record the p
             changes["cadence_days"] = cadence_days or None
         if not changes:
             # No options: open the form with the text fields prefilled.
-            await interaction.response.send_modal(components.edit_contact_form(contact))
+            await interaction.response.send_modal(edit_contact_form(picked))
             return
-        updated = await self.contacts.update(owner, contact.id, changes)
+        updated = await self.contacts.update(owner, picked.id, changes)
         await interaction.response.send_message(
-            ephemeral=True, **await components.card(interaction, updated, heading="Updated")
+            ephemeral=True, **await card(self.contacts, owner, updated, heading="Updated")
         )
 
     @app_commands.command(name="remove", description="Delete a contact and their history")
     @app_commands.describe(contact="Start typing their name")
-    async def remove(self, interaction: Interaction, contact: OwnedContact) -> None:
+    async def remove(self, interaction: Interaction, contact: str) -> None:
+        picked = await self.picker.owned(interaction.user.id, contact)
         await interaction.response.send_message(
-            f"Remove **{presenters.esc(presenters.display_name(contact))}** and everything you "
+            f"Remove **{presenters.esc(presenters.display_name(picked))}** and everything you "
             "logged with them? This can't be undone.",
-            view=components.confirm_remove_view(contact.id),
+            view=confirm_remove_view(picked.id),
             ephemeral=True,
         )
+
+    @show.autocomplete("contact")
+    @edit.autocomplete("contact")
+    @remove.autocomplete("contact")
+    async def contact_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.suggest(interaction.user.id, current)
 
     @app_commands.command(name="search", description="Find contacts by name, place, notes or tag")
     @app_commands.describe(query="Any word: a name, hospital, specialty, note or tag")
@@ -253,6 +292,6 @@ def save_member_menu(contacts: ContactService) -> app_commands.ContextMenu:
             raise InvalidInput("That's you! Right-click someone else to save them as a contact.")
         draft = ContactDraft(name=member.display_name, discord_user_id=member.id)
         outcome = await contacts.add(interaction.user.id, draft)
-        await present_outcome(interaction, outcome, member.display_name)
+        await present_outcome(contacts, interaction, outcome, member.display_name)
 
     return save_as_contact

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.core.contacts import ContactService
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
 from bot.core.models import Channel, Tone
-from bot.discord_adapter import components, presenters
-from bot.discord_adapter.transformers import ContactOrName, template_autocomplete
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.drafts import deliver
+from bot.discord_adapter.transformers import ContactPicker, template_choices
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -45,7 +47,11 @@ def _tone(value: str | None) -> Tone:
     return Tone(value) if value else Tone.WARM
 
 
-def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
+def followup_command(
+    drafts: DraftService, contacts: ContactService
+) -> app_commands.Command[Any, ..., None]:
+    picker = ContactPicker(contacts)
+
     @app_commands.command(name="followup", description="Draft a follow-up to people you just met")
     @app_commands.describe(
         contact="Who (start typing, or type a new name to add them)",
@@ -61,24 +67,30 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         contact_5="Someone else you met there",
     )
     @app_commands.choices(channel=CHANNEL_CHOICES, tone=TONE_CHOICES)
-    @app_commands.autocomplete(template=template_autocomplete("followup"))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
     async def followup(
         interaction: Interaction,
-        contact: ContactOrName,
+        contact: str,
         event: app_commands.Range[str, 1, EVENT_MAX] | None = None,
         discussed: app_commands.Range[str, 1, DISCUSSED_MAX] | None = None,
         ask: app_commands.Range[str, 1, ASK_MAX] | None = None,
         channel: str | None = None,
         template: app_commands.Range[str, 1, 100] | None = None,
-        contact_2: ContactOrName | None = None,
-        contact_3: ContactOrName | None = None,
-        contact_4: ContactOrName | None = None,
-        contact_5: ContactOrName | None = None,
+        contact_2: str | None = None,
+        contact_3: str | None = None,
+        contact_4: str | None = None,
+        contact_5: str | None = None,
         tone: str | None = None,
     ) -> None:
-        people = tuple(p for p in (contact, contact_2, contact_3, contact_4, contact_5) if p)
+        owner = interaction.user.id
+        people = tuple(
+            [
+                await picker.contact_or_name(owner, p)
+                for p in (contact, contact_2, contact_3, contact_4, contact_5)
+                if p is not None
+            ]
+        )
         request = DraftRequest(
             kind="followup",
             people=people,
@@ -87,12 +99,32 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
             fields=_fields(event=event, discussed=discussed, ask=ask),
             tone=_tone(tone),
         )
-        await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+        await deliver(interaction, lambda: drafts.start(owner, request))
+
+    @followup.autocomplete("contact")
+    @followup.autocomplete("contact_2")
+    @followup.autocomplete("contact_3")
+    @followup.autocomplete("contact_4")
+    @followup.autocomplete("contact_5")
+    async def contact_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await picker.suggest(interaction.user.id, current)
+
+    @followup.autocomplete("template")
+    async def template_suggestions(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return template_choices(drafts.catalogue, "followup", current)
 
     return followup
 
 
-def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
+def outreach_command(
+    drafts: DraftService, contacts: ContactService
+) -> app_commands.Command[Any, ..., None]:
+    picker = ContactPicker(contacts)
+
     @app_commands.command(name="outreach", description="Draft a message to reach out to someone")
     @app_commands.describe(
         kind="What you're writing for: research interest, mentorship, a letter …",
@@ -109,13 +141,12 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         tone="Warm, formal or brief (you can switch on the draft too)",
     )
     @app_commands.choices(channel=CHANNEL_CHOICES, tone=TONE_CHOICES)
-    @app_commands.autocomplete(kind=template_autocomplete("outreach"))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
     async def outreach(
         interaction: Interaction,
         kind: app_commands.Range[str, 1, 100],
-        contact: ContactOrName,
+        contact: str,
         topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
         deadline: app_commands.Range[str, 1, DEADLINE_MAX] | None = None,
         program: app_commands.Range[str, 1, PROGRAM_MAX] | None = None,
@@ -127,9 +158,10 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         finding: app_commands.Range[str, 1, FINDING_MAX] | None = None,
         availability: app_commands.Range[str, 1, AVAILABILITY_MAX] | None = None,
     ) -> None:
+        owner = interaction.user.id
         request = DraftRequest(
             kind="outreach",
-            people=(contact,),
+            people=(await picker.contact_or_name(owner, contact),),
             template_id=kind,
             channel=_channel(channel),
             tone=_tone(tone),
@@ -144,7 +176,19 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
                 discussed=discussed,
             ),
         )
-        await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
+        await deliver(interaction, lambda: drafts.start(owner, request))
+
+    @outreach.autocomplete("contact")
+    async def contact_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await picker.suggest(interaction.user.id, current)
+
+    @outreach.autocomplete("kind")
+    async def template_suggestions(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return template_choices(drafts.catalogue, "outreach", current)
 
     return outreach
 
@@ -164,7 +208,6 @@ class TemplatesGroup(app_commands.Group, name="templates", description="The mess
     @app_commands.command(name="preview", description="See a template written out")
     @app_commands.describe(template="Start typing a situation", channel="Which channel")
     @app_commands.choices(channel=CHANNEL_CHOICES)
-    @app_commands.autocomplete(template=template_autocomplete(""))
     async def preview(
         self,
         interaction: Interaction,
@@ -177,3 +220,9 @@ class TemplatesGroup(app_commands.Group, name="templates", description="The mess
         await interaction.response.send_message(
             embed=presenters.preview_embed(info, rendered, own), ephemeral=True
         )
+
+    @preview.autocomplete("template")
+    async def template_suggestions(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return template_choices(self.drafts.catalogue, "", current)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
+from bot.core.contacts import ContactService
 from bot.core.events import DELAY_MAX_MINUTES, EVENT_NAME_MAX, EventKind, EventService
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.events import event_view, people_added_view
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -20,23 +22,13 @@ else:
 KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind in EventKind]
 
 
-async def complete_event(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-    """The student's own events whose name contains what they typed."""
-    events = await interaction.client.services.events.suggest(interaction.user.id, current)
-    return [
-        app_commands.Choice(
-            name=presenters.clip(f"{e.name} ({presenters.day(e.held_on)})", 100), value=e.id
-        )
-        for e in events
-    ]
-
-
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
 class EventGroup(app_commands.Group, name="event", description="Events you went to"):
-    def __init__(self, events: EventService) -> None:
+    def __init__(self, events: EventService, contacts: ContactService) -> None:
         super().__init__()
         self.events = events
+        self.contacts = contacts  # the student's today, for how long ago an event was
 
     @app_commands.command(name="log", description="Record an event you went to")
     @app_commands.describe(
@@ -55,27 +47,37 @@ class EventGroup(app_commands.Group, name="event", description="Events you went 
         owner = interaction.user.id
         event = await self.events.log(owner, name, EventKind(kind), date)
         detail = await self.events.show(owner, event.id)
-        today = await interaction.client.services.contacts.today(owner)
+        today = await self.contacts.today(owner)
         await interaction.response.send_message(
             embed=presenters.event_embed(detail, today, heading="Logged"),
-            view=components.event_view(event.id),
+            view=event_view(event.id),
             ephemeral=True,
         )
 
     @app_commands.command(name="show", description="An event and the people you met there")
     @app_commands.describe(event="Start typing its name")
-    @app_commands.autocomplete(event=complete_event)
     async def show(self, interaction: Interaction, event: int) -> None:
         owner = interaction.user.id
         detail = await self.events.show(owner, event)
-        today = await interaction.client.services.contacts.today(owner)
+        today = await self.contacts.today(owner)
         await interaction.response.send_message(
             embed=presenters.event_embed(detail, today),
-            view=components.people_added_view(event)
-            if detail.people
-            else components.event_view(event),
+            view=people_added_view(event) if detail.people else event_view(event),
             ephemeral=True,
         )
+
+    @show.autocomplete("event")
+    async def complete_event(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The student's own events whose name contains what they typed."""
+        events = await self.events.suggest(interaction.user.id, current)
+        return [
+            app_commands.Choice(
+                name=presenters.clip(f"{e.name} ({presenters.day(e.held_on)})", 100), value=e.id
+            )
+            for e in events
+        ]
 
     @app_commands.command(name="list", description="Your events, most recent first")
     async def list_(self, interaction: Interaction) -> None:

@@ -10,8 +10,9 @@ from discord import app_commands
 from bot.core.contacts import ContactService
 from bot.core.models import ExchangeKind
 from bot.core.validation import EXCHANGE_NOTE_MAX
-from bot.discord_adapter import components, presenters
-from bot.discord_adapter.transformers import OwnedContact
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.contacts import card
+from bot.discord_adapter.transformers import ContactPicker
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -24,6 +25,8 @@ KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind 
 
 
 def log_command(contacts: ContactService) -> app_commands.Command[Any, ..., None]:
+    picker = ContactPicker(contacts)
+
     @app_commands.command(name="log", description="Record an exchange with a contact")
     @app_commands.describe(
         contact="Start typing their name",
@@ -36,18 +39,26 @@ def log_command(contacts: ContactService) -> app_commands.Command[Any, ..., None
     @app_commands.allowed_installs(guilds=True, users=False)
     async def log(
         interaction: Interaction,
-        contact: OwnedContact,
+        contact: str,
         kind: str,
         when: app_commands.Range[str, 1, 40] | None = None,
         note: app_commands.Range[str, 1, EXCHANGE_NOTE_MAX] | None = None,
     ) -> None:
+        owner = interaction.user.id
+        picked = await picker.owned(owner, contact)
         updated, exchange = await contacts.log_exchange(
-            interaction.user.id, contact.id, ExchangeKind(kind), when=when, note=note
+            owner, picked.id, ExchangeKind(kind), when=when, note=note
         )
         heading = f"Logged: {exchange.kind.label.lower()} on {presenters.day(exchange.happened_on)}"
         await interaction.response.send_message(
             ephemeral=True,
-            **await components.card(interaction, updated, heading=heading, with_history=True),
+            **await card(contacts, owner, updated, heading=heading, with_history=True),
         )
+
+    @log.autocomplete("contact")
+    async def contact_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await picker.suggest(interaction.user.id, current)
 
     return log

@@ -11,7 +11,9 @@ from discord import app_commands
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.restore import PartsPreview
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.imports import import_view
+from bot.discord_adapter.components.views import optional_view
 from bot.discord_adapter.flights import single_flight
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ else:
 def import_command(
     imports: ImportService, flights: SingleFlight | None = None
 ) -> app_commands.Command[Any, ..., None]:
-    """The `import` subcommand, added to the `/contact` group by `install_commands`."""
+    """The `import` subcommand, added to the `/contact` group by `app.discord_commands`."""
 
     @app_commands.command(
         name="import",
@@ -41,9 +43,9 @@ def import_command(
             preview = await imports.preview(interaction.user.id, await file.read())
             # The parts of one export come one upload after another: no pause between them.
             job.cools_down = not isinstance(preview, PartsPreview)
-            view = components.import_view(preview.pending_id)
+            view = import_view(preview.pending_id)
             await interaction.edit_original_response(
-                embed=presenters.import_preview_embed(preview), **components.optional_view(view)
+                embed=presenters.import_preview_embed(preview), **optional_view(view)
             )
 
     return import_

@@ -12,7 +12,8 @@ from bot.content.prompts import PromptLibrary
 from bot.core.export_files import ExportFiles, Packing
 from bot.core.flight import SingleFlight
 from bot.core.privacy import PrivacyService
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.privacy import delete_view
 from bot.discord_adapter.flights import single_flight
 
 if TYPE_CHECKING:
@@ -114,6 +115,6 @@ class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: s
         await interaction.response.send_message(
             "This erases your contacts, their history, your drafts, profile, reminders and "
             "goals — everything. It can't be undone (export first if you want a copy).",
-            view=components.delete_view(),
+            view=delete_view(),
             ephemeral=True,
         )

@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 
 from bot.core.drafts import DELAY_RANGE, PROFILE_LIMITS, DraftService
-from bot.discord_adapter import components, presenters
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.draft_forms import profile_form
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -57,7 +58,7 @@ def profile_command(drafts: DraftService) -> app_commands.Command[Any, ..., None
             changes["english"] = english
         if current is None or not changes:
             # No profile yet, or nothing to change here: the form, prefilled.
-            await interaction.response.send_modal(components.profile_form(current))
+            await interaction.response.send_modal(profile_form(current))
             return
         saved = await drafts.save_profile(owner, changes)
         await interaction.response.send_message(

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.core.contacts import ContactService
 from bot.core.models import Role
 from bot.core.reminders import ReminderService
 from bot.core.schedule import WEEKDAYS, suggest_timezones
-from bot.discord_adapter import components, presenters
-from bot.discord_adapter.transformers import OwnedContact
+from bot.discord_adapter import presenters
+from bot.discord_adapter.components.due import due_view
+from bot.discord_adapter.components.views import optional_view
+from bot.discord_adapter.transformers import ContactPicker
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -145,7 +148,11 @@ class RemindersGroup(
         await _show(interaction, self.reminders, "Reminders off")
 
 
-def remind_command(reminders: ReminderService) -> app_commands.Command[Any, ..., None]:
+def remind_command(
+    reminders: ReminderService, contacts: ContactService
+) -> app_commands.Command[Any, ..., None]:
+    picker = ContactPicker(contacts)  # the reminder's optional contact
+
     @app_commands.command(name="remind", description="A one-off reminder, by DM when it's due")
     @app_commands.describe(
         when="next friday, in 2 weeks, March 3 9am … (your timezone)",
@@ -157,11 +164,12 @@ def remind_command(reminders: ReminderService) -> app_commands.Command[Any, ...,
     async def remind(
         interaction: Interaction,
         when: app_commands.Range[str, 1, 60],
-        contact: OwnedContact | None = None,
+        contact: str | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
+        picked = await picker.owned_or_none(interaction.user.id, contact)
         reminder = await reminders.remind(
-            interaction.user.id, contact.id if contact else None, when, note
+            interaction.user.id, picked.id if picked else None, when, note
         )
         stamp = int(reminder.due_at.timestamp())
         settings = await reminders.settings(interaction.user.id)
@@ -169,6 +177,12 @@ def remind_command(reminders: ReminderService) -> app_commands.Command[Any, ...,
         if settings is None or not settings.active:
             text += " Reminders come by DM: turn them on with `/reminders setup`."
         await interaction.response.send_message(text, ephemeral=True)
+
+    @remind.autocomplete("contact")
+    async def contact_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await picker.suggest(interaction.user.id, current)
 
     return remind
 
@@ -182,10 +196,8 @@ def due_command(reminders: ReminderService) -> app_commands.Command[Any, ..., No
         embed = presenters.digest_embed(
             digest, empty_text="Nothing is due this week.", title="Due this week"
         )
-        view = components.due_view(digest.items, with_stop=False)
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, **components.optional_view(view)
-        )
+        view = due_view(digest.items, with_stop=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True, **optional_view(view))
 
     return due
 

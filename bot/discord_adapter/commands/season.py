@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.core.contacts import ContactService
 from bot.core.drafts import FIELD_LIMITS
 from bot.core.errors import InvalidInput
 from bot.core.interviews import InterviewService
@@ -16,10 +17,12 @@ from bot.core.models import Channel, Tone
 from bot.core.season import Route
 from bot.core.season_service import SeasonService
 from bot.core.text import fold
-from bot.discord_adapter import components, season_presenters
+from bot.discord_adapter import season_presenters
 from bot.discord_adapter.commands.drafts import CHANNEL_CHOICES, TONE_CHOICES
+from bot.discord_adapter.components.custom_ids import ref
+from bot.discord_adapter.components.drafts import deliver
 from bot.discord_adapter.presenters import clip, display_name
-from bot.discord_adapter.transformers import CHOICE_MAX, ContactOrName, OwnedContact
+from bot.discord_adapter.transformers import CHOICE_MAX, ContactPicker
 
 if TYPE_CHECKING:
     from bot.discord_adapter.client import CoachBot
@@ -117,9 +120,10 @@ class SeasonGroup(
 class LettersGroup(
     app_commands.Group, name="letters", description="Track your letters of recommendation"
 ):
-    def __init__(self, season: SeasonService) -> None:
+    def __init__(self, season: SeasonService, contacts: ContactService) -> None:
         super().__init__()
         self.season = season
+        self.picker = ContactPicker(contacts)  # the writer is one of the student's contacts
 
     @app_commands.command(name="ask", description="Record a writer you've asked for a letter")
     @app_commands.describe(
@@ -130,16 +134,22 @@ class LettersGroup(
     async def ask(
         self,
         interaction: Interaction,
-        writer: OwnedContact,
+        writer: str,
         deadline: app_commands.Range[str, 1, DEADLINE_MAX] | None = None,
         programs: app_commands.Range[str, 1, PROGRAMS_MAX] | None = None,
     ) -> None:
-        asked = await self.season.ask_letter(
-            interaction.user.id, writer.id, deadline=deadline, programs=programs
-        )
+        owner = interaction.user.id
+        picked = await self.picker.owned(owner, writer)
+        asked = await self.season.ask_letter(owner, picked.id, deadline=deadline, programs=programs)
         await interaction.response.send_message(
             embed=season_presenters.letter_asked_embed(asked), ephemeral=True
         )
+
+    @ask.autocomplete("writer")
+    async def writer_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.suggest(interaction.user.id, current)
 
     @app_commands.command(name="list", description="Every letter you're tracking")
     async def list_letters(self, interaction: Interaction) -> None:
@@ -183,9 +193,10 @@ class LettersGroup(
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
 class InterviewGroup(app_commands.Group, name="interview", description="Residency interviews"):
-    def __init__(self, interviews: InterviewService) -> None:
+    def __init__(self, interviews: InterviewService, contacts: ContactService) -> None:
         super().__init__()
         self.interviews = interviews
+        self.picker = ContactPicker(contacts)  # interviewers: contacts, or new names
 
     @app_commands.command(
         name="log", description="Log an interview; get a thank-you per interviewer"
@@ -207,18 +218,18 @@ class InterviewGroup(app_commands.Group, name="interview", description="Residenc
         self,
         interaction: Interaction,
         program: app_commands.Range[str, 1, PROGRAM_MAX],
-        interviewer: ContactOrName,
+        interviewer: str,
         when: app_commands.Range[str, 1, 40] | None = None,
         no_contact: bool = False,
         channel: str | None = None,
         tone: str | None = None,
-        interviewer_2: ContactOrName | None = None,
-        interviewer_3: ContactOrName | None = None,
-        interviewer_4: ContactOrName | None = None,
-        interviewer_5: ContactOrName | None = None,
+        interviewer_2: str | None = None,
+        interviewer_3: str | None = None,
+        interviewer_4: str | None = None,
+        interviewer_5: str | None = None,
     ) -> None:
         people = [
-            p
+            await self.picker.contact_or_name(interaction.user.id, p)
             for p in (interviewer, interviewer_2, interviewer_3, interviewer_4, interviewer_5)
             if p is not None
         ]
@@ -234,7 +245,7 @@ class InterviewGroup(app_commands.Group, name="interview", description="Residenc
                 embed=season_presenters.no_contact_embed(logged), ephemeral=True
             )
             return
-        await components.deliver(
+        await deliver(
             interaction,
             lambda: self.interviews.thank_yous(
                 interaction.user.id,
@@ -244,9 +255,19 @@ class InterviewGroup(app_commands.Group, name="interview", description="Residenc
             ),
         )
 
+    @log.autocomplete("interviewer")
+    @log.autocomplete("interviewer_2")
+    @log.autocomplete("interviewer_3")
+    @log.autocomplete("interviewer_4")
+    @log.autocomplete("interviewer_5")
+    async def interviewer_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.picker.suggest(interaction.user.id, current)
+
 
 def _letter_id(text: str) -> int:
     value = text.strip()
     if not value.isdigit():
         raise InvalidInput("Pick the letter from the suggestions that appear as you type.")
-    return components.ref(value)  # refuses an id that can't be a row
+    return ref(value)  # refuses an id that can't be a row
