@@ -32,6 +32,8 @@ from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.restore import RestoreService
+from bot.core.season_reminders import DELIVERY_KIND as LETTER_DELIVERY
+from bot.core.season_reminders import SeasonReminderService
 from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -175,6 +177,11 @@ async def build_app(
         # The notifier paces Discord's global rate and keeps each student's DM channel in the
         # students table (a digest after a restart is still one request).
         notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        season_repo = store.season
+        season = SeasonService(season_repo, season_library, contacts, students, clock)
+        season_reminders = SeasonReminderService(
+            season_repo, season, contacts, students, reminder_repo, notifier, clock
+        )
         reminders = ReminderService(
             reminder_repo,
             student_repo,
@@ -184,14 +191,16 @@ async def build_app(
             clock,
             coaching=coaching,
             meetings=event_repo,
+            season=season_reminders,
         )
         delivery = DeliveryService(
             reminder_repo, student_repo, reminders, contacts, notifier, clock
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
-        season_repo = store.season
-        season = SeasonService(season_repo, season_library, contacts, students, clock)
+        delivery.add_kind(
+            LETTER_DELIVERY, season_reminders.claim_due, season_reminders.send_claimed
+        )
         services = Services(
             contacts=contacts,
             students=students,
@@ -210,6 +219,7 @@ async def build_app(
             delivery=delivery,
             flights=SingleFlight(clock),
             season=season,
+            season_reminders=season_reminders,
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),

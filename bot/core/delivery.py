@@ -284,8 +284,9 @@ class DeliveryService:
                 late_by_hours=lateness // timedelta(hours=1) if late else 0,
                 settings=settings,
             )
-            if not digest.items and settings.quiet_when_empty:
-                return None
+            has_season = digest.season is not None and bool(digest.season.items)
+            if not digest.items and not has_season and settings.quiet_when_empty:
+                return None  # nothing due and nothing from the application calendar
             return await self._notifier.send_digest(student_id, digest, key=delivery.key)
         item = await self._item_for(delivery)
         if item is None:

@@ -33,7 +33,7 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
-from bot.core.season import Interview, SeasonPlan
+from bot.core.season import Interview, PlannedStudent, SeasonPlan
 
 if TYPE_CHECKING:
     # Only for annotations: these modules import this one (their services take its ports).
@@ -446,6 +446,28 @@ class SeasonRepository(Protocol):
         ...
 
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool: ...
+
+    async def check_letter(self, owner_id: int, letter_id: int, on: date) -> bool:
+        """The student checked in with the writer on `on` (and any snooze ends); False when
+        there is no such letter of the owner's."""
+        ...
+
+    async def set_ask(
+        self, student_id: int, cycle: str, *, done_on: date | None, snoozed_until: date | None
+    ) -> bool:
+        """The reminder to ask writers, for the plan's cycle: done, or snoozed until a day.
+        False when the student has no plan for that cycle (changed since it was read)."""
+        ...
+
+    async def planned(self, *, after: int, limit: int) -> Sequence[PlannedStudent]:
+        """Students applying through ERAS/NRMP with reminder DMs on and not paused, by id
+        after `after` (a page of the delivery tick's scan)."""
+        ...
+
+    async def open_letters(self, owner_ids: Sequence[int]) -> Sequence[LetterRequest]:
+        """The letters of these students that may still owe a reminder (not told, not
+        declined), in one read."""
+        ...
 
     async def put_interview(
         self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime

@@ -32,6 +32,7 @@ from bot.discord_adapter.commands.season import InterviewGroup, LettersGroup, Se
 from bot.discord_adapter.components import DYNAMIC_ITEMS
 from bot.discord_adapter.modals import dispatch_form
 from bot.discord_adapter.notifier import seen_scheduled_event
+from bot.discord_adapter.season_items import SEASON_ITEMS
 from bot.discord_adapter.tree import CoachTree
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ class CoachBot(discord.Client):
 
     async def setup_hook(self) -> None:
         install_commands(self.tree, self.services, self.prompts, self.charts)
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *SEASON_ITEMS)
         if self.dev_guild_id and self.sync_dev_guild:
             guild = discord.Object(id=self.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -777,6 +777,10 @@ MENU_ITEMS = 10
 
 
 def _add_item_buttons(view: discord.ui.View, item: DueItem, row: int) -> None:
+    if item.kind is ItemKind.LETTER:  # letter reminders have buttons of their own
+        from bot.discord_adapter.season_items import add_item_buttons  # it imports this module
+
+        return add_item_buttons(view, item, row)
     if item.contact is not None:
         who = presenters.display_name(item.contact)
         view.add_item(_in_row(DueItemButton("draft", item.kind, item.ref, f"Draft: {who}"), row))

@@ -31,6 +31,7 @@ from bot.core.models import (
 )
 from bot.core.progress import GoalProgress, Progress
 from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
+from bot.core.season import SeasonStatus
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -326,9 +327,20 @@ def profile_embed(profile: Profile) -> discord.Embed:
 DIGEST_LIST_MAX = 10  # a digest names at most this many items; `/due` has the rest
 
 
+LETTER_LABELS = {
+    "letter_ask": "Ask your letter writers",
+    "letter_check": "Check a letter is in",
+    "letter_thanks": "Thank a letter writer",
+    "match_outcome": "Share your Match news",
+}
+
+
 def item_label(item: DueItem) -> str:
     """A plain one-line label (menus show no markdown)."""
     who = display_name(item.contact) if item.contact else None
+    if item.kind is ItemKind.LETTER and item.letter is not None:
+        label = LETTER_LABELS.get(item.letter.task, item.kind.label)
+        return f"{label}: {who}" if who else label
     if item.kind is ItemKind.REMINDER:
         note = item.reminder.note if item.reminder and item.reminder.note else "Reminder"
         return f"{note} — {who}" if who else note
@@ -357,6 +369,9 @@ def item_line(item: DueItem, today: date) -> str:
             text += f" — {met_text(item.met_at)}"
         elif item.contact and item.contact.draft.met_event:
             text += f" (met at {esc(clip(item.contact.draft.met_event, EVENT_CLIP))})"
+    elif item.kind is ItemKind.LETTER and item.letter is not None:
+        # The line is the coach's (prompts/season.toml); only the writer's name is typed.
+        text = item.letter.said.replace("{writer}", f"**{who}**" if who else "your writer")
     elif item.kind is ItemKind.CHECK_IN:
         text = f"Check in with **{who}**"
         if item.contact and item.contact.role in (Role.TUTOR, Role.PEER_MENTOR):
@@ -376,7 +391,39 @@ ITEM_EMOJI = {
     ItemKind.FOLLOW_UP: "✉️",
     ItemKind.REMINDER: "⏰",
     ItemKind.CHECK_IN: "🤝",
+    ItemKind.LETTER: "📨",
 }
+
+
+def packed(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
+    """Lines packed into as few values of at most `limit` characters as they fit (an embed
+    field holds 1,024), never splitting a line; a line longer than a value is clipped."""
+    values: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            values.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        values.append(current)
+    return values
+
+
+SEASON_HEADING = "Your application season"
+
+
+def add_season_section(embed: discord.Embed, status: SeasonStatus | None) -> None:
+    """The week's tasks of the student's cycle (the coach's words, with dates), as fields."""
+    if status is None or not status.items:
+        return
+    heading = SEASON_HEADING + (" (dates provisional)" if status.provisional else "")
+    for n, value in enumerate(packed([f"• {item.text}" for item in status.items])):
+        embed.add_field(
+            name=heading if n == 0 else f"{heading}, continued", value=value, inline=False
+        )
 
 
 def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embed:
@@ -396,6 +443,7 @@ def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embe
         embed.set_author(
             name=f"Sent {digest.late_by_hours} h late: I was offline at your usual time"
         )
+    add_season_section(embed, digest.season)
     a = digest.activity
     embed.add_field(
         name="Last 7 days",

@@ -95,6 +95,14 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, leased_at) "
         f"VALUES (1, 'reminder', '1', '{T}', '{T}', '{T}')",
     ],
+    # RESERVED for another branch's migration 14 (this branch's 0014 is an empty placeholder):
+    # at merge, that branch's seed rows replace this entry.
+    14: [],
+    15: [  # the season's reminders: a letter whose writer the student checked in with
+        "INSERT INTO letter_requests (owner_id, contact_id, stage, asked_on, deadline, "
+        f"checked_on, created_at, updated_at) VALUES (1, 10, 'asked', '2026-03-01', "
+        f"'2026-08-01', '2026-07-20', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -1,0 +1,4 @@
+-- Reason: RESERVED. Number 14 belongs to a migration on another branch merged beside this one;
+-- this empty file only keeps the numbers of this branch without gaps (the loader refuses a
+-- gap). Delete it at merge, keeping the other branch's 0014.
+-- Date: 2026-12-05
