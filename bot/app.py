@@ -28,6 +28,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.papers import PaperService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -41,6 +42,7 @@ from bot.discord_adapter.chart_renderer import ChartRenderer
 from bot.discord_adapter.client import PROMPT_KEYS, CoachBot
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.discord_adapter.pacing import Pacer
+from bot.lookups.papers import HttpPaperLookup
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
@@ -72,6 +74,7 @@ class App:
     scheduler: AsyncIOScheduler
     lag_monitor: LoopLagMonitor | None = None
     workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
+    papers: HttpPaperLookup | None = None  # its HTTP session is closed with the app
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
@@ -91,6 +94,8 @@ class App:
         if self.workers is not None:
             # After the drain: nothing in flight still waits on a worker.
             self.workers.shutdown(wait=True, cancel_futures=True)
+        if self.papers is not None:
+            await self.papers.close()
         await self.db.close()
 
     async def __aenter__(self) -> App:
@@ -177,6 +182,14 @@ async def build_app(
         # The notifier paces Discord's global rate and keeps each student's DM channel in the
         # students table (a digest after a restart is still one request).
         notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        paper_lookup = None
+        if settings.papers.enabled:
+            paper_lookup = HttpPaperLookup(
+                crossref_url=settings.papers.crossref_url,
+                pubmed_url=settings.papers.pubmed_url,
+                timeout=settings.papers.timeout_seconds,
+                contact=settings.papers.contact,
+            )
         season_repo = store.season
         season = SeasonService(season_repo, season_library, contacts, students, clock)
         season_reminders = SeasonReminderService(
@@ -220,6 +233,7 @@ async def build_app(
             flights=SingleFlight(clock),
             season=season,
             season_reminders=season_reminders,
+            papers=PaperService(paper_lookup, clock) if paper_lookup is not None else None,
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
@@ -247,4 +261,5 @@ async def build_app(
         scheduler=scheduler,
         lag_monitor=LoopLagMonitor(lag) if lag else None,
         workers=workers,
+        papers=paper_lookup,
     )

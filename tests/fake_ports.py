@@ -19,6 +19,7 @@ from bot.core.ports import (
     MeetingLookup,
     Notifier,
     Offload,
+    PaperLookup,
     PendingRepository,
     PrivacyRepository,
     ProfileRepository,
@@ -27,6 +28,7 @@ from bot.core.ports import (
     SeasonRepository,
     StudentRepository,
 )
+from tests.fake_papers import FakePaperLookup
 from tests.fake_season import InMemorySeasonRepository
 from tests.fakes import (
     FakeClock,
@@ -61,3 +63,4 @@ meetings: type[MeetingLookup] = InMemoryEventRepository
 restore: type[RestoreRepository] = InMemoryRestoreRepository
 offload: type[Offload] = PicklingOffload
 season: type[SeasonRepository] = InMemorySeasonRepository
+papers: type[PaperLookup] = FakePaperLookup

@@ -273,6 +273,7 @@ DRAFT_FIELDS = (
     "update",
     "finding",
     "availability",
+    "paper",  # filled from a DOI or PubMed id (bot.core.papers)
 )
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     # Only for annotations: these modules import this one (their services take its ports).
     from bot.core.events import Event, GuildEventSettings, ScheduledEnding, SeenScheduledEvent
     from bot.core.export_reader import Restore
+    from bot.core.papers import Paper, PaperId
 
 _R = TypeVar("_R")
 
@@ -476,6 +477,16 @@ class SeasonRepository(Protocol):
         ...
 
     async def interview(self, owner_id: int, event_id: int) -> Interview | None: ...
+
+
+class PaperLookup(Protocol):
+    """A paper's details from its DOI (Crossref) or PubMed id (PubMed E-utilities)."""
+
+    async def lookup(self, paper: PaperId) -> Paper | None:
+        """The paper, or None when the service does not know the identifier. Raises
+        PaperLookupFailed (bot.core.errors) when it could not be asked or did not answer in
+        time; never blocks the event loop."""
+        ...
 
 
 class GuildTimezones(Protocol):

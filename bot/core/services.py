@@ -12,6 +12,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.papers import PaperService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.season_reminders import SeasonReminderService
@@ -34,3 +35,4 @@ class Services:
     season: SeasonService | None = None  # the residency season (/season, /letters)
     interviews: InterviewService | None = None  # /interview
     season_reminders: SeasonReminderService | None = None  # letter items: digest, DMs, buttons
+    papers: PaperService | None = None  # /outreach paper: (None: look-ups turned off)

@@ -75,7 +75,7 @@ def install_commands(
     tree.add_command(contact_group)
     tree.add_command(log_command(services.contacts))
     tree.add_command(followup_command(services.drafts))
-    tree.add_command(outreach_command(services.drafts))
+    tree.add_command(outreach_command(services.drafts, services.papers))
     tree.add_command(TemplatesGroup(services.drafts))
     tree.add_command(profile_command(services.drafts))
     tree.add_command(RemindersGroup(services.reminders))

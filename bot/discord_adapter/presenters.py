@@ -29,6 +29,7 @@ from bot.core.models import (
     Profile,
     Role,
 )
+from bot.core.papers import PaperFound, PaperId
 from bot.core.progress import GoalProgress, Progress
 from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
 from bot.core.season import SeasonStatus
@@ -269,6 +270,36 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     version += f"{result.draft.tone.label} tone · "
     embed.set_footer(text=f"{version}The message above is ready to copy · {PRIVATE_FOOTER}")
     return embed
+
+
+def paper_note(paper_id: PaperId, found: PaperFound | None) -> str:
+    """What a paper look-up filled in, or why it filled nothing (the draft follows)."""
+    if found is None:
+        return (
+            f"Paper look-ups are turned off on this bot, so {paper_id.shown} wasn't looked up: "
+            "the draft uses what you typed."
+        )
+    source = paper_id.source.value
+    if found.failed:
+        return (
+            f"I couldn't reach {source} just now, so the draft uses what you typed. You can "
+            "add the paper with ✏️ Edit details, or try again in a minute."
+        )
+    paper = found.paper
+    if paper is None:
+        return f"{source} doesn't know {esc(paper_id.shown)}, so the draft uses what you typed."
+    people = []
+    if paper.first_author:
+        people.append(f"{esc(paper.first_author)} (first author)")
+    if paper.senior_author and paper.senior_author != paper.first_author:
+        people.append(f"{esc(paper.senior_author)} (senior author)")
+    details = [esc(p) for p in (paper.journal, str(paper.year) if paper.year else None) if p]
+    text = f"From {source}: “{esc(clip(paper.title, 300))}”"
+    if people:
+        text += " — " + " and ".join(people)
+    if details:
+        text += ", " + ", ".join(details)
+    return text + ". The draft names it; ✏️ Edit details changes anything."
 
 
 def template_list_embed(templates: Sequence[TemplateInfo]) -> discord.Embed:

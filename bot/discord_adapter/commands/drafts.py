@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
 from bot.core.models import Channel, Tone
+from bot.core.papers import PaperService, paper_fields, parse_paper_id
 from bot.discord_adapter import components, presenters
 from bot.discord_adapter.transformers import ContactOrName, template_autocomplete
 
@@ -31,6 +32,7 @@ TONE_CHOICES = [
     app_commands.Choice(name="Brief", value=Tone.BRIEF.value),
 ]
 FINDING_MAX, AVAILABILITY_MAX = FIELD_LIMITS["finding"], FIELD_LIMITS["availability"]
+PAPER_ID_MAX = 200  # a DOI link; DOIs are short in practice
 
 
 def _fields(**values: str | None) -> dict[str, str]:
@@ -92,7 +94,9 @@ def followup_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
     return followup
 
 
-def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., None]:
+def outreach_command(
+    drafts: DraftService, papers: PaperService | None = None
+) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="outreach", description="Draft a message to reach out to someone")
     @app_commands.describe(
         kind="What you're writing for: research interest, mentorship, a letter …",
@@ -100,6 +104,7 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         topic="Research: the paper or topic that interests you",
         finding="Research: the result or question that caught your eye",
         availability="Research: when and how much you could help, e.g. 8 hours a week",
+        paper="Research: a paper's DOI or PubMed id, to fill in its title, journal and year",
         deadline="Letter of recommendation: when it's due, e.g. 1 March",
         program="Program you're applying to or asking about",
         update="Progress update: what you've done since you last spoke",
@@ -126,23 +131,34 @@ def outreach_command(drafts: DraftService) -> app_commands.Command[Any, ..., Non
         tone: str | None = None,
         finding: app_commands.Range[str, 1, FINDING_MAX] | None = None,
         availability: app_commands.Range[str, 1, AVAILABILITY_MAX] | None = None,
+        paper: app_commands.Range[str, 1, PAPER_ID_MAX] | None = None,
     ) -> None:
+        fields = _fields(
+            topic=topic,
+            finding=finding,
+            availability=availability,
+            deadline=deadline,
+            program=program,
+            update=update,
+            ask=ask,
+            discussed=discussed,
+        )
+        if paper is not None:
+            paper_id = parse_paper_id(paper)  # a typo is refused at once, before any wait
+            # Crossref or PubMed may take seconds: the answer is deferred (Discord allows 3 s
+            # for a first answer, 15 minutes after a deferral).
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            found = await papers.find(paper_id) if papers is not None else None
+            if found is not None and found.paper is not None:
+                fields = paper_fields(found.paper, fields)
+            await interaction.followup.send(presenters.paper_note(paper_id, found), ephemeral=True)
         request = DraftRequest(
             kind="outreach",
             people=(contact,),
             template_id=kind,
             channel=_channel(channel),
             tone=_tone(tone),
-            fields=_fields(
-                topic=topic,
-                finding=finding,
-                availability=availability,
-                deadline=deadline,
-                program=program,
-                update=update,
-                ask=ask,
-                discussed=discussed,
-            ),
+            fields=fields,
         )
         await components.deliver(interaction, lambda: drafts.start(interaction.user.id, request))
 
