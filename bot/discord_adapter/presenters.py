@@ -302,17 +302,35 @@ def paper_note(paper_id: PaperId, found: PaperFound | None) -> str:
     return text + ". The draft names it; ✏️ Edit details changes anything."
 
 
-def template_list_embed(templates: Sequence[TemplateInfo]) -> discord.Embed:
-    embed = discord.Embed(title="Message templates", colour=COLOUR)
+EMBED_MAX = 6000  # Discord: the characters of all of a message's embeds together
+EMBED_FIELDS_MAX = 25
+
+
+def template_list_embeds(templates: Sequence[TemplateInfo]) -> list[discord.Embed]:
+    """Every template, by kind, in as many fields as their lines need (a field holds 1,024
+    characters) and as many embeds as the fields need (6,000 characters and 25 fields each):
+    one message per embed, so every template shows however many there are."""
+    fields: list[tuple[str, str]] = []
     for kind, heading in (
         ("followup", "Follow-ups (/followup)"),
         ("outreach", "Outreach (/outreach)"),
     ):
         lines = [f"**{esc(t.title)}** — {esc(t.description)}" for t in templates if t.kind == kind]
-        if lines:
-            embed.add_field(name=heading, value=clip("\n".join(lines), FIELD_MAX), inline=False)
-    embed.set_footer(text="/templates preview shows one written out with your profile.")
-    return embed
+        for n, value in enumerate(packed(lines)):
+            fields.append((heading if n == 0 else f"{heading}, continued", value))
+    footer = "/templates preview shows one written out with your profile."
+    embeds = [discord.Embed(title="Message templates", colour=COLOUR)]
+    for name, value in fields:
+        embed = embeds[-1]
+        room = EMBED_MAX - len(embed) - len(footer)
+        if embed.fields and (
+            len(name) + len(value) > room or len(embed.fields) >= EMBED_FIELDS_MAX
+        ):
+            embed = discord.Embed(title="Message templates, continued", colour=COLOUR)
+            embeds.append(embed)
+        embed.add_field(name=name, value=value, inline=False)
+    embeds[-1].set_footer(text=footer)
+    return embeds
 
 
 def preview_embed(info: TemplateInfo, rendered: RenderedDraft, own_profile: bool) -> discord.Embed:

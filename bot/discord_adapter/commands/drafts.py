@@ -174,8 +174,10 @@ class TemplatesGroup(app_commands.Group, name="templates", description="The mess
 
     @app_commands.command(name="list", description="Every situation the coach can draft for")
     async def list_(self, interaction: Interaction) -> None:
-        embed = presenters.template_list_embed(self.drafts.catalogue.templates())
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        first, *more = presenters.template_list_embeds(self.drafts.catalogue.templates())
+        await interaction.response.send_message(embed=first, ephemeral=True)
+        for embed in more:  # 6,000 characters a message: the rest follow
+            await interaction.followup.send(embed=embed, ephemeral=True)
 
     @app_commands.command(name="preview", description="See a template written out")
     @app_commands.describe(template="Start typing a situation", channel="Which channel")
