@@ -28,10 +28,13 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.papers import PaperService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.restore import RestoreService
+from bot.core.season_reminders import DELIVERY_KIND as LETTER_DELIVERY
+from bot.core.season_reminders import SeasonReminderService
 from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -58,11 +61,13 @@ from bot.discord_adapter.components.drafts import DraftHandlers
 from bot.discord_adapter.components.due import DueHandlers
 from bot.discord_adapter.components.events import EventHandlers
 from bot.discord_adapter.components.imports import ImportHandlers
+from bot.discord_adapter.components.letters import LetterHandlers
 from bot.discord_adapter.components.pitch import PitchHandlers
 from bot.discord_adapter.components.privacy import PrivacyHandlers
 from bot.discord_adapter.components.routing import Router
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.discord_adapter.pacing import Pacer
+from bot.lookups.papers import HttpPaperLookup
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
@@ -94,6 +99,7 @@ class App:
     scheduler: AsyncIOScheduler
     lag_monitor: LoopLagMonitor | None = None
     workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
+    papers: HttpPaperLookup | None = None  # its HTTP session is closed with the app
 
     async def run(self) -> None:
         """Connect to Discord and serve until closed."""
@@ -118,6 +124,8 @@ class App:
             await self.services.delivery.release_lease()
         except Exception:
             log.exception("could not release the sender lease; it runs out by itself")
+        if self.papers is not None:
+            await self.papers.close()
         await self.db.close()
 
     async def __aenter__(self) -> App:
@@ -169,7 +177,7 @@ def discord_commands(
         contact_group,
         log_command(services.contacts),
         followup_command(services.drafts, services.contacts),
-        outreach_command(services.drafts, services.contacts),
+        outreach_command(services.drafts, services.contacts, services.papers),
         TemplatesGroup(services.drafts),
         profile_command(services.drafts),
         RemindersGroup(services.reminders),
@@ -196,6 +204,7 @@ def discord_router(services: Services) -> Router:
         DueHandlers(services.reminders, services.drafts),
         EventHandlers(services.events, services.contacts, services.drafts),
         ImportHandlers(services.imports),
+        LetterHandlers(services.season_reminders, services.drafts),
         PitchHandlers(services.coaching),
         PrivacyHandlers(services.privacy),
     )
@@ -249,6 +258,19 @@ async def build_app(
         # The notifier paces Discord's global rate and keeps each student's DM channel in the
         # students table (a digest after a restart is still one request).
         notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        paper_lookup = None
+        if settings.papers.enabled:
+            paper_lookup = HttpPaperLookup(
+                crossref_url=settings.papers.crossref_url,
+                pubmed_url=settings.papers.pubmed_url,
+                timeout=settings.papers.timeout_seconds,
+                contact=settings.papers.contact,
+            )
+        season_repo = store.season
+        season = SeasonService(season_repo, season_library, contacts, students, clock)
+        season_reminders = SeasonReminderService(
+            season_repo, season, contacts, students, reminder_repo, notifier, clock
+        )
         reminders = ReminderService(
             reminder_repo,
             student_repo,
@@ -258,6 +280,7 @@ async def build_app(
             clock,
             coaching=coaching,
             meetings=event_repo,
+            season=season_reminders,
         )
         delivery = DeliveryService(
             reminder_repo,
@@ -270,8 +293,9 @@ async def build_app(
         )
         events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
-        season_repo = store.season
-        season = SeasonService(season_repo, season_library, contacts, students, clock)
+        delivery.add_kind(
+            LETTER_DELIVERY, season_reminders.claim_due, season_reminders.send_claimed
+        )
         services = Services(
             contacts=contacts,
             students=students,
@@ -290,6 +314,8 @@ async def build_app(
             delivery=delivery,
             flights=SingleFlight(store.jobs, clock),
             season=season,
+            season_reminders=season_reminders,
+            papers=PaperService(paper_lookup, clock) if paper_lookup is not None else None,
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
@@ -320,4 +346,5 @@ async def build_app(
         scheduler=scheduler,
         lag_monitor=LoopLagMonitor(lag) if lag else None,
         workers=workers,
+        papers=paper_lookup,
     )

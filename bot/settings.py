@@ -73,6 +73,17 @@ class DiagnosticsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperSettings:
+    """Where `/outreach paper:` looks a DOI or PubMed id up (tests point these at loopback)."""
+
+    enabled: bool = True
+    crossref_url: str = "https://api.crossref.org"
+    pubmed_url: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    timeout_seconds: float = 4.0
+    contact: str | None = None  # an e-mail address for Crossref's and NCBI's etiquette
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSettings:
     prompts_dir: Path
     templates_dir: Path
@@ -87,6 +98,7 @@ class Settings:
     scheduler: SchedulerSettings = SchedulerSettings()
     log_level: str = "INFO"
     diagnostics: DiagnosticsSettings = DiagnosticsSettings()
+    papers: PaperSettings = PaperSettings()
 
 
 def _resolve(path_text: str, base: Path) -> Path:
@@ -185,6 +197,32 @@ def load_settings(
         scheduler=SchedulerSettings(poll_seconds=poll, send_rate=send_rate),
         log_level=level,
         diagnostics=DiagnosticsSettings(loop_lag_report_seconds=lag_report),
+        papers=_papers(environ),
+    )
+
+
+def _papers(environ: Mapping[str, str]) -> PaperSettings:
+    switch = environ.get("PAPER_LOOKUPS", "").strip().lower() or "on"
+    if switch not in ("on", "off"):
+        raise SettingsError("PAPER_LOOKUPS must be on or off (Crossref and PubMed look-ups).")
+    default = PaperSettings()
+    contact = environ.get("PAPER_LOOKUPS_CONTACT", "").strip() or None
+    if contact is not None and ("@" not in contact or " " in contact or len(contact) > 200):
+        raise SettingsError("PAPER_LOOKUPS_CONTACT must be an e-mail address, or left empty.")
+    return PaperSettings(
+        enabled=switch == "on",
+        crossref_url=_optional_url(environ, "CROSSREF_URL", ("http", "https"))
+        or default.crossref_url,
+        pubmed_url=_optional_url(environ, "PUBMED_URL", ("http", "https")) or default.pubmed_url,
+        timeout_seconds=_number(
+            environ,
+            "PAPER_LOOKUPS_TIMEOUT_SECONDS",
+            default.timeout_seconds,
+            0.5,
+            10.0,
+            "how long to wait for Crossref or PubMed before drafting from what was typed",
+        ),
+        contact=contact,
     )
 
 

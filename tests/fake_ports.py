@@ -20,6 +20,7 @@ from bot.core.ports import (
     MeetingLookup,
     Notifier,
     Offload,
+    PaperLookup,
     PendingRepository,
     PrivacyRepository,
     ProfileRepository,
@@ -29,6 +30,7 @@ from bot.core.ports import (
     SenderLease,
     StudentRepository,
 )
+from tests.fake_papers import FakePaperLookup
 from tests.fake_season import InMemorySeasonRepository
 from tests.fakes import (
     FakeClock,
@@ -67,3 +69,4 @@ meetings: type[MeetingLookup] = InMemoryEventRepository
 restore: type[RestoreRepository] = InMemoryRestoreRepository
 offload: type[Offload] = PicklingOffload
 season: type[SeasonRepository] = InMemorySeasonRepository
+papers: type[PaperLookup] = FakePaperLookup

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from bot.core.letters import LetterRequest, LetterStage
-from bot.core.season import Interview, SeasonPlan
-from tests.fakes import InMemoryContactRepository, InMemoryEventRepository
+from bot.core.season import Interview, PlannedStudent, Route, SeasonPlan
+from tests.fakes import (
+    InMemoryContactRepository,
+    InMemoryEventRepository,
+    InMemoryReminderRepository,
+)
+
+_OPEN = {LetterStage.ASKED, LetterStage.AGREED, LetterStage.SUBMITTED, LetterStage.THANKED}
 
 
 class InMemorySeasonRepository:
+    """Reads the reminder fake it may be given (the delivery tick's scan joins the reminder
+    settings, as the SQL does)."""
+
     def __init__(
         self,
         contacts: InMemoryContactRepository,
         events: InMemoryEventRepository | None = None,
+        reminders: InMemoryReminderRepository | None = None,
     ) -> None:
         self._contacts = contacts
         self._events = events
+        self._reminders = reminders
         self.interviews: dict[int, Interview] = {}
         self.plans: dict[int, SeasonPlan] = {}
         self.rows: dict[int, LetterRequest] = {}
@@ -28,7 +40,47 @@ class InMemorySeasonRepository:
         return self.plans.get(student_id)
 
     async def set_plan(self, plan: SeasonPlan, *, now: datetime) -> None:
+        old = self.plans.get(plan.student_id)
+        if old is not None and old.cycle == plan.cycle:  # the ask's state stays with its cycle
+            plan = replace(
+                plan, ask_done_on=old.ask_done_on, ask_snoozed_until=old.ask_snoozed_until
+            )
+        else:
+            plan = replace(plan, ask_done_on=None, ask_snoozed_until=None)
         self.plans[plan.student_id] = plan
+
+    async def set_ask(
+        self, student_id: int, cycle: str, *, done_on: date | None, snoozed_until: date | None
+    ) -> bool:
+        plan = self.plans.get(student_id)
+        if plan is None or plan.cycle != cycle:
+            return False
+        self.plans[student_id] = replace(plan, ask_done_on=done_on, ask_snoozed_until=snoozed_until)
+        return True
+
+    async def planned(self, *, after: int, limit: int) -> list[PlannedStudent]:
+        assert self._reminders is not None, "give the fake the reminder repository to scan"
+        found = []
+        for student_id, settings in sorted(self._reminders.settings.items()):
+            plan = self.plans.get(student_id)
+            planned = plan is not None and plan.route is Route.ERAS_NRMP
+            if not planned and not await self.open_letters([student_id]):
+                continue
+            if student_id > after and self._reminders._active(student_id):
+                found.append(PlannedStudent(student_id, settings.digest_hour, plan))
+        return found[:limit]
+
+    async def open_letters(self, owner_ids: Sequence[int]) -> list[LetterRequest]:
+        owners = set(owner_ids)
+        rows = [r for r in self.rows.values() if r.owner_id in owners and r.stage in _OPEN]
+        return sorted(rows, key=lambda r: (r.owner_id, r.id))
+
+    async def check_letter(self, owner_id: int, letter_id: int, on: date) -> bool:
+        row = await self.letter(owner_id, letter_id)
+        if row is None:
+            return False
+        self.rows[letter_id] = replace(row, checked_on=on, snoozed_until=None)
+        return True
 
     async def letters(self, owner_id: int) -> list[LetterRequest]:
         mine = [r for r in self.rows.values() if r.owner_id == owner_id]

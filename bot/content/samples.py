@@ -84,6 +84,7 @@ FULL_FIELDS: dict[str, Any] = {
     "program": "the St Mary's internal medicine residency",
     "update": "I passed Step 1 and started a research elective in cardiology",
     "sent_when": "on November 3",
+    "paper": "“Nurse calls after heart-failure discharge” in JAMA Cardiology (2025)",
 }
 
 # Only what templates may require, so optional parts are exercised as missing.

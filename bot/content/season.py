@@ -1,7 +1,10 @@
 """The application season as content: one calendar per cycle and the tasks the digest names.
 
     calendars/<cycle>.toml    the dated facts of one cycle (ERAS, NRMP, VSLO), one file a cycle
-    prompts/season.toml       what the coach says each week, timed against those dates
+    prompts/season.toml       what the coach says each week, timed against those dates: the
+                              digest's season tasks, the tips that replace the usual digest tip
+                              while they are live (the Match rules in interview season), and
+                              the line of each letter reminder
 
 Dates change every cycle, so none of them is in code: a new cycle is a new file, and
 `coach templates check` validates every calendar against every task. `SeasonLibrary.load`
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,16 @@ _ORDER = [
 MATCH_SYSTEMS = {"eras_nrmp": "ERAS and the NRMP Match"}
 CYCLE_KEY = re.compile(r"^[a-z]{2,10}-\d{4}$")
 TASK_TEXT_MAX = 400  # one digest line; the digest embed's field limit is 1,024 characters
+REMINDER_TEXT_MAX = 300  # one digest item or DM line
+# The line of each letter reminder, and the values each may name beside the calendar's dates.
+# {writer} is filled by the adapter (it escapes the name the student typed).
+REMINDER_KEYS: dict[str, frozenset[str]] = {
+    "letter_ask": frozenset({"ask_by", "tracked", "wanted"}),
+    "letter_check": frozenset({"writer", "deadline"}),
+    "letter_check_late": frozenset({"writer", "deadline"}),
+    "letter_thanks": frozenset({"writer"}),
+    "match_outcome": frozenset({"writer"}),
+}
 _ANCHOR = re.compile(
     r"^\s*(?P<key>[a-z_]+)\s*(?:(?P<sign>[+-])\s*(?P<n>\d{1,3})(?P<unit>[dw]))?\s*$"
 )
@@ -177,6 +190,28 @@ class SeasonTask:
         return _PLACEHOLDER.sub(fill, self.text)
 
 
+def fill_dates(
+    text: str, calendar: Calendar | None, values: Mapping[str, str], english: str = "us"
+) -> str:
+    """A reminder line with the calendar's dates and the given values filled in; {writer} and
+    any other name not given stays as it is, for the adapter to fill."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in values:
+            return values[name]
+        if calendar is not None and name in calendar.dates:
+            return calendar.dates[name].shown(english)
+        return match.group()
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def shown_day(day: date, english: str = "us") -> str:
+    """A day written out as the season's texts write dates: "September 2, 2026"."""
+    return CycleDate("day", day).shown(english)
+
+
 def _approximate(anchor: Anchor, calendar: Calendar) -> bool:
     return calendar.dates[anchor.key].approximate
 
@@ -185,6 +220,8 @@ def _approximate(anchor: Anchor, calendar: Calendar) -> bool:
 class SeasonLibrary:
     calendars: Mapping[str, Calendar]
     tasks: tuple[SeasonTask, ...]
+    tips: tuple[SeasonTask, ...] = ()  # live tips replace the digest's usual tip
+    reminders: Mapping[str, str] = field(default_factory=dict)  # REMINDER_KEYS → line
 
     @classmethod
     def load(cls, calendars_dir: Path, tasks_path: Path) -> SeasonLibrary:
@@ -197,9 +234,12 @@ class SeasonLibrary:
                 calendar = _read_calendar(path, problems)
                 if calendar is not None:
                     calendars[calendar.key] = calendar
-        tasks = _read_tasks(tasks_path, problems)
+        data = _read_toml(tasks_path, problems)
+        tasks = _read_tasks(tasks_path.name, data, "task", problems)
+        tips = _read_tasks(tasks_path.name, data, "tip", problems, required=False)
+        reminders = _read_reminders(tasks_path.name, data, problems)
         for calendar in calendars.values():
-            for task in tasks:
+            for task in [*tasks, *tips]:
                 start, end = task.window(calendar)
                 if start > end:
                     problems.append(
@@ -208,7 +248,7 @@ class SeasonLibrary:
                     )
         if problems:
             raise SeasonContentError(problems)
-        return cls(calendars, tuple(tasks))
+        return cls(calendars, tuple(tasks), tuple(tips), reminders)
 
     def calendar(self, cycle: str) -> Calendar | None:
         return self.calendars.get(cycle)
@@ -348,18 +388,27 @@ def _read_anchor(text: object) -> Anchor | None:
     return Anchor(match["key"], days)
 
 
-def _read_tasks(path: Path, problems: list[str]) -> list[SeasonTask]:
-    data = _read_toml(path, problems)
+def _read_tasks(
+    name: str,
+    data: dict[str, Any] | None,
+    table: str,
+    problems: list[str],
+    *,
+    required: bool = True,
+) -> list[SeasonTask]:
+    """The `[[task]]` (or `[[tip]]`) entries: each a text shown from one date to another."""
     if data is None:
         return []
-    raw = data.get("task")
+    raw = data.get(table)
+    if raw is None and not required:
+        return []
     if not isinstance(raw, list) or not raw:
-        problems.append(f"{path.name}: no [[task]] entries")
+        problems.append(f"{name}: no [[{table}]] entries")
         return []
     tasks: list[SeasonTask] = []
     seen: set[str] = set()
     for number, entry in enumerate(raw, 1):
-        where = f"{path.name}: task {number}"
+        where = f"{name}: {table} {number}"
         if not isinstance(entry, dict):
             problems.append(f"{where} is not a table")
             continue
@@ -367,7 +416,7 @@ def _read_tasks(path: Path, problems: list[str]) -> list[SeasonTask]:
         if not isinstance(key, str) or not re.fullmatch(r"[a-z_]{3,40}", key):
             problems.append(f"{where}: `key` must be lower_case_words")
             continue
-        where = f"{path.name}: task {key!r}"
+        where = f"{name}: {table} {key!r}"
         if key in seen:
             problems.append(f"{where} appears twice")
         seen.add(key)
@@ -390,14 +439,42 @@ def _read_tasks(path: Path, problems: list[str]) -> list[SeasonTask]:
     return tasks
 
 
-def _text_problems(text: object) -> Iterable[str]:
+def _read_reminders(name: str, data: dict[str, Any] | None, problems: list[str]) -> dict[str, str]:
+    """The `[reminders]` table: one line per letter reminder, every key of REMINDER_KEYS."""
+    if data is None:
+        return {}
+    raw = data.get("reminders")
+    if not isinstance(raw, dict):
+        problems.append(f"{name}: a [reminders] table is needed")
+        return {}
+    found: dict[str, str] = {}
+    for key in sorted(set(raw) - set(REMINDER_KEYS)):
+        problems.append(f"{name}: reminders: unknown key {key!r}")
+    for key, allowed in REMINDER_KEYS.items():
+        text = raw.get(key)
+        if text is None:
+            problems.append(f"{name}: reminders: missing {key}")
+            continue
+        text_problems = list(_text_problems(text, allowed, REMINDER_TEXT_MAX))
+        if not text_problems and "writer" in allowed and "{writer}" not in str(text):
+            text_problems.append("must name {writer}")
+        problems.extend(f"{name}: reminders.{key}: {problem}" for problem in text_problems)
+        if not text_problems:
+            assert isinstance(text, str)
+            found[key] = text
+    return found
+
+
+def _text_problems(
+    text: object, allowed: frozenset[str] = frozenset({"until"}), limit: int = TASK_TEXT_MAX
+) -> Iterable[str]:
     if not isinstance(text, str) or not text.strip():
         yield "`text` is empty"
         return
-    if len(text) > TASK_TEXT_MAX:
-        yield f"`text` is over {TASK_TEXT_MAX} characters"
+    if len(text) > limit:
+        yield f"`text` is over {limit} characters"
     for name in _PLACEHOLDER.findall(text):
-        if name != "until" and name not in DATE_KEYS:
+        if name not in allowed and name not in DATE_KEYS:
             yield f"unknown placeholder {{{name}}}"
     if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
         yield "a stray brace"

@@ -50,6 +50,7 @@ FIELDS = (
     "sent_when",
     "finding",  # research outreach: the result or question that caught the student's eye
     "availability",  # research outreach: hours a week, start date
+    "paper",  # research outreach: “Title” in Journal (2024), looked up from a DOI or PubMed id
 )
 # How a draft sounds; every block handles each one (docs/drafts.md).
 TONES = ("warm", "formal", "brief")

@@ -63,6 +63,7 @@ _ITEM_TOPICS = {
     ItemKind.FOLLOW_UP: "events",
     ItemKind.CHECK_IN: "mentorship",
     ItemKind.REMINDER: "balance",
+    ItemKind.LETTER: "letters",
 }
 
 

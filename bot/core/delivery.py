@@ -337,8 +337,14 @@ class DeliveryService:
                 settings=settings,
             )
             digest = replace(digest, maybe_missed=await self._maybe_missed(student_id))
-            if not digest.items and not digest.maybe_missed and settings.quiet_when_empty:
-                return None
+            has_season = digest.season is not None and bool(digest.season.items)
+            if (
+                not digest.items
+                and not digest.maybe_missed
+                and not has_season
+                and settings.quiet_when_empty
+            ):
+                return None  # nothing due, nothing uncertain, nothing from the calendar
             return await self._notifier.send_digest(student_id, digest, key=delivery.key)
         item = await self._item_for(delivery)
         if item is None:

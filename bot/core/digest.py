@@ -14,13 +14,20 @@ from bot.core.attention import due_on, needs_follow_up
 from bot.core.meetings import MetAt, choose_meeting
 from bot.core.models import Contact, Digest, DueItem, ItemKind, OneOffReminder, WeekActivity
 from bot.core.progress import GoalProgress
+from bot.core.season import SeasonStatus
 
 HORIZON_DAYS = 7  # what falls due within the coming week belongs in this week's digest
 # Contacts read per digest or `/due`: more than a digest names or a select menu can offer (25,
 # Discord's limit); the rest of the week's are counted in SQL, not loaded.
 DUE_LOADED = 25
 # When two items fall due the same day, the more time-sensitive comes first.
-_PRIORITY = {ItemKind.NUDGE: 0, ItemKind.FOLLOW_UP: 1, ItemKind.REMINDER: 2, ItemKind.CHECK_IN: 3}
+_PRIORITY = {
+    ItemKind.NUDGE: 0,
+    ItemKind.LETTER: 1,  # a letter's day is set by its deadline or the Match calendar
+    ItemKind.FOLLOW_UP: 2,
+    ItemKind.REMINDER: 3,
+    ItemKind.CHECK_IN: 4,
+}
 
 
 def due_items(
@@ -61,8 +68,12 @@ def due_items(
         if day <= horizon:
             about = by_id.get(reminder.contact_id) if reminder.contact_id else None
             items.append(DueItem(ItemKind.REMINDER, day, about, reminder=reminder))
-    items.sort(key=lambda i: (i.due_on, _PRIORITY[i.kind], i.ref))
-    return items
+    return most_urgent_first(items)
+
+
+def most_urgent_first(items: Iterable[DueItem]) -> list[DueItem]:
+    """Soonest due first; on one day, the more time-sensitive kind first."""
+    return sorted(items, key=lambda i: (i.due_on, _PRIORITY[i.kind], i.ref))
 
 
 # The items whose line says where and when the student met the person: the ones about a
@@ -99,6 +110,7 @@ def build_digest(
     progress: GoalProgress | None = None,
     late_by_hours: int = 0,
     more: int = 0,
+    season: SeasonStatus | None = None,
 ) -> Digest:
     return Digest(
         student_id=student_id,
@@ -109,4 +121,5 @@ def build_digest(
         progress=progress,
         late_by_hours=late_by_hours,
         more=more,
+        season=season,
     )

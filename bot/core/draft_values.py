@@ -228,6 +228,8 @@ def situation_values(fields: Mapping[str, str | None], *, english: str = "us") -
     values["deadline"] = phrasing.date_phrase(fields.get("deadline"), english)
     values["program"] = phrasing.with_the(fields.get("program"))
     values["update"] = phrasing.update_clause(fields.get("update"))
+    # Shaped by bot.core.papers.cite (quotes and parentheses that trim() would strip).
+    values["paper"] = fields.get("paper") or None
     for key, value in list(values.items()):
         if value is None and fields.get(key):
             # Only punctuation was typed ("?!"): keep it rather than lose a required field.

@@ -62,6 +62,7 @@ FIELD_LIMITS = {
     "update": 300,
     "finding": 200,
     "availability": 100,
+    "paper": 400,  # a title in quotes, the journal and the year (bot.core.papers.cite)
 }
 FIELD_LABELS = {
     "event": "Event",
@@ -73,6 +74,7 @@ FIELD_LABELS = {
     "update": "Your news",
     "finding": "What caught your eye",
     "availability": "Your availability",
+    "paper": "The paper (title, journal, year)",
 }
 PROFILE_LIMITS = {
     "name": 80,

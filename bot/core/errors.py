@@ -46,6 +46,11 @@ class DeliveryFailed(Exception):
     """A send failed in a way worth retrying later (Discord 5xx, rate limits, network)."""
 
 
+class PaperLookupFailed(Exception):
+    """Crossref or PubMed could not be asked, or did not answer in time (no network, a timeout,
+    a 5xx): the draft is written from what the student typed."""
+
+
 class UnreadableFile(CoachError):
     """An uploaded file could not be read as contacts; the message names the line. Nothing
     was imported."""

@@ -6,7 +6,11 @@ Pure: the rules of the ledger and its timing. A letter moves forward only
 are back-scheduled from the student's own deadline or, without one, from the day applications
 can be submitted in the student's cycle:
 
-- a polite check two weeks before the deadline while the letter is not in;
+- the ask itself: two weeks before the last day to ask with six weeks to spare, while the
+  student tracks fewer writers than programs usually want (`ask_due`);
+- a polite check two weeks before the deadline while the letter is not in (never the day it
+  was asked: at least a week after, or the day before the deadline when that is sooner), and
+  once more the day after the deadline if it is still not marked in after the first check;
 - a thank-you the day the letter is marked submitted;
 - an outcome note once Match Day has come, to every writer who was thanked.
 """
@@ -22,6 +26,9 @@ from bot.core.errors import InvalidInput
 from bot.core.season import letter_ask_by
 
 CHECK_BEFORE = timedelta(days=14)  # a writer still has time to act on a gentle check
+CHECK_AFTER_ASK = timedelta(days=7)  # a writer asked days ago has not had time to forget
+ASK_LEAD = timedelta(weeks=2)  # time to choose writers and ask before the six-week mark
+LETTERS_WANTED = 3  # most programs ask for three letters (ERAS takes up to four per program)
 PROGRAMS_MAX = 500  # a list of programs typed in one field
 
 
@@ -60,6 +67,7 @@ _NEXT: dict[LetterStage, frozenset[LetterStage]] = {
 class LetterTask(StrEnum):
     """What a letter asks of the student this week."""
 
+    ASK = "letter_ask"  # ask writers now: six weeks before submissions is two weeks away
     CHECK = "letter_check"  # the letter is not in and the deadline is two weeks off
     THANK = "letter_thanks"  # submitted: thank the writer
     OUTCOME = "match_outcome"  # after Match Day: tell the writer how it went
@@ -76,6 +84,7 @@ class LetterRequest:
     programs: str | None = None
     submitted_on: date | None = None
     snoozed_until: date | None = None  # its reminder waits until this day
+    checked_on: date | None = None  # the student checked in with the writer (the check's Done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +123,51 @@ def next_due(request: LetterRequest, calendar: Calendar | None) -> LetterDue | N
     return LetterDue(due.task, request.snoozed_until)
 
 
+def check_day(asked_on: date, deadline: date) -> date:
+    """When to check a letter is in: two weeks before the deadline; for a late ask, a week
+    after asking or the day before the deadline, whichever is sooner; never before the ask."""
+    soonest = min(asked_on + CHECK_AFTER_ASK, deadline - timedelta(days=1))
+    return max(deadline - CHECK_BEFORE, soonest, asked_on)
+
+
 def _owed(request: LetterRequest, calendar: Calendar | None) -> LetterDue | None:
     if request.stage in (LetterStage.ASKED, LetterStage.AGREED):
         deadline = effective_deadline(request, calendar)
         if deadline is None:
             return None
-        return LetterDue(LetterTask.CHECK, max(deadline - CHECK_BEFORE, request.asked_on))
+        if request.checked_on is None:
+            return LetterDue(LetterTask.CHECK, check_day(request.asked_on, deadline))
+        if request.checked_on <= deadline:
+            # Checked before the deadline and still not marked in: one look the day after.
+            return LetterDue(LetterTask.CHECK, deadline + timedelta(days=1))
+        return None
     if request.stage is LetterStage.SUBMITTED:
         return LetterDue(LetterTask.THANK, request.submitted_on or request.asked_on)
     if request.stage is LetterStage.THANKED and calendar is not None:
         return LetterDue(LetterTask.OUTCOME, calendar.on("match_day"))
     return None
+
+
+def ask_due(
+    calendar: Calendar | None,
+    letters: list[LetterRequest],
+    *,
+    done_on: date | None,
+    snoozed_until: date | None,
+    today: date,
+) -> LetterDue | None:
+    """The reminder to ask writers: owed from two weeks before the last day to ask with six
+    weeks to spare, while fewer than LETTERS_WANTED writers are tracked (declined ones don't
+    count), until it is done or submissions open (too late to ask for this cycle's start)."""
+    if calendar is None or done_on is not None or today >= calendar.on("submissions_open"):
+        return None
+    tracked = sum(1 for letter in letters if letter.stage is not LetterStage.DECLINED)
+    if tracked >= LETTERS_WANTED:
+        return None
+    day = letter_ask_by(calendar) - ASK_LEAD
+    if snoozed_until is not None and snoozed_until > day:
+        day = snoozed_until
+    return LetterDue(LetterTask.ASK, day)
 
 
 def ask_warning(calendar: Calendar | None, deadline: date | None, *, today: date) -> str | None:

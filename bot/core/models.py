@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.meetings import MetAt
 from bot.core.names import PersonName, greeting_for, parse_name
+from bot.core.season import SeasonStatus
 
 
 class Role(StrEnum):
@@ -272,6 +273,7 @@ DRAFT_FIELDS = (
     "update",
     "finding",
     "availability",
+    "paper",  # filled from a DOI or PubMed id (bot.core.papers)
 )
 
 
@@ -329,6 +331,7 @@ class ItemKind(StrEnum):
     FOLLOW_UP = "follow_up"
     REMINDER = "reminder"
     CHECK_IN = "check_in"
+    LETTER = "letter"  # a letter of recommendation's reminder (bot.core.season_reminders)
 
     @property
     def label(self) -> str:
@@ -337,7 +340,19 @@ class ItemKind(StrEnum):
             "follow_up": "Follow up",
             "reminder": "Reminder",
             "check_in": "Check in",
+            "letter": "Letter",
         }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterReminder:
+    """What a letter item asks: its task (a `bot.core.letters.LetterTask` value), the letter
+    (0 for the reminder to ask writers) and the coach's line, dates filled; `{writer}` is left
+    for the adapter, which escapes the name."""
+
+    task: str
+    letter_id: int
+    said: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +365,16 @@ class DueItem:
     reminder: OneOffReminder | None = None
     sent_at: datetime | None = None  # nudges: when the unanswered message went out
     met_at: MetAt | None = None  # follow-ups and check-ins: the event where they met
+    letter: LetterReminder | None = None  # letter items: the contact is the writer, if any
 
     @property
     def ref(self) -> int:
-        """The id the item's buttons carry: the reminder for reminders, else the contact."""
+        """The id the item's buttons carry: the reminder for reminders, the letter for letter
+        items, else the contact."""
         if self.reminder is not None:
             return self.reminder.id
+        if self.letter is not None:
+            return self.letter.letter_id
         assert self.contact is not None
         return self.contact.id
 
@@ -381,6 +400,7 @@ class Digest:
     more: int = 0  # items due this week beyond `items` (counted, not loaded)
     # Messages whose send may or may not have reached the student (told once, in this digest).
     maybe_missed: tuple[MaybeMissed, ...] = ()
+    season: SeasonStatus | None = None  # the week in the student's application cycle, if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,12 +34,13 @@ from bot.core.models import (
     WeekActivity,
 )
 from bot.core.progress import NetworkCounts, WeekCounts, WeeklyGoal
-from bot.core.season import Interview, SeasonPlan
+from bot.core.season import Interview, PlannedStudent, SeasonPlan
 
 if TYPE_CHECKING:
     # Only for annotations: these modules import this one (their services take its ports).
     from bot.core.events import Event, GuildEventSettings, ScheduledEnding, SeenScheduledEvent
     from bot.core.export_reader import Restore
+    from bot.core.papers import Paper, PaperId
 
 _R = TypeVar("_R")
 
@@ -464,6 +465,28 @@ class SeasonRepository(Protocol):
 
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool: ...
 
+    async def check_letter(self, owner_id: int, letter_id: int, on: date) -> bool:
+        """The student checked in with the writer on `on` (and any snooze ends); False when
+        there is no such letter of the owner's."""
+        ...
+
+    async def set_ask(
+        self, student_id: int, cycle: str, *, done_on: date | None, snoozed_until: date | None
+    ) -> bool:
+        """The reminder to ask writers, for the plan's cycle: done, or snoozed until a day.
+        False when the student has no plan for that cycle (changed since it was read)."""
+        ...
+
+    async def planned(self, *, after: int, limit: int) -> Sequence[PlannedStudent]:
+        """Students applying through ERAS/NRMP with reminder DMs on and not paused, by id
+        after `after` (a page of the delivery tick's scan)."""
+        ...
+
+    async def open_letters(self, owner_ids: Sequence[int]) -> Sequence[LetterRequest]:
+        """The letters of these students that may still owe a reminder (not told, not
+        declined), in one read."""
+        ...
+
     async def put_interview(
         self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime
     ) -> None:
@@ -512,6 +535,16 @@ class SenderLease(Protocol):
 
     async def release(self, holder: str) -> None:
         """Give the lease up at once (a clean shutdown), if `holder` has it."""
+        ...
+
+
+class PaperLookup(Protocol):
+    """A paper's details from its DOI (Crossref) or PubMed id (PubMed E-utilities)."""
+
+    async def lookup(self, paper: PaperId) -> Paper | None:
+        """The paper, or None when the service does not know the identifier. Raises
+        PaperLookupFailed (bot.core.errors) when it could not be asked or did not answer in
+        time; never blocks the event loop."""
         ...
 
 

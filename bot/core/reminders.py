@@ -10,6 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.coaching import CoachingService
@@ -22,6 +23,7 @@ from bot.core.digest import (
     build_digest,
     due_items,
     meeting_contacts,
+    most_urgent_first,
     with_meetings,
 )
 from bot.core.drafts import DraftRequest
@@ -46,6 +48,11 @@ from bot.core.schedule import WEEKDAYS, is_valid_timezone, next_weekly_occurrenc
 from bot.core.students import StudentService
 from bot.core.text import clean_block
 from bot.core.validation import CADENCE_MAX_DAYS, CADENCE_MIN_DAYS
+
+if TYPE_CHECKING:
+    # Only for annotations: the season's reminders are sent by the delivery tick, which
+    # imports this module.
+    from bot.core.season_reminders import SeasonReminderService
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,7 @@ class ReminderService:
         *,
         coaching: CoachingService | None = None,
         meetings: MeetingLookup | None = None,
+        season: SeasonReminderService | None = None,
     ) -> None:
         self._repo = reminders
         self._students = students
@@ -87,6 +95,7 @@ class ReminderService:
         self._clock = clock
         self._coaching = coaching
         self._meetings = meetings
+        self._season = season
         self._done_locks: dict[int, asyncio.Lock] = {}
 
     # -- settings ----------------------------------------------------------------------------
@@ -277,23 +286,34 @@ class ReminderService:
             if wanted:
                 linked = await self._meetings.linked_events(student_id, wanted)
                 items = with_meetings(items, linked, today=today)
+        season = None
+        if self._season is not None:
+            section = await self._season.section(student_id, today=today)
+            season = section.status
+            if section.items:
+                items = most_urgent_first([*items, *section.items])
         activity = await self._repo.activity(
             student_id, since=now - timedelta(days=DIGEST_ACTIVITY_DAYS)
         )
         coaching = self._coaching
+        tip = season.tip if season is not None else None
+        if tip is None and coaching is not None:
+            tip = coaching.tip_for_week(student_id, items, today)
         return build_digest(
             student_id,
             items,
             activity,
             today=today,
-            tip=coaching.tip_for_week(student_id, items, today) if coaching else None,
+            tip=tip,
             progress=(await coaching.goal_progress(student_id, today=today) if coaching else None),
             late_by_hours=late_by_hours,
             more=max(0, more),
+            season=season,
         )
 
     async def snooze(self, owner_id: int, kind: ItemKind, ref: int) -> None:
         """Not again for a week."""
+        _not_a_letter(kind)
         if kind is ItemKind.REMINDER:
             reminder = await self._reminder(owner_id, ref)
             later = max(reminder.due_at, self._clock.now()) + timedelta(days=7)
@@ -305,6 +325,7 @@ class ReminderService:
     async def done(self, owner_id: int, kind: ItemKind, ref: int) -> bool:
         """The student did it: log the exchange (or close the reminder). False when it was
         already done: a second click on "Done" (or a double click) logs nothing more."""
+        _not_a_letter(kind)
         # Two clicks at once: the second waits, then sees what the first logged. One small
         # lock per student who ever clicked Done in this process.
         async with self._done_locks.setdefault(owner_id, asyncio.Lock()):
@@ -342,6 +363,7 @@ class ReminderService:
 
     async def draft_request(self, owner_id: int, kind: ItemKind, ref: int) -> DraftRequest:
         """The draft that fits a due item: follow-up, nudge, check-in or progress update."""
+        _not_a_letter(kind)
         if kind is ItemKind.REMINDER:
             reminder = await self._reminder(owner_id, ref)
             if reminder.contact_id is None:
@@ -360,3 +382,10 @@ class ReminderService:
             "outreach_progress_update" if contact.role in PROGRESS_ROLES else "outreach_reconnect"
         )
         return DraftRequest(kind="outreach", people=(contact.id,), template_id=template)
+
+
+def _not_a_letter(kind: ItemKind) -> None:
+    """Letter items have buttons of their own (the season's reminders know what each one
+    asks); a custom_id that names one here was not made by the bot."""
+    if kind is ItemKind.LETTER:
+        raise InvalidInput("That button doesn't fit this reminder. `/due` shows it with its own.")

@@ -33,6 +33,19 @@ class SeasonPlan:
     route: Route = Route.ERAS_NRMP
     graduation_year: int | None = None
     specialties: tuple[str, ...] = ()
+    # The reminder to ask letter writers, this cycle (a new cycle starts both afresh).
+    ask_done_on: date | None = None
+    ask_snoozed_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStudent:
+    """A student whose season reminders may be sent (reminder DMs on, and a plan through
+    ERAS/NRMP or a letter still open), with the hour of day they chose for the coach's DMs."""
+
+    student_id: int
+    digest_hour: int
+    plan: SeasonPlan | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,7 @@ class SeasonStatus:
     items: tuple[SeasonItem, ...]
     calendar: Calendar | None
     missing_cycle: bool = False  # the student's cycle has no calendar file yet
+    tip: str | None = None  # a season tip live this week: it replaces the digest's usual tip
 
     @property
     def provisional(self) -> bool:
@@ -91,7 +105,8 @@ def season_status(
     if calendar is None or calendar.match_system != plan.route.value:
         return SeasonStatus((), None, missing_cycle=True)
     items = tasks_in_week(calendar, library.tasks, today=today, english=english)
-    return SeasonStatus(tuple(items), calendar)
+    tips = tasks_in_week(calendar, library.tips, today=today, english=english)
+    return SeasonStatus(tuple(items), calendar, tip=tips[0].text if tips else None)
 
 
 def letter_ask_by(calendar: Calendar, deadline: date | None = None) -> date:

@@ -8,6 +8,7 @@ what it is owed); this service reads and stores, in the student's own time zone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,6 +79,16 @@ class SeasonService:
         self._contacts = contacts
         self._students = students
         self._clock = clock
+        self._listeners: list[Callable[[int], None]] = []
+
+    def on_change(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(student_id)` after the student's plan or letters change (the season's
+        reminders look at them again at once)."""
+        self._listeners.append(listener)
+
+    def _changed(self, student_id: int) -> None:
+        for listener in self._listeners:
+            listener(student_id)
 
     def cycles(self) -> list[CycleChoice]:
         return [
@@ -122,6 +133,7 @@ class SeasonService:
         plan = SeasonPlan(student_id, key, route, graduation_year, parse_specialties(specialties))
         await self._contacts.ensure_student(student_id)
         await self._repo.set_plan(plan, now=self._clock.now())
+        self._changed(student_id)
         return plan, season_status(self.library, plan, today=today)
 
     async def plan(self, student_id: int) -> SeasonPlan | None:
@@ -131,6 +143,12 @@ class SeasonService:
         """What the student's cycle asks of them in the seven days from their local today."""
         plan = await self._repo.plan(student_id)
         today = await self._today(student_id)
+        return season_status(self.library, plan, today=today, english=english)
+
+    def status_for(
+        self, plan: SeasonPlan | None, *, today: date, english: str = "us"
+    ) -> SeasonStatus:
+        """What the plan's cycle asks in the seven days from `today` (plan already read)."""
         return season_status(self.library, plan, today=today, english=english)
 
     async def ask_letter(
@@ -167,6 +185,7 @@ class SeasonService:
             )
         except LookupError:
             raise ContactNotFound() from None  # removed between the look-up and the save
+        self._changed(owner_id)
         calendar = await self.calendar_for(owner_id)
         warning = ask_warning(calendar, due_day, today=today) if created else None
         return LetterAsked(LetterLine(letter, writer, next_due(letter, calendar)), created, warning)
@@ -193,6 +212,7 @@ class SeasonService:
             if current is None or current.stage != to:
                 raise ExpiredAction()
             moved = current
+        self._changed(owner_id)
         writer = await self._contacts.get(owner_id, moved.contact_id)
         return LetterLine(moved, writer, next_due(moved, await self.calendar_for(owner_id)))
 
@@ -201,6 +221,7 @@ class SeasonService:
         until = await self._today(owner_id) + timedelta(days=days)
         if not await self._repo.snooze_letter(owner_id, letter_id, until):
             raise ExpiredAction()
+        self._changed(owner_id)
         letter = await self._repo.letter(owner_id, letter_id)
         if letter is None:
             raise ExpiredAction()

@@ -12,8 +12,10 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.papers import PaperService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
+from bot.core.season_reminders import SeasonReminderService
 from bot.core.season_service import SeasonService
 from bot.core.students import StudentService
 
@@ -32,3 +34,5 @@ class Services:
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)
     season: SeasonService | None = None  # the residency season (/season, /letters)
     interviews: InterviewService | None = None  # /interview
+    season_reminders: SeasonReminderService | None = None  # letter items: digest, DMs, buttons
+    papers: PaperService | None = None  # /outreach paper: (None: look-ups turned off)

@@ -30,8 +30,10 @@ from bot.core.models import (
     Profile,
     Role,
 )
+from bot.core.papers import PaperFound, PaperId
 from bot.core.progress import GoalProgress, Progress
 from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
+from bot.core.season import SeasonStatus
 
 COLOUR = discord.Colour(0x2B7A78)
 PRIVATE_FOOTER = "Only you can see this."
@@ -271,17 +273,65 @@ def draft_embed(result: DraftResult) -> discord.Embed:
     return embed
 
 
-def template_list_embed(templates: Sequence[TemplateInfo]) -> discord.Embed:
-    embed = discord.Embed(title="Message templates", colour=COLOUR)
+def paper_note(paper_id: PaperId, found: PaperFound | None) -> str:
+    """What a paper look-up filled in, or why it filled nothing (the draft follows)."""
+    if found is None:
+        return (
+            f"Paper look-ups are turned off on this bot, so {paper_id.shown} wasn't looked up: "
+            "the draft uses what you typed."
+        )
+    source = paper_id.source.value
+    if found.failed:
+        return (
+            f"I couldn't reach {source} just now, so the draft uses what you typed. You can "
+            "add the paper with ✏️ Edit details, or try again in a minute."
+        )
+    paper = found.paper
+    if paper is None:
+        return f"{source} doesn't know {esc(paper_id.shown)}, so the draft uses what you typed."
+    people = []
+    if paper.first_author:
+        people.append(f"{esc(paper.first_author)} (first author)")
+    if paper.senior_author and paper.senior_author != paper.first_author:
+        people.append(f"{esc(paper.senior_author)} (senior author)")
+    details = [esc(p) for p in (paper.journal, str(paper.year) if paper.year else None) if p]
+    text = f"From {source}: “{esc(clip(paper.title, 300))}”"
+    if people:
+        text += " — " + " and ".join(people)
+    if details:
+        text += ", " + ", ".join(details)
+    return text + ". The draft names it; ✏️ Edit details changes anything."
+
+
+EMBED_MAX = 6000  # Discord: the characters of all of a message's embeds together
+EMBED_FIELDS_MAX = 25
+
+
+def template_list_embeds(templates: Sequence[TemplateInfo]) -> list[discord.Embed]:
+    """Every template, by kind, in as many fields as their lines need (a field holds 1,024
+    characters) and as many embeds as the fields need (6,000 characters and 25 fields each):
+    one message per embed, so every template shows however many there are."""
+    fields: list[tuple[str, str]] = []
     for kind, heading in (
         ("followup", "Follow-ups (/followup)"),
         ("outreach", "Outreach (/outreach)"),
     ):
         lines = [f"**{esc(t.title)}** — {esc(t.description)}" for t in templates if t.kind == kind]
-        if lines:
-            embed.add_field(name=heading, value=clip("\n".join(lines), FIELD_MAX), inline=False)
-    embed.set_footer(text="/templates preview shows one written out with your profile.")
-    return embed
+        for n, value in enumerate(packed(lines)):
+            fields.append((heading if n == 0 else f"{heading}, continued", value))
+    footer = "/templates preview shows one written out with your profile."
+    embeds = [discord.Embed(title="Message templates", colour=COLOUR)]
+    for name, value in fields:
+        embed = embeds[-1]
+        room = EMBED_MAX - len(embed) - len(footer)
+        if embed.fields and (
+            len(name) + len(value) > room or len(embed.fields) >= EMBED_FIELDS_MAX
+        ):
+            embed = discord.Embed(title="Message templates, continued", colour=COLOUR)
+            embeds.append(embed)
+        embed.add_field(name=name, value=value, inline=False)
+    embeds[-1].set_footer(text=footer)
+    return embeds
 
 
 def preview_embed(info: TemplateInfo, rendered: RenderedDraft, own_profile: bool) -> discord.Embed:
@@ -327,9 +377,20 @@ def profile_embed(profile: Profile) -> discord.Embed:
 DIGEST_LIST_MAX = 10  # a digest names at most this many items; `/due` has the rest
 
 
+LETTER_LABELS = {
+    "letter_ask": "Ask your letter writers",
+    "letter_check": "Check a letter is in",
+    "letter_thanks": "Thank a letter writer",
+    "match_outcome": "Share your Match news",
+}
+
+
 def item_label(item: DueItem) -> str:
     """A plain one-line label (menus show no markdown)."""
     who = display_name(item.contact) if item.contact else None
+    if item.kind is ItemKind.LETTER and item.letter is not None:
+        label = LETTER_LABELS.get(item.letter.task, item.kind.label)
+        return f"{label}: {who}" if who else label
     if item.kind is ItemKind.REMINDER:
         note = item.reminder.note if item.reminder and item.reminder.note else "Reminder"
         return f"{note} — {who}" if who else note
@@ -358,6 +419,9 @@ def item_line(item: DueItem, today: date) -> str:
             text += f" — {met_text(item.met_at)}"
         elif item.contact and item.contact.draft.met_event:
             text += f" (met at {esc(clip(item.contact.draft.met_event, EVENT_CLIP))})"
+    elif item.kind is ItemKind.LETTER and item.letter is not None:
+        # The line is the coach's (prompts/season.toml); only the writer's name is typed.
+        text = item.letter.said.replace("{writer}", f"**{who}**" if who else "your writer")
     elif item.kind is ItemKind.CHECK_IN:
         text = f"Check in with **{who}**"
         if item.contact and item.contact.role in (Role.TUTOR, Role.PEER_MENTOR):
@@ -377,6 +441,7 @@ ITEM_EMOJI = {
     ItemKind.FOLLOW_UP: "✉️",
     ItemKind.REMINDER: "⏰",
     ItemKind.CHECK_IN: "🤝",
+    ItemKind.LETTER: "📨",
 }
 
 
@@ -391,6 +456,37 @@ def missed_line(missed: MaybeMissed) -> str:
     if missed.item is not None:
         line += f" — {esc(clip(item_label(missed.item), 120))}"
     return line
+
+
+def packed(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
+    """Lines packed into as few values of at most `limit` characters as they fit (an embed
+    field holds 1,024), never splitting a line; a line longer than a value is clipped."""
+    values: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            values.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        values.append(current)
+    return values
+
+
+SEASON_HEADING = "Your application season"
+
+
+def add_season_section(embed: discord.Embed, status: SeasonStatus | None) -> None:
+    """The week's tasks of the student's cycle (the coach's words, with dates), as fields."""
+    if status is None or not status.items:
+        return
+    heading = SEASON_HEADING + (" (dates provisional)" if status.provisional else "")
+    for n, value in enumerate(packed([f"• {item.text}" for item in status.items])):
+        embed.add_field(
+            name=heading if n == 0 else f"{heading}, continued", value=value, inline=False
+        )
 
 
 def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embed:
@@ -410,6 +506,7 @@ def digest_embed(digest: Digest, *, empty_text: str, title: str) -> discord.Embe
         embed.set_author(
             name=f"Sent {digest.late_by_hours} h late: I was offline at your usual time"
         )
+    add_season_section(embed, digest.season)
     a = digest.activity
     embed.add_field(
         name="Last 7 days",

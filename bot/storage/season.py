@@ -11,11 +11,12 @@ from typing import Any
 import aiosqlite
 
 from bot.core.letters import LetterRequest, LetterStage
-from bot.core.season import Interview, Route, SeasonPlan
+from bot.core.season import Interview, PlannedStudent, Route, SeasonPlan
 from bot.storage.rows import from_db_day, to_db_day, to_db_time
 
 LETTER_COLUMNS = (
-    "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on, snoozed_until"
+    "id, owner_id, contact_id, stage, asked_on, deadline, programs, submitted_on, snoozed_until, "
+    "checked_on"
 )
 
 
@@ -30,18 +31,48 @@ def letter_row(row: Sequence[Any]) -> LetterRequest:
         programs=row[6],
         submitted_on=from_db_day(row[7]),
         snoozed_until=from_db_day(row[8]),
+        checked_on=from_db_day(row[9]),
     )
 
 
 # The statements, written once with `?` placeholders: the PostgreSQL repository runs the same
 # text through `postgres.rows.numbered` with the same parameters.
-PLAN = "SELECT cycle, route, graduation_year, specialties FROM season_plans WHERE student_id = ?"
+PLAN_COLUMNS = (
+    "cycle, route, graduation_year, specialties, ask_done_on, ask_snoozed_until, student_id"
+)
+PLAN = f"SELECT {PLAN_COLUMNS} FROM season_plans WHERE student_id = ?"
+# The reminder to ask writers belongs to a cycle: a plan moved to another cycle starts afresh.
 SET_PLAN = (
     "INSERT INTO season_plans (student_id, cycle, route, graduation_year, specialties, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (student_id) DO UPDATE SET "
+    "ask_done_on = CASE WHEN season_plans.cycle = excluded.cycle "
+    "THEN season_plans.ask_done_on END, "
+    "ask_snoozed_until = CASE WHEN season_plans.cycle = excluded.cycle "
+    "THEN season_plans.ask_snoozed_until END, "
     "cycle = excluded.cycle, route = excluded.route, "
     "graduation_year = excluded.graduation_year, specialties = excluded.specialties, "
     "updated_at = excluded.updated_at"
+)
+SET_ASK = (
+    "UPDATE season_plans SET ask_done_on = ?, ask_snoozed_until = ? "
+    "WHERE student_id = ? AND cycle = ?"
+)
+OPEN_STAGES = "('asked', 'agreed', 'submitted', 'thanked')"  # may still owe a reminder
+# The delivery tick's scan: students with reminder DMs on, not paused and reachable (as for
+# every other reminder) who plan through ERAS/NRMP or have a letter still open (a deadline of
+# their own schedules its check without a plan), a page at a time by student id.
+PLANNED = (
+    "SELECT p.cycle, p.route, p.graduation_year, p.specialties, p.ask_done_on, "
+    "p.ask_snoozed_until, s.student_id, s.digest_hour FROM reminder_settings s "
+    "JOIN students st ON st.id = s.student_id "
+    "LEFT JOIN season_plans p ON p.student_id = s.student_id "
+    "WHERE s.student_id > ? AND s.enabled = 1 AND s.paused = 0 "
+    "AND st.unreachable_since IS NULL AND (p.route = 'eras_nrmp' OR EXISTS "
+    "(SELECT 1 FROM letter_requests l WHERE l.owner_id = s.student_id "
+    f"AND l.stage IN {OPEN_STAGES})) ORDER BY s.student_id LIMIT ?"
+)
+CHECK_LETTER = (
+    "UPDATE letter_requests SET checked_on = ?, snoozed_until = NULL WHERE owner_id = ? AND id = ?"
 )
 LETTERS = f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? ORDER BY asked_on, id"
 LETTER = f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id = ? AND id = ?"
@@ -75,9 +106,32 @@ INTERVIEW = (
 )
 
 
-def plan_row(student_id: int, row: Sequence[Any]) -> SeasonPlan:
+def plan_row(row: Sequence[Any]) -> SeasonPlan:
+    """A plan from PLAN_COLUMNS (the student id last)."""
     specialties = tuple(str(s) for s in json.loads(row[3]))
-    return SeasonPlan(student_id, row[0], Route(row[1]), row[2], specialties)
+    return SeasonPlan(
+        row[6],
+        row[0],
+        Route(row[1]),
+        row[2],
+        specialties,
+        ask_done_on=from_db_day(row[4]),
+        ask_snoozed_until=from_db_day(row[5]),
+    )
+
+
+def planned_row(row: Sequence[Any]) -> PlannedStudent:
+    plan = plan_row(row) if row[0] is not None else None
+    return PlannedStudent(row[6], int(row[7]), plan)
+
+
+def open_letters_sql(count: int) -> str:
+    """The open letters of `count` owners (SQLite: one `?` per owner)."""
+    marks = ", ".join("?" * count)
+    return (
+        f"SELECT {LETTER_COLUMNS} FROM letter_requests WHERE owner_id IN ({marks}) "
+        f"AND stage IN {OPEN_STAGES} ORDER BY owner_id, id"
+    )
 
 
 def plan_params(plan: SeasonPlan, now: datetime) -> tuple[Any, ...]:
@@ -141,7 +195,7 @@ class SqliteSeasonRepository:
 
     async def plan(self, student_id: int) -> SeasonPlan | None:
         row = await self._one(PLAN, (student_id,))
-        return None if row is None else plan_row(student_id, row)
+        return None if row is None else plan_row(row)
 
     async def set_plan(self, plan: SeasonPlan, *, now: datetime) -> None:
         await self._db.execute(SET_PLAN, plan_params(plan, now))
@@ -191,6 +245,31 @@ class SqliteSeasonRepository:
     async def remove_letter(self, owner_id: int, letter_id: int) -> bool:
         cursor = await self._db.execute(REMOVE_LETTER, (owner_id, letter_id))
         return cursor.rowcount == 1
+
+    async def check_letter(self, owner_id: int, letter_id: int, on: date) -> bool:
+        cursor = await self._db.execute(CHECK_LETTER, (to_db_day(on), owner_id, letter_id))
+        return cursor.rowcount == 1
+
+    async def set_ask(
+        self, student_id: int, cycle: str, *, done_on: date | None, snoozed_until: date | None
+    ) -> bool:
+        cursor = await self._db.execute(
+            SET_ASK, (to_db_day(done_on), to_db_day(snoozed_until), student_id, cycle)
+        )
+        return cursor.rowcount == 1
+
+    async def planned(self, *, after: int, limit: int) -> list[PlannedStudent]:
+        async with self._db.execute(PLANNED, (after, limit)) as cursor:
+            return [planned_row(row) for row in await cursor.fetchall()]
+
+    async def open_letters(self, owner_ids: Sequence[int]) -> list[LetterRequest]:
+        found: list[LetterRequest] = []
+        # SQLite caps the parameters of one statement (32,766 since 3.32; 999 before).
+        for start in range(0, len(owner_ids), 500):
+            chunk = list(owner_ids[start : start + 500])
+            async with self._db.execute(open_letters_sql(len(chunk)), chunk) as cursor:
+                found.extend(letter_row(row) for row in await cursor.fetchall())
+        return found
 
     async def put_interview(
         self, owner_id: int, event_id: int, program: str, *, no_contact: bool, now: datetime

@@ -39,6 +39,7 @@ SERVICES: Any = SimpleNamespace(
     imports=None,
     coaching=None,
     privacy=None,
+    season_reminders=None,
 )
 ROUTER = discord_router(SERVICES)
 
@@ -84,6 +85,12 @@ SENT_FORMATS = [
     ("draft:editform:5", True, "DraftHandlers.details_submitted"),
     ("pitch:form:0", True, "PitchHandlers.submitted"),
     ("event:peopleform:5", True, "EventHandlers.people_submitted"),
+    *(
+        (f"letter:{action}:{task}:5", False, "LetterHandlers.act")
+        for action in ("draft", "done", "snooze")
+        for task in ("letter_ask", "letter_check", "letter_thanks", "match_outcome")
+    ),
+    ("letter:writer:0", False, "LetterHandlers.pick_writer"),
 ]
 
 

@@ -260,6 +260,13 @@ FINDINGS = [
     ("the drop in readmissions with nurse calls", 3),
     ("that women were under-referred to cardiac rehab.", 2),
 ]
+# What a DOI or PubMed look-up fills (bot.core.papers.cite), or nothing typed.
+PAPERS = [
+    (None, 3),
+    ("“Nurse calls after heart-failure discharge” in JAMA Cardiology (2025)", 2),
+    ("“Does early sepsis screening save lives? A stepped-wedge trial” (2024)", 1),
+    ("“AI triage of chest radiographs”", 1),
+]
 AVAILABILITY = [
     (None, 3),
     ("about ten hours a week from January", 3),
@@ -452,6 +459,7 @@ def scenario(seed: int) -> Scenario:
         "deadline": pick(rng, DEADLINES),
         "program": pick(rng, PROGRAMS),
         "update": pick(rng, UPDATES),
+        "paper": pick(rng, PAPERS),
     }
     values = {
         "me": {

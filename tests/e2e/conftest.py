@@ -99,12 +99,18 @@ class RunningBot:
     deployment on a server sets it)."""
 
     def __init__(
-        self, fake: FakeDiscord, database: Path, clock: FakeClock, database_url: str | None = None
+        self,
+        fake: FakeDiscord,
+        database: Path,
+        clock: FakeClock,
+        database_url: str | None = None,
+        **environ: str,
     ) -> None:
         self.fake = fake
         self.database = database
         self.database_url = database_url
         self.clock = clock
+        self.environ = environ  # more settings (e.g. the paper look-ups' local fakes)
         self.app: App | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -120,7 +126,7 @@ class RunningBot:
 
     async def start(self) -> App:
         settings = load_settings(
-            e2e_environ(self.fake, self.database, database_url=self.database_url)
+            e2e_environ(self.fake, self.database, database_url=self.database_url, **self.environ)
         )
         self.app = await build_app(settings, clock=self.clock)
         connections = self.fake.connections

@@ -106,6 +106,11 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, sent_at, outcome) "
         f"VALUES (1, 'reminder', '7', '{T}', '{T}', '{T}', 'uncertain')",
     ],
+    17: [  # the season's reminders: a letter whose writer the student checked in with
+        "INSERT INTO letter_requests (owner_id, contact_id, stage, asked_on, deadline, "
+        f"checked_on, created_at, updated_at) VALUES (1, 10, 'asked', '2026-03-01', "
+        f"'2026-08-01', '2026-07-20', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

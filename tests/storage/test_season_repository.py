@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.letters import LetterStage, advance
 from bot.core.meetings import EventKind
-from bot.core.models import ContactDraft
+from bot.core.models import ContactDraft, ReminderSettings
 from bot.core.season import Route, SeasonPlan
 from tests.storage.stores import Store, kinds_for, open_store
 
@@ -23,7 +23,9 @@ NOW = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 8)
 
 
-@pytest.fixture(params=kinds_for("students", "contacts", "events", "season", "privacy"))
+@pytest.fixture(
+    params=kinds_for("students", "contacts", "events", "season", "privacy", "reminders")
+)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     store = await open_store(request.param, request, tmp_path)
     students = store.make("students")
@@ -167,3 +169,83 @@ async def test_privacy_delete_counts_and_removes_every_season_row(db: Store) -> 
     )
     others = await privacy.counts(B)
     assert {table: others[table] for table in season} == dict.fromkeys(season, 1)
+
+
+async def test_a_check_and_the_ask_are_stored_scoped_and_kept_with_their_cycle(db: Store) -> None:
+    """The check's Done (and the end of a snooze) on the owner's letter only; the ask's state on
+    the plan of that cycle only, kept when the plan is saved again, dropped for a new cycle."""
+    repo = db.make("season")
+    letter, _ = await repo.put_letter(
+        A, await contact(db, A), asked_on=DAY, deadline=None, programs=None, now=NOW
+    )
+    await repo.snooze_letter(A, letter.id, date(2026, 3, 15))
+    assert not await repo.check_letter(B, letter.id, date(2026, 3, 9))
+    assert await repo.check_letter(A, letter.id, date(2026, 3, 9))
+    stored = await repo.letter(A, letter.id)
+    assert stored is not None
+    assert (stored.checked_on, stored.snoozed_until) == (date(2026, 3, 9), None)
+
+    assert not await repo.set_ask(A, "us-2027", done_on=DAY, snoozed_until=None)  # no plan
+    await repo.set_plan(SeasonPlan(A, "us-2027", specialties=("IM",)), now=NOW)
+    assert not await repo.set_ask(A, "us-2028", done_on=DAY, snoozed_until=None)
+    assert await repo.set_ask(A, "us-2027", done_on=None, snoozed_until=date(2026, 7, 15))
+    plan = await repo.plan(A)
+    assert plan is not None and plan.ask_snoozed_until == date(2026, 7, 15)
+    await repo.set_plan(SeasonPlan(A, "us-2027", specialties=("Surgery",)), now=NOW)
+    plan = await repo.plan(A)
+    assert plan is not None and plan.ask_snoozed_until == date(2026, 7, 15)
+    assert plan.specialties == ("Surgery",)
+    await repo.set_plan(SeasonPlan(A, "us-2028"), now=NOW)
+    plan = await repo.plan(A)
+    assert plan is not None and plan.ask_snoozed_until is None and plan.ask_done_on is None
+
+
+async def test_the_tick_reads_planned_students_by_page_and_their_open_letters(
+    db: Store,
+) -> None:
+    """Opted in, not paused, reachable, and planning through ERAS/NRMP or with a letter open:
+    a page at a time by id, with their digest hour; open letters in one read."""
+    students, reminders, repo = db.make("students"), db.make("reminders"), db.make("season")
+    ids = {"planned": 301, "letter_only": 302, "paused": 303, "no_dms": 304, "resting": 305}
+    ids["gone_quiet"] = 306
+    for student in ids.values():
+        await students.get_or_create(student, now=NOW)
+    for name, student in ids.items():
+        if name != "no_dms":
+            await reminders.save_settings(
+                ReminderSettings(student, consented_at=NOW, paused=name == "paused", digest_hour=7)
+            )
+        route = Route.NOT_THIS_YEAR if name in ("letter_only", "resting") else Route.ERAS_NRMP
+        await repo.set_plan(SeasonPlan(student, "us-2027", route), now=NOW)
+    await students.set_unreachable(ids["gone_quiet"], NOW)
+    open_letter, _ = await repo.put_letter(
+        ids["letter_only"],
+        await contact(db, ids["letter_only"]),
+        asked_on=DAY,
+        deadline=date(2026, 6, 1),
+        programs=None,
+        now=NOW,
+    )
+    declined, _ = await repo.put_letter(
+        ids["resting"],
+        await contact(db, ids["resting"]),
+        asked_on=DAY,
+        deadline=None,
+        programs=None,
+        now=NOW,
+    )
+    assert await repo.move_letter(
+        ids["resting"], declined, advance(declined, LetterStage.DECLINED, today=DAY), now=NOW
+    )
+
+    first = await repo.planned(after=0, limit=1)
+    assert [p.student_id for p in first] == [ids["planned"]]
+    assert first[0].digest_hour == 7 and first[0].plan is not None
+    assert first[0].plan.route is Route.ERAS_NRMP
+    rest = await repo.planned(after=first[0].student_id, limit=10)
+    assert [p.student_id for p in rest] == [ids["letter_only"]]
+    assert rest[0].plan is not None and rest[0].plan.route is Route.NOT_THIS_YEAR
+
+    letters = await repo.open_letters([ids["letter_only"], ids["resting"], A])
+    assert [letter.id for letter in letters] == [open_letter.id]
+    assert await repo.open_letters([]) == []

@@ -16,6 +16,7 @@ from bot.core.letters import (
     LetterStage,
     LetterTask,
     advance,
+    ask_due,
     ask_warning,
     next_due,
 )
@@ -55,9 +56,63 @@ def test_a_writer_through_the_whole_cycle(calendar: Calendar) -> None:
 def test_the_students_own_deadline_sets_the_check(calendar: Calendar) -> None:
     letter = asked(date(2026, 5, 1), deadline=date(2026, 7, 15))
     assert next_due(letter, calendar) == LetterDue(LetterTask.CHECK, date(2026, 7, 1))
-    # Asked late: the check is never before the ask itself.
-    late = asked(date(2026, 7, 10), deadline=date(2026, 7, 15))
-    assert next_due(late, calendar) == LetterDue(LetterTask.CHECK, date(2026, 7, 10))
+
+
+@pytest.mark.parametrize(
+    ("asked_on", "deadline", "check"),
+    [
+        # Asked in time: two weeks before the deadline.
+        (date(2026, 5, 1), date(2026, 7, 15), date(2026, 7, 1)),
+        # Asked ten days before: a week after asking, not the day of the ask.
+        (date(2026, 7, 5), date(2026, 7, 15), date(2026, 7, 12)),
+        # Asked five days before: the day before the deadline.
+        (date(2026, 7, 10), date(2026, 7, 15), date(2026, 7, 14)),
+        # Asked the day before: never before the ask itself.
+        (date(2026, 7, 14), date(2026, 7, 15), date(2026, 7, 14)),
+    ],
+)
+def test_a_late_ask_is_checked_a_week_on_or_the_day_before(
+    calendar: Calendar, asked_on: date, deadline: date, check: date
+) -> None:
+    assert next_due(asked(asked_on, deadline), calendar) == LetterDue(LetterTask.CHECK, check)
+
+
+def test_a_check_done_comes_back_once_the_day_after_the_deadline(calendar: Calendar) -> None:
+    """Checked before the deadline and still not marked in: one more look the day after; a
+    check done after the deadline owes nothing more."""
+    letter = asked(date(2026, 5, 1), deadline=date(2026, 7, 15))
+    checked = replace(letter, checked_on=date(2026, 7, 2))
+    assert next_due(checked, calendar) == LetterDue(LetterTask.CHECK, date(2026, 7, 16))
+    assert next_due(replace(letter, checked_on=date(2026, 7, 16)), calendar) is None
+    submitted = advance(checked, LetterStage.SUBMITTED, today=date(2026, 7, 10))
+    assert next_due(submitted, calendar) == LetterDue(LetterTask.THANK, date(2026, 7, 10))
+
+
+def test_the_ask_is_owed_two_weeks_before_the_six_week_mark(calendar: Calendar) -> None:
+    """In us-2027 the last day to ask with six weeks to spare is July 22, 2026: the reminder
+    is owed from July 8 until three writers are tracked, it is done, or submissions open."""
+    owed = ask_due(calendar, [], done_on=None, snoozed_until=None, today=date(2026, 3, 1))
+    assert owed == LetterDue(LetterTask.ASK, date(2026, 7, 8))
+    two = [asked(date(2026, 3, 2)), asked(date(2026, 3, 3))]
+    declined = advance(asked(date(2026, 3, 4)), LetterStage.DECLINED, today=date(2026, 3, 9))
+    assert (
+        ask_due(
+            calendar, [*two, declined], done_on=None, snoozed_until=None, today=date(2026, 7, 8)
+        )
+        == owed
+    )
+    three = [*two, asked(date(2026, 3, 5))]
+    assert (
+        ask_due(calendar, three, done_on=None, snoozed_until=None, today=date(2026, 7, 8)) is None
+    )
+    done = date(2026, 7, 9)
+    assert ask_due(calendar, two, done_on=done, snoozed_until=None, today=date(2026, 7, 9)) is None
+    snoozed = ask_due(
+        calendar, two, done_on=None, snoozed_until=date(2026, 7, 15), today=date(2026, 7, 9)
+    )
+    assert snoozed == LetterDue(LetterTask.ASK, date(2026, 7, 15))
+    assert ask_due(calendar, [], done_on=None, snoozed_until=None, today=date(2026, 9, 2)) is None
+    assert ask_due(None, [], done_on=None, snoozed_until=None, today=date(2026, 7, 8)) is None
 
 
 def test_without_a_calendar_only_a_typed_deadline_schedules(calendar: Calendar) -> None:

@@ -173,8 +173,8 @@ async def test_letters_due_this_week(world: World) -> None:
     await world.season.setup(ME, cycle="us-2027")
     early = await world.season.ask_letter(ME, await world.writer(ME, "Ana Lee"))
     soon = await world.season.ask_letter(
-        ME, await world.writer(ME, "Ben Roy"), deadline="2026-03-20"
-    )
+        ME, await world.writer(ME, "Ben Roy"), deadline="2026-03-05"
+    )  # checked the day before: within the week
     due = await world.season.letters_due(ME)
     assert [line.letter.id for line in due] == [soon.line.letter.id]
     assert early.line.letter.id not in [line.letter.id for line in due]
@@ -194,9 +194,9 @@ async def test_the_ledger_has_a_cap(world: World) -> None:
 async def test_snoozing_a_letter(world: World) -> None:
     await world.season.setup(ME, cycle="us-2027")
     asked = await world.season.ask_letter(
-        ME, await world.writer(ME), deadline="2026-03-10"
-    )  # the check is due at once (the deadline is close)
-    assert asked.line.due is not None and asked.line.due.due_on == date(2026, 3, 2)
+        ME, await world.writer(ME), deadline="2026-03-04"
+    )  # the check is due the day before the deadline (it is close)
+    assert asked.line.due is not None and asked.line.due.due_on == date(2026, 3, 3)
     snoozed = await world.season.snooze(ME, asked.line.letter.id)
     assert snoozed.due is not None and snoozed.due.due_on == date(2026, 3, 9)
     with pytest.raises(ExpiredAction):

@@ -10,6 +10,7 @@ from discord import app_commands
 from bot.core.contacts import ContactService
 from bot.core.drafts import FIELD_LIMITS, DraftRequest, DraftService
 from bot.core.models import Channel, Tone
+from bot.core.papers import PaperService, paper_fields, parse_paper_id
 from bot.discord_adapter import presenters
 from bot.discord_adapter.components.drafts import deliver
 from bot.discord_adapter.transformers import ContactPicker, template_choices
@@ -33,6 +34,7 @@ TONE_CHOICES = [
     app_commands.Choice(name="Brief", value=Tone.BRIEF.value),
 ]
 FINDING_MAX, AVAILABILITY_MAX = FIELD_LIMITS["finding"], FIELD_LIMITS["availability"]
+PAPER_ID_MAX = 200  # a DOI link; DOIs are short in practice
 
 
 def _fields(**values: str | None) -> dict[str, str]:
@@ -121,7 +123,7 @@ def followup_command(
 
 
 def outreach_command(
-    drafts: DraftService, contacts: ContactService
+    drafts: DraftService, contacts: ContactService, papers: PaperService | None = None
 ) -> app_commands.Command[Any, ..., None]:
     picker = ContactPicker(contacts)
 
@@ -132,6 +134,7 @@ def outreach_command(
         topic="Research: the paper or topic that interests you",
         finding="Research: the result or question that caught your eye",
         availability="Research: when and how much you could help, e.g. 8 hours a week",
+        paper="Research: a paper's DOI or PubMed id, to fill in its title, journal and year",
         deadline="Letter of recommendation: when it's due, e.g. 1 March",
         program="Program you're applying to or asking about",
         update="Progress update: what you've done since you last spoke",
@@ -157,24 +160,35 @@ def outreach_command(
         tone: str | None = None,
         finding: app_commands.Range[str, 1, FINDING_MAX] | None = None,
         availability: app_commands.Range[str, 1, AVAILABILITY_MAX] | None = None,
+        paper: app_commands.Range[str, 1, PAPER_ID_MAX] | None = None,
     ) -> None:
         owner = interaction.user.id
+        fields = _fields(
+            topic=topic,
+            finding=finding,
+            availability=availability,
+            deadline=deadline,
+            program=program,
+            update=update,
+            ask=ask,
+            discussed=discussed,
+        )
+        if paper is not None:
+            paper_id = parse_paper_id(paper)  # a typo is refused at once, before any wait
+            # Crossref or PubMed may take seconds: the answer is deferred (Discord allows 3 s
+            # for a first answer, 15 minutes after a deferral).
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            found = await papers.find(paper_id) if papers is not None else None
+            if found is not None and found.paper is not None:
+                fields = paper_fields(found.paper, fields)
+            await interaction.followup.send(presenters.paper_note(paper_id, found), ephemeral=True)
         request = DraftRequest(
             kind="outreach",
             people=(await picker.contact_or_name(owner, contact),),
             template_id=kind,
             channel=_channel(channel),
             tone=_tone(tone),
-            fields=_fields(
-                topic=topic,
-                finding=finding,
-                availability=availability,
-                deadline=deadline,
-                program=program,
-                update=update,
-                ask=ask,
-                discussed=discussed,
-            ),
+            fields=fields,
         )
         await deliver(interaction, lambda: drafts.start(owner, request))
 
@@ -202,8 +216,10 @@ class TemplatesGroup(app_commands.Group, name="templates", description="The mess
 
     @app_commands.command(name="list", description="Every situation the coach can draft for")
     async def list_(self, interaction: Interaction) -> None:
-        embed = presenters.template_list_embed(self.drafts.catalogue.templates())
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        first, *more = presenters.template_list_embeds(self.drafts.catalogue.templates())
+        await interaction.response.send_message(embed=first, ephemeral=True)
+        for embed in more:  # 6,000 characters a message: the rest follow
+            await interaction.followup.send(embed=embed, ephemeral=True)
 
     @app_commands.command(name="preview", description="See a template written out")
     @app_commands.describe(template="Start typing a situation", channel="Which channel")

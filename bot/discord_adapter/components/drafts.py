@@ -103,34 +103,42 @@ async def deliver(
 ) -> None:
     """Run a draft request and answer with one private message per draft.
 
-    A form cannot answer a form, so when this interaction is itself a form submission a
-    missing detail is asked for through a button that opens the next form.
+    A form cannot answer a form, nor can an answer already deferred (a paper look-up), so then
+    a missing detail is asked for through a button that opens the next form.
     """
-    from_form = interaction.type is discord.InteractionType.modal_submit
+    no_form = (
+        interaction.type is discord.InteractionType.modal_submit or interaction.response.is_done()
+    )
     try:
         results = await make()
     except ProfileRequired as held:
-        if from_form:
+        if no_form:
             await send_ephemeral(interaction, "Set up your profile with `/profile` first.")
             return
         await interaction.response.send_modal(profile_form(None, held.pending_id))
         return
     except FieldsRequired as held:
-        if not from_form:
+        if not no_form:
             await interaction.response.send_modal(
                 missing_fields_form(held.pending_id, held.fields, held.title)
             )
             return
-        await interaction.response.send_message(
-            f"Saved. One more thing: “{presenters.esc(held.title)}” needs a few details.",
+        await _send(
+            interaction,
+            content=f"Saved. One more thing: “{presenters.esc(held.title)}” needs a few details.",
             view=detached_view(add_details_button(held.pending_id)),
-            ephemeral=True,
         )
         return
-    first, *rest = results
-    await interaction.response.send_message(ephemeral=True, **draft_message(first))
-    for result in rest:
-        await interaction.followup.send(ephemeral=True, **draft_message(result))
+    for result in results:
+        await _send(interaction, **draft_message(result))
+
+
+async def _send(interaction: Interaction, **message: Any) -> None:
+    """A private reply: the answer if none was sent yet, else a follow-up."""
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **message)
+    else:
+        await interaction.response.send_message(ephemeral=True, **message)
 
 
 class DraftHandlers:

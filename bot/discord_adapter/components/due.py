@@ -13,6 +13,7 @@ from bot.core.reminders import ReminderService
 from bot.discord_adapter import presenters
 from bot.discord_adapter.components.custom_ids import ID, ref
 from bot.discord_adapter.components.drafts import deliver
+from bot.discord_adapter.components.letters import letter_item_buttons
 from bot.discord_adapter.components.routing import Interaction, Route, raw_data
 from bot.discord_adapter.components.views import Button, button, detached_view
 from bot.discord_adapter.errors import send_ephemeral
@@ -72,6 +73,8 @@ def stop_button(*, row: int | None = None) -> Button:
 
 
 def _item_buttons(item: DueItem, row: int) -> list[Button]:
+    if item.kind is ItemKind.LETTER:  # a letter reminder's buttons act on the letter
+        return letter_item_buttons(item, row)
     buttons = []
     if item.contact is not None:
         who = presenters.display_name(item.contact)
