@@ -133,7 +133,7 @@ def components_built(n: int) -> list[Any]:
         contacts.page_button(n, 0, "prev"),
         contacts.duplicate_button(n, n, "Update someone"),
         contacts.duplicate_button(n, None),
-        *(due.item_button(a, k, n) for a in due.ITEM_LABELS for k in ItemKind),
+        *(due.item_button(a, k, n) for a in views.ITEM_LABELS for k in ItemKind),
         due.item_menu([], 1),
         due.stop_button(),
     ]

@@ -15,7 +15,12 @@ from bot.discord_adapter.components.custom_ids import ID, ref
 from bot.discord_adapter.components.drafts import deliver
 from bot.discord_adapter.components.letters import letter_item_buttons
 from bot.discord_adapter.components.routing import Interaction, Route, raw_data
-from bot.discord_adapter.components.views import Button, button, detached_view
+from bot.discord_adapter.components.views import (
+    Button,
+    button,
+    detached_view,
+    item_action_button,
+)
 from bot.discord_adapter.errors import send_ephemeral
 
 _KINDS = "|".join(kind.value for kind in ItemKind)
@@ -26,11 +31,6 @@ MENU = re.compile(r"due:pick:0")
 # Turns reminder DMs off for whoever clicks (only the student sees their own DMs).
 STOP = re.compile(r"reminders:stop:0")
 
-ITEM_LABELS: dict[str, tuple[str, str | None, discord.ButtonStyle]] = {
-    "draft": ("Draft", "✏️", discord.ButtonStyle.primary),
-    "done": ("Done", "✅", discord.ButtonStyle.success),
-    "snooze": ("Snooze a week", "💤", discord.ButtonStyle.secondary),
-}
 # Discord allows five rows: three items get their buttons directly, the rest are reached
 # through a menu on the fourth row, and the fifth holds "Stop these DMs".
 ITEM_ROWS = 3
@@ -40,14 +40,7 @@ MENU_ITEMS = 10
 def item_button(
     action: str, kind: ItemKind, ref: int, label: str | None = None, *, row: int | None = None
 ) -> Button:
-    text, emoji, style = ITEM_LABELS[action]
-    return button(
-        f"due:{action}:{kind.value}:{ref}",
-        presenters.clip(label or text, 80),
-        emoji=emoji,
-        style=style,
-        row=row,
-    )
+    return item_action_button(f"due:{action}:{kind.value}:{ref}", action, label, row=row)
 
 
 def item_menu(

@@ -26,18 +26,13 @@ from bot.discord_adapter import presenters
 from bot.discord_adapter.components.custom_ids import ID, ref
 from bot.discord_adapter.components.drafts import deliver
 from bot.discord_adapter.components.routing import Interaction, Route, raw_data
-from bot.discord_adapter.components.views import Button, button, detached_view
+from bot.discord_adapter.components.views import Button, detached_view, item_action_button
 from bot.discord_adapter.errors import send_ephemeral
 
 _TASKS = "|".join(task.value for task in LetterTask)
 ITEM = re.compile(rf"letter:(?P<action>draft|done|snooze):(?P<task>{_TASKS}):(?P<id>{ID})")
 WRITER = re.compile(r"letter:writer:0")
 
-LABELS: dict[str, tuple[str, str, discord.ButtonStyle]] = {
-    "draft": ("Draft", "✏️", discord.ButtonStyle.primary),
-    "done": ("Done", "✅", discord.ButtonStyle.success),
-    "snooze": ("Snooze a week", "💤", discord.ButtonStyle.secondary),
-}
 DONE = {
     LetterTask.ASK: (
         "Done: no more reminders to ask this cycle. Record each writer you ask with "
@@ -62,14 +57,7 @@ UNAVAILABLE = "Season reminders aren't available on this bot."
 def letter_button(
     action: str, task: LetterTask, letter_id: int, label: str | None = None, *, row: int | None
 ) -> Button:
-    text, emoji, style = LABELS[action]
-    return button(
-        f"letter:{action}:{task.value}:{letter_id}",
-        presenters.clip(label or text, 80),
-        emoji=emoji,
-        style=style,
-        row=row,
-    )
+    return item_action_button(f"letter:{action}:{task.value}:{letter_id}", action, label, row=row)
 
 
 def writer_menu(writers: Sequence[Contact]) -> discord.ui.Select[discord.ui.View]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.discord_adapter import presenters
 from bot.discord_adapter.components.custom_ids import checked
 
 Button = discord.ui.Button[discord.ui.View]
@@ -26,6 +27,28 @@ def button(
         style=style,
         custom_id=checked(custom_id),
         disabled=disabled,
+        row=row,
+    )
+
+
+# A due item's three actions, the same on every kind of item (contacts, reminders, letters).
+ITEM_LABELS: dict[str, tuple[str, str, discord.ButtonStyle]] = {
+    "draft": ("Draft", "✏️", discord.ButtonStyle.primary),
+    "done": ("Done", "✅", discord.ButtonStyle.success),
+    "snooze": ("Snooze a week", "💤", discord.ButtonStyle.secondary),
+}
+
+
+def item_action_button(
+    custom_id: str, action: str, label: str | None = None, *, row: int | None = None
+) -> Button:
+    """Draft / Done / Snooze on one item; `label` replaces the action's own (clipped to 80)."""
+    text, emoji, style = ITEM_LABELS[action]
+    return button(
+        custom_id,
+        presenters.clip(label or text, 80),
+        emoji=emoji,
+        style=style,
         row=row,
     )
 
