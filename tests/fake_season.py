@@ -67,8 +67,20 @@ class InMemorySeasonRepository:
             if not planned and not await self.open_letters([student_id]):
                 continue
             if student_id > after and self._reminders._active(student_id):
-                found.append(PlannedStudent(student_id, settings.digest_hour, plan))
+                zone = self._zone(student_id)
+                found.append(PlannedStudent(student_id, settings.digest_hour, plan, zone))
         return found[:limit]
+
+    def _zone(self, student_id: int) -> str | None:
+        """As the SQL: the student's zone, else their server's, else None."""
+        assert self._reminders is not None
+        row = self._reminders._students.rows.get(student_id)
+        if row is None:
+            return None
+        if row.timezone:
+            return row.timezone
+        guild = self._reminders.guilds.get(row.guild_id) if row.guild_id else None
+        return guild or None
 
     async def open_letters(self, owner_ids: Sequence[int]) -> list[LetterRequest]:
         owners = set(owner_ids)

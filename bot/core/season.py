@@ -46,6 +46,9 @@ class PlannedStudent:
     student_id: int
     digest_hour: int
     plan: SeasonPlan | None
+    # The student's own time zone, else their server's default; None when neither is set
+    # (UTC applies, as for every reminder). Read with the page: one query, not one per student.
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from bot.core.ports import Clock, Notifier, ReminderRepository, SeasonRepository
 from bot.core.schedule import local_instant
 from bot.core.season import PlannedStudent, Route, SeasonPlan, SeasonStatus, letter_ask_by
 from bot.core.season_service import SeasonService
-from bot.core.students import StudentService
+from bot.core.students import FALLBACK_TIMEZONE, StudentService
 
 log = logging.getLogger(__name__)
 
@@ -401,7 +401,7 @@ class SeasonReminderService:
             calendar = self._calendar(plan)
             if calendar is None and not letters:
                 continue
-            zone = await self._students.timezone_for(owner)
+            zone = planned.timezone or FALLBACK_TIMEZONE
             today = local_today(now, zone)
             if calendar is not None and len(letters) < LETTERS_WANTED:
                 # Whether the ask is owed counts every writer tracked, told ones too (the

@@ -63,8 +63,10 @@ OPEN_STAGES = "('asked', 'agreed', 'submitted', 'thanked')"  # may still owe a r
 # their own schedules its check without a plan), a page at a time by student id.
 PLANNED = (
     "SELECT p.cycle, p.route, p.graduation_year, p.specialties, p.ask_done_on, "
-    "p.ask_snoozed_until, s.student_id, s.digest_hour FROM reminder_settings s "
+    "p.ask_snoozed_until, s.student_id, s.digest_hour, "
+    "COALESCE(NULLIF(st.timezone, ''), NULLIF(g.timezone, '')) FROM reminder_settings s "
     "JOIN students st ON st.id = s.student_id "
+    "LEFT JOIN guild_settings g ON g.guild_id = st.guild_id "
     "LEFT JOIN season_plans p ON p.student_id = s.student_id "
     "WHERE s.student_id > ? AND s.enabled = 1 AND s.paused = 0 "
     "AND st.unreachable_since IS NULL AND (p.route = 'eras_nrmp' OR EXISTS "
@@ -122,7 +124,7 @@ def plan_row(row: Sequence[Any]) -> SeasonPlan:
 
 def planned_row(row: Sequence[Any]) -> PlannedStudent:
     plan = plan_row(row) if row[0] is not None else None
-    return PlannedStudent(row[6], int(row[7]), plan)
+    return PlannedStudent(row[6], int(row[7]), plan, row[8])
 
 
 def open_letters_sql(count: int) -> str:

@@ -249,3 +249,24 @@ async def test_the_tick_reads_planned_students_by_page_and_their_open_letters(
     letters = await repo.open_letters([ids["letter_only"], ids["resting"], A])
     assert [letter.id for letter in letters] == [open_letter.id]
     assert await repo.open_letters([]) == []
+
+
+async def test_the_tick_reads_each_students_zone_with_the_page(db: Store) -> None:
+    """The student's own zone, else their server's default, else none (UTC applies): read in
+    the page's one query, as `StudentService.timezone_for` would answer one at a time."""
+    students, reminders, repo = db.make("students"), db.make("reminders"), db.make("season")
+    own, by_server, neither = 401, 402, 403
+    for student in (own, by_server, neither):
+        await students.get_or_create(student, now=NOW)
+        await reminders.save_settings(ReminderSettings(student, consented_at=NOW))
+        await repo.set_plan(SeasonPlan(student, "us-2027"), now=NOW)
+        await students.set_guild(student, 77)
+    await students.set_timezone(own, "Asia/Tokyo")
+    await reminders.set_guild_timezone(77, "America/Chicago", now=NOW)
+    await students.set_guild(neither, 78)  # a server with no default
+    page = await repo.planned(after=400, limit=10)
+    assert {p.student_id: p.timezone for p in page} == {
+        own: "Asia/Tokyo",
+        by_server: "America/Chicago",
+        neither: None,
+    }
