@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -38,6 +39,8 @@ import asyncpg
 
 from tests.e2e.fleet import FailoverPlan, FailoverResult, run_failover
 from tests.postgres import Cluster, find_bindir
+
+KEPT = Path(__file__).parent / "out"  # each run's bot logs (bench/out is not committed)
 
 
 def _report(label: str, plan: FailoverPlan, result: FailoverResult) -> None:
@@ -51,9 +54,11 @@ def _report(label: str, plan: FailoverPlan, result: FailoverResult) -> None:
         f"resent nonces          {result.resent_nonces} (sent by the dead sender, not recorded;"
         " shown once)",
         f"global limit           {result.global_429} global 429s; busiest second "
-        f"{result.busiest_second} requests (limit {plan.rate})",
+        f"{result.busiest_second} requests (limit {plan.rate})"
+        + "".join(f"; a 429 at {t:.2f} s after due" for t in result.refused_s[:5]),
         f"killed                 process {result.killed} (the sender) at "
-        f"{result.delivered_at_kill:,} digests; senders over the run: {result.senders}",
+        f"{result.delivered_at_kill:,} digests, {result.kill_s or 0:.1f} s after due; senders "
+        f"over the run: {result.senders}",
         f"failover               {result.failover_s:.1f} s from the kill to the next digest"
         if result.failover_s is not None
         else "failover               none (no digest after the kill)",
@@ -107,8 +112,18 @@ async def _run(args: argparse.Namespace, store: str, workdir: Path) -> FailoverR
         gc.unfreeze()
         if cluster is not None:
             cluster.stop()
-    _report("PostgreSQL" if cluster else "SQLite", plan, result)
+    label = "PostgreSQL" if cluster else "SQLite"
+    _report(label, plan, result)
+    _keep_logs(workdir, label.lower())
     return result
+
+
+def _keep_logs(workdir: Path, label: str) -> None:
+    """The run's folder is temporary: the bots' logs are kept where the next reader finds them."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    for log in workdir.glob("bot-*.log"):
+        shutil.copyfile(log, KEPT / f"failover-{label}-{log.name}")
+    print(f"bot logs               {KEPT}/failover-{label}-bot-*.log", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,10 @@ What one run does:
 5. With `jump_after_kill`, moves the clock on by that much at once (past the 30-s lease and
    the 60-s retry delay) rather than waiting for it in real time: the test's way; the bench
    waits in real time, as production would.
-6. Waits until every student has a digest, lingers for repeats, stops the rest (SIGTERM).
+6. Waits until every student has a digest, lingers for repeats.
+7. With `probe`, sends /help in a server of each shard (the commands registered once by
+   `coach sync`): every process still running answers the interactions of its shard, the
+   sender or not. Then stops the rest (SIGTERM).
 
 The fake enforces Discord's global limit (50 requests per second, sliding window) and records
 every request's arrival; the figures come from its records, never from the bots' own word.
@@ -76,6 +79,7 @@ class FailoverPlan:
     rate: int = 50  # the fake's global limit per second
     timeout: float = 60.0  # after the due instant, for the last digest
     linger: float = 1.0  # seconds to watch for repeats after the last digest
+    probe: bool = False  # /help in a server of each shard after the drain
 
 
 @dataclass
@@ -95,6 +99,14 @@ class FailoverResult:
     senders: list[int] = field(default_factory=list)  # processes that took the lease, in order
     identify_gaps: list[float] = field(default_factory=list)  # seconds between identifies
     violations: list[str] = field(default_factory=list)
+    answered: dict[int, bool] = field(default_factory=dict)  # shard → its /help was answered
+    kill_s: float | None = None  # the kill, seconds after the due instant
+    refused_s: list[float] = field(default_factory=list)  # each global 429, after the due instant
+
+
+def guild_on_shard(shard: int, count: int) -> int:
+    """A server id whose events Discord sends to `shard` of `count` ((id >> 22) % count)."""
+    return (1_000_000 * count + shard) << 22
 
 
 class FleetProcess:
@@ -224,6 +236,9 @@ async def run_failover(plan: FailoverPlan, *, say: bool = False) -> FailoverResu
     for student in students:
         fake.add_dm_channel(student, dm_channel_for(student))
     recipients = {dm_channel_for(s): s for s in students}
+    asker = students[0]
+    for shard in range(plan.processes):
+        fake.add_guild(guild_on_shard(shard, plan.processes), members=[asker])
     await fake.start()
     fleet = []
     for index in range(plan.processes):
@@ -239,8 +254,19 @@ async def run_failover(plan: FailoverPlan, *, say: bool = False) -> FailoverResu
         env = child_env(fake, plan.database, database_url=plan.database_url, **extra)
         fleet.append(FleetProcess(index, env, plan.workdir / f"bot-{index}.log"))
     result = FailoverResult(plan.students, 0, 0, 0, plan.students, 0, 0, math.nan)
+    sync = None
     try:
         started = time.monotonic()
+        if plan.probe:
+            # Global commands, as a deployment registers them: once, not by each process.
+            sync = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "sync",
+                env=child_env(fake, plan.database, database_url=plan.database_url,
+                              DEV_GUILD_ID=""),
+                cwd=PROJECT_ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
         await asyncio.gather(*(process.start() for process in fleet))
         await fake.wait_shards(set(range(plan.processes)), timeout=60 + 6 * plan.processes)
         note(f"{plan.processes} processes ready in {time.monotonic() - started:.1f} s")
@@ -273,11 +299,37 @@ async def run_failover(plan: FailoverPlan, *, say: bool = False) -> FailoverResu
             await asyncio.sleep(0.02)
         await asyncio.sleep(plan.linger)  # a repeat would arrive now
         result.senders = [p.index for p in fleet if p.sends()]
+        if sync is not None:
+            assert await sync.wait() == 0, "coach sync failed"
+            result.answered = await _probe(fake, fleet, asker, plan.processes)
         _measure(result, fake, recipients, due_mono, killed_at, plan.jump_after_kill)
     finally:
+        if sync is not None and sync.returncode is None:
+            sync.kill()
+            await sync.wait()
         await asyncio.gather(*(process.stop() for process in fleet))
         await fake.stop()
     return result
+
+
+async def _probe(
+    fake: FakeDiscord, fleet: list[FleetProcess], asker: int, count: int
+) -> dict[int, bool]:
+    """/help in a server of each live process's shard: answered by that process."""
+    answered = {}
+    for process in fleet:
+        if not process.alive():
+            continue
+        handle = await fake.slash(
+            "help", user_id=asker, guild_id=guild_on_shard(process.index, count)
+        )
+        try:
+            await handle.response(timeout=10)
+        except AssertionError:
+            answered[process.index] = False
+        else:
+            answered[process.index] = True
+    return answered
 
 
 def _measure(
@@ -304,6 +356,9 @@ def _measure(
     result.resent_nonces = sum(n - 1 for n in nonces.values())
     result.global_429 = fake.request_counts.global_429
     result.busiest_second = busiest_second([r for r in fake.requests if r.time >= due_mono])
+    result.refused_s = [r.time - due_mono for r in fake.requests if r.status == 429]
+    if killed_at is not None:
+        result.kill_s = killed_at - due_mono
     if accepted:
         result.due_to_last = max(r.time for r in accepted) - due_mono
     if killed_at is not None:

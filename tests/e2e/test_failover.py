@@ -35,6 +35,9 @@ def assert_exactly_once_within_budget(result: FailoverResult, processes: int) ->
     assert others, f"no other process took the sender lease: {result.senders}"
     assert result.violations == []  # the identifies of the shards included
     assert len(result.identify_gaps) == processes - 1, result.identify_gaps
+    # Every process left answers the interactions of its shard, whether it sends or not.
+    live = set(range(processes)) - {result.killed}
+    assert result.answered == dict.fromkeys(live, True), result.answered
 
 
 async def test_three_processes_on_postgresql_survive_the_senders_kill(
@@ -47,6 +50,7 @@ async def test_three_processes_on_postgresql_survive_the_senders_kill(
         database=tmp_path / "unused.sqlite3",
         database_url=await pg_database(),
         kill_after=KILL_AFTER,
+        probe=True,
         jump_after_kill=JUMP,
         max_concurrency=3,  # the three shards identify together (their buckets differ)
     )
@@ -61,6 +65,7 @@ async def test_two_processes_on_sqlite_survive_the_senders_kill(tmp_path: Path) 
         processes=2,
         database=tmp_path / "coach.sqlite3",
         kill_after=KILL_AFTER,
+        probe=True,
         jump_after_kill=JUMP,
         max_concurrency=1,  # one IDENTIFY per 5 s: the second process waits its turn
     )
