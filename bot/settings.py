@@ -236,13 +236,13 @@ def _shards(environ: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | N
                 f"SHARD_IDS must be shard numbers separated by commas, or ranges like 0-3 "
                 f"(got {part.strip()[:20]!r})."
             )
-        ids.extend(range(int(low), int(high) + 1) if dash else [int(low)])
-    wrong = [i for i in ids if i >= count]
-    if wrong or not ids:
-        raise SettingsError(
-            f"SHARD_IDS must lie between 0 and {count - 1} (SHARD_COUNT is {count}); "
-            f"got {wrong[0] if wrong else 'none'}."
-        )
+        first, last = int(low), int(high) if dash else int(low)
+        if last >= count or first > last:
+            raise SettingsError(
+                f"SHARD_IDS must lie between 0 and {count - 1} (SHARD_COUNT is {count}), "
+                f"a range low to high; got {part.strip()[:20]!r}."
+            )
+        ids.extend(range(first, last + 1))
     if len(set(ids)) != len(ids):
         raise SettingsError("SHARD_IDS names a shard twice; each shard is opened once.")
     return count, tuple(sorted(ids))

@@ -75,7 +75,6 @@ class CoachBot(discord.AutoShardedClient):
         on_start: Callable[[], object] | None = None,
         shard_count: int | None = None,
         shard_ids: Sequence[int] | None = None,
-        identify_gate: IdentifyGate | None = None,
     ) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are absent.
         discord.VoiceClient.warn_nacl = False
@@ -89,7 +88,8 @@ class CoachBot(discord.AutoShardedClient):
             shard_count=shard_count or 1,
             shard_ids=list(shard_ids) if shard_ids is not None else [0],
         )
-        self.identify_gate = identify_gate
+        # Set by app.py when sharded (the gate asks this client for Discord's limit).
+        self.identify_gate: IdentifyGate | None = None
         self.prompts = prompts
         self._commands = tuple(commands)
         self.router = router

@@ -228,6 +228,8 @@ def test_shards(values: dict[str, str], count: int | None, ids: tuple[int, ...] 
         ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "between 0 and 1"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "1-5"}, "between 0 and 3"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "1,x"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "a range low to high"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-99999999999"}, "between 0 and 3"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "-1"}, "SHARD_IDS must be shard numbers"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "1,0-2"}, "twice"),
     ],
