@@ -32,6 +32,13 @@ from bot.storage.postgres.database import DatabaseUnusable as PostgresUnusable
 log = logging.getLogger("bot")
 
 EXIT_SETTINGS = 2
+# Gateway close codes that mean the shard settings are wrong (docs: Opcodes and Status Codes >
+# Gateway Close Event Codes); discord.py does not reconnect after them.
+SHARD_REFUSALS = {
+    4010: "invalid shard; SHARD_IDS must lie within SHARD_COUNT, the same count in every process.",
+    4011: "sharding required; the bot is in too many servers for one shard: set SHARD_COUNT "
+    "(Discord recommends a count in GET /gateway/bot).",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -314,6 +321,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DatabaseUnusable, PostgresUnusable, sqlite3.DatabaseError) as error:
         # A damaged or unreadable file: one line, nothing half-started (see open_database).
         print(f"coach: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except discord.ConnectionClosed as error:
+        refusal = SHARD_REFUSALS.get(error.code)
+        if refusal is None:
+            raise
+        print(f"coach: Discord closed the gateway ({error.code}): {refusal}", file=sys.stderr)
         return EXIT_SETTINGS
     except discord.PrivilegedIntentsRequired:
         print("coach: Discord refused the connection's intents.", file=sys.stderr)

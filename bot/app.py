@@ -65,8 +65,10 @@ from bot.discord_adapter.components.letters import LetterHandlers
 from bot.discord_adapter.components.pitch import PitchHandlers
 from bot.discord_adapter.components.privacy import PrivacyHandlers
 from bot.discord_adapter.components.routing import Router
+from bot.discord_adapter.identify import IdentifyGate
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.discord_adapter.pacing import Pacer
+from bot.file_clock import FileOffsetClock
 from bot.lookups.papers import HttpPaperLookup
 from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
@@ -218,7 +220,8 @@ async def build_app(
     start_scheduler: bool = True,
 ) -> App:
     """Open and migrate the database, load content, and build the services and the client."""
-    clock = clock or SystemClock()
+    test_clock = settings.diagnostics.test_clock_file
+    clock = clock or (FileOffsetClock(test_clock) if test_clock else SystemClock())
     prompts = load_prompts(settings)
     catalogue = load_catalogue(settings)
     season_library = load_season(settings)
@@ -331,7 +334,12 @@ async def build_app(
             dev_guild_id=settings.discord.dev_guild_id,
             sync_dev_guild=sync_dev_guild,
             on_start=scheduler.start if start_scheduler else None,
+            shard_count=settings.discord.shard_count,
+            shard_ids=settings.discord.shard_ids,
         )
+        if settings.discord.shard_count is not None:
+            # Sharded: other processes may hold the token's other shards; identify in turn.
+            bot.identify_gate = IdentifyGate(store.rate_slots, bot.max_concurrency)
         notifier.attach(bot)
     except BaseException:
         workers.shutdown(wait=False, cancel_futures=True)

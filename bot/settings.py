@@ -46,6 +46,9 @@ class DiscordSettings:
     dev_guild_id: int | None = None
     api_base: str | None = None
     gateway_url: str | None = None
+    # SHARD_COUNT / SHARD_IDS: the gateway shards this process opens (None: one shard of one).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,10 @@ class SchedulerSettings:
 @dataclass(frozen=True, slots=True)
 class DiagnosticsSettings:
     loop_lag_report_seconds: float = 0.0  # 0: the loop-lag monitor is off
+    # TEST_CLOCK_FILE: tests only (refused unless Discord is a fake on loopback): the services'
+    # clock is wall time plus the seconds this file holds, so a test can move several bot
+    # processes' time forward together (past a lease) without waiting.
+    test_clock_file: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +182,19 @@ def load_settings(
     )
     if 0 < lag_report < 1:
         raise SettingsError("LOOP_LAG_REPORT_SECONDS must be 0 (off) or at least 1.")
+    api_base = _optional_url(environ, "DISCORD_API_BASE", ("http", "https"))
+    gateway_url = _optional_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss"))
+    shard_count, shard_ids = _shards(environ)
     return Settings(
         discord=DiscordSettings(
             token=Secret(token),
             dev_guild_id=_optional_int(
                 environ, "DEV_GUILD_ID", "right-click your server → Copy Server ID, or leave empty."
             ),
-            api_base=_optional_url(environ, "DISCORD_API_BASE", ("http", "https")),
-            gateway_url=_optional_url(environ, "DISCORD_GATEWAY_URL", ("ws", "wss")),
+            api_base=api_base,
+            gateway_url=gateway_url,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         ),
         storage=StorageSettings(database_path=database_path, postgres_url=postgres_url),
         content=ContentSettings(
@@ -196,7 +208,10 @@ def load_settings(
         ),
         scheduler=SchedulerSettings(poll_seconds=poll, send_rate=send_rate),
         log_level=level,
-        diagnostics=DiagnosticsSettings(loop_lag_report_seconds=lag_report),
+        diagnostics=DiagnosticsSettings(
+            loop_lag_report_seconds=lag_report,
+            test_clock_file=_test_clock_file(environ, base_dir, api_base, gateway_url),
+        ),
         papers=_papers(environ),
     )
 
@@ -224,6 +239,74 @@ def _papers(environ: Mapping[str, str]) -> PaperSettings:
         ),
         contact=contact,
     )
+
+
+# Discord has no documented ceiling on the shard count; this one only catches a typo (a bot in
+# 2.5 million servers would need 1,000 shards at Discord's 2,500 servers per shard).
+MAX_SHARDS = 10_000
+
+
+def _shards(environ: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT (how many shards the whole bot has) and SHARD_IDS (which of them this
+    process opens: `0,1` or a range `0-3`; all of them when empty)."""
+    count_text = environ.get("SHARD_COUNT", "").strip()
+    ids_text = environ.get("SHARD_IDS", "").strip()
+    if not count_text:
+        if ids_text:
+            raise SettingsError(
+                "SHARD_IDS needs SHARD_COUNT (the bot's total number of shards); set both, "
+                "or neither for one unsharded process."
+            )
+        return None, None
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_SHARDS:
+        raise SettingsError(
+            f"SHARD_COUNT must be a whole number from 1 to {MAX_SHARDS:,} (the bot's total "
+            "number of gateway shards, the same in every process), or left empty."
+        )
+    count = int(count_text)
+    if not ids_text:
+        return count, tuple(range(count))
+    ids: list[int] = []
+    for part in ids_text.split(","):
+        low, dash, high = part.strip().partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise SettingsError(
+                f"SHARD_IDS must be shard numbers separated by commas, or ranges like 0-3 "
+                f"(got {part.strip()[:20]!r})."
+            )
+        first, last = int(low), int(high) if dash else int(low)
+        if last >= count or first > last:
+            raise SettingsError(
+                f"SHARD_IDS must lie between 0 and {count - 1} (SHARD_COUNT is {count}), "
+                f"a range low to high; got {part.strip()[:20]!r}."
+            )
+        ids.extend(range(first, last + 1))
+    if len(set(ids)) != len(ids):
+        raise SettingsError("SHARD_IDS names a shard twice; each shard is opened once.")
+    return count, tuple(sorted(ids))
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _test_clock_file(
+    environ: Mapping[str, str], base_dir: Path, api_base: str | None, gateway_url: str | None
+) -> Path | None:
+    """TEST_CLOCK_FILE, only ever against a Discord on this machine (a test's fake): a bot
+    whose clock a file can move must never talk to the real Discord."""
+    raw = environ.get("TEST_CLOCK_FILE", "").strip()
+    if not raw:
+        return None
+    local = all(
+        url is not None and urlsplit(url).hostname in LOOPBACK_HOSTS
+        for url in (api_base, gateway_url)
+    )
+    if not local:
+        raise SettingsError(
+            "TEST_CLOCK_FILE is for tests against a fake Discord: it needs DISCORD_API_BASE and "
+            "DISCORD_GATEWAY_URL on 127.0.0.1; remove it to run the bot."
+        )
+    return _resolve(raw, base_dir)
 
 
 def database_url(raw: str, base_dir: Path, *, key: str = "DATABASE_URL") -> Path | Secret:

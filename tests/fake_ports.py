@@ -24,6 +24,7 @@ from bot.core.ports import (
     PendingRepository,
     PrivacyRepository,
     ProfileRepository,
+    RateSlots,
     ReminderRepository,
     RestoreRepository,
     SeasonRepository,
@@ -41,6 +42,7 @@ from tests.fakes import (
     InMemoryJobLedger,
     InMemoryPendingRepository,
     InMemoryProfileRepository,
+    InMemoryRateSlots,
     InMemoryReminderRepository,
     InMemoryRestoreRepository,
     InMemorySenderLease,
@@ -56,6 +58,7 @@ contacts: type[ContactRepository] = InMemoryContactRepository
 pending: type[PendingRepository] = InMemoryPendingRepository
 jobs: type[JobLedger] = InMemoryJobLedger
 sender_lease: type[SenderLease] = InMemorySenderLease
+rate_slots: type[RateSlots] = InMemoryRateSlots
 profiles: type[ProfileRepository] = InMemoryProfileRepository
 drafts: type[DraftRepository] = InMemoryDraftRepository
 reminders: type[ReminderRepository] = InMemoryReminderRepository

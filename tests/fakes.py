@@ -567,6 +567,23 @@ class InMemorySenderLease:
             self.holder = self.expires_at = None
 
 
+class InMemoryRateSlots:
+    """RateSlots: each slot's holder and expiry, with the store's rule; `taken` lists the
+    grants (name, holder, now) for tests of who went when."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, tuple[str, datetime]] = {}
+        self.taken: list[tuple[str, str, datetime]] = []
+
+    async def take(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        held = self.slots.get(name)
+        if held is not None and held[0] != holder and held[1] > now:
+            return False
+        self.slots[name] = (holder, until)
+        self.taken.append((name, holder, now))
+        return True
+
+
 class InMemoryProfileRepository:
     def __init__(self) -> None:
         self._profiles: dict[int, Profile] = {}

@@ -548,6 +548,16 @@ class PaperLookup(Protocol):
         ...
 
 
+class RateSlots(Protocol):
+    """Turns at an outside limit of so many starts per window, shared by every process of the
+    bot through the store: a slot, once taken, is no one else's until it runs out."""
+
+    async def take(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take the slot `name` for `holder` until `until`: granted only when it is free or has
+        run out (the holder names one attempt, so a second take waits its turn too)."""
+        ...
+
+
 class GuildTimezones(Protocol):
     async def guild_timezone(self, guild_id: int) -> str | None: ...
 

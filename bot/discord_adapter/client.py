@@ -16,6 +16,7 @@ from bot.core.reminders import ReminderService
 from bot.core.students import StudentService
 from bot.discord_adapter.commands.help import help_embed
 from bot.discord_adapter.components.routing import Router
+from bot.discord_adapter.identify import IdentifyGate
 from bot.discord_adapter.notifier import seen_scheduled_event
 from bot.discord_adapter.tree import CoachTree
 
@@ -50,7 +51,11 @@ def intents() -> discord.Intents:
 AppCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
 
 
-class CoachBot(discord.Client):
+# Always the auto-sharded client, so there is one code path: a process without SHARD_COUNT is
+# shard 0 of 1 (which Discord treats as unsharded), a sharded one opens SHARD_IDS of
+# SHARD_COUNT. Either way DMs and their button clicks arrive on shard 0 only; sending a DM is
+# REST, which any process may do, so the sender (core/delivery.py's lease) need not hold it.
+class CoachBot(discord.AutoShardedClient):
     """The client: commands and the click/form router come built (app.py wires them); it keeps
     the few services its own events need (welcome, DM reachability, scheduled events)."""
 
@@ -68,6 +73,8 @@ class CoachBot(discord.Client):
         dev_guild_id: int | None = None,
         sync_dev_guild: bool = True,
         on_start: Callable[[], object] | None = None,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         # The bot never joins voice: don't warn at every start that voice libraries are absent.
         discord.VoiceClient.warn_nacl = False
@@ -77,7 +84,12 @@ class CoachBot(discord.Client):
             # Contact names and notes are user input that may contain @everyone: nothing the
             # bot sends may ping anyone unless a message opts in explicitly.
             allowed_mentions=discord.AllowedMentions.none(),
+            # Given a count, discord.py connects to DISCORD_GATEWAY_URL (not /gateway/bot's).
+            shard_count=shard_count or 1,
+            shard_ids=list(shard_ids) if shard_ids is not None else [0],
         )
+        # Set by app.py when sharded (the gate asks this client for Discord's limit).
+        self.identify_gate: IdentifyGate | None = None
         self.prompts = prompts
         self._commands = tuple(commands)
         self.router = router
@@ -106,6 +118,18 @@ class CoachBot(discord.Client):
             ready.cancel()
         await super().close()
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """With SHARD_COUNT set, several processes may share the token: every IDENTIFY takes
+        its bucket's turn in the database. Without, discord.py's own spacing of one client."""
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_gate.wait_turn(shard_id or 0)
+
+    async def max_concurrency(self) -> int:
+        """How many shards may identify together (GET /gateway/bot)."""
+        return (await self.fetch_session_start_limits()).max_concurrency
+
     async def drain(self, seconds: float) -> None:
         """Wait (up to `seconds`) for handlers that are still answering students."""
         current = asyncio.current_task()
@@ -126,7 +150,13 @@ class CoachBot(discord.Client):
             self._on_start()  # the reminder tick: after login, so sends have a session
 
     async def on_ready(self) -> None:
-        log.info("ready as bot user %s in %d guilds", self.user.id, len(self.guilds))
+        log.info(
+            "ready as bot user %s in %d guilds on shards %s of %s",
+            self.user.id,
+            len(self.guilds),
+            ",".join(map(str, self.shard_ids or [0])),
+            self.shard_count,
+        )
         for guild in self.guilds:
             await self._scan_scheduled_events(guild)
 

@@ -33,14 +33,14 @@ from bot.storage.postgres.profiles import PgProfileRepository
 from bot.storage.postgres.reminders import PgReminderRepository
 from bot.storage.postgres.restore import PgRestoreRepository
 from bot.storage.postgres.season import PgSeasonRepository
-from bot.storage.postgres.sender_lease import PgSenderLease
+from bot.storage.postgres.sender_lease import PgRateSlots, PgSenderLease
 from bot.storage.postgres.students import PgStudentRepository
 from bot.storage.privacy import SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.season import SqliteSeasonRepository
-from bot.storage.sender_lease import SqliteSenderLease
+from bot.storage.sender_lease import SqliteRateSlots, SqliteSenderLease
 from bot.storage.students import SqliteStudentRepository
 
 SQLITE = "sqlite"
@@ -64,6 +64,7 @@ class Repositories:
     season: SqliteSeasonRepository | PgSeasonRepository
     jobs: SqliteJobLedger | PgJobLedger
     sender_lease: SqliteSenderLease | PgSenderLease
+    rate_slots: SqliteRateSlots | PgRateSlots
 
     async def close(self) -> None:
         await self.handle.close()
@@ -86,6 +87,7 @@ def sqlite_repositories(db: aiosqlite.Connection) -> Repositories:
         SqliteSeasonRepository(db),
         SqliteJobLedger(db),
         SqliteSenderLease(db),
+        SqliteRateSlots(db),
     )
 
 
@@ -106,6 +108,7 @@ def postgres_repositories(pool: asyncpg.Pool) -> Repositories:
         PgSeasonRepository(pool),
         PgJobLedger(pool),
         PgSenderLease(pool),
+        PgRateSlots(pool),
     )
 
 

@@ -1,5 +1,7 @@
 """SqliteSenderLease: which process of the bot sends proactive messages (core/delivery.py),
-as one row of `sender_leases` (migration 0015) that every process shares.
+as one row of `sender_leases` (migration 0015) that every process shares; and SqliteRateSlots,
+turns at an outside rate limit (the adapter's gateway identifies) as more rows of the same
+table, named `slot:<name>`.
 
 The statements are written once, with `?`, for both stores: PostgreSQL's lease
 (bot/storage/postgres/sender_lease.py) numbers them.
@@ -14,6 +16,7 @@ import aiosqlite
 from bot.storage.rows import to_db_time
 
 NAME = "proactive"  # the one lease: digests, reminders, nudges and event DMs
+SLOT_PREFIX = "slot:"  # a rate slot's row: never the sender lease's name
 # Taken or renewed in one upsert: the row changes hands only when it is ours or has run out.
 HOLD = """
 INSERT INTO sender_leases (name, holder, expires_at) VALUES (?, ?, ?)
@@ -38,3 +41,19 @@ class SqliteSenderLease:
 
     async def release(self, holder: str) -> None:
         await self._db.execute(RELEASE, (NAME, holder))
+
+
+def slot_params(name: str, holder: str, now: datetime, until: datetime) -> tuple[str, ...]:
+    return (SLOT_PREFIX + name, holder, to_db_time(until), to_db_time(now))
+
+
+class SqliteRateSlots:
+    """The sender lease's upsert under another name: a holder names one attempt, so the row
+    changes hands only once it is free or has run out."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def take(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        async with self._db.execute(HOLD, slot_params(name, holder, now, until)) as cursor:
+            return await cursor.fetchone() is not None

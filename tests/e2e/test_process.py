@@ -109,3 +109,23 @@ async def test_coach_run_with_a_broken_calendar_names_it_and_exits(
     assert "coach: us-2027.toml: match_day 2027-03-18 is not a Friday" in text
     assert "Traceback" not in text
     assert fake_discord.connections == 0
+
+
+async def test_coach_run_told_to_shard_names_shard_count_and_exits_2(tmp_path: Path) -> None:
+    """Discord closes an unsharded session of a bot in too many servers with 4011: `coach run`
+    stops with one line saying to set SHARD_COUNT, not a traceback or a reconnect loop."""
+    async with FakeDiscord(min_shards=2) as fake:
+        process = await asyncio.create_subprocess_exec(
+            *coach_command(),
+            "run",
+            env=child_env(fake, tmp_path / "coach.sqlite3", DEV_GUILD_ID=""),
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2, err.decode()[-2000:]
+    [line] = [line for line in err.decode().splitlines() if line.startswith("coach:")]
+    assert "(4011)" in line and "SHARD_COUNT" in line
+    assert "Traceback" not in err.decode()
+    assert fake.identify_payloads[0]["shard"] == [0, 1]  # unsharded: shard 0 of 1

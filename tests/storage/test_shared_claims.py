@@ -116,3 +116,30 @@ async def test_of_many_processes_racing_for_the_sender_lease_one_wins(leases: St
     until = NOW + timedelta(seconds=30)
     won = await asyncio.gather(*(lease.hold(f"p{n}", now=NOW, until=until) for n in range(12)))
     assert sum(won) == 1
+
+
+@pytest.fixture(params=kinds_for("rate_slots", "sender_lease"))
+async def slots(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await open_store(request.param, request, tmp_path)
+    yield store
+    await store.close()
+
+
+async def test_a_rate_slot_is_nobody_elses_until_it_runs_out(slots: Store) -> None:
+    """Turns at an outside limit (the gateway's identifies): a slot taken is refused to every
+    other attempt, a second attempt of the same process included, until it has run out; slots
+    of other names and the sender lease are apart."""
+    rate = slots.make("rate_slots")
+    window = timedelta(seconds=5)
+    assert await rate.take("identify/0", "a:0:1", now=NOW, until=NOW + window)
+    assert not await rate.take("identify/0", "a:1:2", now=NOW, until=NOW + window)
+    assert not await rate.take("identify/0", "b:2:1", now=NOW + window / 2, until=NOW + window)
+    assert await rate.take("identify/1", "b:1:1", now=NOW, until=NOW + window)  # another bucket
+    assert await slots.make("sender_lease").hold("a", now=NOW, until=NOW + window)
+    later = NOW + window
+    assert await rate.take("identify/0", "b:2:1", now=later, until=later + window)
+    racers = [
+        rate.take("identify/0", f"p{n}", now=later + window, until=later + 2 * window)
+        for n in range(8)
+    ]
+    assert sum(await asyncio.gather(*racers)) == 1

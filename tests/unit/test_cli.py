@@ -30,6 +30,9 @@ SETTINGS_KEYS = (
     "DATABASE_URL",
     "PROMPTS_DIR",
     "TEMPLATES_DIR",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "TEST_CLOCK_FILE",
 )
 
 
@@ -56,7 +59,14 @@ def test_missing_token_is_one_line(argv: list[str], capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("LOG_LEVEL", "LOUD"), ("DEV_GUILD_ID", "nope"), ("DISCORD_API_BASE", "localhost")],
+    [
+        ("LOG_LEVEL", "LOUD"),
+        ("DEV_GUILD_ID", "nope"),
+        ("DISCORD_API_BASE", "localhost"),
+        ("SHARD_COUNT", "many"),
+        ("SHARD_IDS", "0"),  # without SHARD_COUNT
+        ("TEST_CLOCK_FILE", "clock.txt"),  # against the real Discord
+    ],
 )
 def test_malformed_setting_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], key: str, value: str

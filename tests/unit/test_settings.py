@@ -202,3 +202,53 @@ def test_send_rate_and_loop_lag_defaults_and_overrides() -> None:
     custom = load_settings(env(DISCORD_SEND_RATE="40", LOOP_LAG_REPORT_SECONDS="10"))
     assert custom.scheduler.send_rate == 40.0
     assert custom.diagnostics.loop_lag_report_seconds == 10.0
+
+
+@pytest.mark.parametrize(
+    ("values", "count", "ids"),
+    [
+        ({}, None, None),
+        ({"SHARD_COUNT": "4"}, 4, (0, 1, 2, 3)),  # every shard in this one process
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "2"}, 4, (2,)),
+        ({"SHARD_COUNT": "6", "SHARD_IDS": " 5, 0-2 "}, 6, (0, 1, 2, 5)),
+    ],
+)
+def test_shards(values: dict[str, str], count: int | None, ids: tuple[int, ...] | None) -> None:
+    """SHARD_COUNT alone opens every shard; SHARD_IDS picks some, as numbers or ranges."""
+    discord = load_settings(env(**values)).discord
+    assert (discord.shard_count, discord.shard_ids) == (count, ids)
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "two"}, "SHARD_COUNT"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "between 0 and 1"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "1-5"}, "between 0 and 3"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "1,x"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "a range low to high"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-99999999999"}, "between 0 and 3"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "-1"}, "SHARD_IDS must be shard numbers"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "1,0-2"}, "twice"),
+    ],
+)
+def test_bad_shards_are_one_line_naming_the_setting(values: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named) as caught:
+        load_settings(env(**values))
+    assert "\n" not in str(caught.value)
+
+
+def test_the_test_clock_is_refused_unless_discord_is_on_loopback(tmp_path: Path) -> None:
+    """A bot whose time a file moves never talks to the real Discord."""
+    local = {
+        "DISCORD_API_BASE": "http://127.0.0.1:5000/api/v10",
+        "DISCORD_GATEWAY_URL": "ws://127.0.0.1:5000/gateway",
+    }
+    for values in ({}, {**local, "DISCORD_API_BASE": "https://discord.com/api/v10"}):
+        with pytest.raises(SettingsError, match="TEST_CLOCK_FILE"):
+            load_settings(env(TEST_CLOCK_FILE="clock", **values), base_dir=tmp_path)
+    settings = load_settings(env(TEST_CLOCK_FILE="clock", **local), base_dir=tmp_path)
+    assert settings.diagnostics.test_clock_file == tmp_path / "clock"
+    assert load_settings(env(**local)).diagnostics.test_clock_file is None

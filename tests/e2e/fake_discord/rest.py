@@ -289,12 +289,12 @@ class Rest:
         return json_response(
             {
                 "url": self.fake.gateway_url,
-                "shards": 1,
+                "shards": self.fake.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
-                    "remaining": 999,
+                    "remaining": max(0, 1000 - len(self.fake.identify_payloads)),
                     "reset_after": 14400000,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.fake.max_concurrency,
                 },
             }
         )

@@ -71,6 +71,10 @@ class FakeDiscord:
         validate_schemas: bool = True,
         global_rate_limit: int | None = None,
         message_answer_seconds: float = 0.0,
+        recommended_shards: int = 1,
+        max_concurrency: int = 1,
+        min_shards: int | None = None,
+        identify_window: float | None = None,
     ) -> None:
         self.application_id = application_id
         self.bot_user_id = bot_user_id
@@ -83,6 +87,13 @@ class FakeDiscord:
         # How long a channel message send takes to answer (Discord: 100-300 ms, more in
         # incidents); the request is counted against the global limit when it arrives.
         self.message_answer_seconds = message_answer_seconds
+        # Sharding (docs: Gateway > Sharding): what GET /gateway/bot recommends and allows,
+        # the fewest shards an IDENTIFY may declare (4011 below it), and, when set, the window
+        # in which one IDENTIFY per max_concurrency bucket is allowed (violations beyond it).
+        self.recommended_shards = recommended_shards
+        self.max_concurrency = max_concurrency
+        self.min_shards = min_shards
+        self.identify_window = identify_window
         # Sent in every interaction (`attachment_size_limit`, discord.py's
         # `Interaction.filesize_limit`); a request whose files together pass it is refused with
         # 413 / 40005, as Discord does. Tests lower it to make an export overflow.
@@ -343,6 +354,24 @@ class FakeDiscord:
         return self._gateway.identify_payloads
 
     @property
+    def identify_times(self) -> list[tuple[float, int]]:
+        """(time.monotonic(), shard id) of every IDENTIFY accepted."""
+        return self._gateway.identify_times
+
+    def live_shards(self) -> set[int]:
+        return self._gateway.live_shards()
+
+    async def wait_shards(self, shard_ids: set[int], timeout: float = 10) -> None:
+        """Until every shard of `shard_ids` has a connected session that got READY."""
+        await self.wait_for(
+            lambda: shard_ids <= self.live_shards(), timeout, f"shards {sorted(shard_ids)} ready"
+        )
+
+    def record_violation(self, route: str, reason: str, payload: Any = None) -> None:
+        self.violations.append(Violation(route, reason, payload))
+        self._notify()
+
+    @property
     def resume_payloads(self) -> list[dict[str, Any]]:
         return self._gateway.resume_payloads
 
@@ -374,7 +403,9 @@ class FakeDiscord:
         ready: dict[str, Any] = {
             "v": 10,
             "user": {**self.bot_user, "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self._guilds],
+            "guilds": [
+                {"id": str(g), "unavailable": True} for g in self._guilds if session.owns(g)
+            ],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 1 << 23},
@@ -410,8 +441,8 @@ class FakeDiscord:
         ]
         return payload
 
-    def _guild_create_payloads(self) -> list[dict[str, Any]]:
-        return [self._guild_create(g) for g in self._guilds]
+    def _guild_create_payloads(self, session: GatewaySession) -> list[dict[str, Any]]:
+        return [self._guild_create(g) for g in self._guilds if session.owns(g)]
 
     # -- commands -------------------------------------------------------------------------------
 
