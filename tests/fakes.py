@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from bot.content.coach import CoachLibrary
+from bot.content.season import SeasonLibrary
 from bot.content.templates import TemplateCatalogue
 from bot.core.attention import due_on, most_due_first
 from bot.core.coaching import CoachingService
@@ -37,8 +38,10 @@ from bot.core.events import (
     GuildEventSettings,
     ScheduledEnding,
 )
+from bot.core.export_format import ExportSnapshot
 from bot.core.export_reader import Restore
 from bot.core.imports import ImportService
+from bot.core.interviews import InterviewService
 from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
@@ -72,6 +75,7 @@ from bot.core.progress import (
 )
 from bot.core.reminders import ReminderService
 from bot.core.restore import AccountNotEmpty, RestoreService
+from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.core.text import fold
@@ -1142,7 +1146,7 @@ def shipped_catalogue() -> TemplateCatalogue:
 class SqliteOnlyPrivacyRepository:
     """Export and erase work table by table in SQL: they are tested on real SQLite files."""
 
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def snapshot(self, student_id: int) -> ExportSnapshot:
         raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
 
     async def counts(self, student_id: int) -> dict[str, int]:
@@ -1386,8 +1390,10 @@ def build_services(
     scheduled: Any = None,
     offload: PicklingOffload | None = None,
     lease: Any = None,
+    season: Any = None,
 ) -> Services:
-    """Services wired with fakes; pass repositories in to inspect them afterwards."""
+    """Services wired with fakes; pass repositories in to inspect them afterwards. With a
+    `season` repository, the season's services too (over the shipped calendars)."""
     clock = clock or FakeClock()
     offload = PicklingOffload() if offload is None else offload
     students = InMemoryStudentRepository() if students is None else students
@@ -1441,6 +1447,13 @@ def build_services(
         reminders, students, reminder_service, contact_service, notifier, clock, lease=lease
     )
     delivery.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
+    season_service = interviews = None
+    library = shipped_season_library()
+    if season is not None:
+        season_service = SeasonService(season, library, contact_service, student_service, clock)
+        interviews = InterviewService(
+            season, event_service, events, contact_service, draft_service, season_service, clock
+        )
     return Services(
         contacts=contact_service,
         students=student_service,
@@ -1448,7 +1461,11 @@ def build_services(
         reminders=reminder_service,
         coaching=coaching,
         privacy=PrivacyService(
-            privacy or SqliteOnlyPrivacyRepository(), contact_service, clock, offload
+            privacy or SqliteOnlyPrivacyRepository(),
+            contact_service,
+            clock,
+            offload,
+            calendars=library.calendar,
         ),
         imports=ImportService(
             contact_service,
@@ -1459,7 +1476,15 @@ def build_services(
         ),
         events=event_service,
         delivery=delivery,
+        season=season_service,
+        interviews=interviews,
     )
+
+
+@cache
+def shipped_season_library() -> SeasonLibrary:
+    """The shipped calendars and season tasks, loaded once per test run."""
+    return SeasonLibrary.load(PROJECT_ROOT / "calendars", PROJECT_ROOT / "prompts" / "season.toml")
 
 
 __all__ = [
