@@ -42,6 +42,7 @@ from bot.core.export_format import ExportSnapshot
 from bot.core.export_reader import Restore
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.letters import LetterRequest
 from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
@@ -75,6 +76,7 @@ from bot.core.progress import (
 )
 from bot.core.reminders import ReminderService
 from bot.core.restore import AccountNotEmpty, RestoreService
+from bot.core.season import Interview, SeasonPlan
 from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
@@ -1254,10 +1256,12 @@ class InMemoryRestoreRepository:
         profiles: InMemoryProfileRepository,
         coach: InMemoryCoachRepository,
         events: InMemoryEventRepository,
+        season: Any = None,  # a tests.fake_season.InMemorySeasonRepository
     ) -> None:
         self._students, self._contacts, self._drafts = students, contacts, drafts
         self._reminders, self._profiles = reminders, profiles
         self._coach, self._events = coach, events
+        self._season = season
 
     async def holdings(self, student_id: int) -> dict[str, int]:
         def count(rows: Any) -> int:
@@ -1274,6 +1278,14 @@ class InMemoryRestoreRepository:
             "coach_state": int(student_id in self._coach.goals or student_id in self._coach.tips),
             "events": count(e.owner_id == owner for e in self._events.events.values()),
             "contact_events": count(o == owner for o, _, _ in self._events.links),
+        } | ({} if self._season is None else self._season_holdings(owner))
+
+    def _season_holdings(self, owner: int) -> dict[str, int]:
+        season = self._season
+        return {
+            "season_plans": int(owner in season.plans),
+            "letter_requests": sum(1 for r in season.rows.values() if r.owner_id == owner),
+            "interviews": sum(1 for i in season.interviews.values() if i.owner_id == owner),
         }
 
     async def restore(self, student_id: int, restore: Restore) -> None:
@@ -1356,6 +1368,35 @@ class InMemoryRestoreRepository:
             event_ids.append(event.id)
         for c, e in restore.links:
             self._events.links.append((owner, contact_ids[c], event_ids[e]))
+        if self._season is not None:
+            self._restore_season(owner, restore, contact_ids, event_ids)
+
+    def _restore_season(
+        self, owner: int, restore: Restore, contact_ids: list[int], event_ids: list[int]
+    ) -> None:
+        season, plan = self._season, restore.season_plan
+        if plan is not None:
+            season.plans[owner] = SeasonPlan(
+                owner, plan.cycle, plan.route, plan.graduation_year, plan.specialties
+            )
+        for letter in restore.letters:
+            row = LetterRequest(
+                next(season._ids),
+                owner,
+                contact_ids[letter.contact],
+                letter.stage,
+                letter.asked_on,
+                letter.deadline,
+                letter.programs,
+                letter.submitted_on,
+                letter.snoozed_until,
+            )
+            season.rows[row.id] = row
+        for interview in restore.interviews:
+            event = event_ids[interview.event]
+            season.interviews[event] = Interview(
+                event, owner, interview.program, interview.no_contact
+            )
 
 
 class PicklingOffload:

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from bot.core.errors import CoachError, InvalidInput
+from bot.core.export_format import SECTIONS
 from bot.core.imports import ImportService
 from bot.core.models import ContactDraft
 from bot.core.restore import AccountNotEmpty, RestorePreview, RestoreResult
 from bot.core.services import Services
 from bot.storage.backends import postgres_repositories, sqlite_repositories
-from bot.core.export_format import SECTIONS
 from tests.exports import normalised, rich_account, store_services
 from tests.fakes import FakeClock, RecordingNotifier
 from tests.storage.stores import REPOSITORIES, SQLITE, kinds_for, open_store
