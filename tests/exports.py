@@ -18,12 +18,13 @@ from typing import Any
 import aiosqlite
 
 from bot.core.contacts import MAX_CONTACTS
-from bot.core.drafts import DraftRequest
+from bot.core.drafts import FIELD_LIMITS, DraftRequest
 from bot.core.events import EventKind
-from bot.core.letters import LetterStage
+from bot.core.letters import PROGRAMS_MAX, LetterStage
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
 from bot.core.reminders import REMINDER_NOTE_MAX
 from bot.core.schedule import next_weekly_occurrence
+from bot.core.season import SPECIALTIES_MAX, SPECIALTY_MAX_CHARS
 from bot.core.services import Services
 from bot.core.text import fold
 from bot.core.validation import (
@@ -248,6 +249,8 @@ class HeavyShape:
     reminders: int = 1_000
     events: int = 100
     links: int = 5_000
+    letters: int = 30  # the season service's cap on writers asked in one cycle
+    interviews: int = 50
     longest: bool = False
 
 
@@ -371,6 +374,41 @@ async def seed_heavy_account(
             "VALUES (?, ?, ?)",
             [(owner, ids[n % len(ids)], event_ids[n % len(event_ids)]) for n in range(shape.links)],
         )
+    await db.execute(
+        "INSERT INTO season_plans (student_id, cycle, route, graduation_year, specialties, "
+        "updated_at) VALUES (?, 'us-2027', 'eras_nrmp', 2027, ?, ?)",
+        (owner, json.dumps(["x" * SPECIALTY_MAX_CHARS] * SPECIALTIES_MAX), stamp),
+    )
+    await db.executemany(
+        "INSERT INTO letter_requests (owner_id, contact_id, stage, asked_on, deadline, programs, "
+        "created_at, updated_at) VALUES (?, ?, 'asked', ?, ?, ?, ?, ?)",
+        [
+            (
+                owner,
+                ids[n],
+                to_db_day(today),
+                to_db_day(today + timedelta(days=60)),
+                _text(rng, PROGRAMS_MAX if longest else 40),
+                stamp,
+                stamp,
+            )
+            for n in range(min(shape.letters, len(ids)))
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO interviews (event_id, owner_id, program, no_contact, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                event_ids[n],
+                owner,
+                _text(rng, FIELD_LIMITS["program"] if longest else 30),
+                n % 2,
+                stamp,
+            )
+            for n in range(min(shape.interviews, len(event_ids)))
+        ],
+    )
     await db.execute("COMMIT")
 
 
