@@ -1,7 +1,7 @@
 """The files of `/privacy export`, built from one snapshot of the student's rows (a worker's job).
 
 Everything here is a module-level function of plain data, run through the `Offload` port: for a
-student at the 5,000-contact cap the four files take seconds of CPU, which on the event loop
+student at the 5,000-contact cap the files take seconds of CPU, which on the event loop
 would stall every other student's interaction and the gateway heartbeat.
 
 All the files come from the same snapshot (the records the JSON holds, bot/core/export_format.py),
