@@ -305,7 +305,9 @@ async def build_app(
             drafts=drafts,
             reminders=reminders,
             coaching=coaching,
-            privacy=PrivacyService(store.privacy, contacts, clock, offload),
+            privacy=PrivacyService(
+                store.privacy, contacts, clock, offload, calendars=season_library.calendar
+            ),
             imports=ImportService(
                 contacts,
                 pending,

@@ -1,9 +1,8 @@
 """Helpers for JSON export/restore tests: a rich account, and comparing two exports.
 
 Two exports of the same data differ only in what a restore cannot (and must not) carry over:
-row ids (new ones are given, references follow them), the student's id, when the export was
-made, and what describes the old account's place in Discord (its DM channel, last server and
-DM reachability), which the bot learns again on first use.
+record ids (new ones are given, references follow them), the student's id and when the export
+was made. (Version 3 has no owner ids or Discord-account fields at all.)
 """
 
 from __future__ import annotations
@@ -19,11 +18,13 @@ from typing import Any
 import aiosqlite
 
 from bot.core.contacts import MAX_CONTACTS
-from bot.core.drafts import DraftRequest
+from bot.core.drafts import FIELD_LIMITS, DraftRequest
 from bot.core.events import EventKind
+from bot.core.letters import PROGRAMS_MAX, LetterStage
 from bot.core.models import ContactDraft, ExchangeKind, ItemKind, Role
 from bot.core.reminders import REMINDER_NOTE_MAX
 from bot.core.schedule import next_weekly_occurrence
+from bot.core.season import SPECIALTIES_MAX, SPECIALTY_MAX_CHARS
 from bot.core.services import Services
 from bot.core.text import fold
 from bot.core.validation import (
@@ -47,18 +48,19 @@ from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.restore import SqliteRestoreRepository
 from bot.storage.rows import to_db_day, to_db_time
+from bot.storage.season import SqliteSeasonRepository
 from bot.storage.students import SqliteStudentRepository
 from tests.fakes import FakeClock, build_services
 
-# Per table: the columns that name another table's row.
+# Per section: the fields that name another section's record.
 REFERENCES = {
-    "exchanges": {"contact_id": "contacts"},
-    "drafts": {"contact_id": "contacts"},
-    "reminders": {"contact_id": "contacts"},
-    "contact_events": {"contact_id": "contacts", "event_id": "events"},
+    "exchanges": {"contact": "contacts"},
+    "drafts": {"contact": "contacts"},
+    "reminders": {"contact": "contacts"},
+    "event_people": {"contact": "contacts", "event": "events"},
+    "letters": {"contact": "contacts"},
+    "interviews": {"event": "events"},
 }
-OWNER_COLUMNS = ("owner_id", "student_id")
-ACCOUNT_COLUMNS = ("id", "dm_channel_id", "guild_id", "unreachable_since")
 TRICKY_NOTES = (
     'Said "hi" — *bold* _it_ `code` **x** {{ 7*7 }} {% if x %} @everyone <@123>\n'
     "second line: ünïcode 漢字 🩺 'single' \\back\\slash"
@@ -66,38 +68,32 @@ TRICKY_NOTES = (
 
 
 def normalised(document: dict[str, Any]) -> dict[str, Any]:
-    """`document` with ids renumbered by order of appearance (references alike), owner ids,
-    the export time and the Discord-account columns removed."""
+    """`document` with ids renumbered by order of appearance (references alike), without the
+    student's id and the export time."""
     doc = copy.deepcopy(document)
     for key in ("exported_at", "student_id"):
         doc.pop(key, None)
     numbering: dict[str, dict[Any, int]] = {}
-    for table, rows in doc.items():
-        if not isinstance(rows, list):
+    for section, records in doc.items():
+        if isinstance(records, list):
+            numbering[section] = {r["id"]: n for n, r in enumerate(records, 1) if "id" in r}
+    for section, records in doc.items():
+        if not isinstance(records, list):
             continue
-        if table != "students":
-            numbering[table] = {row["id"]: n for n, row in enumerate(rows, 1) if "id" in row}
-    for table, rows in doc.items():
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            for column in OWNER_COLUMNS:
-                row.pop(column, None)
-            if table == "students":
-                for column in ACCOUNT_COLUMNS:
-                    row.pop(column, None)
-            elif "id" in row:
-                row["id"] = numbering[table][row["id"]]
-            for column, target in REFERENCES.get(table, {}).items():
-                if row.get(column) is not None:
-                    row[column] = numbering[target][row[column]]
+        for record in records:
+            if "id" in record:
+                record["id"] = numbering[section][record["id"]]
+            for field, target in REFERENCES.get(section, {}).items():
+                if record.get(field) is not None:
+                    record[field] = numbering[target][record[field]]
     return doc
 
 
 async def rich_account(services: Services, clock: FakeClock, owner: int) -> None:
     """Every kind of data a student can have: contacts with every field and awkward text,
     exchanges, events linked to contacts, drafts sent and not, reminders done and open,
-    reminder settings, a profile, a weekly goal and the last tip."""
+    reminder settings, a profile, a weekly goal and the last tip; and, when the services have
+    the season, a season plan, letters at two stages and an interview."""
     await services.reminders.setup(
         owner, timezone="Europe/Paris", weekday=2, hour=8, cadence={"attending": 45}
     )
@@ -161,6 +157,22 @@ async def rich_account(services: Services, clock: FakeClock, owner: int) -> None
     await services.reminders.done(owner, ItemKind.REMINDER, done.id)
     await services.coaching.set_goal(owner, new_contacts=3, follow_ups=4, check_ins=0)
     await services.coaching.tip(owner)
+    if services.season is not None and services.interviews is not None:
+        await services.season.setup(
+            owner, cycle="us-2027", graduation_year=2027, specialties="Cardiology, Internal «Med»"
+        )
+        asked = await services.season.ask_letter(
+            owner, first, deadline="2026-08-20", programs="St Mary's IM; Riverside {{ x }}"
+        )
+        await services.season.ask_letter(owner, other)
+        await services.season.mark(owner, asked.line.letter.id, LetterStage.AGREED)
+        await services.interviews.log(
+            owner,
+            program="Riverside *Internal* Medicine",
+            when="2026-03-01",
+            interviewers=[first, "Dr. Ada Interviewer"],
+            no_contact=True,
+        )
 
 
 # -- a heavy account, written with bulk SQL ----------------------------------------------------
@@ -237,6 +249,8 @@ class HeavyShape:
     reminders: int = 1_000
     events: int = 100
     links: int = 5_000
+    letters: int = 30  # the season service's cap on writers asked in one cycle
+    interviews: int = 50
     longest: bool = False
 
 
@@ -360,6 +374,41 @@ async def seed_heavy_account(
             "VALUES (?, ?, ?)",
             [(owner, ids[n % len(ids)], event_ids[n % len(event_ids)]) for n in range(shape.links)],
         )
+    await db.execute(
+        "INSERT INTO season_plans (student_id, cycle, route, graduation_year, specialties, "
+        "updated_at) VALUES (?, 'us-2027', 'eras_nrmp', 2027, ?, ?)",
+        (owner, json.dumps(["x" * SPECIALTY_MAX_CHARS] * SPECIALTIES_MAX), stamp),
+    )
+    await db.executemany(
+        "INSERT INTO letter_requests (owner_id, contact_id, stage, asked_on, deadline, programs, "
+        "created_at, updated_at) VALUES (?, ?, 'asked', ?, ?, ?, ?, ?)",
+        [
+            (
+                owner,
+                ids[n],
+                to_db_day(today),
+                to_db_day(today + timedelta(days=60)),
+                _text(rng, PROGRAMS_MAX if longest else 40),
+                stamp,
+                stamp,
+            )
+            for n in range(min(shape.letters, len(ids)))
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO interviews (event_id, owner_id, program, no_contact, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                event_ids[n],
+                owner,
+                _text(rng, FIELD_LIMITS["program"] if longest else 30),
+                n % 2,
+                stamp,
+            )
+            for n in range(min(shape.interviews, len(event_ids)))
+        ],
+    )
     await db.execute("COMMIT")
 
 
@@ -388,6 +437,7 @@ def sqlite_services(
         events=SqliteEventRepository(db),
         privacy=privacy or SqlitePrivacyRepository(db),
         restore=SqliteRestoreRepository(db),
+        season=SqliteSeasonRepository(db),
         **extra,
     )
 
@@ -408,6 +458,7 @@ def store_services(
         events=repos.events,
         privacy=privacy or repos.privacy,
         restore=repos.restore,
+        season=repos.season,
         **extra,
     )
 

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from bot.content.coach import CoachLibrary
+from bot.content.season import SeasonLibrary
 from bot.content.templates import TemplateCatalogue
 from bot.core.attention import due_on, most_due_first
 from bot.core.coaching import CoachingService
@@ -37,8 +38,11 @@ from bot.core.events import (
     GuildEventSettings,
     ScheduledEnding,
 )
+from bot.core.export_format import ExportSnapshot
 from bot.core.export_reader import Restore
 from bot.core.imports import ImportService
+from bot.core.interviews import InterviewService
+from bot.core.letters import LetterRequest
 from bot.core.meetings import MetAt
 from bot.core.models import (
     Channel,
@@ -72,6 +76,8 @@ from bot.core.progress import (
 )
 from bot.core.reminders import ReminderService
 from bot.core.restore import AccountNotEmpty, RestoreService
+from bot.core.season import Interview, SeasonPlan
+from bot.core.season_service import SeasonService
 from bot.core.services import Services
 from bot.core.students import StudentService
 from bot.core.text import fold
@@ -1159,7 +1165,7 @@ def shipped_catalogue() -> TemplateCatalogue:
 class SqliteOnlyPrivacyRepository:
     """Export and erase work table by table in SQL: they are tested on real SQLite files."""
 
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def snapshot(self, student_id: int) -> ExportSnapshot:
         raise AssertionError("privacy is tested against SQLite (tests/storage, tests/e2e)")
 
     async def counts(self, student_id: int) -> dict[str, int]:
@@ -1267,10 +1273,12 @@ class InMemoryRestoreRepository:
         profiles: InMemoryProfileRepository,
         coach: InMemoryCoachRepository,
         events: InMemoryEventRepository,
+        season: Any = None,  # a tests.fake_season.InMemorySeasonRepository
     ) -> None:
         self._students, self._contacts, self._drafts = students, contacts, drafts
         self._reminders, self._profiles = reminders, profiles
         self._coach, self._events = coach, events
+        self._season = season
 
     async def holdings(self, student_id: int) -> dict[str, int]:
         def count(rows: Any) -> int:
@@ -1287,6 +1295,14 @@ class InMemoryRestoreRepository:
             "coach_state": int(student_id in self._coach.goals or student_id in self._coach.tips),
             "events": count(e.owner_id == owner for e in self._events.events.values()),
             "contact_events": count(o == owner for o, _, _ in self._events.links),
+        } | ({} if self._season is None else self._season_holdings(owner))
+
+    def _season_holdings(self, owner: int) -> dict[str, int]:
+        season = self._season
+        return {
+            "season_plans": int(owner in season.plans),
+            "letter_requests": sum(1 for r in season.rows.values() if r.owner_id == owner),
+            "interviews": sum(1 for i in season.interviews.values() if i.owner_id == owner),
         }
 
     async def restore(self, student_id: int, restore: Restore) -> None:
@@ -1369,6 +1385,35 @@ class InMemoryRestoreRepository:
             event_ids.append(event.id)
         for c, e in restore.links:
             self._events.links.append((owner, contact_ids[c], event_ids[e]))
+        if self._season is not None:
+            self._restore_season(owner, restore, contact_ids, event_ids)
+
+    def _restore_season(
+        self, owner: int, restore: Restore, contact_ids: list[int], event_ids: list[int]
+    ) -> None:
+        season, plan = self._season, restore.season_plan
+        if plan is not None:
+            season.plans[owner] = SeasonPlan(
+                owner, plan.cycle, plan.route, plan.graduation_year, plan.specialties
+            )
+        for letter in restore.letters:
+            row = LetterRequest(
+                next(season._ids),
+                owner,
+                contact_ids[letter.contact],
+                letter.stage,
+                letter.asked_on,
+                letter.deadline,
+                letter.programs,
+                letter.submitted_on,
+                letter.snoozed_until,
+            )
+            season.rows[row.id] = row
+        for interview in restore.interviews:
+            event = event_ids[interview.event]
+            season.interviews[event] = Interview(
+                event, owner, interview.program, interview.no_contact
+            )
 
 
 class PicklingOffload:
@@ -1403,8 +1448,10 @@ def build_services(
     scheduled: Any = None,
     offload: PicklingOffload | None = None,
     lease: Any = None,
+    season: Any = None,
 ) -> Services:
-    """Services wired with fakes; pass repositories in to inspect them afterwards."""
+    """Services wired with fakes; pass repositories in to inspect them afterwards. With a
+    `season` repository, the season's services too (over the shipped calendars)."""
     clock = clock or FakeClock()
     offload = PicklingOffload() if offload is None else offload
     students = InMemoryStudentRepository() if students is None else students
@@ -1458,6 +1505,13 @@ def build_services(
         reminders, students, reminder_service, contact_service, notifier, clock, lease=lease
     )
     delivery.add_kind(EVENT_DELIVERY, event_service.tick, event_service.send_claimed)
+    season_service = interviews = None
+    library = shipped_season_library()
+    if season is not None:
+        season_service = SeasonService(season, library, contact_service, student_service, clock)
+        interviews = InterviewService(
+            season, event_service, events, contact_service, draft_service, season_service, clock
+        )
     return Services(
         contacts=contact_service,
         students=student_service,
@@ -1465,7 +1519,11 @@ def build_services(
         reminders=reminder_service,
         coaching=coaching,
         privacy=PrivacyService(
-            privacy or SqliteOnlyPrivacyRepository(), contact_service, clock, offload
+            privacy or SqliteOnlyPrivacyRepository(),
+            contact_service,
+            clock,
+            offload,
+            calendars=library.calendar,
         ),
         imports=ImportService(
             contact_service,
@@ -1476,7 +1534,15 @@ def build_services(
         ),
         events=event_service,
         delivery=delivery,
+        season=season_service,
+        interviews=interviews,
     )
+
+
+@cache
+def shipped_season_library() -> SeasonLibrary:
+    """The shipped calendars and season tasks, loaded once per test run."""
+    return SeasonLibrary.load(PROJECT_ROOT / "calendars", PROJECT_ROOT / "prompts" / "season.toml")
 
 
 __all__ = [

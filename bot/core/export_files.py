@@ -1,19 +1,21 @@
 """The files of `/privacy export`, built from one snapshot of the student's rows (a worker's job).
 
 Everything here is a module-level function of plain data, run through the `Offload` port: for a
-student at the 5,000-contact cap the four files take seconds of CPU, which on the event loop
+student at the 5,000-contact cap the files take seconds of CPU, which on the event loop
 would stall every other student's interaction and the gateway heartbeat.
 
-All four files come from the same snapshot (the rows the JSON holds), so they agree with each
-other: the CSV, vCard and calendar read the contacts' rows, and each contact's last exchange is
-taken from the exchanges' rows.
+All the files come from the same snapshot (the records the JSON holds, bot/core/export_format.py),
+so they agree with each other: the CSV, vCard and follow-ups calendar read the contacts'
+records, and each contact's last exchange is taken from the exchanges'. A student with a season
+plan, letters or interviews also gets a calendar of their upcoming deadlines (the cycle's dates
+from their plan, letters' deadlines, interview days).
 
 Sizes. Where the files go limits a file's size, the size of the files of one message together,
 and how many files a message holds (`FileLimits`, given by whoever sends them). The files go as
 they are when they fit; otherwise in one zip archive (deflate: the JSON shrinks about ten
-times); otherwise the JSON zipped alone and the other three zipped after it; and when even the
+times); otherwise the JSON zipped alone and the others zipped after it; and when even the
 JSON's archive is too large, the JSON is cut into numbered parts, each a zip archive of its own
-holding an export document with some of the rows (`part`: which of how many).
+holding an export document with some of the records (`part`: which of how many).
 """
 
 from __future__ import annotations
@@ -36,10 +38,20 @@ import vobject
 
 from bot.core.attention import due_on, needs_follow_up
 from bot.core.contact_csv import write_contacts_csv
-from bot.core.models import Contact, ContactDraft, Role
+from bot.core.export_format import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    ContactRecord,
+    ExchangeRecord,
+    ExportSnapshot,
+    ReminderRecord,
+    record_json,
+)
+from bot.core.letters import LetterStage
+from bot.core.models import Contact, ContactDraft
+from bot.core.season import Route
 
-EXPORT_FORMAT = "networking-coach-export"
-EXPORT_VERSION = 2  # 2: contacts carry `address_as`
+__all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "ExportFiles", "ExportRequest", "FileLimits"]
 CALENDAR_DAYS = 200  # follow-ups due this far ahead (every default cadence) go in the calendar
 FOLLOW_UP_HOUR = 9  # calendar entries sit at 09:00 local
 
@@ -47,6 +59,7 @@ JSON_NAME = "networking-coach.json"
 CSV_NAME = "contacts.csv"
 VCARD_NAME = "contacts.vcf"
 CALENDAR_NAME = "follow-ups.ics"
+DEADLINES_NAME = "season-deadlines.ics"
 ARCHIVE_NAME = "networking-coach-export.zip"
 CONTACTS_ARCHIVE_NAME = "networking-coach-contacts.zip"
 PART_KEY = "part"  # the document key of a part: {"export": id, "number": n, "of": total}
@@ -56,8 +69,8 @@ ARCHIVE_SLACK = 4096
 
 
 class Packing(StrEnum):
-    FILES = "files"  # the four files as they are
-    ARCHIVE = "archive"  # one zip archive holding the four files
+    FILES = "files"  # the files as they are
+    ARCHIVE = "archive"  # one zip archive holding them all
     ARCHIVES = "archives"  # the JSON zipped alone, the other files zipped after it
     PARTS = "parts"  # the JSON in numbered parts (zip archives), the other files in a zip
 
@@ -76,42 +89,56 @@ class FileLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class CycleDay:
+    """One dated fact of the student's application cycle, for the deadlines calendar."""
+
+    key: str
+    what: str
+    on: date
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ExportRequest:
-    """Plain data in: the snapshot (table → its rows in pickled chunks, see `pickled_rows`),
-    the student's zone, the instant, limits."""
+    """Plain data in: the snapshot (section → its records in pickled chunks, see
+    `pickled_snapshot`), the student's zone, the instant, limits, and the days of the cycle
+    their season plan names (none without a plan, or when the cycle has no calendar)."""
 
     owner_id: int
     snapshot: dict[str, tuple[bytes, ...]]
     timezone: str
     now: datetime
     limits: FileLimits
+    cycle: tuple[CycleDay, ...] = ()
 
 
-# The rows cross to the worker as pickled chunks, pickled on the event loop a chunk at a time:
-# the process pool pickles a call's arguments under the GIL in one go (~50 ms for 25,000 rows),
-# which would hold the loop that long; bytes cross at memory speed.
-CHUNK_ROWS = 2000
+# The records cross to the worker as pickled chunks, pickled on the event loop a chunk at a
+# time: the process pool pickles a call's arguments under the GIL in one go, which would hold
+# the loop for the whole snapshot; bytes cross at memory speed. A record (dates, times and
+# choices as objects) pickles ~10 times slower than the row dict it replaced: 250 of the
+# longest contacts take ~4 ms, so a chunk is that size.
+CHUNK_ROWS = 250
 
 
-async def pickled_rows(
-    snapshot: Mapping[str, list[dict[str, Any]]],
-) -> dict[str, tuple[bytes, ...]]:
+async def pickled_snapshot(snapshot: ExportSnapshot) -> dict[str, tuple[bytes, ...]]:
     chunks: dict[str, tuple[bytes, ...]] = {}
-    for table, rows in snapshot.items():
+    for section, records in snapshot.sections():
         pieces = []
-        for start in range(0, len(rows), CHUNK_ROWS):
-            pieces.append(pickle.dumps(rows[start : start + CHUNK_ROWS]))
+        for start in range(0, len(records), CHUNK_ROWS):
+            pieces.append(pickle.dumps(records[start : start + CHUNK_ROWS]))
             await asyncio.sleep(0)
-        chunks[table] = tuple(pieces)
+        chunks[section] = tuple(pieces)
     return chunks
 
 
-def unpickled_rows(chunks: Mapping[str, tuple[bytes, ...]]) -> dict[str, list[dict[str, Any]]]:
-    """The snapshot again (our own bytes from `pickled_rows`, never an upload's)."""
-    return {
-        table: [row for piece in pieces for row in pickle.loads(piece)]
-        for table, pieces in chunks.items()
-    }
+def unpickled_snapshot(chunks: Mapping[str, tuple[bytes, ...]]) -> ExportSnapshot:
+    """The snapshot again (our own bytes from `pickled_snapshot`, never an upload's)."""
+    return ExportSnapshot(
+        **{
+            section: tuple(r for piece in pieces for r in pickle.loads(piece))
+            for section, pieces in chunks.items()
+        }
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +188,7 @@ def vcard_text(contacts: Sequence[Contact]) -> str:
 
 def calendar_bytes(
     contacts: Sequence[Contact],
-    reminders: Sequence[dict[str, Any]],
+    reminders: Sequence[ReminderRecord],
     *,
     now: datetime,
     timezone: str,
@@ -187,73 +214,110 @@ def calendar_bytes(
         event.add("duration", timedelta(minutes=15))
         calendar.add_component(event)
     for reminder in reminders:
-        if reminder.get("done_at"):
+        if reminder.done_at is not None:
             continue
-        start = datetime.fromisoformat(reminder["due_at"]).astimezone(UTC)
+        start = reminder.due_at.astimezone(UTC)
         if start < now:
             continue
         event = icalendar.Event()
-        event.add("uid", f"reminder-{reminder['id']}@networking-coach")
+        event.add("uid", f"reminder-{reminder.id}@networking-coach")
         event.add("dtstamp", now)
-        event.add("summary", reminder.get("note") or "Networking reminder")
+        event.add("summary", reminder.note or "Networking reminder")
         event.add("dtstart", start)
         event.add("duration", timedelta(minutes=15))
         calendar.add_component(event)
     return bytes(calendar.to_ical())  # icalendar leaves to_ical unannotated: Any
 
 
-# -- contacts from the snapshot's rows ------------------------------------------------------------
+def deadlines_bytes(
+    snapshot: ExportSnapshot, cycle: Sequence[CycleDay], *, now: datetime, timezone: str
+) -> bytes | None:
+    """The season's upcoming deadlines as an iCalendar file of all-day entries: the cycle's
+    dates (from the student's plan), each open letter's deadline (its own, else the day
+    applications can be submitted) and each interview's day. None when there is none."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    entries: list[tuple[str, date, str]] = []
+    plan = snapshot.season_plan[0] if snapshot.season_plan else None
+    if plan is not None and plan.route is not Route.NOT_THIS_YEAR:
+        for day in cycle:
+            what = f"{day.what[:1].upper()}{day.what[1:]}"
+            if day.approximate:
+                what += " (approximate date)"
+            entries.append((f"cycle-{plan.cycle}-{day.key}", day.on, what))
+    submissions = next((d.on for d in cycle if d.key == "submissions_open"), None)
+    names = {c.id: c.name for c in snapshot.contacts}
+    for letter in snapshot.letters:
+        if letter.stage not in (LetterStage.ASKED, LetterStage.AGREED):
+            continue
+        deadline = letter.deadline or submissions
+        if deadline is not None:
+            writer = names.get(letter.contact, "your writer")
+            entries.append((f"letter-{letter.contact}", deadline, f"Letter due from {writer}"))
+    held = {e.id: e.held_on for e in snapshot.events}
+    for interview in snapshot.interviews:
+        if interview.event in held:
+            on = held[interview.event]
+            entries.append((f"interview-{interview.event}", on, f"Interview: {interview.program}"))
+    upcoming = sorted((e for e in entries if e[1] >= today), key=lambda e: (e[1], e[0]))
+    if not upcoming:
+        return None
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Networking Coach//EN")
+    calendar.add("version", "2.0")
+    for uid, on, summary in upcoming:
+        event = icalendar.Event()
+        event.add("uid", f"{uid}@networking-coach")
+        event.add("dtstamp", now)
+        event.add("summary", summary)
+        event.add("dtstart", on)  # a date: an all-day entry
+        event.add("dtend", on + timedelta(days=1))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
 
 
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+# -- contacts from the snapshot's records -------------------------------------------------------
 
 
-def _time(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def contacts_from_rows(
-    contact_rows: Iterable[Mapping[str, Any]], exchange_rows: Iterable[Mapping[str, Any]]
+def contacts_from_records(
+    records: Iterable[ContactRecord], exchanges: Iterable[ExchangeRecord]
 ) -> list[Contact]:
     """The snapshot's contacts as `Contact`s, with the exchange figures the calendar needs."""
-    last: dict[int, str] = {}
+    last: dict[int, date] = {}
     count: dict[int, int] = {}
-    for row in exchange_rows:
-        cid = row["contact_id"]
+    for exchange in exchanges:
+        cid = exchange.contact
         count[cid] = count.get(cid, 0) + 1
-        if row["happened_on"] > last.get(cid, ""):
-            last[cid] = row["happened_on"]
+        if cid not in last or exchange.happened_on > last[cid]:
+            last[cid] = exchange.happened_on
     contacts = []
-    for row in contact_rows:
+    for r in records:
         draft = ContactDraft(
-            name=row["name"],
-            role=Role(row["role"]),
-            title=row.get("title"),
-            specialty=row.get("specialty"),
-            institution=row.get("institution"),
-            met_event=row.get("met_event"),
-            met_on=_day(row.get("met_on")),
-            email=row.get("email"),
-            profile_url=row.get("profile_url"),
-            notes=row.get("notes"),
-            tags=tuple(json.loads(row.get("tags") or "[]")),
-            discord_user_id=row.get("discord_user_id"),
-            cadence_days=row.get("cadence_days"),
-            address_as=row.get("address_as"),
+            name=r.name,
+            role=r.role,
+            title=r.title,
+            specialty=r.specialty,
+            institution=r.institution,
+            met_event=r.met_event,
+            met_on=r.met_on,
+            email=r.email,
+            profile_url=r.profile_url,
+            notes=r.notes,
+            tags=r.tags,
+            discord_user_id=r.discord_user_id,
+            cadence_days=r.cadence_days,
+            address_as=r.address_as,
         )
         contacts.append(
             Contact(
-                id=row["id"],
-                owner_id=row["owner_id"],
+                id=r.id,
+                owner_id=0,  # the export's own: only ids within the document matter
                 draft=draft,
-                created_at=_time(row["created_at"]),
-                updated_at=_time(row["updated_at"]),
-                last_contacted_on=_day(last.get(row["id"])),
-                exchange_count=count.get(row["id"], 0),
-                follow_up_on=_day(row.get("follow_up_on")),
-                snoozed_until=_day(row.get("snoozed_until")),
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                last_contacted_on=last.get(r.id),
+                exchange_count=count.get(r.id, 0),
+                follow_up_on=r.follow_up_on,
+                snoozed_until=r.snoozed_until,
             )
         )
     contacts.sort(key=lambda c: c.id)
@@ -272,18 +336,19 @@ def _header(owner_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _row_line(row: Mapping[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(", ", ": "))
+def _record_line(record: Any) -> str:
+    return json.dumps(record_json(record), ensure_ascii=False, separators=(", ", ": "))
 
 
 def document_bytes(header: Mapping[str, Any], tables: Mapping[str, Iterable[str]]) -> bytes:
-    """A JSON document: the header's keys, then each table as a list with one row per line
+    """A JSON document: the header's keys, then each section as a list, one record per line
     (readable in a text editor, without the indentation that made the file a third larger)."""
     out = ["{"]
     items = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in header.items()]
-    for table, lines in tables.items():
+    for section, lines in tables.items():
         body = ",\n    ".join(lines)
-        items.append(f"  {json.dumps(table)}: [\n    {body}\n  ]" if body else f'  "{table}": []')
+        name = json.dumps(section)
+        items.append(f"  {name}: [\n    {body}\n  ]" if body else f"  {name}: []")
     out.append(",\n".join(items))
     out.append("}\n")
     return "\n".join(out).encode("utf-8")
@@ -403,22 +468,28 @@ def pack(
 
 
 def build_export(request: ExportRequest) -> ExportFiles:
-    """The four files (JSON, CSV, vCard, iCalendar), packed for `request.limits` (a worker's
-    job: plain data in, bytes out)."""
-    snapshot = unpickled_rows(request.snapshot)
+    """The files (JSON, CSV, vCard, the follow-ups calendar, and the season's deadlines when
+    there are any), packed for `request.limits` (a worker's job: plain data in, bytes out)."""
+    snapshot = unpickled_snapshot(request.snapshot)
     header = _header(request.owner_id, request.now)
-    table_lines = {table: [_row_line(row) for row in rows] for table, rows in snapshot.items()}
+    table_lines = {
+        section: [_record_line(record) for record in records]
+        for section, records in snapshot.sections()
+    }
     json_file = (JSON_NAME, document_bytes(header, table_lines))
-    contacts = contacts_from_rows(snapshot.get("contacts", []), snapshot.get("exchanges", []))
-    others = (
+    contacts = contacts_from_records(snapshot.contacts, snapshot.exchanges)
+    others = [
         (CSV_NAME, write_contacts_csv(contacts).encode("utf-8")),
         (VCARD_NAME, vcard_text(contacts).encode("utf-8")),
         (
             CALENDAR_NAME,
             calendar_bytes(
-                contacts, snapshot.get("reminders", []), now=request.now, timezone=request.timezone
+                contacts, snapshot.reminders, now=request.now, timezone=request.timezone
             ),
         ),
-    )
+    ]
+    deadlines = deadlines_bytes(snapshot, request.cycle, now=request.now, timezone=request.timezone)
+    if deadlines is not None:
+        others.append((DEADLINES_NAME, deadlines))
     messages, packing, parts = pack(json_file, others, request.limits, (header, table_lines))
     return ExportFiles(messages=messages, contact_count=len(contacts), packing=packing, parts=parts)

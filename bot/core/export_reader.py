@@ -1,15 +1,15 @@
 """Reading the bot's own JSON export back: untrusted bytes in, a validated `Restore` out.
 
-Pure, no I/O. The document is checked as strictly as what students type: every field by the
-rules the services apply (lengths, choices, dates, ranges), and every id that refers to another
-row must name a row of the same document. The first problem raises `InvalidInput` naming the
-table and the row (1-based, as a person counts), so nothing is restored from a bad file.
+Pure, no I/O. The document (bot/core/export_format.py; an older version is upgraded to it
+first, bot/core/export_upgrade.py) is checked as strictly as what students type: every field
+by the rules the services apply (lengths, choices, dates, ranges), and every id that refers to
+another record must name a record of the same document. The first problem raises
+`InvalidInput` naming the section and the record (1-based, as a person counts), so nothing is
+restored from a bad file.
 
-The file's `student_id`/`owner_id` columns and its row ids are never used as such: the rows go
-to whoever imports the file, and ids only say which row refers to which (the repository gives
-them new ids). Derived search columns (`name_key`…) are ignored and recomputed on insert, and so
-is what only describes the old account's place in Discord (its DM channel, server, delivery
-state): the bot learns those again on first use.
+The file's `student_id` and its record ids are never used as such: the records go to whoever
+imports the file, and ids only say which record refers to which (the repository gives them new
+ids).
 """
 
 from __future__ import annotations
@@ -25,12 +25,22 @@ from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
 from bot.content.coach import TOPICS
+from bot.content.season import CYCLE_KEY
 from bot.core.coaching import GOAL_MAX
 from bot.core.contacts import MAX_CONTACTS
-from bot.core.drafts import DELAY_RANGE, clean_fields, validate_profile
+from bot.core.drafts import DELAY_RANGE, FIELD_LIMITS, clean_fields, validate_profile
 from bot.core.errors import CoachError, InvalidInput
 from bot.core.events import EVENT_NAME_MAX, EventKind
-from bot.core.export_files import EXPORT_FORMAT, EXPORT_VERSION, JSON_NAME, PART_KEY
+from bot.core.export_files import JSON_NAME, PART_KEY
+from bot.core.export_format import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    GOAL_FIELDS,
+    HEADER_KEYS,
+    SECTION_FIELDS,
+)
+from bot.core.export_upgrade import upgraded_from_v2
+from bot.core.letters import PROGRAMS_MAX, LetterStage
 from bot.core.models import (
     DRAFT_FIELDS,
     Channel,
@@ -44,6 +54,7 @@ from bot.core.models import (
 from bot.core.progress import WeeklyGoal
 from bot.core.reminders import REMINDER_NOTE_MAX
 from bot.core.schedule import is_valid_timezone
+from bot.core.season import SPECIALTIES_MAX, SPECIALTY_MAX_CHARS, Route
 from bot.core.text import clean_block, clean_line
 from bot.core.validation import CADENCE_MAX_DAYS, CADENCE_MIN_DAYS, validate_draft, validate_note
 
@@ -56,30 +67,19 @@ MB = 1024 * 1024
 # MB. An upload (the JSON itself, or the zip the export sends) is refused above it too.
 MAX_EXPORT_BYTES = 64 * MB
 ZIP_MAGIC = b"PK\x03\x04"
-# The export's archive holds four files; anything with more entries is not one of ours.
+# The export's archive holds five files; anything with more entries is not one of ours.
 MAX_ZIP_ENTRIES = 8
 READ_CHUNK = 1024 * 1024
-# No text column of an export is longer than a few thousand characters (notes: 2,000); a longer
+# No text of an export is longer than a few thousand characters (notes: 2,000); a longer
 # value is refused before the services' rules clean it (cleaning 5 MB of text takes seconds).
 TEXT_MAX = 20_000
 DRAFT_VERSION_MAX = 20
 INT64_MAX = 2**63 - 1
+GRADUATION_YEARS = (1950, 2200)  # a plan's years, checked loosely: an old plan stays valid
 _TEMPLATE_ID = re.compile(r"[a-z0-9_]{1,64}")
 _TIP_KEY = re.compile(r"(?P<topic>[a-z_]{1,40}):\d{1,4}")
-# Keys of the document that are not tables.
-# Version 2 added the contacts' `address_as`; a version 1 file simply has none.
-READABLE_VERSIONS = frozenset({1, EXPORT_VERSION})
-HEADER_KEYS = frozenset({"format", "version", "exported_at", "student_id"})
-# Columns that are derived (recomputed on insert) or name the old owner (never trusted).
-IGNORED_COLUMNS = frozenset(
-    {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
-    | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
-    | {"person_key"}
-    # The stored due rule (migration 0010), recomputed by the database.
-    | {"due_on", "due_kind"}
-    # The progress days (migration 0011), kept by the database from the exchanges.
-    | {"first_outreach_on", "first_written_on", "last_replied_on"}
-)
+# 1 and 2 (one list per table) are upgraded to 3's sections before they are read.
+READABLE_VERSIONS = frozenset({1, 2, EXPORT_VERSION})
 _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")
 _ROLES = frozenset(role.value for role in Role)
@@ -154,6 +154,39 @@ class RestoredCoachState:
 
 
 @dataclass(frozen=True, slots=True)
+class RestoredSeasonPlan:
+    cycle: str
+    route: Route
+    graduation_year: int | None
+    specialties: tuple[str, ...]
+    updated_at: datetime
+    ask_done_on: date | None = None
+    ask_snoozed_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredLetter:
+    contact: int  # index into Restore.contacts: the writer
+    stage: LetterStage
+    asked_on: date
+    deadline: date | None
+    programs: str | None
+    submitted_on: date | None
+    snoozed_until: date | None
+    created_at: datetime
+    updated_at: datetime
+    checked_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredInterview:
+    event: int  # index into Restore.events
+    program: str
+    no_contact: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Restore:
     """Everything a valid export holds, with references as indices into these tuples.
 
@@ -171,22 +204,25 @@ class Restore:
     coach: RestoredCoachState | None = None
     events: tuple[RestoredEvent, ...] = ()
     links: tuple[tuple[int, int], ...] = ()  # (contact index, event index)
+    season_plan: RestoredSeasonPlan | None = None
+    letters: tuple[RestoredLetter, ...] = ()
+    interviews: tuple[RestoredInterview, ...] = ()
 
 
 class _Row:
-    """One row of one table; each accessor validates a column or raises naming the row."""
+    """One record of one section; each accessor validates a field or raises naming the record."""
 
-    def __init__(self, table: str, number: int, data: object, columns: frozenset[str]) -> None:
-        self.table, self.number = table, number
+    def __init__(self, section: str, number: int, data: object, names: frozenset[str]) -> None:
+        self.section, self.number = section, number
         if not isinstance(data, dict):
             self.fail("is not an object with named fields")
-        unknown = sorted(set(data) - columns - IGNORED_COLUMNS)
+        unknown = sorted(set(data) - names)
         if unknown:
             self.fail(f"has a field I don't know, “{str(unknown[0])[:40]}”")
         self.data: dict[str, Any] = data
 
     def fail(self, problem: str) -> NoReturn:
-        raise InvalidInput(f"`{self.table}` row {self.number} {problem}. {NOTHING}")
+        raise InvalidInput(f"`{self.section}` record {self.number} {problem}. {NOTHING}")
 
     def check(self, validate: Callable[[], _T]) -> _T:
         """Run a service's validation rule; its message is prefixed with the row."""
@@ -194,7 +230,9 @@ class _Row:
             return validate()
         except CoachError as error:
             reason = error.user_message.removesuffix(" Nothing was saved.")
-            raise InvalidInput(f"`{self.table}` row {self.number}: {reason} {NOTHING}") from None
+            raise InvalidInput(
+                f"`{self.section}` record {self.number}: {reason} {NOTHING}"
+            ) from None
 
     def _value(self, name: str, required: bool) -> Any:
         if name not in self.data or self.data[name] is None:
@@ -204,7 +242,7 @@ class _Row:
         return self.data[name]
 
     def has(self, name: str) -> bool:
-        """Whether the row gives `name` (columns added later are missing from older files)."""
+        """Whether the record gives `name` (fields added later are missing from older files)."""
         return self.data.get(name) is not None
 
     def text(self, name: str, *, required: bool = False) -> str | None:
@@ -232,8 +270,11 @@ class _Row:
             self.fail(f"has a `{name}` outside {low:,}–{high:,}")
         return value
 
-    def flag(self, name: str) -> bool:
-        return bool(self.integer(name, 0, 1, required=True))
+    def boolean(self, name: str) -> bool:
+        value = self._value(name, True)
+        if not isinstance(value, bool):
+            self.fail(f"has a `{name}` that is not true or false")
+        return value
 
     def time(self, name: str, *, required: bool = False) -> datetime | None:
         value = self.text(name, required=required)
@@ -269,24 +310,29 @@ class _Row:
         except ValueError:
             self.fail(f"has a `{name}` I don't know, “{str(value)[:40]}”")
 
-    def json_text(self, name: str, expected: type) -> Any:
-        """A column that holds JSON as text (tags, fields, cadence)."""
-        value = self.text(name, required=True)
-        try:
-            parsed = json.loads(value or "")
-        except (ValueError, RecursionError):
-            parsed = None
-        if not isinstance(parsed, expected):
-            self.fail(f"has a `{name}` that is not a JSON {expected.__name__}")
-        return parsed
+    def listed(self, name: str, *, required: bool = True) -> list[Any]:
+        value = self._value(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(f"has a `{name}` that is not a list")
+        return value
+
+    def mapping(self, name: str, *, required: bool = True) -> dict[str, Any] | None:
+        value = self._value(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(f"has a `{name}` that is not an object")
+        return value
 
     def ref(self, name: str, ids: Mapping[int, int], *, required: bool = True) -> int | None:
-        """The index of the row this column names, which must be in the same document."""
+        """The index of the record this field names, which must be in the same document."""
         value = self.integer(name, -INT64_MAX, INT64_MAX, required=required)
         if value is None:
             return None
         if value not in ids:
-            self.fail(f"refers to {name.removesuffix('_id')} {value}, which is not in the file")
+            self.fail(f"refers to {name} {value}, which is not in the file")
         return ids[value]
 
 
@@ -337,7 +383,7 @@ def unzipped_export(data: bytes, *, limit: int = MAX_EXPORT_BYTES) -> bytes:
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise _not_an_export_zip(f"it holds {len(entries):,} files; an export holds 4")
+            raise _not_an_export_zip(f"it holds {len(entries):,} files; an export holds at most 5")
         members = [e for e in entries if not e.is_dir() and e.filename.endswith(".json")]
         named = [e for e in members if e.filename.rsplit("/", 1)[-1] == JSON_NAME]
         if len(named) == 1:
@@ -427,7 +473,7 @@ def export_part(data: bytes) -> ExportPart | None:
 
 def merged_parts(parts: list[bytes]) -> bytes:
     """The whole export document from all its parts' JSON, in any order (each part's rows in
-    turn, table by table); InvalidInput if one is missing, repeated or from another export."""
+    turn, section by section); InvalidInput if one is missing, repeated or from another export."""
     documents = sorted(
         (_export_document(data) for data in parts), key=lambda d: d[PART_KEY]["number"]
     )
@@ -444,7 +490,7 @@ def merged_parts(parts: list[bytes]) -> bytes:
                 continue
             if not isinstance(rows, list):
                 raise InvalidInput(
-                    f"`{table[:40]}` in that export is not a list of rows. {NOTHING}"
+                    f"`{table[:40]}` in that export is not a list of records. {NOTHING}"
                 )
             merged.setdefault(table, []).extend(rows)
     text = json.dumps(merged, ensure_ascii=False).encode("utf-8")
@@ -486,21 +532,27 @@ def read_export(data: bytes) -> Restore:
             f"That file is one part of an export too large to send in one piece: upload the "
             f"parts one after another with `/contact import`. {NOTHING}"
         )
+    if version < EXPORT_VERSION:
+        document = upgraded_from_v2(document, HEADER_KEYS)
     unknown = sorted(set(document) - HEADER_KEYS - set(_READERS))
     if unknown:
-        raise InvalidInput(f"That export has a table I don't know, `{unknown[0][:40]}`. {NOTHING}")
+        raise InvalidInput(
+            f"That export has a section I don't know, `{unknown[0][:40]}`. {NOTHING}"
+        )
     reader = _Reader()
-    for table, (columns, read) in _READERS.items():
-        rows = document.get(table, [])
-        if not isinstance(rows, list):
-            raise InvalidInput(f"`{table}` in that export is not a list of rows. {NOTHING}")
-        for number, data_row in enumerate(rows, 1):
-            read(reader, _Row(table, number, data_row, columns))
+    for section, read in _READERS.items():
+        records = document.get(section, [])
+        if not isinstance(records, list):
+            raise InvalidInput(f"`{section}` in that export is not a list of records. {NOTHING}")
+        names = SECTION_FIELDS[section]
+        for number, data_record in enumerate(records, 1):
+            read(reader, _Row(section, number, data_record, names))
     return reader.result()
 
 
 class _Reader:
-    """Accumulates the rows table by table (in the export's order: referenced rows first)."""
+    """Accumulates the records section by section (in the document's order: records referred
+    to come first)."""
 
     def __init__(self) -> None:
         self.restore = Restore()
@@ -512,19 +564,20 @@ class _Reader:
         self.reminders: list[RestoredReminder] = []
         self.events: list[RestoredEvent] = []
         self.links: dict[tuple[int, int], None] = {}
+        self.letters: dict[int, RestoredLetter] = {}  # by writer
+        self.interviews: dict[int, RestoredInterview] = {}  # by event
 
     def result(self) -> Restore:
-        return Restore(
-            student=self.restore.student,
-            profile=self.restore.profile,
+        return replace(
+            self.restore,
             contacts=tuple(self.contacts),
             exchanges=tuple(self.exchanges),
             drafts=tuple(self.drafts),
-            reminder_settings=self.restore.reminder_settings,
             reminders=tuple(self.reminders),
-            coach=self.restore.coach,
             events=tuple(self.events),
             links=tuple(self.links),
+            letters=tuple(self.letters.values()),
+            interviews=tuple(self.interviews.values()),
         )
 
     def single(self, row: _Row, current: object) -> None:
@@ -538,14 +591,10 @@ class _Reader:
             row.fail(f"repeats the id {row_id}")
         ids[row_id] = index
 
-    # -- one method per table ----------------------------------------------------------------
+    # -- one method per section --------------------------------------------------------------
 
     def student(self, row: _Row) -> None:
         self.single(row, self.restore.student)
-        # Kept from the file only to check its type: they describe the old Discord account.
-        row.integer("dm_channel_id", 0, INT64_MAX)
-        row.integer("guild_id", 0, INT64_MAX)
-        row.time("unreachable_since")
         timezone = row.text("timezone")
         if timezone is not None and not is_valid_timezone(timezone):
             row.fail(f"has a timezone I don't know, “{timezone[:40]}”")
@@ -581,7 +630,7 @@ class _Reader:
         if len(self.contacts) >= MAX_CONTACTS:
             row.fail(f"is one more than the {MAX_CONTACTS:,} contacts one student can keep")
         self.new_id(row, self.contact_ids, len(self.contacts))
-        tags = row.json_text("tags", list)
+        tags = row.listed("tags", required=False)
         if not all(isinstance(t, str) for t in tags) or len(tags) > 50:
             row.fail("has `tags` that are not a short list of text")
         draft = ContactDraft(
@@ -601,7 +650,7 @@ class _Reader:
             address_as=row.text("address_as"),
         )
         for tag in draft.tags:  # validate_draft would silently split a tag holding a comma
-            if clean_line(tag) != tag or "," in tag or ";" in tag:
+            if len(tag) > TEXT_MAX or clean_line(tag) != tag or "," in tag or ";" in tag:
                 row.fail(f"has a tag that isn't one clean word or phrase, “{tag[:20]}”")
         self.contacts.append(
             RestoredContact(
@@ -617,7 +666,7 @@ class _Reader:
         note = row.text("note")
         self.exchanges.append(
             RestoredExchange(
-                contact=_required(row.ref("contact_id", self.contact_ids)),
+                contact=_required(row.ref("contact", self.contact_ids)),
                 kind=row.choice("kind", ExchangeKind),
                 happened_on=_required(row.day("happened_on", required=True)),
                 note=row.check(lambda: validate_note(note)),
@@ -626,16 +675,19 @@ class _Reader:
         )
 
     def draft(self, row: _Row) -> None:
-        template_id = row.text("template_id", required=True) or ""
+        template_id = row.text("template", required=True) or ""
         if not _TEMPLATE_ID.fullmatch(template_id):
-            row.fail(f"has a `template_id` that isn't a template name, “{template_id[:40]}”")
-        fields = row.json_text("fields", dict)
-        if not all(k in DRAFT_FIELDS and isinstance(v, str) for k, v in fields.items()):
+            row.fail(f"has a `template` that isn't a template name, “{template_id[:40]}”")
+        fields = row.mapping("fields") or {}
+        if not all(
+            k in DRAFT_FIELDS and isinstance(v, str) and len(v) <= TEXT_MAX
+            for k, v in fields.items()
+        ):
             row.fail("has `fields` that are not the situation fields a draft uses")
         cleaned = row.check(lambda: clean_fields(fields))
         self.drafts.append(
             RestoredDraft(
-                contact=_required(row.ref("contact_id", self.contact_ids)),
+                contact=_required(row.ref("contact", self.contact_ids)),
                 template_id=template_id,
                 channel=row.choice("channel", Channel),
                 version=_required(row.integer("version", 1, DRAFT_VERSION_MAX, required=True)),
@@ -649,7 +701,7 @@ class _Reader:
 
     def reminder_settings(self, row: _Row) -> None:
         self.single(row, self.restore.reminder_settings)
-        cadence = row.json_text("cadence", dict)
+        cadence = row.mapping("cadence") or {}
         for role, days in cadence.items():
             if role not in _ROLES:
                 row.fail(f"has a cadence for a role I don't know, “{str(role)[:40]}”")
@@ -657,25 +709,25 @@ class _Reader:
                 row.fail("has a cadence that is not a whole number of days")
             if not CADENCE_MIN_DAYS <= days <= CADENCE_MAX_DAYS:
                 row.fail(f"has a cadence outside {CADENCE_MIN_DAYS}–{CADENCE_MAX_DAYS} days")
-        row.time("next_digest_at")  # checked, then recomputed from the settings and the clock
         settings = ReminderSettings(
             student_id=0,
             consented_at=_required(row.time("consented_at", required=True)),
-            enabled=row.flag("enabled"),
-            paused=row.flag("paused"),
+            enabled=row.boolean("enabled"),
+            paused=row.boolean("paused"),
             digest_weekday=_required(row.integer("digest_weekday", 0, 6, required=True)),
             digest_hour=_required(row.integer("digest_hour", 0, 23, required=True)),
-            quiet_when_empty=row.flag("quiet_when_empty"),
+            quiet_when_empty=row.boolean("quiet_when_empty"),
             cadence=cadence,
         )
         self.restore = _with(self.restore, reminder_settings=settings)
 
     def reminder(self, row: _Row) -> None:
+        row.integer("id", -INT64_MAX, INT64_MAX)  # only names the reminder in the calendar
         note = row.text("note")
         cleaned = clean_block(note)
         if cleaned is not None and len(cleaned) > REMINDER_NOTE_MAX:
             row.fail(f"has a note over {REMINDER_NOTE_MAX} characters")
-        contact = row.ref("contact_id", self.contact_ids, required=False)
+        contact = row.ref("contact", self.contact_ids, required=False)
         if contact is None and cleaned is None:
             row.fail("names neither a contact nor a note")
         self.reminders.append(
@@ -688,19 +740,23 @@ class _Reader:
             )
         )
 
-    def coach_state(self, row: _Row) -> None:
+    def coaching(self, row: _Row) -> None:
         self.single(row, self.restore.coach)
         tip = row.text("last_tip")
         match = _TIP_KEY.fullmatch(tip) if tip is not None else None
         if tip is not None and (match is None or match["topic"] not in TOPICS):
             row.fail(f"has a `last_tip` I don't know, “{tip[:40]}”")
-        numbers = [
-            row.integer(name, 0, GOAL_MAX)
-            for name in ("goal_contacts", "goal_follow_ups", "goal_check_ins")
-        ]
-        if any(n is None for n in numbers) and any(n is not None for n in numbers):
-            row.fail("has a weekly goal with some of its three numbers missing")
-        goal = WeeklyGoal(*(n or 0 for n in numbers)) if numbers[0] is not None else None
+        raw_goal = row.mapping("goal", required=False)
+        goal = None
+        if raw_goal is not None:
+            inner = _Row(row.section, row.number, raw_goal, GOAL_FIELDS)
+            numbers = [
+                inner.integer(name, 0, GOAL_MAX)
+                for name in ("new_contacts", "follow_ups", "check_ins")
+            ]
+            if any(n is None for n in numbers):
+                row.fail("has a weekly goal with some of its three numbers missing")
+            goal = WeeklyGoal(*(n or 0 for n in numbers))
         updated_at = _required(row.time("updated_at", required=True))
         self.restore = _with(self.restore, coach=RestoredCoachState(tip, goal, updated_at))
 
@@ -719,14 +775,82 @@ class _Reader:
             )
         )
 
-    def link(self, row: _Row) -> None:
+    def event_person(self, row: _Row) -> None:
         key = (
-            _required(row.ref("contact_id", self.contact_ids)),
-            _required(row.ref("event_id", self.event_ids)),
+            _required(row.ref("contact", self.contact_ids)),
+            _required(row.ref("event", self.event_ids)),
         )
         if key in self.links:
             row.fail("links the same contact and event a second time")
         self.links[key] = None
+
+    def season_plan(self, row: _Row) -> None:
+        self.single(row, self.restore.season_plan)
+        cycle = row.text("cycle", required=True) or ""
+        if not CYCLE_KEY.match(cycle):
+            row.fail(f"has a `cycle` that isn't a cycle like us-2027, “{cycle[:40]}”")
+        specialties = row.listed("specialties", required=False)
+        if len(specialties) > SPECIALTIES_MAX or not all(
+            isinstance(s, str)
+            and len(s) <= SPECIALTY_MAX_CHARS
+            and clean_line(s) == s
+            and s != ""
+            and not any(c in s for c in ",;")
+            for s in specialties
+        ):
+            row.fail(
+                f"has `specialties` that are not up to {SPECIALTIES_MAX} names of at most "
+                f"{SPECIALTY_MAX_CHARS} characters"
+            )
+        low, high = GRADUATION_YEARS
+        self.restore = _with(
+            self.restore,
+            season_plan=RestoredSeasonPlan(
+                cycle=cycle,
+                route=row.choice("route", Route),
+                graduation_year=row.integer("graduation_year", low, high),
+                specialties=tuple(specialties),
+                updated_at=_required(row.time("updated_at", required=True)),
+                ask_done_on=row.day("ask_done_on"),
+                ask_snoozed_until=row.day("ask_snoozed_until"),
+            ),
+        )
+
+    def letter(self, row: _Row) -> None:
+        contact = _required(row.ref("contact", self.contact_ids))
+        if contact in self.letters:
+            row.fail("is a second letter from the same writer; one writer writes one letter")
+        programs = clean_block(row.text("programs"))
+        if programs is not None and len(programs) > PROGRAMS_MAX:
+            row.fail(f"has `programs` over {PROGRAMS_MAX} characters")
+        self.letters[contact] = RestoredLetter(
+            contact=contact,
+            stage=row.choice("stage", LetterStage),
+            asked_on=_required(row.day("asked_on", required=True)),
+            deadline=row.day("deadline"),
+            programs=programs,
+            submitted_on=row.day("submitted_on"),
+            snoozed_until=row.day("snoozed_until"),
+            created_at=_required(row.time("created_at", required=True)),
+            updated_at=_required(row.time("updated_at", required=True)),
+            checked_on=row.day("checked_on"),
+        )
+
+    def interview(self, row: _Row) -> None:
+        event = _required(row.ref("event", self.event_ids))
+        if event in self.interviews:
+            row.fail("is a second interview on the same event")
+        program = clean_line(row.text("program", required=True))
+        limit = FIELD_LIMITS["program"]
+        if program is None or len(program) > limit:
+            row.fail(f"needs a `program` of 1–{limit} characters")
+        assert program is not None
+        self.interviews[event] = RestoredInterview(
+            event=event,
+            program=program,
+            no_contact=row.boolean("no_contact"),
+            created_at=_required(row.time("created_at", required=True)),
+        )
 
 
 def _required(value: _T | None) -> _T:
@@ -738,117 +862,19 @@ def _with(restore: Restore, **changes: Any) -> Restore:
     return replace(restore, **changes)
 
 
-def _columns(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
-
-# Table → (its columns, the reader). Order matters: a table comes after those it refers to.
-_READERS: dict[str, tuple[frozenset[str], Callable[[_Reader, _Row], None]]] = {
-    "students": (
-        _columns(
-            "id",
-            "timezone",
-            "welcomed_at",
-            "created_at",
-            "dm_channel_id",
-            "unreachable_since",
-            "guild_id",
-        ),
-        _Reader.student,
-    ),
-    "profiles": (
-        _columns(
-            "student_id",
-            "name",
-            "school",
-            "stage",
-            "interests",
-            "pitch",
-            "signoff",
-            "contact_line",
-            "follow_up_delay_days",
-            "english",
-            "updated_at",
-        ),
-        _Reader.profile,
-    ),
-    "contacts": (
-        _columns(
-            "id",
-            "owner_id",
-            "name",
-            "role",
-            "title",
-            "specialty",
-            "institution",
-            "met_event",
-            "met_on",
-            "email",
-            "profile_url",
-            "notes",
-            "tags",
-            "discord_user_id",
-            "cadence_days",
-            "address_as",
-            "created_at",
-            "updated_at",
-            "follow_up_on",
-            "snoozed_until",
-        ),
-        _Reader.contact,
-    ),
-    "exchanges": (
-        _columns("id", "owner_id", "contact_id", "kind", "happened_on", "note", "created_at"),
-        _Reader.exchange,
-    ),
-    "drafts": (
-        _columns(
-            "id",
-            "owner_id",
-            "contact_id",
-            "template_id",
-            "channel",
-            "version",
-            "fields",
-            "created_at",
-            "sent_at",
-            "nudge_due_at",
-            "tone",
-        ),
-        _Reader.draft,
-    ),
-    "reminder_settings": (
-        _columns(
-            "student_id",
-            "enabled",
-            "paused",
-            "digest_weekday",
-            "digest_hour",
-            "quiet_when_empty",
-            "cadence",
-            "next_digest_at",
-            "consented_at",
-        ),
-        _Reader.reminder_settings,
-    ),
-    "reminders": (
-        _columns("id", "owner_id", "contact_id", "note", "due_at", "created_at", "done_at"),
-        _Reader.reminder,
-    ),
-    "coach_state": (
-        _columns(
-            "student_id",
-            "last_tip",
-            "goal_contacts",
-            "goal_follow_ups",
-            "goal_check_ins",
-            "updated_at",
-        ),
-        _Reader.coach_state,
-    ),
-    "events": (
-        _columns("id", "owner_id", "name", "kind", "held_on", "created_at"),
-        _Reader.event,
-    ),
-    "contact_events": (_columns("owner_id", "contact_id", "event_id"), _Reader.link),
+# Section → its reader, in the document's order (a section after those it refers to).
+_READERS: dict[str, Callable[[_Reader, _Row], None]] = {
+    "student": _Reader.student,
+    "profile": _Reader.profile,
+    "contacts": _Reader.contact,
+    "exchanges": _Reader.exchange,
+    "drafts": _Reader.draft,
+    "reminder_settings": _Reader.reminder_settings,
+    "reminders": _Reader.reminder,
+    "coaching": _Reader.coaching,
+    "events": _Reader.event,
+    "event_people": _Reader.event_person,
+    "season_plan": _Reader.season_plan,
+    "letters": _Reader.letter,
+    "interviews": _Reader.interview,
 }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from bot.core.export_format import ExportSnapshot
 from bot.core.letters import LetterRequest
 from bot.core.meetings import EventKind, MetAt
 from bot.core.models import (
@@ -563,7 +564,10 @@ class GuildTimezones(Protocol):
 
 
 class PrivacyRepository(Protocol):
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]: ...
+    async def snapshot(self, student_id: int) -> ExportSnapshot:
+        """Every record of the student's that an export holds, as of one instant, in the
+        export format's terms (bot/core/export_format.py): no table or column names."""
+        ...
 
     async def counts(self, student_id: int) -> dict[str, int]: ...
 

@@ -96,6 +96,9 @@ def counts(restore: Restore) -> dict[str, int]:
         "profile": int(restore.profile is not None),
         "reminder settings": int(restore.reminder_settings is not None),
         "weekly goal": int(restore.coach is not None and restore.coach.goal is not None),
+        "season plan": int(restore.season_plan is not None),
+        "letters of recommendation": len(restore.letters),
+        "interviews": len(restore.interviews),
     }
 
 
@@ -154,7 +157,7 @@ def _checked(document: bytes) -> CheckedUpload:
 # the event loop free in between: 25,000 rows in one piece take ~0.4 s to unpickle, all of it
 # holding the loop (a result is unpickled under the GIL).
 CHUNK_ROWS = 250
-_BIG = ("contacts", "exchanges", "drafts", "reminders", "events", "links")
+_BIG = ("contacts", "exchanges", "drafts", "reminders", "events", "links", "letters", "interviews")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,8 @@
 """SqlitePrivacyRepository: everything stored about one student, to export or to delete.
 
+The export is the export format's records (bot/core/export_format.py), read section by
+section from the tables `export_records.SECTION_SOURCES` names, in one read transaction.
+
 Every per-student table references `students(id)` with ON DELETE CASCADE, so deleting the
 student's row removes all of it in one statement; the counts before and after prove it.
 
@@ -11,13 +14,15 @@ and empties the write-ahead log, which still held the rows as they were written.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.core.export_format import ExportSnapshot
+from bot.storage.export_records import SECTION_SOURCES, Row
 from bot.storage.jobs import FORGET
 
 log = logging.getLogger(__name__)
@@ -36,30 +41,14 @@ STUDENT_TABLES: dict[str, str] = {
     "events": "owner_id",
     "contact_events": "owner_id",
     "pending_actions": "owner_id",
-    # The residency season (migration 0012): counted so that a deletion proves them gone.
+    # The residency season (migration 0012).
     "season_plans": "student_id",
     "letter_requests": "owner_id",
     "interviews": "owner_id",
 }
-# The season's tables are not in the export format yet (issue 16): the export reader refuses a
-# table it doesn't know, so adding them here first would make every new export unrestorable.
-SEASON_TABLES = frozenset({"season_plans", "letter_requests", "interviews"})
-# What an export leaves out: internal bookkeeping with no meaning to the student.
-NOT_EXPORTED = frozenset({"pending_actions", "deliveries"}) | SEASON_TABLES
-# Columns kept only for matching and search (derivable from the rest).
-DERIVED_COLUMNS = frozenset(
-    {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}
-    # The parts of a contact's name: parsed again from `name` and `title` on restore.
-    | {"name_title", "given_name", "middle_names", "family_name", "name_suffix", "post_nominals"}
-    | {"person_key"}
-    # The stored due rule (migration 0010), recomputed by the database.
-    | {"due_on", "due_kind"}
-    # The progress days (migration 0011), kept by the database from the exchanges.
-    | {"first_outreach_on", "first_written_on", "last_replied_on"}
-)
 
 
-# Rows turned into dicts per turn of the event loop: ~2 ms of a student at the caps each.
+# Rows turned into records per turn of the event loop: ~2 ms of a student at the caps each.
 SNAPSHOT_BATCH = 500
 # A reader waits at most this long for a checkpoint that holds the WAL's index.
 READER_BUSY_TIMEOUT_MS = 5000
@@ -69,37 +58,36 @@ class SqlitePrivacyRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every exported row of the student's, table by table, column by column, as of one
-        instant (the reads share one transaction)."""
-        data: dict[str, list[dict[str, Any]]] = {}
+    async def snapshot(self, student_id: int) -> ExportSnapshot:
+        """Every exported record of the student's, section by section, as of one instant (the
+        reads share one transaction)."""
+        data: dict[str, Any] = {}
         async with self._reader() as reader:
             await reader.execute("BEGIN")
             try:
-                for table, column in STUDENT_TABLES.items():
-                    if table not in NOT_EXPORTED:
-                        data[table] = await self._rows(reader, table, column, student_id)
+                for section, (table, column, order, record) in SECTION_SOURCES.items():
+                    data[section] = await self._records(
+                        reader,
+                        f"SELECT * FROM {table} WHERE {column} = ? ORDER BY {order}",
+                        student_id,
+                        record,
+                    )
             finally:
                 await reader.execute("COMMIT")
-        return data
+        return ExportSnapshot(**data)
 
     @staticmethod
-    async def _rows(
-        reader: aiosqlite.Connection, table: str, column: str, student_id: int
-    ) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        async with reader.execute(
-            f"SELECT * FROM {table} WHERE {column} = ? ORDER BY rowid", (student_id,)
-        ) as cursor:
+    async def _records(
+        reader: aiosqlite.Connection, sql: str, student_id: int, record: Callable[[Row], object]
+    ) -> tuple[object, ...]:
+        records: list[object] = []
+        async with reader.execute(sql, (student_id,)) as cursor:
             names = [d[0] for d in cursor.description]
             # In batches: each await lets the event loop serve others between them
             # (a student at the cap has tens of thousands of rows).
             while batch := await cursor.fetchmany(SNAPSHOT_BATCH):
-                rows.extend(
-                    {k: v for k, v in zip(names, row, strict=True) if k not in DERIVED_COLUMNS}
-                    for row in batch
-                )
-        return rows
+                records.extend(record(dict(zip(names, row, strict=True))) for row in batch)
+        return tuple(records)
 
     @asynccontextmanager
     async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -24,17 +24,14 @@ from bot.core.restore import AccountNotEmpty
 from bot.core.text import fold
 from bot.storage.contacts import contact_columns
 from bot.storage.database import open_database
-from bot.storage.privacy import SEASON_TABLES, STUDENT_TABLES, SqlitePrivacyRepository
+from bot.storage.privacy import STUDENT_TABLES, SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.rows import to_db_day, to_db_time
 
-# What must be absent for a restore: everything but the student's row and bookkeeping (and the
-# season's tables, which a restore doesn't write yet: a season plan must not block one).
+# What must be absent for a restore: everything but the student's row and bookkeeping.
 RESTORED_TABLES = tuple(
-    t
-    for t in STUDENT_TABLES
-    if t not in {"students", "pending_actions", "deliveries"} and t not in SEASON_TABLES
+    t for t in STUDENT_TABLES if t not in {"students", "pending_actions", "deliveries"}
 )
 
 
@@ -80,6 +77,56 @@ async def _built(
             await asyncio.sleep(0)
         rows.extend(build(item) for item in items[start : start + chunk])
     return rows
+
+
+def season_rows(
+    owner: int, restore: Restore, contact: Sequence[int], event: Sequence[int]
+) -> dict[str, list[dict[str, Any]]]:
+    """The season's rows (plan, letters, interviews) with their references remapped to the new
+    ids; the same on both stores."""
+    plan = restore.season_plan
+    return {
+        "season_plans": []
+        if plan is None
+        else [
+            {
+                "student_id": owner,
+                "cycle": plan.cycle,
+                "route": plan.route.value,
+                "graduation_year": plan.graduation_year,
+                "specialties": json.dumps(list(plan.specialties), ensure_ascii=False),
+                "updated_at": _time(plan.updated_at),
+                "ask_done_on": to_db_day(plan.ask_done_on),
+                "ask_snoozed_until": to_db_day(plan.ask_snoozed_until),
+            }
+        ],
+        "letter_requests": [
+            {
+                "owner_id": owner,
+                "contact_id": contact[letter.contact],
+                "stage": letter.stage.value,
+                "asked_on": to_db_day(letter.asked_on),
+                "deadline": to_db_day(letter.deadline),
+                "programs": letter.programs,
+                "submitted_on": to_db_day(letter.submitted_on),
+                "snoozed_until": to_db_day(letter.snoozed_until),
+                "created_at": _time(letter.created_at),
+                "updated_at": _time(letter.updated_at),
+                "checked_on": to_db_day(letter.checked_on),
+            }
+            for letter in restore.letters
+        ],
+        "interviews": [
+            {
+                "event_id": event[interview.event],
+                "owner_id": owner,
+                "program": interview.program,
+                "no_contact": int(interview.no_contact),
+                "created_at": _time(interview.created_at),
+            }
+            for interview in restore.interviews
+        ],
+    }
 
 
 async def _file_of(db: aiosqlite.Connection) -> str | None:
@@ -252,3 +299,5 @@ class _Transaction:
             "contact_events",
             [{"owner_id": owner, "contact_id": contact[c], "event_id": event[e]} for c, e in links],
         )
+        for table, rows in season_rows(owner, restore, contact, event).items():
+            await self._insert(table, rows)

@@ -199,8 +199,15 @@ async def test_an_export_over_the_attachment_limit_comes_zipped_and_restores(
     [(name, archive)] = attached(message).items()
     assert name == "networking-coach-export.zip" and len(archive) <= 256 * 1024
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        # The heavy account has a season plan and letters due: its deadlines come too.
         assert sorted(opened.namelist()) == sorted(
-            ["networking-coach.json", "contacts.csv", "contacts.vcf", "follow-ups.ics"]
+            [
+                "networking-coach.json",
+                "contacts.csv",
+                "contacts.vcf",
+                "follow-ups.ics",
+                "season-deadlines.ics",
+            ]
         )
         original = json.loads(opened.read("networking-coach.json"))
     assert len(original["contacts"]) == 300

@@ -6,14 +6,19 @@ The clock stands at November 22, 2026: interview season of the 2027 Match.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
+import icalendar
 import pytest
 
 from tests.e2e.conftest import ALICE, BOB, GUILD_ID, RunningBot, embed_of, is_ephemeral
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.test_contacts import add, contact_id_from
 from tests.e2e.test_drafts import assert_draft_reply, give_profile
+from tests.e2e.test_import import ids_of, upload
+from tests.e2e.test_privacy import privacy
 
 pytestmark = pytest.mark.e2e
 
@@ -191,3 +196,33 @@ async def test_an_interview_with_another_students_contact_stores_nothing(bot: Ru
     assert bot.app is not None
     async with bot.app.db.execute("SELECT COUNT(*) FROM events") as cursor:
         assert (await cursor.fetchone())[0] == 0
+
+
+async def test_the_season_is_exported_with_its_deadlines_and_restored(bot: RunningBot) -> None:
+    """/privacy export carries the plan and the letter (JSON) and the upcoming deadlines
+    (.ics); after /privacy delete, importing the JSON brings the letter back."""
+    fake = bot.fake
+    await season(fake, "setup", cycle="us-2027")
+    writer = contact_id_from(await add(fake, name="Dr. Amara Okafor, MD", role="attending"))
+    await letters(fake, "ask", writer=str(writer), deadline="2027-01-15", programs="IM")
+    handle = await privacy(bot, "export")
+    await handle.response()
+    [message] = await handle.wait_followup(1)
+    files = {f["filename"]: f["data"] for f in message["attachments_data"]}
+    document = json.loads(files["networking-coach.json"])
+    assert [p["cycle"] for p in document["season_plan"]] == ["us-2027"]
+    assert [(x["stage"], x["deadline"]) for x in document["letters"]] == [("asked", "2027-01-15")]
+    calendar = icalendar.Calendar.from_ical(files["season-deadlines.ics"])
+    summaries = {str(e.get("summary")): e.get("dtstart").dt for e in calendar.walk("VEVENT")}
+    assert summaries["Letter due from Dr. Amara Okafor, MD"] == date(2027, 1, 15)
+    assert summaries["Match Day"] > date(2027, 1, 15)
+    ask = await privacy(bot, "delete")
+    await ask.response()
+    await (await fake.click(ask.message, "privacy:delete:0", user_id=ALICE)).response()
+    assert embed_of(await letters(fake, "list")).get("fields") is None
+    _, preview = await upload(fake, files["networking-coach.json"], filename="export.json")
+    assert "**1** letters of recommendation" in preview["embeds"][0]["description"]
+    confirm, _ = ids_of(preview)
+    await (await fake.click(preview, confirm, user_id=ALICE)).wait_edit()
+    listed = embed_of(await letters(fake, "list"))
+    assert [f["name"] for f in listed["fields"]] == ["Dr. Amara Okafor, MD"]

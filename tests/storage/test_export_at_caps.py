@@ -75,6 +75,8 @@ async def test_an_account_at_the_caps_exports_within_the_limit_and_restores_exac
         raw = archive.read(JSON_NAME)
     document = json.loads(raw)
     assert len(document["contacts"]) == 5000 and len(document["exchanges"]) == 20_000
+    assert (len(document["letters"]), len(document["interviews"])) == (30, 50)
+    print(f"at the caps: JSON {len(raw):,} bytes, zip {len(upload):,} bytes")  # the report's
     assert len(raw) <= MAX_EXPORT_BYTES
     preview = await built.imports.preview(B, upload)
     assert isinstance(preview, RestorePreview) and preview.pending_id is not None

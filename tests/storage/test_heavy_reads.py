@@ -122,4 +122,4 @@ async def test_an_export_reads_committed_rows_on_a_connection_of_its_own(
         await db.execute("ROLLBACK")
     finally:
         await db.close()
-    assert [row["name"] for row in data["contacts"]] == ["Ana"]
+    assert [record.name for record in data.contacts] == ["Ana"]

@@ -23,10 +23,14 @@ from bot.core.export_reader import (
     RestoredDraft,
     RestoredEvent,
     RestoredExchange,
+    RestoredInterview,
+    RestoredLetter,
     RestoredProfile,
     RestoredReminder,
+    RestoredSeasonPlan,
     RestoredStudent,
 )
+from bot.core.letters import LetterStage
 from bot.core.models import (
     Channel,
     ContactDraft,
@@ -38,6 +42,8 @@ from bot.core.models import (
 )
 from bot.core.progress import WeeklyGoal
 from bot.core.restore import AccountNotEmpty
+from bot.core.season import Route, SeasonPlan
+from tests.fake_season import InMemorySeasonRepository
 from tests.fakes import (
     InMemoryCoachRepository,
     InMemoryContactRepository,
@@ -69,12 +75,13 @@ class Repos:
     coach: Any
     events: Any
     restore: Any
+    season: Any
     store: Store | None = None
 
 
 def _stored(store: Store) -> Repos:
     names = ("students", "contacts", "drafts", "reminders", "profiles", "coach", "events")
-    return Repos(*(store.make(name) for name in (*names, "restore")), store=store)
+    return Repos(*(store.make(name) for name in (*names, "restore", "season")), store=store)
 
 
 def _memory() -> Repos:
@@ -86,14 +93,23 @@ def _memory() -> Repos:
         InMemoryCoachRepository(),
         InMemoryEventRepository(),
     )
+    season = InMemorySeasonRepository(contacts, events)
     restore = InMemoryRestoreRepository(
-        students, contacts, drafts, reminders, profiles, coach, events
+        students, contacts, drafts, reminders, profiles, coach, events, season
     )
-    return Repos(students, contacts, drafts, reminders, profiles, coach, events, restore)
+    return Repos(students, contacts, drafts, reminders, profiles, coach, events, restore, season)
 
 
 STORES = kinds_for(
-    "students", "contacts", "drafts", "reminders", "profiles", "coach", "events", "restore"
+    "students",
+    "contacts",
+    "drafts",
+    "reminders",
+    "profiles",
+    "coach",
+    "events",
+    "restore",
+    "season",
 )
 
 
@@ -161,6 +177,24 @@ RESTORE = Restore(
         RestoredEvent("Empty", EventKind.WORKSHOP, date(2026, 3, 3), T2),
     ),
     links=((1, 0), (0, 0)),
+    season_plan=RestoredSeasonPlan("us-2027", Route.ERAS_NRMP, 2027, ("Cardiology", "IM"), T2),
+    letters=(
+        RestoredLetter(
+            1,
+            LetterStage.AGREED,
+            date(2026, 3, 1),
+            date(2026, 8, 1),
+            "Riverside",
+            None,
+            None,
+            T1,
+            T2,
+        ),
+        RestoredLetter(
+            0, LetterStage.SUBMITTED, date(2026, 2, 1), None, None, date(2026, 3, 2), None, T1, T1
+        ),
+    ),
+    interviews=(RestoredInterview(1, "Riverside IM", True, T2),),
 )
 
 
@@ -226,6 +260,32 @@ async def test_everything_reads_back_through_the_repositories(repos: Repos) -> N
     cardio = events[1]
     assert [e.id for e in await repos.events.find(A, "cardio day")] == [cardio.id]
     assert list(await repos.events.people(A, cardio.id)) == [jose.id, sam.id]
+
+
+async def test_the_season_reads_back_through_its_repository(repos: Repos) -> None:
+    """The plan, the letters (writers remapped to the new contacts) and the interview (on the
+    new event) as the season service reads them."""
+    await repos.restore.restore(A, RESTORE)
+    assert await repos.season.plan(A) == SeasonPlan(
+        A, "us-2027", Route.ERAS_NRMP, 2027, ("Cardiology", "IM")
+    )
+    sam, jose = sorted(await repos.contacts.list_all(A, ContactFilter()), key=lambda c: c.id)
+    letters = {letter.contact_id: letter for letter in await repos.season.letters(A)}
+    assert set(letters) == {sam.id, jose.id}
+    agreed, submitted = letters[jose.id], letters[sam.id]
+    assert (agreed.stage, agreed.deadline, agreed.programs) == (
+        LetterStage.AGREED,
+        date(2026, 8, 1),
+        "Riverside",
+    )
+    assert (submitted.stage, submitted.submitted_on) == (LetterStage.SUBMITTED, date(2026, 3, 2))
+    [workshop, _] = await repos.events.list_for(A, limit=10)
+    interview = await repos.season.interview(A, workshop.id)
+    assert interview is not None and (interview.program, interview.no_contact) == (
+        "Riverside IM",
+        True,
+    )
+    assert await repos.season.plan(B) is None and await repos.season.letters(B) == []
 
 
 async def test_only_into_an_empty_account_and_nothing_changes(repos: Repos) -> None:

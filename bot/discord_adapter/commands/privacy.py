@@ -39,16 +39,16 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
         return [
             f"Everything you've stored: {export.contact_count:,} contacts. The JSON file is "
             "complete (`/contact import` restores it into an empty account); the CSV and vCard "
-            "open in spreadsheets and address books; the calendar file holds your upcoming "
-            "follow-ups and reminders."
+            "open in spreadsheets and address books; the calendar files hold your upcoming "
+            "follow-ups and reminders, and your residency season's deadlines if you have any."
         ]
     if export.packing is Packing.ARCHIVE:
         return [
             f"Everything you've stored: {export.contact_count:,} contacts. The files are larger "
             f"than I can attach here ({_size(limit)}), so they come in one zip file: open "
             "it to find the JSON (complete), the CSV and vCard (for spreadsheets and address "
-            "books) and the calendar of your follow-ups. To restore, upload the zip as it is "
-            "with `/contact import` (into an empty account)."
+            "books) and the calendars (follow-ups, season deadlines). To restore, upload the "
+            "zip as it is with `/contact import` (into an empty account)."
         ]
     if export.packing is Packing.ARCHIVES:
         first = (
@@ -56,8 +56,8 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
             f"the files are larger than I can attach in one message here ({_size(limit)}). "
             "This zip holds the JSON (complete: to restore, upload the zip as it is with "
             "`/contact import`, into an empty account); your contacts as CSV and vCard and the "
-            "calendar of your follow-ups come zipped next (a file too large even zipped is left "
-            "out: the JSON holds everything)."
+            "calendars (follow-ups, season deadlines) come zipped next (a file too large even "
+            "zipped is left out: the JSON holds everything)."
         )
         return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
     first = (
@@ -67,9 +67,9 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
         f"{export.parts}.zip` and on, each a zip holding one piece of it: keep all "
         f"{export.parts} together. To restore, upload every part as it is, one after another, "
         "with `/contact import` (into an empty account): once all are in, you see what would "
-        "be restored. Your contacts as CSV and vCard and the calendar of your follow-ups come "
-        "zipped after the parts (a file too large even zipped is left out: the JSON holds "
-        "everything)."
+        "be restored. Your contacts as CSV and vCard and the calendars (follow-ups, season "
+        "deadlines) come zipped after the parts (a file too large even zipped is left out: "
+        "the JSON holds everything)."
     )
     return [first] + [f"Your export, message {n} of {count}." for n in range(2, count + 1)]
 
@@ -95,7 +95,7 @@ class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: s
     @app_commands.command(name="export", description="Download everything you've stored")
     async def export(self, interaction: Interaction) -> None:
         async with single_flight(self.flights, interaction.user.id, "export", "export"):
-            # Building four files for thousands of contacts can take longer than Discord's 3 s.
+            # Building the files for thousands of contacts can take longer than Discord's 3 s.
             await interaction.response.defer(ephemeral=True, thinking=True)
             # Every file, and every message's files together, within what Discord accepts in
             # this interaction (its attachment_size_limit: 10 MiB, more in boosted servers).

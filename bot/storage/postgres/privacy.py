@@ -1,5 +1,6 @@
 """PgPrivacyRepository: everything stored about one student, to export or to delete
-(bot/storage/privacy.py on PostgreSQL: the same tables, columns and export rows).
+(bot/storage/privacy.py on PostgreSQL: the same tables, and the same export records, read by
+bot/storage/export_records.py).
 
 Every per-student table references `students(id)` with ON DELETE CASCADE, as on SQLite: one
 DELETE removes it all, and the counts before and after prove it. What SQLite's secure_delete
@@ -12,50 +13,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.export_format import ExportSnapshot
+from bot.storage.export_records import SECTION_SOURCES
 from bot.storage.jobs import FORGET
 from bot.storage.postgres.rows import Pool, numbered
-from bot.storage.privacy import DERIVED_COLUMNS, NOT_EXPORTED, STUDENT_TABLES
-
-# The order of each table's rows in an export: SQLite's rowid order, which is the id's for
-# the tables with one, the student's key for one-row tables, and contact_events' own rowid
-# column (migration 0005), which stands for SQLite's and is not exported (SQLite's SELECT *
-# leaves its rowid out too).
-ROW_ORDER: dict[str, str] = {
-    **{table: "id" for table in STUDENT_TABLES},
-    "profiles": "student_id",
-    "reminder_settings": "student_id",
-    "coach_state": "student_id",
-    "contact_events": "rowid",
-}
-NOT_COLUMNS = frozenset({"rowid"})
+from bot.storage.privacy import STUDENT_TABLES
 
 
 class PgPrivacyRepository:
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
 
-    async def snapshot(self, student_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every exported row of the student's, table by table, column by column."""
-        data: dict[str, list[dict[str, Any]]] = {}
+    async def snapshot(self, student_id: int) -> ExportSnapshot:
+        """Every exported record of the student's, section by section, as of one instant."""
+        data: dict[str, Any] = {}
         async with self._pool.acquire() as connection, connection.transaction(readonly=True):
             # One snapshot of the whole account (REPEATABLE READ would be stricter still; a
             # student's own writes during their export are theirs to make).
-            for table, column in STUDENT_TABLES.items():
-                if table in NOT_EXPORTED:
-                    continue
+            for section, (table, column, order, record) in SECTION_SOURCES.items():
                 rows = await connection.fetch(
-                    f"SELECT * FROM {table} WHERE {column} = $1 ORDER BY {ROW_ORDER[table]}",
-                    student_id,
+                    f"SELECT * FROM {table} WHERE {column} = $1 ORDER BY {order}", student_id
                 )
-                data[table] = [
-                    {
-                        k: v
-                        for k, v in row.items()
-                        if k not in DERIVED_COLUMNS and k not in NOT_COLUMNS
-                    }
-                    for row in rows
-                ]
-        return data
+                data[section] = tuple(record(dict(row.items())) for row in rows)
+        return ExportSnapshot(**data)
 
     async def counts(self, student_id: int) -> dict[str, int]:
         found = {}

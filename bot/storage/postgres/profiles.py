@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.models import Profile
+from bot.storage.postgres.database import Conn
 from bot.storage.postgres.rows import Pool
 from bot.storage.profiles import _COLUMNS
 from bot.storage.rows import to_db_time
@@ -19,6 +20,12 @@ _UPSERT = (
 )
 
 
+async def save_profile(db: Pool | Conn, student_id: int, profile: Profile, now: datetime) -> None:
+    """The profile's upsert, on the pool or on a transaction's connection (a restore)."""
+    values = [getattr(profile, column) for column in _COLUMNS]
+    await db.execute(_UPSERT, student_id, *values, to_db_time(now))
+
+
 class PgProfileRepository:
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
@@ -30,6 +37,5 @@ class PgProfileRepository:
         return Profile(*row) if row else None
 
     async def save(self, student_id: int, profile: Profile, *, now: datetime) -> Profile:
-        values = [getattr(profile, column) for column in _COLUMNS]
-        await self._pool.execute(_UPSERT, student_id, *values, to_db_time(now))
+        await save_profile(self._pool, student_id, profile, now)
         return profile

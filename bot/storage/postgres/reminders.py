@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.core.models import Delivery, Draft, OneOffReminder, ReminderSettings, WeekActivity
 from bot.storage.drafts import SELECT_DRAFTS, row_to_draft
+from bot.storage.postgres.database import Conn
 from bot.storage.postgres.rows import Pool, affected, numbered
 from bot.storage.reminders import (
     _ACTIVE_STUDENT,
@@ -35,6 +36,28 @@ _AWAITING = (
 _UNCERTAIN = numbered(UNCERTAIN_SINCE_LAST_DIGEST)
 
 
+async def save_settings(db: Pool | Conn, settings: ReminderSettings) -> None:
+    """The settings' upsert, on the pool or on a transaction's connection (a restore)."""
+    await db.execute(
+        "INSERT INTO reminder_settings (student_id, consented_at, enabled, paused, "
+        "digest_weekday, digest_hour, quiet_when_empty, cadence, next_digest_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET "
+        "consented_at = excluded.consented_at, enabled = excluded.enabled, "
+        "paused = excluded.paused, digest_weekday = excluded.digest_weekday, "
+        "digest_hour = excluded.digest_hour, quiet_when_empty = excluded.quiet_when_empty, "
+        "cadence = excluded.cadence, next_digest_at = excluded.next_digest_at",
+        settings.student_id,
+        to_db_time(settings.consented_at),
+        int(settings.enabled),
+        int(settings.paused),
+        settings.digest_weekday,
+        settings.digest_hour,
+        int(settings.quiet_when_empty),
+        json.dumps(settings.cadence),
+        to_db_time(settings.next_digest_at) if settings.next_digest_at else None,
+    )
+
+
 class PgReminderRepository:
     def __init__(self, pool: Pool) -> None:
         self._pool = pool
@@ -46,24 +69,7 @@ class PgReminderRepository:
         return _settings_row(tuple(row)) if row else None
 
     async def save_settings(self, settings: ReminderSettings) -> None:
-        await self._pool.execute(
-            "INSERT INTO reminder_settings (student_id, consented_at, enabled, paused, "
-            "digest_weekday, digest_hour, quiet_when_empty, cadence, next_digest_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET "
-            "consented_at = excluded.consented_at, enabled = excluded.enabled, "
-            "paused = excluded.paused, digest_weekday = excluded.digest_weekday, "
-            "digest_hour = excluded.digest_hour, quiet_when_empty = excluded.quiet_when_empty, "
-            "cadence = excluded.cadence, next_digest_at = excluded.next_digest_at",
-            settings.student_id,
-            to_db_time(settings.consented_at),
-            int(settings.enabled),
-            int(settings.paused),
-            settings.digest_weekday,
-            settings.digest_hour,
-            int(settings.quiet_when_empty),
-            json.dumps(settings.cadence),
-            to_db_time(settings.next_digest_at) if settings.next_digest_at else None,
-        )
+        await save_settings(self._pool, settings)
 
     async def due_digests(self, now: datetime, *, limit: int) -> Sequence[ReminderSettings]:
         rows = await self._pool.fetch(

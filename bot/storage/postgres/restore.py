@@ -22,11 +22,11 @@ from bot.core.text import fold
 from bot.storage.contacts import contact_columns
 from bot.storage.postgres.database import Conn
 from bot.storage.postgres.privacy import PgPrivacyRepository
-from bot.storage.postgres.profiles import PgProfileRepository
-from bot.storage.postgres.reminders import PgReminderRepository
+from bot.storage.postgres.profiles import save_profile
+from bot.storage.postgres.reminders import save_settings
 from bot.storage.postgres.rows import Pool
 from bot.storage.privacy import STUDENT_TABLES
-from bot.storage.restore import CONTACT_CHUNK, RESTORED_TABLES, _built, _time
+from bot.storage.restore import CONTACT_CHUNK, RESTORED_TABLES, _built, _time, season_rows
 from bot.storage.rows import to_db_day
 
 ROW_CHUNK = 500
@@ -107,11 +107,8 @@ class _Writer:
                 owner,
             )
         if restore.profile is not None:
-            # The repositories' own upserts, on this transaction's connection (their queries
-            # are the pool's methods, which a connection has too).
-            await PgProfileRepository(self._db).save(  # type: ignore[arg-type]
-                owner, restore.profile.profile, now=restore.profile.updated_at
-            )
+            # The repositories' own upserts, on this transaction's connection.
+            await save_profile(self._db, owner, restore.profile.profile, restore.profile.updated_at)
         await self._insert(
             "contacts",
             await _built(
@@ -161,9 +158,7 @@ class _Writer:
             ],
         )
         if restore.reminder_settings is not None:
-            await PgReminderRepository(self._db).save_settings(  # type: ignore[arg-type]
-                replace(restore.reminder_settings, student_id=owner)
-            )
+            await save_settings(self._db, replace(restore.reminder_settings, student_id=owner))
         await self._insert(
             "reminders",
             [
@@ -210,3 +205,5 @@ class _Writer:
             "contact_events",
             [{"owner_id": owner, "contact_id": contact[c], "event_id": event[e]} for c, e in links],
         )
+        for table, rows in season_rows(owner, restore, contact, event).items():
+            await self._insert(table, rows)
