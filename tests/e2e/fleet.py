@@ -77,6 +77,7 @@ class FailoverPlan:
     poll_seconds: float = 0.1
     max_concurrency: int = 1  # /gateway/bot: identifies allowed together
     rate: int = 50  # the fake's global limit per second
+    send_rate: float | None = None  # the bots' DISCORD_SEND_RATE (None: the default, 48)
     timeout: float = 60.0  # after the due instant, for the last digest
     linger: float = 1.0  # seconds to watch for repeats after the last digest
     probe: bool = False  # /help in a server of each shard after the drain
@@ -251,6 +252,8 @@ async def run_failover(plan: FailoverPlan, *, say: bool = False) -> FailoverResu
             "SHARD_IDS": str(index),
             "TEST_CLOCK_FILE": str(clock_file),
         }
+        if plan.send_rate is not None:
+            extra["DISCORD_SEND_RATE"] = f"{plan.send_rate:g}"
         env = child_env(fake, plan.database, database_url=plan.database_url, **extra)
         fleet.append(FleetProcess(index, env, plan.workdir / f"bot-{index}.log"))
     result = FailoverResult(plan.students, 0, 0, 0, plan.students, 0, 0, math.nan)
