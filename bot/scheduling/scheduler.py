@@ -41,6 +41,12 @@ def build_scheduler(tick: Callable[[], Awaitable[object]], seconds: float) -> As
         async with running:
             try:
                 await tick()
+            except asyncio.CancelledError:
+                # APScheduler 3's shutdown cancels a running coroutine job (it cannot wait for
+                # one) and logs the cancellation as a failure with a traceback. Stopping is not
+                # a failure: what the tick claimed and had not sent is retried by the next tick,
+                # here or in another process, under the same idempotency key.
+                log.info("reminder tick stopped: the bot is shutting down")
             except Exception:
                 log.exception("reminder tick failed")
 

@@ -54,3 +54,22 @@ async def test_a_failing_tick_is_logged_and_the_next_one_runs(
     assert [r.message for r in caplog.records if r.levelno == logging.ERROR] == [
         "reminder tick failed"
     ]
+
+
+async def test_a_tick_cancelled_by_shutdown_ends_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    """The scheduler's shutdown cancels a running tick: the job ends without an error (which
+    APScheduler would log with a traceback), and says why at INFO."""
+    started = asyncio.Event()
+
+    async def tick() -> None:
+        started.set()
+        await asyncio.Event().wait()  # sending, until cancelled
+
+    job = build_scheduler(tick, 30).get_job(JOB_ID)
+    caplog.set_level(logging.INFO)
+    running = asyncio.create_task(job.func())
+    await started.wait()
+    running.cancel()
+    await running  # returns: no CancelledError reaches APScheduler
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "shutting down" in caplog.text
