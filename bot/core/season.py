@@ -1,7 +1,7 @@
 """The residency season for one student: which cycle they apply in, and what it asks this week.
 
 Pure: the calendars and the coach's words are content (`bot.content.season`); the student's
-plan is a row the season service will store. `season_items` decides what the weekly digest's
+plan is a row the season service stores. `season_status` decides what the weekly digest's
 season section names, from the student's local day.
 """
 
