@@ -18,6 +18,7 @@ from bot.app import App, build_app
 from bot.settings import load_settings
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.fixtures import fake_discord  # noqa: F401
+from tests.e2e.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
 from tests.fakes import FakeClock
 from tests.storage.stores import POSTGRES, SQLITE, Store
 

@@ -1,0 +1,108 @@
+"""Telegram journeys: the real python-telegram-bot client, built by `build_app`, long-polling
+the fake Telegram Bot API on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.telegram_adapter.identity import student_for
+from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
+from tests.e2e.fake_telegram.fixtures import TelegramBot
+
+pytestmark = pytest.mark.e2e
+
+ALICE = TelegramUser(5_000_001, "Alice", "alice_md")
+BOB = TelegramUser(5_000_002, "Bob")
+
+
+async def test_start_sets_the_menu_and_answers_help(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    assert {c["command"] for c in fake_telegram.commands} >= {"add", "followup", "due", "help"}
+    await fake_telegram.send(ALICE, "/start")
+    (reply,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert "/followup" in reply["text"] and "private chat" in reply["text"]
+
+
+async def test_add_then_followup_gives_a_copyable_draft(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add Amara Okafor, MD | attending | cardiology interest group")
+    (card,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert card["text"].startswith("Saved — Amara Okafor, MD · Attending")
+    assert "Dr. Okafor" in card["text"]
+
+    await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert "/profile" in sent[1]["text"]  # a draft is signed with the student's details
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    header, body = sent[3], sent[4]
+    assert "to Dr. Okafor" in header["text"]
+    assert "reply_markup" not in body  # the draft alone, nothing to trim when copying
+    assert body["text"].startswith("Dear Dr. Okafor") or "Dr. Okafor" in body["text"]
+    assert "Maya" in body["text"]
+    # The same contact was used, not a second one made from the typed name.
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    assert [c.draft.name for c in await contacts.all_contacts(student_for(ALICE.id))] == [
+        "Amara Okafor, MD"
+    ]
+
+
+async def test_step_by_step_add_reads_the_reply_to_its_prompt(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add")
+    (prompt,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert prompt["_sent_markup"]["force_reply"] is True
+    await fake_telegram.send(ALICE, "Jordan Lee | resident", reply_to=prompt)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert sent[1]["text"].startswith("Saved — Jordan Lee · Resident")
+
+
+async def test_due_button_marks_done_and_a_second_user_is_refused(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add Amara Okafor, MD | attending | grand rounds")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    telegram_bot.clock.advance(days=10)  # the first follow-up falls due
+    await fake_telegram.send(ALICE, "/due")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    due = sent[1]
+    assert "1. Follow up · Amara Okafor, MD" in due["text"]
+    buttons = [b for row in due["reply_markup"]["inline_keyboard"] for b in row]
+    done = next(b["callback_data"] for b in buttons if b["text"].startswith("✅"))
+
+    # Bob presses Alice's button (a forged or forwarded update): refused, nothing logged.
+    refused = await fake_telegram.click(BOB, due, done)
+    answer = await fake_telegram.wait_for_answer(refused)
+    assert answer["show_alert"] and "someone else's" in answer["text"]
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    (amara,) = await contacts.all_contacts(student_for(ALICE.id))
+    assert amara.exchange_count == 0
+
+    clicked = await fake_telegram.click(ALICE, due, done)
+    answer = await fake_telegram.wait_for_answer(clicked)
+    assert answer["text"].startswith("Logged")
+    (amara,) = await contacts.all_contacts(student_for(ALICE.id))
+    assert amara.exchange_count == 1
+
+
+async def test_group_chat_gets_only_how_to_talk_privately(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    group = fake_telegram.group_chat(-100_123, "MS2 study group")
+    await fake_telegram.send(ALICE, "/add Amara Okafor | attending", chat=group)
+    await fake_telegram.send(ALICE, "/due@coach_test_bot", chat=group)
+    first, second = await fake_telegram.wait_for_messages(group["id"], 2)
+    for reply in (first, second):
+        assert "https://t.me/coach_test_bot" in reply["text"]
+        assert "Amara" not in reply["text"]
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
