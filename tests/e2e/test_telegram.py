@@ -3,11 +3,20 @@ the fake Telegram Bot API on loopback."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 
+from bot.app import build_app
+from bot.settings import load_settings
 from bot.telegram_adapter.identity import student_for
+from tests.e2e.conftest import ALICE as DISCORD_ALICE
+from tests.e2e.conftest import GUILD_ID, e2e_environ
+from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
 from tests.e2e.fake_telegram.fixtures import TelegramBot
+from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +115,41 @@ async def test_group_chat_gets_only_how_to_talk_privately(
         assert "Amara" not in reply["text"]
     contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
     assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
+
+
+async def test_both_front_ends_serve_from_one_process(
+    fake_discord: FakeDiscord, fake_telegram: FakeTelegram, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Both tokens: one build_app, one database, Discord and Telegram served side by side, and
+    a Telegram user's contacts are theirs alone (not the Discord user's)."""
+    fake_discord.add_user(DISCORD_ALICE, "alice", "Alice")
+    fake_discord.add_guild(GUILD_ID, name="Med School", members=[DISCORD_ALICE])
+    environ = e2e_environ(
+        fake_discord,
+        tmp_path / "coach.sqlite3",
+        TELEGRAM_TOKEN=fake_telegram.token,
+        TELEGRAM_API_BASE=fake_telegram.base_url,
+    )
+    app = await build_app(load_settings(environ), clock=clock)
+    task = asyncio.create_task(app.run())
+    try:
+        await fake_discord.wait_for(
+            lambda: fake_discord.connections > 0, timeout=10, what="Discord"
+        )
+        await fake_discord.wait_ready()
+        await fake_telegram.wait_for(lambda: "getUpdates" in fake_telegram.calls, what="polling")
+
+        await fake_telegram.send(ALICE, "/add Amara Okafor | attending")
+        (card,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+        assert card["text"].startswith("Saved — Amara Okafor")
+        handle = await fake_discord.slash("help", user_id=DISCORD_ALICE, guild_id=GUILD_ID)
+        assert (await handle.response())["type"] == 4
+
+        contacts = app.services.contacts
+        assert [c.draft.name for c in await contacts.all_contacts(student_for(ALICE.id))] == [
+            "Amara Okafor"
+        ]
+        assert list(await contacts.all_contacts(DISCORD_ALICE)) == []
+    finally:
+        await app.close()
+        await asyncio.wait_for(task, timeout=10)
