@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Chat, ForceReply, InlineKeyboardMarkup, Update
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update
 
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
@@ -68,7 +68,8 @@ def add_command(contacts: ContactService) -> Command:
 
 
 def resolve_duplicate(contacts: ContactService) -> Click:
-    async def run(chat: Chat, student: int, match: re.Match[str]) -> str | None:
+    async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
+        chat = message.chat
         target = match["target"]
         contact = await contacts.resolve_duplicate(
             student,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from telegram import Chat, InlineKeyboardMarkup
+from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.drafts import DraftRequest, DraftResult, DraftService, FieldsRequired, ProfileRequired
 from bot.core.errors import InvalidInput
@@ -76,7 +76,8 @@ def followup_command(drafts: DraftService) -> Command:
 
 
 def draft_click(drafts: DraftService) -> Click:
-    async def run(chat: Chat, student: int, match: re.Match[str]) -> str | None:
+    async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
+        chat = message.chat
         draft_id = int(match["id"])
         if match["action"] == "sent":
             await drafts.mark_sent(student, draft_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.core.drafts import DraftService
 from bot.core.models import Digest, ItemKind
@@ -43,7 +43,8 @@ def due_command(reminders: ReminderService) -> Command:
 
 
 def due_click(reminders: ReminderService, drafts: DraftService) -> Click:
-    async def run(chat: Chat, student: int, match: re.Match[str]) -> str | None:
+    async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
+        chat = message.chat
         if match["kind"] not in {k.value for k in ItemKind}:
             return "That button is no longer valid; send /due again."
         kind, ref = ItemKind(match["kind"]), int(match["id"])

@@ -24,12 +24,12 @@ from telegram.ext import (
 
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
-from bot.telegram_adapter import callbacks, contacts, drafts, due, help
+from bot.telegram_adapter import callbacks, contacts, drafts, due, help, privacy
 from bot.telegram_adapter.guards import Context, Handler, own_click, private_command
 
 log = logging.getLogger(__name__)
 
-PROMPT_KEYS = ("telegram_help", "telegram_group")
+PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy")
 # Long-poll length asked of getUpdates (Telegram holds the request up to this many seconds).
 POLL_TIMEOUT = 10
 
@@ -81,6 +81,10 @@ class TelegramFrontEnd:
                 CommandHandler(
                     "due", private_command(prompts, due.due_command(services.reminders))
                 ),
+                CommandHandler(
+                    "privacy",
+                    private_command(prompts, privacy.privacy_command(services.privacy, prompts)),
+                ),
                 MessageHandler(
                     filters.REPLY & filters.TEXT & ~filters.COMMAND,
                     _when(contacts.is_add_reply, add),
@@ -100,6 +104,10 @@ class TelegramFrontEnd:
                 CallbackQueryHandler(
                     own_click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
                     pattern=r"^dupe:",
+                ),
+                CallbackQueryHandler(
+                    own_click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
+                    pattern=r"^privacy:",
                 ),
             ]
         )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import Chat, Update
+from telegram import Chat, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackContext
 
@@ -63,8 +63,9 @@ def private_command(prompts: PromptLibrary, run: Command) -> Handler:
     return handle
 
 
-# What a button receives: the chat to answer in, the clicking student, and the matched data.
-Click = Callable[[Chat, int, "re.Match[str]"], Awaitable[str | None]]
+# What a button receives: the message it is under (in the clicker's own chat), the clicking
+# student, and the matched data.
+Click = Callable[[Message, int, "re.Match[str]"], Awaitable[str | None]]
 
 NOT_YOURS = "These buttons belong to someone else's chat; nothing was changed."
 GONE = "That message is too old to act on; send the command again."
@@ -80,18 +81,18 @@ def own_click(pattern: re.Pattern[str], run: Click) -> Handler:
         if query is None:
             return
         message = query.message
-        chat = message.chat if message is not None else None
         match = pattern.match(query.data or "")
-        if message is None or not message.is_accessible or chat is None or match is None:
+        if not isinstance(message, Message) or match is None:
             await query.answer(GONE, show_alert=True)
             return
+        chat = message.chat
         if chat.type != ChatType.PRIVATE or chat.id != query.from_user.id:
             log.info("refused a click user=%s chat=%s", query.from_user.id, chat.id)
             await query.answer(NOT_YOURS, show_alert=True)
             return
         student = student_for(query.from_user.id)
         try:
-            note = await run(chat, student, match)
+            note = await run(message, student, match)
         except CoachError as error:
             await query.answer(error.user_message[:200], show_alert=True)
             return

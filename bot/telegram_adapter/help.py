@@ -13,6 +13,7 @@ MENU = (
     BotCommand("followup", "Draft a follow-up: name | event | what you discussed | your ask"),
     BotCommand("due", "Who is due a follow-up, nudge or check-in, with buttons"),
     BotCommand("profile", "Your details for drafts: your name | school | year"),
+    BotCommand("privacy", "What is stored and who can see it; /privacy delete erases it all"),
     BotCommand("help", "What the coach does and how to use it"),
 )
 

@@ -153,3 +153,22 @@ async def test_both_front_ends_serve_from_one_process(
     finally:
         await app.close()
         await asyncio.wait_for(task, timeout=10)
+
+
+async def test_privacy_delete_erases_only_after_the_button(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    await fake_telegram.send(ALICE, "/add Amara Okafor | attending")
+    await fake_telegram.send(BOB, "/add Jordan Lee | resident")
+    await fake_telegram.wait_for_messages(BOB.id, 1)
+    await fake_telegram.send(ALICE, "/privacy delete")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    confirm = sent[1]
+    assert len(await contacts.all_contacts(student_for(ALICE.id))) == 1  # nothing yet
+    erase = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, confirm, erase))
+    assert confirm["text"].startswith("Done: ")  # the fake edited its copy of the message
+    assert "reply_markup" not in confirm
+    assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
+    assert len(await contacts.all_contacts(student_for(BOB.id))) == 1

@@ -14,7 +14,7 @@ from bot.settings import PROJECT_ROOT
 
 # The keys bot.discord_adapter.client.PROMPT_KEYS asks for (copied: the adapter is not under test).
 # And the Telegram front end's (bot.telegram_adapter.front_end.PROMPT_KEYS).
-TELEGRAM_PROMPT_KEYS = ("telegram_help", "telegram_group")
+TELEGRAM_PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy")
 PROMPT_KEYS = (
     "help",
     "help_title",
