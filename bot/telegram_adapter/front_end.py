@@ -26,6 +26,7 @@ from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
 from bot.telegram_adapter import callbacks, contacts, drafts, due, help, privacy
 from bot.telegram_adapter.guards import Context, Handler, own_click, private_command
+from bot.telegram_adapter.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class TelegramFrontEnd:
         poll_timeout: int = POLL_TIMEOUT,
     ) -> None:
         builder = ApplicationBuilder().token(token).job_queue(None)
+        builder = builder.concurrent_updates(PerChatOrder())
         if api_base:
             builder = builder.base_url(f"{api_base}/bot").base_file_url(f"{api_base}/file/bot")
         # The long poll's read timeout must outlast the poll itself.
