@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ from bot.looplag import LoopLagMonitor
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
 from bot.storage.backends import open_repositories
+from bot.telegram_adapter.front_end import PROMPT_KEYS as TELEGRAM_PROMPT_KEYS
+from bot.telegram_adapter.front_end import TelegramFrontEnd
 from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
@@ -94,12 +97,23 @@ class App:
     scheduler: AsyncIOScheduler
     lag_monitor: LoopLagMonitor | None = None
     workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
+    telegram: TelegramFrontEnd | None = None  # TELEGRAM_TOKEN set: Telegram is served too
+    _closed: asyncio.Event | None = None
 
     async def run(self) -> None:
-        """Connect to Discord and serve until closed."""
+        """Connect to Discord and/or Telegram and serve until closed."""
         if self.lag_monitor is not None:
             self.lag_monitor.start()
-        await self.bot.start(self.settings.discord.token.reveal())
+        if self.telegram is not None:
+            await self.telegram.start()
+        if self.settings.runs_discord:
+            await self.bot.start(self.settings.discord.token.reveal())
+            return
+        # Telegram alone. The reminder tick (started by Discord's on_start) stays off: it would
+        # send through a Discord client that never connects, and Telegram students cannot opt
+        # in to DMs until a Telegram notifier exists.
+        self._closed = self._closed or asyncio.Event()
+        await self._closed.wait()
 
     async def close(self) -> None:
         """Let in-flight answers finish, then disconnect and close the database."""
@@ -107,6 +121,10 @@ class App:
             self.scheduler.shutdown(wait=False)
         if self.lag_monitor is not None:
             await self.lag_monitor.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()  # lets the updates being handled finish
+        if self._closed is not None:
+            self._closed.set()
         if not self.bot.is_closed():
             await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
@@ -133,7 +151,8 @@ class App:
 
 
 def load_prompts(settings: Settings) -> PromptLibrary:
-    return PromptLibrary.load(settings.content.prompts_dir, required=PROMPT_KEYS)
+    required = PROMPT_KEYS + (TELEGRAM_PROMPT_KEYS if settings.telegram is not None else ())
+    return PromptLibrary.load(settings.content.prompts_dir, required=required)
 
 
 def load_catalogue(settings: Settings) -> TemplateCatalogue:
@@ -307,6 +326,14 @@ async def build_app(
             on_start=scheduler.start if start_scheduler else None,
         )
         notifier.attach(bot)
+        telegram = None
+        if settings.telegram is not None:
+            telegram = TelegramFrontEnd(
+                services,
+                prompts,
+                settings.telegram.token.reveal(),
+                api_base=settings.telegram.api_base,
+            )
     except BaseException:
         workers.shutdown(wait=False, cancel_futures=True)
         await db.close()
@@ -320,4 +347,5 @@ async def build_app(
         scheduler=scheduler,
         lag_monitor=LoopLagMonitor(lag) if lag else None,
         workers=workers,
+        telegram=telegram,
     )

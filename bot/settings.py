@@ -49,6 +49,12 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    token: Secret
+    api_base: str | None = None  # TELEGRAM_API_BASE: a test fake or a local Bot API server
+
+
+@dataclass(frozen=True, slots=True)
 class StorageSettings:
     database_path: Path  # the SQLite file, when postgres_url is None
     # DATABASE_URL=postgresql://…: the PostgreSQL store (a Secret: the URL may hold a password).
@@ -87,6 +93,33 @@ class Settings:
     scheduler: SchedulerSettings = SchedulerSettings()
     log_level: str = "INFO"
     diagnostics: DiagnosticsSettings = DiagnosticsSettings()
+    telegram: TelegramSettings | None = None  # None: TELEGRAM_TOKEN unset, Telegram stays off
+
+    @property
+    def runs_discord(self) -> bool:
+        return bool(self.discord.token.reveal())
+
+
+DISCORD_TOKEN_MISSING = (
+    "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+    "(Discord Developer Portal → your application → Bot → Reset Token)."
+)
+
+
+def _telegram(environ: Mapping[str, str]) -> TelegramSettings | None:
+    token = environ.get("TELEGRAM_TOKEN", "").strip()
+    if not token:
+        return None
+    # BotFather's tokens are "<bot id>:<35 characters>".
+    bot_id, colon, secret = token.partition(":")
+    if not colon or not bot_id.isdigit() or len(secret) < 30 or " " in token:
+        raise SettingsError(
+            "TELEGRAM_TOKEN doesn't look like a bot token (digits, a colon, then a long "
+            "secret); copy it again from BotFather's /token."
+        )
+    return TelegramSettings(
+        token=Secret(token), api_base=_optional_url(environ, "TELEGRAM_API_BASE", ("http", "https"))
+    )
 
 
 def _resolve(path_text: str, base: Path) -> Path:
@@ -119,10 +152,12 @@ def load_settings(
 ) -> Settings:
     """Build Settings or raise SettingsError with one line naming the first bad key."""
     token = environ.get("DISCORD_TOKEN", "").strip()
-    if require_token and not token:
+    telegram = _telegram(environ)
+    if require_token and not token and telegram is None:
         raise SettingsError(
-            "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
-            "(Discord Developer Portal → your application → Bot → Reset Token)."
+            "Neither DISCORD_TOKEN nor TELEGRAM_TOKEN is set: copy .env.example to .env and "
+            "paste at least one bot token (Discord Developer Portal → your application → Bot → "
+            "Reset Token; Telegram: BotFather → /newbot)."
         )
     if token and (" " in token or token.count(".") != 2):
         raise SettingsError(
@@ -185,6 +220,7 @@ def load_settings(
         scheduler=SchedulerSettings(poll_seconds=poll, send_rate=send_rate),
         log_level=level,
         diagnostics=DiagnosticsSettings(loop_lag_report_seconds=lag_report),
+        telegram=telegram,
     )
 
 
