@@ -29,6 +29,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.links import LinkService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -45,6 +46,8 @@ from bot.discord_adapter.commands.events import EventGroup, admin_events_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command
 from bot.discord_adapter.commands.imports import import_command
+from bot.discord_adapter.commands.link import FRONT_END as DISCORD
+from bot.discord_adapter.commands.link import link_command
 from bot.discord_adapter.commands.privacy import PrivacyGroup
 from bot.discord_adapter.commands.profile import profile_command
 from bot.discord_adapter.commands.reminders import (
@@ -65,11 +68,16 @@ from bot.discord_adapter.components.routing import Router
 from bot.discord_adapter.notifier import DiscordNotifier
 from bot.discord_adapter.pacing import Pacer
 from bot.looplag import LoopLagMonitor
+from bot.routing import RoutedNotifier
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
 from bot.storage.backends import open_repositories
 from bot.telegram_adapter.front_end import PROMPT_KEYS as TELEGRAM_PROMPT_KEYS
 from bot.telegram_adapter.front_end import TelegramFrontEnd
+from bot.telegram_adapter.identity import FRONT_END as TELEGRAM
+from bot.telegram_adapter.identity import TelegramIdentities, is_telegram_student
+from bot.telegram_adapter.notifier import TelegramNotifier
+from bot.telegram_adapter.pacing import TelegramPacer
 from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
@@ -98,6 +106,7 @@ class App:
     lag_monitor: LoopLagMonitor | None = None
     workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
     telegram: TelegramFrontEnd | None = None  # TELEGRAM_TOKEN set: Telegram is served too
+    start_scheduler: bool = True
     _closed: asyncio.Event | None = None
 
     async def run(self) -> None:
@@ -107,11 +116,13 @@ class App:
         if self.telegram is not None:
             await self.telegram.start()
         if self.settings.runs_discord:
+            # The reminder tick starts once Discord is ready (on_start): its first sends need
+            # the connected client.
             await self.bot.start(self.settings.discord.token.reveal())
             return
-        # Telegram alone. The reminder tick (started by Discord's on_start) stays off: it would
-        # send through a Discord client that never connects, and Telegram students cannot opt
-        # in to DMs until a Telegram notifier exists.
+        # Telegram alone: the tick starts now (Telegram's sends need only the Bot API).
+        if self.start_scheduler and not self.scheduler.running:
+            self.scheduler.start()
         self._closed = self._closed or asyncio.Event()
         await self._closed.wait()
 
@@ -197,12 +208,14 @@ def discord_commands(
         admin_group,
         EventGroup(services.events, services.contacts),
         *coaching_commands(services.coaching, services.contacts, flights=flights, charts=charts),
-        PrivacyGroup(services.privacy, prompts, flights),
+        PrivacyGroup(services.privacy, prompts, flights, links=services.links),
     ]
     if services.season is not None:
         commands += [SeasonGroup(services.season), LettersGroup(services.season, services.contacts)]
     if services.interviews is not None:
         commands.append(InterviewGroup(services.interviews, services.contacts))
+    if services.links is not None:
+        commands.append(link_command(services.links))
     commands += [help_command(prompts), save_member_menu(services.contacts)]
     return commands
 
@@ -265,9 +278,27 @@ async def build_app(
             pending,
             clock,
         )
-        # The notifier paces Discord's global rate and keeps each student's DM channel in the
-        # students table (a digest after a restart is still one request).
-        notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        # Linking: a Telegram account joins a Discord student's record (the Discord adapter
+        # keeps using Discord user ids as students).
+        links = LinkService(
+            store.links, student_repo, store.privacy, clock, joining=frozenset({TELEGRAM})
+        )
+        # The Discord notifier paces Discord's global rate and keeps each student's DM channel
+        # in the students table (a digest after a restart is still one request).
+        discord_notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        identities = TelegramIdentities(links)
+
+        async def route(student_id: int) -> str:
+            """Where a student is reached: a Telegram student on Telegram; a Discord student
+            on Discord unless they chose their linked account."""
+            if is_telegram_student(student_id):
+                return TELEGRAM
+            chosen = await links.delivery_account(student_id)
+            return chosen.front_end if chosen is not None else DISCORD
+
+        notifier = RoutedNotifier(route)
+        if settings.runs_discord:
+            notifier.serve(DISCORD, discord_notifier)
         reminders = ReminderService(
             reminder_repo,
             student_repo,
@@ -287,7 +318,9 @@ async def build_app(
             clock,
             lease=store.sender_lease,
         )
-        events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
+        events = EventService(
+            event_repo, contacts, reminder_repo, discord_notifier, clock, cache=discord_notifier
+        )
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
         season_repo = store.season
         season = SeasonService(season_repo, season_library, contacts, students, clock)
@@ -312,6 +345,7 @@ async def build_app(
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
+            links=links,
         )
         scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
         bot = CoachBot(
@@ -325,7 +359,7 @@ async def build_app(
             sync_dev_guild=sync_dev_guild,
             on_start=scheduler.start if start_scheduler else None,
         )
-        notifier.attach(bot)
+        discord_notifier.attach(bot)
         telegram = None
         if settings.telegram is not None:
             telegram = TelegramFrontEnd(
@@ -333,6 +367,16 @@ async def build_app(
                 prompts,
                 settings.telegram.token.reveal(),
                 api_base=settings.telegram.api_base,
+                identities=identities,
+            )
+            notifier.serve(
+                TELEGRAM,
+                TelegramNotifier(
+                    telegram.application.bot,
+                    identities,
+                    prompts,
+                    TelegramPacer(settings.telegram.send_rate),
+                ),
             )
     except BaseException:
         workers.shutdown(wait=False, cancel_futures=True)
@@ -348,4 +392,5 @@ async def build_app(
         lag_monitor=LoopLagMonitor(lag) if lag else None,
         workers=workers,
         telegram=telegram,
+        start_scheduler=start_scheduler,
     )

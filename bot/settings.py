@@ -48,10 +48,17 @@ class DiscordSettings:
     gateway_url: str | None = None
 
 
+# Telegram's bulk-send guidance is about 30 messages a second; 5 stay free for answers.
+TELEGRAM_SEND_RATE = 25.0
+
+
 @dataclass(frozen=True, slots=True)
 class TelegramSettings:
     token: Secret
     api_base: str | None = None  # TELEGRAM_API_BASE: a test fake or a local Bot API server
+    # TELEGRAM_SEND_RATE: messages per second for digests and reminders, under Telegram's
+    # "about 30 a second" for bulk sends (the bot's answers to commands need some room too).
+    send_rate: float = TELEGRAM_SEND_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +125,16 @@ def _telegram(environ: Mapping[str, str]) -> TelegramSettings | None:
             "secret); copy it again from BotFather's /token."
         )
     return TelegramSettings(
-        token=Secret(token), api_base=_optional_url(environ, "TELEGRAM_API_BASE", ("http", "https"))
+        token=Secret(token),
+        api_base=_optional_url(environ, "TELEGRAM_API_BASE", ("http", "https")),
+        send_rate=_number(
+            environ,
+            "TELEGRAM_SEND_RATE",
+            TELEGRAM_SEND_RATE,
+            1.0,
+            30.0,
+            "messages per second for digests and reminders, under Telegram's limit of about 30",
+        ),
     )
 
 

@@ -1046,6 +1046,9 @@ class RecordingNotifier:
 
     # -- the Notifier protocol ---------------------------------------------------------------
 
+    async def idempotency_window_for(self, student_id: int) -> timedelta:
+        return self.idempotency_window
+
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef:
         return await self._post("welcome", student_id, key)
 

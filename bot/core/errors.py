@@ -39,11 +39,18 @@ class ExpiredAction(CoachError):
 
 
 class RecipientUnreachable(Exception):
-    """Discord refused a DM (code 50007): the student's DMs are closed to the bot."""
+    """The platform refused to deliver to the student (Discord: DMs closed, code 50007; a
+    platform where the student blocked the bot)."""
 
 
 class DeliveryFailed(Exception):
     """A send failed in a way worth retrying later (Discord 5xx, rate limits, network)."""
+
+
+class DeliveryUncertain(DeliveryFailed):
+    """A send whose outcome is unknown (the request left, no answer came back) on a platform
+    that cannot recognise a resend: resending could show the message twice, so the claim is
+    closed as uncertain and the next digest says so."""
 
 
 class UnreadableFile(CoachError):

@@ -12,6 +12,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.links import LinkService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
 from bot.core.season_service import SeasonService
@@ -32,3 +33,4 @@ class Services:
     flights: SingleFlight | None = None  # one heavy job per student (progress, export, import)
     season: SeasonService | None = None  # the residency season (/season, /letters)
     interviews: InterviewService | None = None  # /interview
+    links: LinkService | None = None  # one record from two front ends (/link)

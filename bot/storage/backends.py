@@ -20,6 +20,7 @@ from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
 from bot.storage.jobs import SqliteJobLedger
+from bot.storage.links import SqliteAccountLinkRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.postgres import database as postgres
 from bot.storage.postgres.coaching import PgCoachRepository
@@ -27,6 +28,7 @@ from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
 from bot.storage.postgres.jobs import PgJobLedger
+from bot.storage.postgres.links import PgAccountLinkRepository
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
@@ -64,6 +66,7 @@ class Repositories:
     season: SqliteSeasonRepository | PgSeasonRepository
     jobs: SqliteJobLedger | PgJobLedger
     sender_lease: SqliteSenderLease | PgSenderLease
+    links: SqliteAccountLinkRepository | PgAccountLinkRepository
 
     async def close(self) -> None:
         await self.handle.close()
@@ -86,6 +89,7 @@ def sqlite_repositories(db: aiosqlite.Connection) -> Repositories:
         SqliteSeasonRepository(db),
         SqliteJobLedger(db),
         SqliteSenderLease(db),
+        SqliteAccountLinkRepository(db),
     )
 
 
@@ -106,6 +110,7 @@ def postgres_repositories(pool: asyncpg.Pool) -> Repositories:
         PgSeasonRepository(pool),
         PgJobLedger(pool),
         PgSenderLease(pool),
+        PgAccountLinkRepository(pool),
     )
 
 

@@ -40,12 +40,17 @@ STUDENT_TABLES: dict[str, str] = {
     "season_plans": "student_id",
     "letter_requests": "owner_id",
     "interviews": "owner_id",
+    # Linked accounts and link codes (migration 0018): deleted with the record; named in the
+    # export's cover message rather than its tables (the export format doesn't carry them).
+    "linked_accounts": "student_id",
+    "link_codes": "student_id",
 }
 # The season's tables are not in the export format yet (issue 16): the export reader refuses a
 # table it doesn't know, so adding them here first would make every new export unrestorable.
 SEASON_TABLES = frozenset({"season_plans", "letter_requests", "interviews"})
 # What an export leaves out: internal bookkeeping with no meaning to the student.
-NOT_EXPORTED = frozenset({"pending_actions", "deliveries"}) | SEASON_TABLES
+LINK_TABLES = frozenset({"linked_accounts", "link_codes"})
+NOT_EXPORTED = frozenset({"pending_actions", "deliveries"}) | SEASON_TABLES | LINK_TABLES
 # Columns kept only for matching and search (derivable from the rest).
 DERIVED_COLUMNS = frozenset(
     {"name_key", "specialty_key", "event_key", "email_key", "tags_key", "search_key"}

@@ -24,7 +24,12 @@ from bot.core.restore import AccountNotEmpty
 from bot.core.text import fold
 from bot.storage.contacts import contact_columns
 from bot.storage.database import open_database
-from bot.storage.privacy import SEASON_TABLES, STUDENT_TABLES, SqlitePrivacyRepository
+from bot.storage.privacy import (
+    LINK_TABLES,
+    SEASON_TABLES,
+    STUDENT_TABLES,
+    SqlitePrivacyRepository,
+)
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.rows import to_db_day, to_db_time
@@ -34,7 +39,9 @@ from bot.storage.rows import to_db_day, to_db_time
 RESTORED_TABLES = tuple(
     t
     for t in STUDENT_TABLES
-    if t not in {"students", "pending_actions", "deliveries"} and t not in SEASON_TABLES
+    if t not in {"students", "pending_actions", "deliveries"}
+    and t not in SEASON_TABLES
+    and t not in LINK_TABLES
 )
 
 

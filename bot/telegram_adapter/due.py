@@ -7,7 +7,7 @@ import re
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.core.drafts import DraftService
-from bot.core.models import Digest, ItemKind
+from bot.core.models import Digest, DueItem, ItemKind
 from bot.core.reminders import ReminderService
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.drafts import deliver
@@ -18,18 +18,34 @@ from bot.telegram_adapter.guards import Click, Command
 SHOWN = 8
 
 
-def due_keyboard(digest: Digest) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
-    for number, item in enumerate(digest.items[:SHOWN], 1):
-        kind, ref = item.kind.value, item.ref
-        rows.append(
-            [
-                callbacks.button(f"✏️ {number}", "due", "draft", kind, ref),
-                callbacks.button(f"✅ {number}", "due", "done", kind, ref),
-                callbacks.button(f"💤 {number}", "due", "snooze", kind, ref),
-            ]
-        )
+def item_row(item: DueItem, label: str = "") -> list[InlineKeyboardButton]:
+    kind, ref, suffix = item.kind.value, item.ref, f" {label}" if label else ""
+    return [
+        callbacks.button(f"✏️{suffix or ' Draft'}", "due", "draft", kind, ref),
+        callbacks.button(f"✅{suffix or ' Done'}", "due", "done", kind, ref),
+        callbacks.button(f"💤{suffix or ' Snooze'}", "due", "snooze", kind, ref),
+    ]
+
+
+def due_keyboard(digest: Digest, *, with_stop: bool = False) -> InlineKeyboardMarkup | None:
+    """A row of buttons per numbered item; the weekly digest adds a way to stop it."""
+    rows = [item_row(item, str(n)) for n, item in enumerate(digest.items[:SHOWN], 1)]
+    if with_stop:
+        rows.append([callbacks.button("🔕 Stop these digests", "reminders", "off", 0)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def item_keyboard(item: DueItem) -> InlineKeyboardMarkup:
+    """The buttons under a single reminder or nudge: the same callbacks as /due's."""
+    return InlineKeyboardMarkup([item_row(item)])
+
+
+def reminders_off_click(reminders: ReminderService) -> Click:
+    async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
+        await reminders.turn_off(student)
+        return "Digests and reminders are off. /reminders on starts them again."
+
+    return run
 
 
 def due_command(reminders: ReminderService) -> Command:

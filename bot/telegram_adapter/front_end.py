@@ -9,13 +9,15 @@ APScheduler tick of `bot.scheduling` drives every delivery.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -24,13 +26,25 @@ from telegram.ext import (
 
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
-from bot.telegram_adapter import callbacks, contacts, drafts, due, help, privacy
-from bot.telegram_adapter.guards import Context, Handler, own_click, private_command
+from bot.telegram_adapter import callbacks, contacts, drafts, due, help, linking, privacy
+from bot.telegram_adapter.guards import (
+    Click,
+    Command,
+    Context,
+    Handler,
+    own_click,
+    private_command,
+)
+from bot.telegram_adapter.identity import TelegramIdentities
 from bot.telegram_adapter.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 
-PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy")
+PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy", "telegram_digest_empty")
+BLOCKED_NOTICE = (
+    "Your last digest or reminder couldn't reach you here (the bot was blocked or stopped). "
+    "You'll get the next one."
+)
 # Long-poll length asked of getUpdates (Telegram holds the request up to this many seconds).
 POLL_TIMEOUT = 10
 
@@ -45,6 +59,17 @@ def _when(test: Callable[[Update], bool], handler: Handler) -> Handler:
     return handle
 
 
+def _reachability(services: Services) -> Callable[[int], Awaitable[str | None]]:
+    """Once after a send bounced (the student had blocked the bot), say so: as Discord does
+    after a DM to closed DMs; from now on sends are tried again."""
+
+    async def notice(student: int) -> str | None:
+        bounced = await services.reminders.reachability_notice(student)
+        return BLOCKED_NOTICE if bounced is not None else None
+
+    return notice
+
+
 class TelegramFrontEnd:
     def __init__(
         self,
@@ -54,7 +79,9 @@ class TelegramFrontEnd:
         *,
         api_base: str | None = None,
         poll_timeout: int = POLL_TIMEOUT,
+        identities: TelegramIdentities | None = None,
     ) -> None:
+        self._identities = identities or TelegramIdentities(services.links)
         builder = ApplicationBuilder().token(token).job_queue(None)
         builder = builder.concurrent_updates(PerChatOrder())
         if api_base:
@@ -68,51 +95,49 @@ class TelegramFrontEnd:
 
     def _register(self, services: Services, prompts: PromptLibrary) -> None:
         app = self.application
-        show_help = private_command(prompts, help.help_command(prompts))
-        add = private_command(prompts, contacts.add_command(services.contacts))
-        app.add_handlers(
-            [
-                CommandHandler(("start", "help"), show_help),
-                CommandHandler("add", add),
-                CommandHandler(
-                    "profile", private_command(prompts, contacts.profile_command(services.drafts))
-                ),
-                CommandHandler(
-                    "followup", private_command(prompts, drafts.followup_command(services.drafts))
-                ),
-                CommandHandler(
-                    "due", private_command(prompts, due.due_command(services.reminders))
-                ),
-                CommandHandler(
-                    "privacy",
-                    private_command(prompts, privacy.privacy_command(services.privacy, prompts)),
-                ),
-                MessageHandler(
-                    filters.REPLY & filters.TEXT & ~filters.COMMAND,
-                    _when(contacts.is_add_reply, add),
-                ),
-            ]
-        )
-        app.add_handlers(
-            [
-                CallbackQueryHandler(
-                    own_click(callbacks.DUE, due.due_click(services.reminders, services.drafts)),
-                    pattern=r"^due:",
-                ),
-                CallbackQueryHandler(
-                    own_click(callbacks.DRAFT, drafts.draft_click(services.drafts)),
-                    pattern=r"^draft:",
-                ),
-                CallbackQueryHandler(
-                    own_click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
-                    pattern=r"^dupe:",
-                ),
-                CallbackQueryHandler(
-                    own_click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
-                    pattern=r"^privacy:",
-                ),
-            ]
-        )
+        identities = self._identities
+        notice = _reachability(services)
+
+        def command(run: Command) -> Handler:
+            return private_command(prompts, run, identities, notice=notice)
+
+        def click(pattern: re.Pattern[str], run: Click) -> Handler:
+            return own_click(pattern, run, identities)
+
+        add = command(contacts.add_command(services.contacts))
+        handlers: list[BaseHandler[Any, Any, Any]] = [
+            CommandHandler(("start", "help"), command(help.help_command(prompts))),
+            CommandHandler("add", add),
+            CommandHandler("profile", command(contacts.profile_command(services.drafts))),
+            CommandHandler("followup", command(drafts.followup_command(services.drafts))),
+            CommandHandler("due", command(due.due_command(services.reminders))),
+            CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
+            MessageHandler(
+                filters.REPLY & filters.TEXT & ~filters.COMMAND, _when(contacts.is_add_reply, add)
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DUE, due.due_click(services.reminders, services.drafts)),
+                pattern=r"^due:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.REMINDERS, due.reminders_off_click(services.reminders)),
+                pattern=r"^reminders:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DRAFT, drafts.draft_click(services.drafts)), pattern=r"^draft:"
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
+                pattern=r"^dupe:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
+                pattern=r"^privacy:",
+            ),
+        ]
+        if services.links is not None:
+            handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
+        app.add_handlers(handlers)
 
     async def start(self) -> None:
         app = self.application

@@ -18,7 +18,7 @@ from telegram.ext import CallbackContext
 
 from bot.content.prompts import PromptLibrary
 from bot.core.errors import CoachError
-from bot.telegram_adapter.identity import student_for
+from bot.telegram_adapter.identity import TelegramIdentities
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,19 @@ def group_reply(prompts: PromptLibrary, bot_username: str) -> str:
     return prompts.render("telegram_group", bot_link=f"https://t.me/{bot_username}")
 
 
-def private_command(prompts: PromptLibrary, run: Command) -> Handler:
+UNLINKED = TelegramIdentities()
+
+
+def private_command(
+    prompts: PromptLibrary,
+    run: Command,
+    identities: TelegramIdentities = UNLINKED,
+    *,
+    notice: Callable[[int], Awaitable[str | None]] | None = None,
+) -> Handler:
+    """A command in the student's private chat; `notice`, after it, says once what the student
+    should know about their account (a send that bounced)."""
+
     async def handle(update: Update, context: Context) -> None:
         chat, user, message = update.effective_chat, update.effective_user, update.message
         if chat is None or user is None or message is None or user.is_bot:
@@ -51,13 +63,16 @@ def private_command(prompts: PromptLibrary, run: Command) -> Handler:
         if chat.type != ChatType.PRIVATE:
             await chat.send_message(group_reply(prompts, context.bot.username))
             return
-        student = student_for(user.id)
         try:
+            student = await identities.student(user.id)
             await run(chat, student, argument_text(message.text))
+            said = await notice(student) if notice is not None else None
+            if said:
+                await chat.send_message(said)
         except CoachError as error:
             await chat.send_message(error.user_message)
         except Exception:
-            log.exception("telegram command failed student=%s", student)
+            log.exception("telegram command failed user=%s", user.id)
             await chat.send_message(SOMETHING_WENT_WRONG)
 
     return handle
@@ -71,7 +86,9 @@ NOT_YOURS = "These buttons belong to someone else's chat; nothing was changed."
 GONE = "That message is too old to act on; send the command again."
 
 
-def own_click(pattern: re.Pattern[str], run: Click) -> Handler:
+def own_click(
+    pattern: re.Pattern[str], run: Click, identities: TelegramIdentities = UNLINKED
+) -> Handler:
     """An inline button press: checked to be the clicker's own private chat, then acted on for
     the clicker (every id in the data is re-read for them). `run` returns the short note shown
     on the button press, or None for a silent acknowledgement."""
@@ -90,14 +107,14 @@ def own_click(pattern: re.Pattern[str], run: Click) -> Handler:
             log.info("refused a click user=%s chat=%s", query.from_user.id, chat.id)
             await query.answer(NOT_YOURS, show_alert=True)
             return
-        student = student_for(query.from_user.id)
         try:
+            student = await identities.student(query.from_user.id)
             note = await run(message, student, match)
         except CoachError as error:
             await query.answer(error.user_message[:200], show_alert=True)
             return
         except Exception:
-            log.exception("telegram click failed student=%s", student)
+            log.exception("telegram click failed user=%s", query.from_user.id)
             await query.answer(SOMETHING_WENT_WRONG, show_alert=True)
             return
         await query.answer(note)

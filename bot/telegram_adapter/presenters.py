@@ -71,3 +71,59 @@ def due_list(digest: Digest, shown: int) -> str:
         lines.append(f"…and {hidden} more: deal with these first, then send /due again.")
     lines.append("Buttons: ✏️ draft · ✅ done · 💤 snooze a week (by number).")
     return clip("\n".join(lines))
+
+
+MISSED_KINDS = {"digest": "Your weekly digest", "reminder": "A reminder", "nudge": "A nudge"}
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def digest_text(digest: Digest, *, empty_text: str, shown: int) -> str:
+    """The weekly digest as one plain message; its buttons act on the numbered items."""
+    lines = ["Your week in networking"]
+    if digest.late_by_hours:
+        lines.append(f"(Sent {digest.late_by_hours} h late: I was offline at your usual time.)")
+    lines.append("")
+    if digest.items:
+        lines.append(due_list(digest, shown))
+    else:
+        lines.append(empty_text)
+    a = digest.activity
+    lines += [
+        "",
+        "Last 7 days: "
+        + " · ".join(
+            (
+                _plural(a.contacts_added, "new contact", "new contacts"),
+                _plural(a.messages_sent, "message sent", "messages sent"),
+                _plural(a.replies, "reply", "replies"),
+            )
+        ),
+    ]
+    if digest.maybe_missed:
+        lines += ["", "These may not have reached you:"]
+        for missed in digest.maybe_missed:
+            line = f"• {MISSED_KINDS.get(missed.kind, 'A message')} due {missed.due_on:%d %b}"
+            if missed.item is not None:
+                line += f" — {clip(item_label(missed.item), 120)}"
+            lines.append(line)
+    progress = digest.progress
+    if progress is not None:
+        g, w = progress.goal, progress.this_week
+        lines += [
+            "",
+            f"Your weekly goal: {w.new_contacts}/{g.new_contacts} new contacts · "
+            f"{w.follow_ups}/{g.follow_ups} follow-ups · {w.check_ins}/{g.check_ins} check-ins "
+            f"· streak {progress.streak}",
+        ]
+    if digest.tip:
+        lines += ["", f"Tip: {digest.tip}"]
+    return clip("\n".join(lines))
+
+
+def item_text(item: DueItem, *, late: bool) -> str:
+    """A reminder or a nudge that falls due between digests, as its own message."""
+    prefix = "(Sent late — I was offline when this was due.)\n" if late else ""
+    return clip(f"{prefix}{item_label(item)} — {_when(item.due_on, item.due_on)}")

@@ -106,6 +106,13 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, sent_at, outcome) "
         f"VALUES (1, 'reminder', '7', '{T}', '{T}', '{T}', 'uncertain')",
     ],
+    17: [],  # reserved for main's 0017 (this branch's placeholder adds nothing)
+    18: [  # a Telegram account acting as student 1, and a code it was made with
+        "INSERT INTO linked_accounts (front_end, account_id, student_id, delivers, linked_at) "
+        f"VALUES ('telegram', 5000001, 1, 1, '{T}')",
+        "INSERT INTO link_codes (code_hash, student_id, front_end, account_id, created_at, "
+        f"expires_at, used_at) VALUES ('ab12', 1, 'discord', 1, '{T}', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 
