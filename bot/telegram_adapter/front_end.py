@@ -26,7 +26,16 @@ from telegram.ext import (
 
 from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
-from bot.telegram_adapter import callbacks, contacts, drafts, due, help, linking, privacy
+from bot.telegram_adapter import (
+    callbacks,
+    contacts,
+    drafts,
+    due,
+    help,
+    linking,
+    privacy,
+    reminders,
+)
 from bot.telegram_adapter.guards import (
     Click,
     Command,
@@ -40,7 +49,13 @@ from bot.telegram_adapter.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 
-PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy", "telegram_digest_empty")
+PROMPT_KEYS = (
+    "telegram_help",
+    "telegram_group",
+    "telegram_privacy",
+    "telegram_digest_empty",
+    "telegram_reminders_welcome",
+)
 BLOCKED_NOTICE = (
     "Your last digest or reminder couldn't reach you here (the bot was blocked or stopped). "
     "You'll get the next one."
@@ -111,6 +126,7 @@ class TelegramFrontEnd:
             CommandHandler("profile", command(contacts.profile_command(services.drafts))),
             CommandHandler("followup", command(drafts.followup_command(services.drafts))),
             CommandHandler("due", command(due.due_command(services.reminders))),
+            CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
             CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
             MessageHandler(
                 filters.REPLY & filters.TEXT & ~filters.COMMAND, _when(contacts.is_add_reply, add)

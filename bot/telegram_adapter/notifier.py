@@ -143,7 +143,7 @@ class TelegramNotifier:
 
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef:
         # Answering a command, one at a time: outside the pacer.
-        text = self._prompts.render("reminders_welcome")
+        text = self._prompts.render("telegram_reminders_welcome")
         return await self._send(student_id, text, None, paced=False)
 
     async def send_digest(self, student_id: int, digest: Digest, *, key: str) -> MessageRef:

@@ -11,6 +11,7 @@ from bot.content.prompts import PromptLibrary
 from bot.core.privacy import PrivacyService
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.identity import is_telegram_student
 
 CONFIRM = (
     "This erases your contacts, their history, your drafts, profile, reminders and goals — "
@@ -18,10 +19,18 @@ CONFIRM = (
 )
 
 
+def linked_note(student: int) -> str:
+    """Said when this chat acts as another account's record (a linked Discord account's)."""
+    if is_telegram_student(student):
+        return ""
+    return "\n\nThis chat shares its record with your Discord account (/link)."
+
+
 def privacy_command(privacy: PrivacyService, prompts: PromptLibrary) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         if text.casefold() != "delete":
-            await chat.send_message(prompts.render("telegram_privacy"))
+            note = linked_note(student)
+            await chat.send_message(prompts.render("telegram_privacy") + note)
             return
         buttons = InlineKeyboardMarkup(
             [

@@ -14,7 +14,8 @@ from bot.settings import PROJECT_ROOT
 
 # The keys bot.discord_adapter.client.PROMPT_KEYS asks for (copied: the adapter is not under test).
 # And the Telegram front end's (bot.telegram_adapter.front_end.PROMPT_KEYS).
-TELEGRAM_PROMPT_KEYS = ("telegram_help", "telegram_group", "telegram_privacy")
+from bot.telegram_adapter.front_end import PROMPT_KEYS as TELEGRAM_PROMPT_KEYS
+
 PROMPT_KEYS = (
     "help",
     "help_title",
