@@ -56,6 +56,8 @@ class TelegramBot:
                 "TELEGRAM_API_BASE": self.fake.base_url,
                 "DATABASE_PATH": str(self.database),
                 "LOG_LEVEL": "DEBUG",
+                # The delivery tick runs with Telegram alone, a few times a second here.
+                "REMINDER_POLL_SECONDS": "0.05",
             }
         )
         self.app = await build_app(settings, clock=self.clock)

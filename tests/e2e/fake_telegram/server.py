@@ -2,14 +2,20 @@
 client talks to over HTTP, as it would to api.telegram.org.
 
 It speaks the methods the bot uses (getMe, deleteWebhook, getUpdates with long polling,
-setMyCommands, sendMessage, editMessageText, answerCallbackQuery) with Telegram's envelope
+setMyCommands, sendMessage, editMessageText, answerCallbackQuery, sendDocument, sendPhoto,
+getFile and the file download under /file/bot<token>/) with Telegram's envelope
 (`{"ok": true, "result": …}`) and error shapes (`{"ok": false, "error_code", "description",
 "parameters": {"retry_after"}}`), and checks what Telegram checks: text 1-4096 characters,
 callback data 1-64 bytes, a chat the bot can write to, a message that exists, an edit that
 changes something. A request Telegram would reject is answered with its 400 and recorded as a
 violation; the test fails at teardown unless it announced it (`expect_violation`).
 
+A user can block the bot (`block(user)`: every send to their chat answers 403, as Telegram
+does), and `fail_next` answers one call with an error such as 429 with retry_after; `timed`
+keeps when each call came (monotonic seconds), to check waits.
+
 Tests play users: `send(user, "/add …")` queues an update the bot's long poll receives,
+`upload(user, name, data)` sends a document,
 `click(user, message, data)` presses an inline button, `wait_for_messages(chat, n)` waits for
 the bot's answers (time is never slept on: every wait is on a condition with a deadline).
 """
@@ -30,6 +36,9 @@ TEXT_MAX = 4096  # characters of a message's text, after entity parsing
 CALLBACK_DATA_MAX = 64  # bytes of an inline button's callback_data
 ANSWER_TEXT_MAX = 200  # characters of an answerCallbackQuery notification
 LONG_POLL_MAX = 50  # seconds getUpdates may hold the request (Telegram caps timeout at 50)
+FILE_MAX = 50 * 1024 * 1024  # what a bot may send as a document
+DOWNLOAD_MAX = 20 * 1024 * 1024  # what getFile lets a bot download
+CAPTION_MAX = 1024  # characters of a document's or photo's caption
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,9 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    timed: list[tuple[str, float]] = field(default_factory=list)  # (method, monotonic time)
+    blocked: set[int] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -90,6 +102,7 @@ class FakeTelegram:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -157,6 +170,33 @@ class FakeTelegram:
         )
         return query_id
 
+    def block(self, user: TelegramUser) -> None:
+        """The user blocks the bot: sends to their chat answer 403."""
+        self.blocked.add(user.id)
+
+    async def upload(
+        self, user: TelegramUser, name: str, data: bytes, *, caption: str | None = None
+    ) -> dict[str, Any]:
+        """The user sends a file (a document) in their private chat."""
+        file_id = f"doc{next(self._message_ids)}"
+        self.files[file_id] = data
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": self.clock,
+            "chat": self.private_chat(user),
+            "from": user.payload(),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": name,
+                "file_size": len(data),
+            },
+        }
+        if caption:
+            message["caption"] = caption
+        await self._push({"message": message})
+        return message
+
     def fail_next(
         self, method: str, code: int, description: str, retry_after: int | None = None
     ) -> None:
@@ -218,6 +258,7 @@ class FakeTelegram:
         params = await _params(request)
         async with self._changed:
             self.calls.append(method)
+            self.timed.append((method, asyncio.get_running_loop().time()))
             self._changed.notify_all()
         failures = self._failures.get(method)
         if failures:
@@ -278,7 +319,7 @@ class FakeTelegram:
             return self._updates[:limit]
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat(params)
+        chat = self._writable_chat(params)
         text = _text(params)
         markup = _markup(params)
         message: dict[str, Any] = {
@@ -326,6 +367,69 @@ class FakeTelegram:
         )
         return True
 
+    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "document")
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "photo")
+
+    async def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        upload = params.get(kind)
+        if not isinstance(upload, _Upload):
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if len(upload.data) > FILE_MAX:
+            raise ApiError(400, "Bad Request: file is too big")
+        caption = params.get("caption") or ""
+        if len(caption) > CAPTION_MAX:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        if params.get("parse_mode"):
+            raise ApiError(400, "Bad Request: the coach sends plain text only (no parse_mode)")
+        file_id = f"{kind}{next(self._message_ids)}"
+        self.files[file_id] = upload.data
+        described = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(upload.data)}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": self.clock,
+            "chat": chat,
+            "from": (await self._get_me({})),
+            kind: [{**described, "width": 800, "height": 600}]
+            if kind == "photo"
+            else {**described, "file_name": upload.filename},
+            "_data": upload.data,
+        }
+        if caption:
+            message["caption"] = caption
+        self.sent.setdefault(chat["id"], []).append(message)
+        return {k: v for k, v in message.items() if not k.startswith("_")}
+
+    async def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(self.files[file_id]) > DOWNLOAD_MAX:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rpartition("/")[2]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    def _writable_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        if chat["id"] in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
     def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
             chat_id = int(params.get("chat_id") or 0)
@@ -351,13 +455,29 @@ def _json(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Upload:
+    filename: str
+    data: bytes
+
+
 async def _params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/json":
         body = await request.json()
         return dict(body) if isinstance(body, dict) else {}
     if request.can_read_body:
         form = await request.post()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str):
+                params[key] = value
+            elif isinstance(value, web.FileField):
+                params[key] = _Upload(value.filename, value.file.read())
+        # python-telegram-bot names an uploaded file "attach://<name>" in the field itself.
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.get(value.removeprefix("attach://"), value)
+        return params
     return dict(request.query)
 
 
