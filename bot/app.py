@@ -348,9 +348,10 @@ async def build_app(
             links=links,
         )
         scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
+        charts = ChartRenderer(offload)  # both front ends' /progress: one cache of the week
         bot = CoachBot(
             prompts,
-            commands=discord_commands(services, prompts, ChartRenderer(offload)),
+            commands=discord_commands(services, prompts, charts),
             router=discord_router(services),
             students=students,
             reminders=reminders,
@@ -368,6 +369,7 @@ async def build_app(
                 settings.telegram.token.reveal(),
                 api_base=settings.telegram.api_base,
                 identities=identities,
+                charts=charts.weekly_png,
             )
             notifier.serve(
                 TELEGRAM,

@@ -15,6 +15,7 @@ CALLBACK_DATA_MAX = 64  # bytes (Telegram Bot API, InlineKeyboardButton.callback
 
 DUE = re.compile(r"^due:(?P<action>draft|done|snooze):(?P<kind>[a-z_]{1,12}):(?P<id>\d{1,19})$")
 DRAFT = re.compile(r"^draft:(?P<action>sent|again):(?P<id>\d{1,19})$")
+IMPORT = re.compile(r"^import:(?P<action>confirm|cancel):(?P<id>\d{1,19})$")
 PRIVACY = re.compile(r"^privacy:(?P<action>delete|keep):0$")
 REMINDERS = re.compile(r"^reminders:(?P<action>off):0$")
 DUPE = re.compile(r"^dupe:(?P<pending>\d{1,19}):(?P<target>\d{1,19}|new)$")

@@ -13,6 +13,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.drafts import DraftRequest, DraftResult, DraftService, FieldsRequired, ProfileRequired
 from bot.core.errors import InvalidInput
+from bot.core.models import DRAFT_FIELDS
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts
@@ -44,7 +45,9 @@ async def send_draft(chat: Chat, result: DraftResult) -> None:
     await chat.send_message(presenters.draft_body(result))
 
 
-async def deliver(chat: Chat, make: Callable[[], Awaitable[list[DraftResult]]]) -> None:
+async def deliver(
+    chat: Chat, make: Callable[[], Awaitable[list[DraftResult]]], *, usage: str = ""
+) -> None:
     """Run a draft request and answer with each draft, or with what it still needs."""
     try:
         results = await make()
@@ -53,7 +56,7 @@ async def deliver(chat: Chat, make: Callable[[], Awaitable[list[DraftResult]]]) 
         return
     except FieldsRequired as held:
         await chat.send_message(
-            f"“{held.title}” needs: {', '.join(held.fields)}.\n{FOLLOWUP_USAGE}"
+            f"“{held.title}” needs: {', '.join(held.fields)}.\n{usage or FOLLOWUP_USAGE}"
         )
         return
     for result in results:
@@ -84,5 +87,61 @@ def draft_click(drafts: DraftService) -> Click:
             return "Marked as sent and logged. I'll suggest a nudge if they don't reply."
         await send_draft(chat, await drafts.next_version(student, draft_id))
         return None
+
+    return run
+
+
+OUTREACH_PREFIX = "outreach_"  # the catalogue's ids; students type the rest
+OUTREACH_USAGE = (
+    "Send /outreach kind | name | field: value | field: value …, e.g.\n"
+    "/outreach mentorship | Dr. Amara Okafor | ask: a 15-minute call about her path\nKinds:"
+)
+
+
+def outreach_usage(drafts: DraftService) -> str:
+    kinds = [
+        f"• {t.id.removeprefix(OUTREACH_PREFIX)} — {t.title}"
+        for t in drafts.catalogue.templates("outreach")
+    ]
+    return presenters.clip("\n".join([OUTREACH_USAGE, *kinds]))
+
+
+def outreach_fields(items: list[str]) -> dict[str, str]:
+    """`field: value` parts, as the template's field names."""
+    fields: dict[str, str] = {}
+    for item in items:
+        key, colon, value = item.partition(":")
+        if not colon or not value.strip():
+            raise InvalidInput(f"Write each detail as field: value (“{item[:40]}” isn't).")
+        name = key.strip().casefold().replace(" ", "_")
+        if name not in DRAFT_FIELDS:
+            raise InvalidInput(
+                f"“{key[:30]}” isn't a detail I use. Details: {', '.join(DRAFT_FIELDS)}."
+            )
+        fields[name] = value.strip()
+    return fields
+
+
+def outreach_command(drafts: DraftService) -> Command:
+    async def run(chat: Chat, student: int, text: str) -> None:
+        items = [part.strip() for part in text.split("|")] if text else []
+        if len(items) < 2 or not items[0] or not items[1]:
+            await chat.send_message(outreach_usage(drafts))
+            return
+        kind = items[0].casefold().replace(" ", "_")
+        template = drafts.catalogue.get(OUTREACH_PREFIX + kind) or drafts.catalogue.get(kind)
+        if template is None or template.kind != "outreach":
+            raise InvalidInput(outreach_usage(drafts))
+        request = DraftRequest(
+            kind="outreach",
+            people=(items[1],),
+            template_id=template.id,
+            fields=outreach_fields(items[2:]),
+        )
+        short = template.id.removeprefix(OUTREACH_PREFIX)
+        usage = f"Add each as field: value, e.g.\n/outreach {short} | {items[1]} | " + (
+            " | ".join(f"{name}: …" for name in template.requires) or "ask: …"
+        )
+        await deliver(chat, lambda: drafts.start(student, request), usage=usage)
 
     return run

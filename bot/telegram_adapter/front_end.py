@@ -31,6 +31,8 @@ from bot.telegram_adapter import (
     contacts,
     drafts,
     due,
+    exchanges,
+    files,
     help,
     linking,
     privacy,
@@ -43,6 +45,7 @@ from bot.telegram_adapter.guards import (
     Handler,
     own_click,
     private_command,
+    private_upload,
 )
 from bot.telegram_adapter.identity import TelegramIdentities
 from bot.telegram_adapter.ordering import PerChatOrder
@@ -95,7 +98,9 @@ class TelegramFrontEnd:
         api_base: str | None = None,
         poll_timeout: int = POLL_TIMEOUT,
         identities: TelegramIdentities | None = None,
+        charts: files.ChartDrawer | None = None,
     ) -> None:
+        self._charts = charts
         self._identities = identities or TelegramIdentities(services.links)
         builder = ApplicationBuilder().token(token).job_queue(None)
         builder = builder.concurrent_updates(PerChatOrder())
@@ -124,7 +129,18 @@ class TelegramFrontEnd:
             CommandHandler(("start", "help"), command(help.help_command(prompts))),
             CommandHandler("add", add),
             CommandHandler("profile", command(contacts.profile_command(services.drafts))),
+            CommandHandler("log", command(exchanges.log_command(services.contacts))),
             CommandHandler("followup", command(drafts.followup_command(services.drafts))),
+            CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
+            CommandHandler(
+                "export", command(files.export_command(services.privacy, services.flights))
+            ),
+            MessageHandler(
+                filters.Document.ALL,
+                private_upload(
+                    prompts, files.import_upload(services.imports, services.flights), identities
+                ),
+            ),
             CommandHandler("due", command(due.due_command(services.reminders))),
             CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
             CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
@@ -150,7 +166,13 @@ class TelegramFrontEnd:
                 click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
                 pattern=r"^privacy:",
             ),
+            CallbackQueryHandler(
+                click(callbacks.IMPORT, files.import_click(services.imports)), pattern=r"^import:"
+            ),
         ]
+        if self._charts is not None:
+            progress = files.progress_command(services.coaching, self._charts, services.flights)
+            handlers.append(CommandHandler("progress", command(progress)))
         if services.links is not None:
             handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
         app.add_handlers(handlers)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Chat, Message, Update
@@ -18,6 +19,7 @@ from telegram.ext import CallbackContext
 
 from bot.content.prompts import PromptLibrary
 from bot.core.errors import CoachError
+from bot.core.flight import Job, SingleFlight
 from bot.telegram_adapter.identity import TelegramIdentities
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,46 @@ def private_command(
             await chat.send_message(SOMETHING_WENT_WRONG)
 
     return handle
+
+
+# What a document upload receives: the message carrying it and the student.
+Upload = Callable[[Message, int], Awaitable[None]]
+
+
+def private_upload(
+    prompts: PromptLibrary, run: Upload, identities: TelegramIdentities = UNLINKED
+) -> Handler:
+    """A file sent in the student's private chat (in a group: how to talk privately)."""
+
+    async def handle(update: Update, context: Context) -> None:
+        chat, user, message = update.effective_chat, update.effective_user, update.message
+        if chat is None or user is None or message is None or user.is_bot:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await chat.send_message(group_reply(prompts, context.bot.username))
+            return
+        try:
+            await run(message, await identities.student(user.id))
+        except CoachError as error:
+            await chat.send_message(error.user_message)
+        except Exception:
+            log.exception("telegram upload failed user=%s", user.id)
+            await chat.send_message(SOMETHING_WENT_WRONG)
+
+    return handle
+
+
+@asynccontextmanager
+async def single_flight(
+    flights: SingleFlight | None, student: int, kind: str, what: str
+) -> AsyncIterator[Job]:
+    """The student's only job of `kind` (export, import, progress), when the bot keeps them;
+    a refusal is a CoachError, shown like any other."""
+    if flights is None:
+        yield Job()
+        return
+    async with flights.hold(student, kind, what) as job:
+        yield job
 
 
 # What a button receives: the message it is under (in the clicker's own chat), the clicking

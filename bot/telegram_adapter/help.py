@@ -11,10 +11,14 @@ from bot.telegram_adapter.guards import Command
 MENU = (
     BotCommand("add", "Save someone you met: name | role | where you met | notes"),
     BotCommand("followup", "Draft a follow-up: name | event | what you discussed | your ask"),
+    BotCommand("log", "Record an exchange: name | emailed, met, replied… | when | note"),
+    BotCommand("outreach", "Draft a first message: kind | name | field: value"),
     BotCommand("due", "Who is due a follow-up, nudge or check-in, with buttons"),
     BotCommand("reminders", "Your weekly digest: on [day] [hour] [timezone], pause, off"),
     BotCommand("link", "Share one record with your Discord account (a one-time code)"),
     BotCommand("profile", "Your details for drafts: your name | school | year"),
+    BotCommand("progress", "This week against your goal, with a chart"),
+    BotCommand("export", "Everything you've stored, as files (send one back to import)"),
     BotCommand("privacy", "What is stored and who can see it; /privacy delete erases it all"),
     BotCommand("help", "What the coach does and how to use it"),
 )
