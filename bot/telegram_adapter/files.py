@@ -26,6 +26,7 @@ from bot.core.progress import Progress, WeekCounts
 from bot.core.restore import PartsPreview, RestorePreview, RestoreResult
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command, Upload, single_flight
+from bot.telegram_adapter.identity import is_telegram_student
 
 DOWNLOAD_MAX = 20 * 1024 * 1024  # Bot API getFile: a bot downloads files up to 20 MB
 SEND_MAX = 50 * 1024 * 1024  # Bot API sendDocument: a bot sends files up to 50 MB
@@ -148,6 +149,10 @@ def export_command(privacy: PrivacyService, flights: SingleFlight | None) -> Com
             )
             files = export.files
             caption = export_caption(export.contact_count, export.packing)
+            if not is_telegram_student(student):
+                caption += (
+                    " This record is shared with your linked Discord account: it is all here."
+                )
             for number, (name, data) in enumerate(files):
                 await chat.send_document(
                     InputFile(data, filename=name),

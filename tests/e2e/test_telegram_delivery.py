@@ -173,6 +173,19 @@ async def test_both_front_ends_and_a_linked_account_share_one_record(
         await fake_telegram.send(ALICE, "/privacy")
         sent = await fake_telegram.wait_for_messages(ALICE.id, 7)
         assert "shares its record with your Discord account" in sent[6]["text"]
+        shown = await fake_discord.slash(
+            "privacy", subcommand="show", user_id=DISCORD_ALICE, guild_id=GUILD_ID
+        )
+        assert "linked Telegram account" in str(await shown.response())
+
+        # /privacy delete in Telegram erases the shared record and the link with it.
+        await fake_telegram.send(ALICE, "/privacy delete")
+        confirm = (await fake_telegram.wait_for_messages(ALICE.id, 8))[7]
+        erase = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, confirm, erase))
+        assert list(await app.services.contacts.all_contacts(DISCORD_ALICE)) == []
+        assert app.services.links is not None
+        assert await app.services.links.linked_student("telegram", ALICE.id) is None
     finally:
         await app.close()
         await asyncio.wait_for(task, timeout=10)
