@@ -293,6 +293,8 @@ async def build_app(
             on Discord unless they chose their linked account."""
             if is_telegram_student(student_id):
                 return TELEGRAM
+            if settings.telegram is None:
+                return DISCORD  # nothing to choose from: no lookup per send
             chosen = await links.delivery_account(student_id)
             return chosen.front_end if chosen is not None else DISCORD
 
