@@ -91,7 +91,10 @@ WRONG_CODE = (
     "Nothing was changed; ask for a new one with /link in the other app."
 )
 SAME_SIDE = "Enter the code in the other app, not in the one that gave it. Nothing was changed."
-ALREADY_LINKED = "This account is linked already; unlink it first. Nothing was changed."
+ALREADY_LINKED = (
+    "One of these accounts is linked already: unlink it first (/link off, or Discord's "
+    "/link then:Unlink). Nothing was changed."
+)
 HAS_RECORDS = (
     "The account that would join already has contacts or drafts of its own, and linking would "
     "hide them. Export them, erase them with /privacy delete, then link again (or ask for the "
@@ -157,10 +160,7 @@ class LinkService:
         if acting_as != joiner_own or await self._links.student_of(joining_front, joining_account):
             raise LinkRefused(ALREADY_LINKED)
         if any(a.front_end == joining_front for a in await self._links.accounts_of(record)):
-            raise LinkRefused(
-                "The other account is linked to another account of this app already; unlink "
-                "it there first. Nothing was changed."
-            )
+            raise LinkRefused(ALREADY_LINKED)
         counts = await self._privacy.counts(joiner_own)
         if any(counts.get(table, 0) for table in MADE_BY_THE_STUDENT):
             raise LinkRefused(HAS_RECORDS)

@@ -136,7 +136,9 @@ class TelegramFrontEnd:
                 "export", command(files.export_command(services.privacy, services.flights))
             ),
             MessageHandler(
-                filters.Document.ALL,
+                # Private chats only: in a group with privacy mode off, every file posted there
+                # would otherwise get an answer.
+                filters.ChatType.PRIVATE & filters.Document.ALL,
                 private_upload(
                     prompts, files.import_upload(services.imports, services.flights), identities
                 ),

@@ -47,6 +47,7 @@ COMMANDS = frozenset(
         "letters",
         "interview",
         "privacy",
+        "link",
         "tip",
         "prep",
         "pitch",
