@@ -47,7 +47,7 @@ from bot.telegram_adapter.guards import (
     private_command,
     private_upload,
 )
-from bot.telegram_adapter.identity import TelegramIdentities
+from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,13 @@ def _reachability(services: Services) -> Callable[[int], Awaitable[str | None]]:
 
     async def notice(student: int) -> str | None:
         bounced = await services.reminders.reachability_notice(student)
-        return BLOCKED_NOTICE if bounced is not None else None
+        if bounced is None:
+            return None
+        if is_telegram_student(student):
+            return BLOCKED_NOTICE
+        # A linked record is reached on Discord unless the student chose Telegram.
+        chosen = await services.links.delivery_account(student) if services.links else None
+        return BLOCKED_NOTICE if chosen is not None and chosen.front_end == FRONT_END else bounced
 
     return notice
 
