@@ -7,8 +7,10 @@ import pytest
 from bot.core.errors import InvalidInput
 from bot.core.models import ItemKind, Role
 from bot.telegram_adapter import callbacks
+from bot.telegram_adapter.drafts import outreach_fields
 from bot.telegram_adapter.identity import chat_for, is_telegram_student, student_for
 from bot.telegram_adapter.parsing import parts, role_of
+from bot.telegram_adapter.reminders import schedule_of
 
 BIGGEST_ID = 2**63 - 1  # SQLite's and PostgreSQL's largest row id
 
@@ -80,3 +82,22 @@ def test_telegram_students_never_meet_discord_ids() -> None:
         chat_for(discord_min)
     with pytest.raises(ValueError):
         student_for(0)
+
+
+def test_reminders_reads_day_hour_and_timezone_in_any_order() -> None:
+    assert schedule_of(["sunday", "18", "Europe/London"]) == (6, 18, "Europe/London")
+    assert schedule_of(["UTC", "9:00", "mon"]) == (0, 9, "UTC")
+    assert schedule_of([]) == (None, None, None)
+    with pytest.raises(InvalidInput, match="don't understand"):
+        schedule_of(["someday"])
+
+
+def test_outreach_details_are_known_fields_only() -> None:
+    assert outreach_fields(["Ask: a 15-minute call", "topic : heart failure"]) == {
+        "ask": "a 15-minute call",
+        "topic": "heart failure",
+    }
+    with pytest.raises(InvalidInput, match="isn't a detail"):
+        outreach_fields(["favourite colour: teal"])
+    with pytest.raises(InvalidInput, match="field: value"):
+        outreach_fields(["just words"])
