@@ -25,7 +25,7 @@ import discord
 from dotenv import find_dotenv, load_dotenv
 
 from bot.content.season import SeasonContentError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import DISCORD_TOKEN_MISSING, Settings, SettingsError, load_settings
 from bot.storage.database import DatabaseUnusable
 from bot.storage.postgres.database import DatabaseUnusable as PostgresUnusable
 
@@ -270,9 +270,11 @@ def _restore(settings: Settings, path: Path, *, confirmed: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(find_dotenv(usecwd=True), override=False)
-    needs_token = args.command in ("run", "sync", "invite-url")
+    discord_only = args.command in ("sync", "invite-url")
     try:
-        settings = load_settings(os.environ, require_token=needs_token)
+        settings = load_settings(os.environ, require_token=args.command == "run")
+        if discord_only and not settings.runs_discord:
+            raise SettingsError(DISCORD_TOKEN_MISSING)
         if args.command == "templates":
             return _check_templates(settings)
         if args.command == "invite-url":
@@ -289,7 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from bot.logs import setup_logging
 
-    setup_logging(settings.log_level, settings.discord.token)
+    telegram = settings.telegram
+    setup_logging(
+        settings.log_level, settings.discord.token, *([telegram.token] if telegram else [])
+    )
     try:
         if args.command == "run":
             asyncio.run(_run(settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.links import LinkService
 from bot.core.papers import PaperService
 from bot.core.ports import Clock
 from bot.core.privacy import PrivacyService
@@ -47,6 +49,8 @@ from bot.discord_adapter.commands.events import EventGroup, admin_events_command
 from bot.discord_adapter.commands.exchanges import log_command
 from bot.discord_adapter.commands.help import help_command
 from bot.discord_adapter.commands.imports import import_command
+from bot.discord_adapter.commands.link import FRONT_END as DISCORD
+from bot.discord_adapter.commands.link import link_command
 from bot.discord_adapter.commands.privacy import PrivacyGroup
 from bot.discord_adapter.commands.profile import profile_command
 from bot.discord_adapter.commands.reminders import (
@@ -71,9 +75,16 @@ from bot.discord_adapter.pacing import Pacer
 from bot.file_clock import FileOffsetClock
 from bot.lookups.papers import HttpPaperLookup
 from bot.looplag import LoopLagMonitor
+from bot.routing import RoutedNotifier
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import DiscordSettings, Settings
 from bot.storage.backends import open_repositories
+from bot.telegram_adapter.front_end import PROMPT_KEYS as TELEGRAM_PROMPT_KEYS
+from bot.telegram_adapter.front_end import TelegramFrontEnd
+from bot.telegram_adapter.identity import FRONT_END as TELEGRAM
+from bot.telegram_adapter.identity import TelegramIdentities, is_telegram_student
+from bot.telegram_adapter.notifier import TelegramNotifier
+from bot.telegram_adapter.pacing import TelegramPacer
 from bot.workers import ExecutorOffload, worker_pool
 
 log = logging.getLogger(__name__)
@@ -102,12 +113,26 @@ class App:
     lag_monitor: LoopLagMonitor | None = None
     workers: ProcessPoolExecutor | None = None  # CPU-heavy work, off the event loop
     papers: HttpPaperLookup | None = None  # its HTTP session is closed with the app
+    telegram: TelegramFrontEnd | None = None  # TELEGRAM_TOKEN set: Telegram is served too
+    start_scheduler: bool = True
+    _closed: asyncio.Event | None = None
 
     async def run(self) -> None:
-        """Connect to Discord and serve until closed."""
+        """Connect to Discord and/or Telegram and serve until closed."""
         if self.lag_monitor is not None:
             self.lag_monitor.start()
-        await self.bot.start(self.settings.discord.token.reveal())
+        if self.telegram is not None:
+            await self.telegram.start()
+        if self.settings.runs_discord:
+            # The reminder tick starts once Discord is ready (on_start): its first sends need
+            # the connected client.
+            await self.bot.start(self.settings.discord.token.reveal())
+            return
+        # Telegram alone: the tick starts now (Telegram's sends need only the Bot API).
+        if self.start_scheduler and not self.scheduler.running:
+            self.scheduler.start()
+        self._closed = self._closed or asyncio.Event()
+        await self._closed.wait()
 
     async def close(self) -> None:
         """Let in-flight answers finish, then disconnect and close the database."""
@@ -115,6 +140,10 @@ class App:
             self.scheduler.shutdown(wait=False)
         if self.lag_monitor is not None:
             await self.lag_monitor.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()  # lets the updates being handled finish
+        if self._closed is not None:
+            self._closed.set()
         if not self.bot.is_closed():
             await self.bot.drain(DRAIN_SECONDS)
             await self.bot.close()
@@ -143,7 +172,8 @@ class App:
 
 
 def load_prompts(settings: Settings) -> PromptLibrary:
-    return PromptLibrary.load(settings.content.prompts_dir, required=PROMPT_KEYS)
+    required = PROMPT_KEYS + (TELEGRAM_PROMPT_KEYS if settings.telegram is not None else ())
+    return PromptLibrary.load(settings.content.prompts_dir, required=required)
 
 
 def load_catalogue(settings: Settings) -> TemplateCatalogue:
@@ -188,12 +218,14 @@ def discord_commands(
         admin_group,
         EventGroup(services.events, services.contacts),
         *coaching_commands(services.coaching, services.contacts, flights=flights, charts=charts),
-        PrivacyGroup(services.privacy, prompts, flights),
+        PrivacyGroup(services.privacy, prompts, flights, links=services.links),
     ]
     if services.season is not None:
         commands += [SeasonGroup(services.season), LettersGroup(services.season, services.contacts)]
     if services.interviews is not None:
         commands.append(InterviewGroup(services.interviews, services.contacts))
+    if services.links is not None:
+        commands.append(link_command(services.links))
     commands += [help_command(prompts), save_member_menu(services.contacts)]
     return commands
 
@@ -258,9 +290,29 @@ async def build_app(
             pending,
             clock,
         )
-        # The notifier paces Discord's global rate and keeps each student's DM channel in the
-        # students table (a digest after a restart is still one request).
-        notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        # Linking: a Telegram account joins a Discord student's record (the Discord adapter
+        # keeps using Discord user ids as students).
+        links = LinkService(
+            store.links, student_repo, store.privacy, clock, joining=frozenset({TELEGRAM})
+        )
+        # The Discord notifier paces Discord's global rate and keeps each student's DM channel
+        # in the students table (a digest after a restart is still one request).
+        discord_notifier = DiscordNotifier(student_repo, Pacer(settings.scheduler.send_rate))
+        identities = TelegramIdentities(links)
+
+        async def route(student_id: int) -> str:
+            """Where a student is reached: a Telegram student on Telegram; a Discord student
+            on Discord unless they chose their linked account."""
+            if is_telegram_student(student_id):
+                return TELEGRAM
+            if settings.telegram is None:
+                return DISCORD  # nothing to choose from: no lookup per send
+            chosen = await links.delivery_account(student_id)
+            return chosen.front_end if chosen is not None else DISCORD
+
+        notifier = RoutedNotifier(route)
+        if settings.runs_discord:
+            notifier.serve(DISCORD, discord_notifier)
         paper_lookup = None
         if settings.papers.enabled:
             paper_lookup = HttpPaperLookup(
@@ -294,7 +346,9 @@ async def build_app(
             clock,
             lease=store.sender_lease,
         )
-        events = EventService(event_repo, contacts, reminder_repo, notifier, clock, cache=notifier)
+        events = EventService(
+            event_repo, contacts, reminder_repo, discord_notifier, clock, cache=discord_notifier
+        )
         delivery.add_kind(EVENT_DELIVERY, events.tick, events.send_claimed)
         delivery.add_kind(
             LETTER_DELIVERY, season_reminders.claim_due, season_reminders.send_claimed
@@ -324,11 +378,13 @@ async def build_app(
             interviews=InterviewService(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
+            links=links,
         )
         scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
+        charts = ChartRenderer(offload)  # both front ends' /progress: one cache of the week
         bot = CoachBot(
             prompts,
-            commands=discord_commands(services, prompts, ChartRenderer(offload)),
+            commands=discord_commands(services, prompts, charts),
             router=discord_router(services),
             students=students,
             reminders=reminders,
@@ -342,7 +398,26 @@ async def build_app(
         if settings.discord.shard_count is not None:
             # Sharded: other processes may hold the token's other shards; identify in turn.
             bot.identify_gate = IdentifyGate(store.rate_slots, bot.max_concurrency)
-        notifier.attach(bot)
+        discord_notifier.attach(bot)
+        telegram = None
+        if settings.telegram is not None:
+            telegram = TelegramFrontEnd(
+                services,
+                prompts,
+                settings.telegram.token.reveal(),
+                api_base=settings.telegram.api_base,
+                identities=identities,
+                charts=charts.weekly_png,
+            )
+            notifier.serve(
+                TELEGRAM,
+                TelegramNotifier(
+                    telegram.application.bot,
+                    identities,
+                    prompts,
+                    TelegramPacer(settings.telegram.send_rate),
+                ),
+            )
     except BaseException:
         workers.shutdown(wait=False, cancel_futures=True)
         await db.close()
@@ -357,4 +432,6 @@ async def build_app(
         lag_monitor=LoopLagMonitor(lag) if lag else None,
         workers=workers,
         papers=paper_lookup,
+        telegram=telegram,
+        start_scheduler=start_scheduler,
     )

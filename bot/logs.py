@@ -23,7 +23,8 @@ class _RedactSecret(logging.Filter):
         return True
 
 
-def setup_logging(level: str, token: Secret) -> None:
+def setup_logging(level: str, token: Secret, *more: Secret) -> None:
+    """`token` and `more`: every bot token, masked wherever a record would show one."""
     numeric = logging.getLevelName(level)
     # At DEBUG, libraries log what they carry: discord.py whole gateway payloads, aiosqlite
     # every statement's parameters — students' contact names and notes, interaction tokens.
@@ -32,7 +33,11 @@ def setup_logging(level: str, token: Secret) -> None:
     discord.utils.setup_logging(level=max(numeric, logging.INFO), root=True)
     logging.getLogger("bot").setLevel(numeric)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
+    # httpx (python-telegram-bot's HTTP client) logs every request's URL at INFO, and a Bot
+    # API URL carries the token: one line per long poll, with the secret in it.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))
-    redact = _RedactSecret(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+    for secret in (token, *more):
+        redact = _RedactSecret(secret)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact)

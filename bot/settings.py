@@ -51,6 +51,19 @@ class DiscordSettings:
     shard_ids: tuple[int, ...] | None = None
 
 
+# Telegram's bulk-send guidance is about 30 messages a second; 5 stay free for answers.
+TELEGRAM_SEND_RATE = 25.0
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    token: Secret
+    api_base: str | None = None  # TELEGRAM_API_BASE: a test fake or a local Bot API server
+    # TELEGRAM_SEND_RATE: messages per second for digests and reminders, under Telegram's
+    # "about 30 a second" for bulk sends (the bot's answers to commands need some room too).
+    send_rate: float = TELEGRAM_SEND_RATE
+
+
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
     database_path: Path  # the SQLite file, when postgres_url is None
@@ -106,6 +119,42 @@ class Settings:
     log_level: str = "INFO"
     diagnostics: DiagnosticsSettings = DiagnosticsSettings()
     papers: PaperSettings = PaperSettings()
+    telegram: TelegramSettings | None = None  # None: TELEGRAM_TOKEN unset, Telegram stays off
+
+    @property
+    def runs_discord(self) -> bool:
+        return bool(self.discord.token.reveal())
+
+
+DISCORD_TOKEN_MISSING = (
+    "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+    "(Discord Developer Portal → your application → Bot → Reset Token)."
+)
+
+
+def _telegram(environ: Mapping[str, str]) -> TelegramSettings | None:
+    token = environ.get("TELEGRAM_TOKEN", "").strip()
+    if not token:
+        return None
+    # BotFather's tokens are "<bot id>:<35 characters>".
+    bot_id, colon, secret = token.partition(":")
+    if not colon or not bot_id.isdigit() or len(secret) < 30 or " " in token:
+        raise SettingsError(
+            "TELEGRAM_TOKEN doesn't look like a bot token (digits, a colon, then a long "
+            "secret); copy it again from BotFather's /token."
+        )
+    return TelegramSettings(
+        token=Secret(token),
+        api_base=_optional_url(environ, "TELEGRAM_API_BASE", ("http", "https")),
+        send_rate=_number(
+            environ,
+            "TELEGRAM_SEND_RATE",
+            TELEGRAM_SEND_RATE,
+            1.0,
+            30.0,
+            "messages per second for digests and reminders, under Telegram's limit of about 30",
+        ),
+    )
 
 
 def _resolve(path_text: str, base: Path) -> Path:
@@ -138,10 +187,12 @@ def load_settings(
 ) -> Settings:
     """Build Settings or raise SettingsError with one line naming the first bad key."""
     token = environ.get("DISCORD_TOKEN", "").strip()
-    if require_token and not token:
+    telegram = _telegram(environ)
+    if require_token and not token and telegram is None:
         raise SettingsError(
-            "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
-            "(Discord Developer Portal → your application → Bot → Reset Token)."
+            "Neither DISCORD_TOKEN nor TELEGRAM_TOKEN is set: copy .env.example to .env and "
+            "paste at least one bot token (Discord Developer Portal → your application → Bot → "
+            "Reset Token; Telegram: BotFather → /newbot)."
         )
     if token and (" " in token or token.count(".") != 2):
         raise SettingsError(
@@ -213,6 +264,7 @@ def load_settings(
             test_clock_file=_test_clock_file(environ, base_dir, api_base, gateway_url),
         ),
         papers=_papers(environ),
+        telegram=telegram,
     )
 
 

@@ -27,7 +27,7 @@ from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
-from bot.core.errors import DeliveryFailed, RecipientUnreachable
+from bot.core.errors import DeliveryFailed, DeliveryUncertain, RecipientUnreachable
 from bot.core.events import (
     DELIVERY_KIND as EVENT_DELIVERY,
 )
@@ -1032,6 +1032,7 @@ class RecordingNotifier:
         self.most_in_flight = 0
         self._failures = 0
         self._lost_responses = 0
+        self._uncertain = 0
         self._by_key: dict[tuple[int, str], int] = {}
         self.interested: dict[int, list[int]] = {}  # scheduled event id -> interested members
         self._message_ids = itertools.count(700_000_000_000_000_001)
@@ -1049,6 +1050,11 @@ class RecordingNotifier:
 
     def lose_next_response(self, times: int = 1) -> None:
         self._lost_responses += times
+
+    def lose_next_response_uncertainly(self, times: int = 1) -> None:
+        """Deliver, then answer as a platform without idempotency keys does when the answer
+        is lost: DeliveryUncertain."""
+        self._uncertain += times
 
     def to(self, student_id: int) -> list[SentMessage]:
         return [m for m in self.messages if m.student_id == student_id]
@@ -1068,6 +1074,9 @@ class RecordingNotifier:
         ]
 
     # -- the Notifier protocol ---------------------------------------------------------------
+
+    async def idempotency_window_for(self, student_id: int) -> timedelta:
+        return self.idempotency_window
 
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef:
         return await self._post("welcome", student_id, key)
@@ -1112,6 +1121,9 @@ class RecordingNotifier:
         if self._lost_responses:
             self._lost_responses -= 1
             raise DeliveryFailed("the response was lost")
+        if self._uncertain:
+            self._uncertain -= 1
+            raise DeliveryUncertain("no answer; this platform can't recognise a resend")
         return message_id
 
 

@@ -39,7 +39,12 @@ from datetime import datetime, timedelta
 
 from bot.core.contacts import ContactService
 from bot.core.dates import local_today
-from bot.core.errors import ContactNotFound, DeliveryFailed, RecipientUnreachable
+from bot.core.errors import (
+    ContactNotFound,
+    DeliveryFailed,
+    DeliveryUncertain,
+    RecipientUnreachable,
+)
 from bot.core.models import (
     Contact,
     Delivery,
@@ -182,10 +187,10 @@ class DeliveryService:
                 queue.put_nowait(claim)
 
         now = self._clock.now()
-        window = self._notifier.idempotency_window
         for job in await self._repo.lease_stale(
             stale_before=now - RETRY_AFTER, now=now, limit=BATCH
         ):
+            window = await self._notifier.idempotency_window_for(job.student_id)
             if now - job.claimed_at > window:
                 # It may have been sent (a crash after the send, a lost answer): past the
                 # window a resend could be a second message, so it is not resent blindly.
@@ -304,6 +309,17 @@ class DeliveryService:
             await self._students.set_unreachable(delivery.student_id, now)
             await self._repo.finish(delivery.id, outcome="unreachable", at=now)
             return "unreachable"
+        except DeliveryUncertain:
+            # The platform may have shown it and cannot recognise a resend: told in the next
+            # digest ("may not have reached you") instead of risking a second copy.
+            log.warning(
+                "uncertain delivery student=%s kind=%s delivery=%s: no answer, not resent",
+                delivery.student_id,
+                delivery.kind,
+                delivery.id,
+            )
+            await self._repo.finish(delivery.id, outcome="uncertain", at=now)
+            return "uncertain"
         except (DeliveryFailed, Exception):
             attempts = await self._repo.count_attempt(delivery.id)
             log.exception(

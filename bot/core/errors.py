@@ -39,7 +39,8 @@ class ExpiredAction(CoachError):
 
 
 class RecipientUnreachable(Exception):
-    """Discord refused a DM (code 50007): the student's DMs are closed to the bot."""
+    """The platform refused to deliver to the student (Discord: DMs closed, code 50007; a
+    platform where the student blocked the bot)."""
 
 
 class DeliveryFailed(Exception):
@@ -49,6 +50,12 @@ class DeliveryFailed(Exception):
 class PaperLookupFailed(Exception):
     """Crossref or PubMed could not be asked, or did not answer in time (no network, a timeout,
     a 5xx): the draft is written from what the student typed."""
+
+
+class DeliveryUncertain(DeliveryFailed):
+    """A send whose outcome is unknown (the request left, no answer came back) on a platform
+    that cannot recognise a resend: resending could show the message twice, so the claim is
+    closed as uncertain and the next digest says so."""
 
 
 class UnreadableFile(CoachError):

@@ -406,6 +406,12 @@ class Notifier(Protocol):
         copy."""
         ...
 
+    async def idempotency_window_for(self, student_id: int) -> timedelta:
+        """The window for this student's sends: a process serving several platforms routes
+        each student to one, and each platform recognises resends for its own time (none at
+        all where it has no idempotency key)."""
+        ...
+
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef: ...
 
     async def send_digest(self, student_id: int, digest: Digest, *, key: str) -> MessageRef: ...
@@ -413,6 +419,65 @@ class Notifier(Protocol):
     async def send_item(
         self, student_id: int, item: DueItem, *, key: str, late: bool
     ) -> MessageRef: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """A one-time code as issued: by which student, from which front end and account."""
+
+    student_id: int
+    front_end: str
+    account_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAccount:
+    """An account of another front end that acts as `student_id`; `delivers`: digests and
+    reminders go to it instead of the record's own."""
+
+    front_end: str
+    account_id: int
+    student_id: int
+    delivers: bool
+    linked_at: datetime
+
+
+class AccountLinkRepository(Protocol):
+    """Links between front-end accounts and student records, and the codes that make them.
+    `front_end` is the adapter's own name for itself, kept and compared, never interpreted."""
+
+    async def add_code(
+        self,
+        code_hash: str,
+        issued: LinkCode,
+        *,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None:
+        """Store a new code (its hash); the student's earlier unused codes stop working."""
+        ...
+
+    async def take_code(self, code_hash: str, *, now: datetime) -> LinkCode | None:
+        """Use the code once: None when it is unknown, used already or expired (in one
+        statement, so two entries of one code can't both succeed)."""
+        ...
+
+    async def link(self, account: LinkedAccount) -> bool:
+        """Record the link; False (nothing changed) when the account is linked already."""
+        ...
+
+    async def student_of(self, front_end: str, account_id: int) -> int | None: ...
+
+    async def accounts_of(self, student_id: int) -> Sequence[LinkedAccount]: ...
+
+    async def set_delivers(self, student_id: int, front_end: str | None) -> None:
+        """Deliver to the student's linked account of `front_end` (None: to the record's own
+        account)."""
+        ...
+
+    async def unlink(self, student_id: int) -> int:
+        """Remove every link of the student's record; how many there were."""
+        ...
 
 
 class CoachRepository(Protocol):

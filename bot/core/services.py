@@ -12,6 +12,7 @@ from bot.core.events import EventService
 from bot.core.flight import SingleFlight
 from bot.core.imports import ImportService
 from bot.core.interviews import InterviewService
+from bot.core.links import LinkService
 from bot.core.papers import PaperService
 from bot.core.privacy import PrivacyService
 from bot.core.reminders import ReminderService
@@ -36,3 +37,4 @@ class Services:
     interviews: InterviewService | None = None  # /interview
     season_reminders: SeasonReminderService | None = None  # letter items: digest, DMs, buttons
     papers: PaperService | None = None  # /outreach paper: (None: look-ups turned off)
+    links: LinkService | None = None  # one record from two front ends (/link)

@@ -116,6 +116,12 @@ class CoachBot(discord.AutoShardedClient):
         ready = getattr(self._connection, "_ready_task", None)
         if ready is not None:
             ready.cancel()
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # Never connected (only Telegram runs, or the login failed): AutoShardedClient's
+            # close would post to an event queue that connect() makes. Client's close is the
+            # whole of it then. DEP-WARN: discord.py internal.
+            await discord.Client.close(self)
+            return
         await super().close()
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

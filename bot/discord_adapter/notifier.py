@@ -101,6 +101,9 @@ class DiscordNotifier:
     def idempotency_window(self) -> timedelta:
         return NONCE_WINDOW
 
+    async def idempotency_window_for(self, student_id: int) -> timedelta:
+        return NONCE_WINDOW
+
     async def _dm_channel(self, student_id: int, *, paced: bool) -> discord.PartialMessageable:
         channel_id = await self._channels.dm_channel(student_id)
         if channel_id is None:

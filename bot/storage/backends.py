@@ -20,6 +20,7 @@ from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
 from bot.storage.jobs import SqliteJobLedger
+from bot.storage.links import SqliteAccountLinkRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.postgres import database as postgres
 from bot.storage.postgres.coaching import PgCoachRepository
@@ -27,6 +28,7 @@ from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
 from bot.storage.postgres.jobs import PgJobLedger
+from bot.storage.postgres.links import PgAccountLinkRepository
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
@@ -65,6 +67,7 @@ class Repositories:
     jobs: SqliteJobLedger | PgJobLedger
     sender_lease: SqliteSenderLease | PgSenderLease
     rate_slots: SqliteRateSlots | PgRateSlots
+    links: SqliteAccountLinkRepository | PgAccountLinkRepository
 
     async def close(self) -> None:
         await self.handle.close()
@@ -88,6 +91,7 @@ def sqlite_repositories(db: aiosqlite.Connection) -> Repositories:
         SqliteJobLedger(db),
         SqliteSenderLease(db),
         SqliteRateSlots(db),
+        SqliteAccountLinkRepository(db),
     )
 
 
@@ -109,6 +113,7 @@ def postgres_repositories(pool: asyncpg.Pool) -> Repositories:
         PgJobLedger(pool),
         PgSenderLease(pool),
         PgRateSlots(pool),
+        PgAccountLinkRepository(pool),
     )
 
 

@@ -47,6 +47,8 @@ TABLES: dict[str, str] = {
     "interviews": "event_id",
     "job_claims": "student_id, kind",
     "sender_leases": "name",
+    "linked_accounts": "front_end, account_id",
+    "link_codes": "code_hash",
 }
 # Copied in the order they were made (people at an event are listed in link order).
 COPY_ORDER = {"contact_events": "rowid"}

@@ -45,7 +45,14 @@ STUDENT_TABLES: dict[str, str] = {
     "season_plans": "student_id",
     "letter_requests": "owner_id",
     "interviews": "owner_id",
+    # Linked accounts and link codes (migration 0018): deleted with the record; named in the
+    # export's cover message rather than its tables (the export format doesn't carry them).
+    "linked_accounts": "student_id",
+    "link_codes": "student_id",
 }
+# Linked accounts are bookkeeping of the record, not the student's data: outside the export
+# format and the restore's emptiness check (a linked account may restore into its record).
+LINK_TABLES = frozenset({"linked_accounts", "link_codes"})
 
 
 # Rows turned into records per turn of the event loop: ~2 ms of a student at the caps each.

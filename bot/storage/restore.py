@@ -24,14 +24,16 @@ from bot.core.restore import AccountNotEmpty
 from bot.core.text import fold
 from bot.storage.contacts import contact_columns
 from bot.storage.database import open_database
-from bot.storage.privacy import STUDENT_TABLES, SqlitePrivacyRepository
+from bot.storage.privacy import LINK_TABLES, STUDENT_TABLES, SqlitePrivacyRepository
 from bot.storage.profiles import SqliteProfileRepository
 from bot.storage.reminders import SqliteReminderRepository
 from bot.storage.rows import to_db_day, to_db_time
 
 # What must be absent for a restore: everything but the student's row and bookkeeping.
 RESTORED_TABLES = tuple(
-    t for t in STUDENT_TABLES if t not in {"students", "pending_actions", "deliveries"}
+    t
+    for t in STUDENT_TABLES
+    if t not in {"students", "pending_actions", "deliveries"} and t not in LINK_TABLES
 )
 
 

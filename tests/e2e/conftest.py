@@ -20,6 +20,7 @@ from bot.content.templates import TemplateCatalogue
 from bot.settings import Settings, load_settings
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.fixtures import fake_discord  # noqa: F401
+from tests.e2e.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
 from tests.fakes import FakeClock
 from tests.storage.stores import POSTGRES, SQLITE, Store
 
@@ -46,6 +47,7 @@ COMMANDS = frozenset(
         "letters",
         "interview",
         "privacy",
+        "link",
         "tip",
         "prep",
         "pitch",

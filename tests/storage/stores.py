@@ -23,12 +23,14 @@ from bot.storage.database import migrate, open_database
 from bot.storage.drafts import SqliteDraftRepository
 from bot.storage.events import SqliteEventRepository
 from bot.storage.jobs import SqliteJobLedger
+from bot.storage.links import SqliteAccountLinkRepository
 from bot.storage.pending import SqlitePendingRepository
 from bot.storage.postgres.coaching import PgCoachRepository
 from bot.storage.postgres.contacts import PgContactRepository
 from bot.storage.postgres.drafts import PgDraftRepository
 from bot.storage.postgres.events import PgEventRepository
 from bot.storage.postgres.jobs import PgJobLedger
+from bot.storage.postgres.links import PgAccountLinkRepository
 from bot.storage.postgres.pending import PgPendingRepository
 from bot.storage.postgres.privacy import PgPrivacyRepository
 from bot.storage.postgres.profiles import PgProfileRepository
@@ -65,6 +67,7 @@ REPOSITORIES: dict[str, tuple[type, type | None]] = {
     "jobs": (SqliteJobLedger, PgJobLedger),
     "sender_lease": (SqliteSenderLease, PgSenderLease),
     "rate_slots": (SqliteRateSlots, PgRateSlots),
+    "links": (SqliteAccountLinkRepository, PgAccountLinkRepository),
 }
 
 

@@ -111,6 +111,12 @@ SEEDS: dict[int, list[str]] = {
         f"checked_on, created_at, updated_at) VALUES (1, 10, 'asked', '2026-03-01', "
         f"'2026-08-01', '2026-07-20', '{T}', '{T}')",
     ],
+    18: [  # a Telegram account acting as student 1, and a code it was made with
+        "INSERT INTO linked_accounts (front_end, account_id, student_id, delivers, linked_at) "
+        f"VALUES ('telegram', 5000001, 1, 1, '{T}')",
+        "INSERT INTO link_codes (code_hash, student_id, front_end, account_id, created_at, "
+        f"expires_at, used_at) VALUES ('ab12', 1, 'discord', 1, '{T}', '{T}', '{T}')",
+    ],
 }
 LATEST = len(available_migrations())
 

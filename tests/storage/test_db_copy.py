@@ -13,6 +13,7 @@ import pytest
 from bot.__main__ import main
 from bot.core.events import GuildEventSettings
 from bot.core.models import ContactDraft
+from bot.core.ports import LinkCode, LinkedAccount
 from bot.core.season import SeasonPlan
 from bot.storage import copy as copying
 from bot.storage.backends import (
@@ -66,6 +67,11 @@ async def _school(path: Path) -> None:
         )
         await repos.jobs.finish(A, "export", "t1", finished_at=clock.now())
         await repos.sender_lease.hold("p1", now=clock.now(), until=clock.now())
+        # A Telegram account linked to A, and a code C asked for.
+        await repos.links.link(LinkedAccount("telegram", 5_000_001, A, True, clock.now()))
+        await repos.links.add_code(
+            "h1", LinkCode(C, "discord", C), now=clock.now(), expires_at=clock.now()
+        )
     finally:
         await repos.close()
 
@@ -81,6 +87,7 @@ async def _everything(repos: Repositories) -> dict[str, Any]:
         found[f"{owner}:network"] = await repos.contacts.network_counts(owner, top=6)
         found[f"{owner}:plan"] = await repos.season.plan(owner)
         found[f"{owner}:letters"] = await repos.season.letters(owner)
+        found[f"{owner}:links"] = await repos.links.accounts_of(owner)
     return found
 
 

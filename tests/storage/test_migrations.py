@@ -41,6 +41,8 @@ TABLES = {
     "interviews",
     "job_claims",
     "sender_leases",
+    "linked_accounts",
+    "link_codes",
 }
 
 

@@ -22,6 +22,8 @@ FAKE_TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".GhIjKl.n
 PERMISSIONS = 52224
 SETTINGS_KEYS = (
     "DISCORD_TOKEN",
+    "TELEGRAM_TOKEN",
+    "TELEGRAM_API_BASE",
     "DEV_GUILD_ID",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
@@ -43,18 +45,32 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
     # Logging set-up installs root handlers; keep the test process's logging as it was.
-    monkeypatch.setattr(bot.logs, "setup_logging", lambda level, token: None)
+    monkeypatch.setattr(bot.logs, "setup_logging", lambda level, *tokens: None)
 
 
 @pytest.mark.parametrize("argv", [["run"], ["sync"], ["invite-url"]])
 def test_missing_token_is_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    """Without a token, commands that need one exit 2 with one stderr line naming DISCORD_TOKEN."""
+    """Without a token, commands that need one exit 2 with one stderr line naming the token:
+    `run` either front end's, `sync` and `invite-url` (Discord's alone) DISCORD_TOKEN."""
     assert main(argv) == EXIT_SETTINGS == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert len(err.splitlines()) == 1
-    assert err.startswith("coach: DISCORD_TOKEN")
+    if argv == ["run"]:
+        assert err.startswith("coach: Neither DISCORD_TOKEN nor TELEGRAM_TOKEN")
+    else:
+        assert err.startswith("coach: DISCORD_TOKEN")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["sync"], ["invite-url"]])
+def test_discord_commands_need_discord_token(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Telegram token alone does not do for commands that talk to Discord."""
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0")
+    assert main(argv) == EXIT_SETTINGS
+    assert capsys.readouterr().err.startswith("coach: DISCORD_TOKEN is not set")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,9 @@ from bot.content.prompts import PromptError, PromptLibrary
 from bot.settings import PROJECT_ROOT
 
 # The keys bot.discord_adapter.client.PROMPT_KEYS asks for (copied: the adapter is not under test).
+# And the Telegram front end's (bot.telegram_adapter.front_end.PROMPT_KEYS).
+from bot.telegram_adapter.front_end import PROMPT_KEYS as TELEGRAM_PROMPT_KEYS
+
 PROMPT_KEYS = (
     "help",
     "help_title",
@@ -75,7 +78,7 @@ def test_only_markdown_files_are_prompts(prompts_copy: Path) -> None:
     """Files other than *.md are ignored, and keys are listed sorted."""
     (prompts_copy / "notes.txt").write_text("", encoding="utf-8")
     library = PromptLibrary.load(prompts_copy)
-    assert library.keys() == sorted(PROMPT_KEYS)
+    assert library.keys() == sorted((*PROMPT_KEYS, *TELEGRAM_PROMPT_KEYS))
 
 
 def test_strict_undefined() -> None:

@@ -1217,6 +1217,27 @@ async def test_an_uncertain_reminder_is_told_in_the_next_digest_once(world: Worl
     assert len(world.notifier.digests(A)) == 1
 
 
+async def test_a_send_that_may_have_arrived_on_a_keyless_platform_is_uncertain_at_once(
+    world: World,
+) -> None:
+    """Telegram takes no idempotency key: a send without an answer (DeliveryUncertain) is
+    closed as uncertain in the same tick, never resent, and the next digest says it may not
+    have arrived."""
+    due = (await set_up(world)).next_digest_at
+    world.notifier.lose_next_response_uncertainly()
+    world.clock.set(due)
+    report = await world.tick()
+    assert (report.uncertain, report.failed, report.sent) == (1, 0, 0)
+    assert world.outcomes("digest") == ["uncertain"]
+    world.clock.advance(minutes=2)
+    assert (await world.tick()).retried == 0
+    world.clock.set(await world.next_digest_at())
+    await world.tick()
+    digests = world.notifier.digests(A)
+    assert len(digests) == 2  # the one that may have arrived, and the next saying so
+    assert [m.kind for m in digests[1].digest.maybe_missed] == ["digest"]
+
+
 async def test_claim_inside_the_idempotency_window_is_still_retried(world: World) -> None:
     """Just inside the window the key is still recognised: the retry goes out (one message)."""
     due = (await set_up(world)).next_digest_at

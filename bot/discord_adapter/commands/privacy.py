@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.content.prompts import PromptLibrary
 from bot.core.export_files import ExportFiles, Packing
 from bot.core.flight import SingleFlight
+from bot.core.links import LinkService
 from bot.core.privacy import PrivacyService
 from bot.discord_adapter import presenters
 from bot.discord_adapter.components.privacy import delete_view
@@ -78,17 +79,40 @@ def export_messages(export: ExportFiles, limit: int) -> list[str]:
 @app_commands.allowed_installs(guilds=True, users=False)
 class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: see, take, erase"):
     def __init__(
-        self, privacy: PrivacyService, prompts: PromptLibrary, flights: SingleFlight | None = None
+        self,
+        privacy: PrivacyService,
+        prompts: PromptLibrary,
+        flights: SingleFlight | None = None,
+        *,
+        links: LinkService | None = None,
     ) -> None:
         super().__init__()
         self.privacy = privacy
         self.prompts = prompts
         self.flights = flights
+        self.links = links
+
+    async def _linked_note(self, owner: int, what: str) -> str:
+        """A sentence naming the accounts linked to this record ("" when none)."""
+        if self.links is None:
+            return ""
+        accounts = await self.links.accounts(owner)
+        if not accounts:
+            return ""
+        names = ", ".join(f"{a.front_end.capitalize()} account" for a in accounts)
+        return f"\n\nThis record is shared with your linked {names}: {what}"
 
     @app_commands.command(name="show", description="What the coach stores and who can see it")
     async def show(self, interaction: Interaction) -> None:
+        note = await self._linked_note(
+            interaction.user.id,
+            "it sees and changes the same data. `/privacy delete` erases the record and the "
+            "link; `/link then:Unlink` only unlinks.",
+        )
         embed = discord.Embed(
-            title="Your data", description=self.prompts.render("privacy"), colour=presenters.COLOUR
+            title="Your data",
+            description=self.prompts.render("privacy") + note,
+            colour=presenters.COLOUR,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -103,7 +127,11 @@ class PrivacyGroup(app_commands.Group, name="privacy", description="Your data: s
             export = await self.privacy.export(
                 interaction.user.id, max_file_bytes=limit, max_files=MAX_FILES_PER_MESSAGE
             )
-            for text, files in zip(export_messages(export, limit), export.messages, strict=True):
+            texts = export_messages(export, limit)
+            texts[0] += await self._linked_note(
+                interaction.user.id, "this export is everything either account sees."
+            )
+            for text, files in zip(texts, export.messages, strict=True):
                 await interaction.followup.send(
                     text,
                     files=[discord.File(io.BytesIO(data), filename=name) for name, data in files],

@@ -1,0 +1,32 @@
+"""Inline buttons' callback data: `<feature>:<action>:<id>[:<arg>]`, like Discord's custom ids.
+
+Telegram carries at most 64 bytes of callback data; `data()` refuses longer at build time, so a
+button that Telegram would reject never reaches it. The ids are never trusted: every click is
+re-read for the clicking student.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton
+
+CALLBACK_DATA_MAX = 64  # bytes (Telegram Bot API, InlineKeyboardButton.callback_data)
+
+DUE = re.compile(r"^due:(?P<action>draft|done|snooze):(?P<kind>[a-z_]{1,12}):(?P<id>\d{1,19})$")
+DRAFT = re.compile(r"^draft:(?P<action>sent|again):(?P<id>\d{1,19})$")
+IMPORT = re.compile(r"^import:(?P<action>confirm|cancel):(?P<id>\d{1,19})$")
+PRIVACY = re.compile(r"^privacy:(?P<action>delete|keep):0$")
+REMINDERS = re.compile(r"^reminders:(?P<action>off):0$")
+DUPE = re.compile(r"^dupe:(?P<pending>\d{1,19}):(?P<target>\d{1,19}|new)$")
+
+
+def data(*parts: object) -> str:
+    text = ":".join(str(part) for part in parts)
+    if len(text.encode()) > CALLBACK_DATA_MAX:
+        raise ValueError(f"callback data over {CALLBACK_DATA_MAX} bytes: {text[:20]}…")
+    return text
+
+
+def button(label: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data(*parts))

@@ -1,0 +1,211 @@
+"""The Telegram front end's lifecycle inside the bot's own event loop.
+
+python-telegram-bot's manual lifecycle (no `run_polling`, which would own the loop):
+`initialize` (getMe), the command menu, `start`, then the updater's long polling; stopping
+runs the same steps backwards. No JobQueue: the database is the schedule, and the one
+APScheduler tick of `bot.scheduling` drives every delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.content.prompts import PromptLibrary
+from bot.core.services import Services
+from bot.telegram_adapter import (
+    callbacks,
+    contacts,
+    drafts,
+    due,
+    exchanges,
+    files,
+    help,
+    linking,
+    privacy,
+    reminders,
+)
+from bot.telegram_adapter.guards import (
+    Click,
+    Command,
+    Context,
+    Handler,
+    own_click,
+    private_command,
+    private_upload,
+)
+from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
+from bot.telegram_adapter.ordering import PerChatOrder
+
+log = logging.getLogger(__name__)
+
+PROMPT_KEYS = (
+    "telegram_help",
+    "telegram_group",
+    "telegram_privacy",
+    "telegram_digest_empty",
+    "telegram_reminders_welcome",
+)
+BLOCKED_NOTICE = (
+    "Your last digest or reminder couldn't reach you here (the bot was blocked or stopped). "
+    "You'll get the next one."
+)
+# Long-poll length asked of getUpdates (Telegram holds the request up to this many seconds).
+POLL_TIMEOUT = 10
+
+
+def _when(test: Callable[[Update], bool], handler: Handler) -> Handler:
+    """Hand the update on only when `test` accepts it (a reply to the bot's own prompt)."""
+
+    async def handle(update: Update, context: Context) -> None:
+        if test(update):
+            await handler(update, context)
+
+    return handle
+
+
+def _reachability(services: Services) -> Callable[[int], Awaitable[str | None]]:
+    """Once after a send bounced (the student had blocked the bot), say so: as Discord does
+    after a DM to closed DMs; from now on sends are tried again."""
+
+    async def notice(student: int) -> str | None:
+        bounced = await services.reminders.reachability_notice(student)
+        if bounced is None:
+            return None
+        if is_telegram_student(student):
+            return BLOCKED_NOTICE
+        # A linked record is reached on Discord unless the student chose Telegram.
+        chosen = await services.links.delivery_account(student) if services.links else None
+        return BLOCKED_NOTICE if chosen is not None and chosen.front_end == FRONT_END else bounced
+
+    return notice
+
+
+class TelegramFrontEnd:
+    def __init__(
+        self,
+        services: Services,
+        prompts: PromptLibrary,
+        token: str,
+        *,
+        api_base: str | None = None,
+        poll_timeout: int = POLL_TIMEOUT,
+        identities: TelegramIdentities | None = None,
+        charts: files.ChartDrawer | None = None,
+    ) -> None:
+        self._charts = charts
+        self._identities = identities or TelegramIdentities(services.links)
+        builder = ApplicationBuilder().token(token).job_queue(None)
+        builder = builder.concurrent_updates(PerChatOrder())
+        if api_base:
+            builder = builder.base_url(f"{api_base}/bot").base_file_url(f"{api_base}/file/bot")
+        # The long poll's read timeout must outlast the poll itself.
+        builder = builder.get_updates_read_timeout(poll_timeout + 10)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._poll_timeout = poll_timeout
+        self._running = False
+        self._register(services, prompts)
+
+    def _register(self, services: Services, prompts: PromptLibrary) -> None:
+        app = self.application
+        identities = self._identities
+        notice = _reachability(services)
+
+        def command(run: Command) -> Handler:
+            return private_command(prompts, run, identities, notice=notice)
+
+        def click(pattern: re.Pattern[str], run: Click) -> Handler:
+            return own_click(pattern, run, identities)
+
+        add = command(contacts.add_command(services.contacts))
+        handlers: list[BaseHandler[Any, Any, Any]] = [
+            CommandHandler(("start", "help"), command(help.help_command(prompts))),
+            CommandHandler("add", add),
+            CommandHandler("profile", command(contacts.profile_command(services.drafts))),
+            CommandHandler("log", command(exchanges.log_command(services.contacts))),
+            CommandHandler("followup", command(drafts.followup_command(services.drafts))),
+            CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
+            CommandHandler(
+                "export", command(files.export_command(services.privacy, services.flights))
+            ),
+            MessageHandler(
+                # Private chats only: in a group with privacy mode off, every file posted there
+                # would otherwise get an answer.
+                filters.ChatType.PRIVATE & filters.Document.ALL,
+                private_upload(
+                    prompts, files.import_upload(services.imports, services.flights), identities
+                ),
+            ),
+            CommandHandler("due", command(due.due_command(services.reminders))),
+            CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
+            CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
+            MessageHandler(
+                filters.REPLY & filters.TEXT & ~filters.COMMAND, _when(contacts.is_add_reply, add)
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DUE, due.due_click(services.reminders, services.drafts)),
+                pattern=r"^due:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.REMINDERS, due.reminders_off_click(services.reminders)),
+                pattern=r"^reminders:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DRAFT, drafts.draft_click(services.drafts)), pattern=r"^draft:"
+            ),
+            CallbackQueryHandler(
+                click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
+                pattern=r"^dupe:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
+                pattern=r"^privacy:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.IMPORT, files.import_click(services.imports)), pattern=r"^import:"
+            ),
+        ]
+        if self._charts is not None:
+            progress = files.progress_command(services.coaching, self._charts, services.flights)
+            handlers.append(CommandHandler("progress", command(progress)))
+        if services.links is not None:
+            handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
+        app.add_handlers(handlers)
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()  # getMe: a wrong token stops here
+        await app.bot.set_my_commands(list(help.MENU))
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=self._poll_timeout,
+            allowed_updates=["message", "callback_query"],
+            drop_pending_updates=False,
+        )
+        self._running = True
+        log.info("telegram polling bot=%s", app.bot.id)
+
+    async def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()  # waits for the updates being handled
+        await app.shutdown()

@@ -1,0 +1,174 @@
+"""Telegram journeys: the real python-telegram-bot client, built by `build_app`, long-polling
+the fake Telegram Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_app
+from bot.settings import load_settings
+from bot.telegram_adapter.identity import student_for
+from tests.e2e.conftest import ALICE as DISCORD_ALICE
+from tests.e2e.conftest import GUILD_ID, e2e_environ
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
+from tests.e2e.fake_telegram.fixtures import TelegramBot
+from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.e2e
+
+ALICE = TelegramUser(5_000_001, "Alice", "alice_md")
+BOB = TelegramUser(5_000_002, "Bob")
+
+
+async def test_start_sets_the_menu_and_answers_help(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    assert {c["command"] for c in fake_telegram.commands} >= {"add", "followup", "due", "help"}
+    await fake_telegram.send(ALICE, "/start")
+    (reply,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert "/followup" in reply["text"] and "private chat" in reply["text"]
+
+
+async def test_add_then_followup_gives_a_copyable_draft(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add Amara Okafor, MD | attending | cardiology interest group")
+    (card,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert card["text"].startswith("Saved — Amara Okafor, MD · Attending")
+    assert "Dr. Okafor" in card["text"]
+
+    await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert "/profile" in sent[1]["text"]  # a draft is signed with the student's details
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    header, body = sent[3], sent[4]
+    assert "to Dr. Okafor" in header["text"]
+    assert "reply_markup" not in body  # the draft alone, nothing to trim when copying
+    assert body["text"].startswith("Dear Dr. Okafor") or "Dr. Okafor" in body["text"]
+    assert "Maya" in body["text"]
+    # The same contact was used, not a second one made from the typed name.
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    assert [c.draft.name for c in await contacts.all_contacts(student_for(ALICE.id))] == [
+        "Amara Okafor, MD"
+    ]
+
+
+async def test_step_by_step_add_reads_the_reply_to_its_prompt(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add")
+    (prompt,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert prompt["_sent_markup"]["force_reply"] is True
+    await fake_telegram.send(ALICE, "Jordan Lee | resident", reply_to=prompt)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert sent[1]["text"].startswith("Saved — Jordan Lee · Resident")
+
+
+async def test_due_button_marks_done_and_a_second_user_is_refused(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    await fake_telegram.send(ALICE, "/add Amara Okafor, MD | attending | grand rounds")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    telegram_bot.clock.advance(days=10)  # the first follow-up falls due
+    await fake_telegram.send(ALICE, "/due")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    due = sent[1]
+    assert "1. Follow up · Amara Okafor, MD" in due["text"]
+    buttons = [b for row in due["reply_markup"]["inline_keyboard"] for b in row]
+    done = next(b["callback_data"] for b in buttons if b["text"].startswith("✅"))
+
+    # Bob presses Alice's button (a forged or forwarded update): refused, nothing logged.
+    refused = await fake_telegram.click(BOB, due, done)
+    answer = await fake_telegram.wait_for_answer(refused)
+    assert answer["show_alert"] and "someone else's" in answer["text"]
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    (amara,) = await contacts.all_contacts(student_for(ALICE.id))
+    assert amara.exchange_count == 0
+
+    clicked = await fake_telegram.click(ALICE, due, done)
+    answer = await fake_telegram.wait_for_answer(clicked)
+    assert answer["text"].startswith("Logged")
+    (amara,) = await contacts.all_contacts(student_for(ALICE.id))
+    assert amara.exchange_count == 1
+
+
+async def test_group_chat_gets_only_how_to_talk_privately(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    group = fake_telegram.group_chat(-100_123, "MS2 study group")
+    await fake_telegram.send(ALICE, "/add Amara Okafor | attending", chat=group)
+    await fake_telegram.send(ALICE, "/due@coach_test_bot", chat=group)
+    first, second = await fake_telegram.wait_for_messages(group["id"], 2)
+    for reply in (first, second):
+        assert "https://t.me/coach_test_bot" in reply["text"]
+        assert "Amara" not in reply["text"]
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
+
+
+async def test_both_front_ends_serve_from_one_process(
+    fake_discord: FakeDiscord, fake_telegram: FakeTelegram, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Both tokens: one build_app, one database, Discord and Telegram served side by side, and
+    a Telegram user's contacts are theirs alone (not the Discord user's)."""
+    fake_discord.add_user(DISCORD_ALICE, "alice", "Alice")
+    fake_discord.add_guild(GUILD_ID, name="Med School", members=[DISCORD_ALICE])
+    environ = e2e_environ(
+        fake_discord,
+        tmp_path / "coach.sqlite3",
+        TELEGRAM_TOKEN=fake_telegram.token,
+        TELEGRAM_API_BASE=fake_telegram.base_url,
+    )
+    app = await build_app(load_settings(environ), clock=clock)
+    task = asyncio.create_task(app.run())
+    try:
+        await fake_discord.wait_for(
+            lambda: fake_discord.connections > 0, timeout=10, what="Discord"
+        )
+        await fake_discord.wait_ready()
+        await fake_telegram.wait_for(lambda: "getUpdates" in fake_telegram.calls, what="polling")
+
+        await fake_telegram.send(ALICE, "/add Amara Okafor | attending")
+        (card,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+        assert card["text"].startswith("Saved — Amara Okafor")
+        handle = await fake_discord.slash("help", user_id=DISCORD_ALICE, guild_id=GUILD_ID)
+        assert (await handle.response())["type"] == 4
+
+        contacts = app.services.contacts
+        assert [c.draft.name for c in await contacts.all_contacts(student_for(ALICE.id))] == [
+            "Amara Okafor"
+        ]
+        assert list(await contacts.all_contacts(DISCORD_ALICE)) == []
+    finally:
+        await app.close()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def test_privacy_delete_erases_only_after_the_button(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    contacts = telegram_bot.app.services.contacts  # type: ignore[union-attr]
+    await fake_telegram.send(ALICE, "/add Amara Okafor | attending")
+    await fake_telegram.send(BOB, "/add Jordan Lee | resident")
+    await fake_telegram.wait_for_messages(BOB.id, 1)
+    await fake_telegram.send(ALICE, "/privacy delete")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    confirm = sent[1]
+    assert len(await contacts.all_contacts(student_for(ALICE.id))) == 1  # nothing yet
+    erase = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, confirm, erase))
+    assert confirm["text"].startswith("Done: ")  # the fake edited its copy of the message
+    assert "reply_markup" not in confirm
+    assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
+    assert len(await contacts.all_contacts(student_for(BOB.id))) == 1
