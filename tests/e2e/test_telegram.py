@@ -3,16 +3,14 @@ the fake Telegram Bot API on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_app
-from bot.settings import load_settings
 from bot.telegram_adapter.identity import student_for
+from tests.e2e.both_front_ends import both_front_ends
 from tests.e2e.conftest import ALICE as DISCORD_ALICE
-from tests.e2e.conftest import GUILD_ID, e2e_environ
+from tests.e2e.conftest import GUILD_ID
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
 from tests.e2e.fake_telegram.fixtures import TelegramBot
@@ -122,23 +120,9 @@ async def test_both_front_ends_serve_from_one_process(
 ) -> None:
     """Both tokens: one build_app, one database, Discord and Telegram served side by side, and
     a Telegram user's contacts are theirs alone (not the Discord user's)."""
-    fake_discord.add_user(DISCORD_ALICE, "alice", "Alice")
-    fake_discord.add_guild(GUILD_ID, name="Med School", members=[DISCORD_ALICE])
-    environ = e2e_environ(
-        fake_discord,
-        tmp_path / "coach.sqlite3",
-        TELEGRAM_TOKEN=fake_telegram.token,
-        TELEGRAM_API_BASE=fake_telegram.base_url,
-    )
-    app = await build_app(load_settings(environ), clock=clock)
-    task = asyncio.create_task(app.run())
-    try:
-        await fake_discord.wait_for(
-            lambda: fake_discord.connections > 0, timeout=10, what="Discord"
-        )
-        await fake_discord.wait_ready()
-        await fake_telegram.wait_for(lambda: "getUpdates" in fake_telegram.calls, what="polling")
-
+    async with both_front_ends(
+        fake_discord, fake_telegram, tmp_path / "coach.sqlite3", clock
+    ) as app:
         await fake_telegram.send(ALICE, "/add Amara Okafor | attending")
         (card,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
         assert card["text"].startswith("Saved — Amara Okafor")
@@ -150,9 +134,6 @@ async def test_both_front_ends_serve_from_one_process(
             "Amara Okafor"
         ]
         assert list(await contacts.all_contacts(DISCORD_ALICE)) == []
-    finally:
-        await app.close()
-        await asyncio.wait_for(task, timeout=10)
 
 
 async def test_privacy_delete_erases_only_after_the_button(

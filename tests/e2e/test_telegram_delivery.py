@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, build_app
-from bot.settings import load_settings
+from bot.app import App
 from bot.telegram_adapter.identity import student_for
+from tests.e2e.both_front_ends import both_front_ends
 from tests.e2e.conftest import ALICE as DISCORD_ALICE
-from tests.e2e.conftest import GUILD_ID, e2e_environ
+from tests.e2e.conftest import GUILD_ID
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
 from tests.e2e.fake_telegram.fixtures import TelegramBot
@@ -121,23 +121,9 @@ async def test_both_front_ends_and_a_linked_account_share_one_record(
 ) -> None:
     """A code from Discord's /link, typed into Telegram: both accounts see the same contacts;
     a wrong code changes nothing and says so; digests go where the student chose."""
-    fake_discord.add_user(DISCORD_ALICE, "alice", "Alice")
-    fake_discord.add_guild(GUILD_ID, name="Med School", members=[DISCORD_ALICE])
-    environ = e2e_environ(
-        fake_discord,
-        tmp_path / "coach.sqlite3",
-        TELEGRAM_TOKEN=fake_telegram.token,
-        TELEGRAM_API_BASE=fake_telegram.base_url,
-    )
-    app = await build_app(load_settings(environ), clock=clock)
-    task = asyncio.create_task(app.run())
-    try:
-        await fake_discord.wait_for(
-            lambda: fake_discord.connections > 0, timeout=10, what="Discord"
-        )
-        await fake_discord.wait_ready()
-        await fake_telegram.wait_for(lambda: "getUpdates" in fake_telegram.calls, what="polling")
-
+    async with both_front_ends(
+        fake_discord, fake_telegram, tmp_path / "coach.sqlite3", clock
+    ) as app:
         await fake_telegram.send(ALICE, "/link ABCD-EFGH")
         (wrong,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
         assert "doesn't work" in wrong["text"] and "Nothing was changed" in wrong["text"]
@@ -186,6 +172,3 @@ async def test_both_front_ends_and_a_linked_account_share_one_record(
         assert list(await app.services.contacts.all_contacts(DISCORD_ALICE)) == []
         assert app.services.links is not None
         assert await app.services.links.linked_student("telegram", ALICE.id) is None
-    finally:
-        await app.close()
-        await asyncio.wait_for(task, timeout=10)
