@@ -91,6 +91,32 @@ SELECT id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at FROM del
 """
 
 
+# The settings' upsert (PostgreSQL runs it through `numbered`).
+SAVE_SETTINGS = (
+    "INSERT INTO reminder_settings (student_id, consented_at, enabled, paused, "
+    "digest_weekday, digest_hour, quiet_when_empty, cadence, next_digest_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id) DO UPDATE SET "
+    "consented_at = excluded.consented_at, enabled = excluded.enabled, "
+    "paused = excluded.paused, digest_weekday = excluded.digest_weekday, "
+    "digest_hour = excluded.digest_hour, quiet_when_empty = excluded.quiet_when_empty, "
+    "cadence = excluded.cadence, next_digest_at = excluded.next_digest_at"
+)
+
+
+def settings_params(settings: ReminderSettings) -> tuple[Any, ...]:
+    return (
+        settings.student_id,
+        to_db_time(settings.consented_at),
+        int(settings.enabled),
+        int(settings.paused),
+        settings.digest_weekday,
+        settings.digest_hour,
+        int(settings.quiet_when_empty),
+        json.dumps(settings.cadence),
+        to_db_time(settings.next_digest_at) if settings.next_digest_at else None,
+    )
+
+
 class SqliteReminderRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
@@ -106,26 +132,7 @@ class SqliteReminderRepository:
         return _settings(rows[0]) if rows else None
 
     async def save_settings(self, settings: ReminderSettings) -> None:
-        await self._db.execute(
-            "INSERT INTO reminder_settings (student_id, consented_at, enabled, paused, "
-            "digest_weekday, digest_hour, quiet_when_empty, cadence, next_digest_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id) DO UPDATE SET "
-            "consented_at = excluded.consented_at, enabled = excluded.enabled, "
-            "paused = excluded.paused, digest_weekday = excluded.digest_weekday, "
-            "digest_hour = excluded.digest_hour, quiet_when_empty = excluded.quiet_when_empty, "
-            "cadence = excluded.cadence, next_digest_at = excluded.next_digest_at",
-            (
-                settings.student_id,
-                to_db_time(settings.consented_at),
-                int(settings.enabled),
-                int(settings.paused),
-                settings.digest_weekday,
-                settings.digest_hour,
-                int(settings.quiet_when_empty),
-                json.dumps(settings.cadence),
-                to_db_time(settings.next_digest_at) if settings.next_digest_at else None,
-            ),
-        )
+        await self._db.execute(SAVE_SETTINGS, settings_params(settings))
 
     async def due_digests(self, now: datetime, *, limit: int) -> Sequence[ReminderSettings]:
         # NOT EXISTS (not `student_id IN (reachable students)`): the planner then walks

@@ -8,7 +8,6 @@ ON CONFLICT DO NOTHING, whatever the interleaving (the unique index decides, not
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,7 +19,9 @@ from bot.storage.reminders import (
     _ACTIVE_STUDENT,
     _REMINDER,
     _SETTINGS,
+    SAVE_SETTINGS,
     UNCERTAIN_SINCE_LAST_DIGEST,
+    settings_params,
 )
 from bot.storage.reminders import _delivery as _delivery_row
 from bot.storage.reminders import _reminder as _reminder_row
@@ -34,28 +35,12 @@ _AWAITING = (
 )
 
 _UNCERTAIN = numbered(UNCERTAIN_SINCE_LAST_DIGEST)
+_SAVE_SETTINGS = numbered(SAVE_SETTINGS)
 
 
 async def save_settings(db: Pool | Conn, settings: ReminderSettings) -> None:
     """The settings' upsert, on the pool or on a transaction's connection (a restore)."""
-    await db.execute(
-        "INSERT INTO reminder_settings (student_id, consented_at, enabled, paused, "
-        "digest_weekday, digest_hour, quiet_when_empty, cadence, next_digest_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET "
-        "consented_at = excluded.consented_at, enabled = excluded.enabled, "
-        "paused = excluded.paused, digest_weekday = excluded.digest_weekday, "
-        "digest_hour = excluded.digest_hour, quiet_when_empty = excluded.quiet_when_empty, "
-        "cadence = excluded.cadence, next_digest_at = excluded.next_digest_at",
-        settings.student_id,
-        to_db_time(settings.consented_at),
-        int(settings.enabled),
-        int(settings.paused),
-        settings.digest_weekday,
-        settings.digest_hour,
-        int(settings.quiet_when_empty),
-        json.dumps(settings.cadence),
-        to_db_time(settings.next_digest_at) if settings.next_digest_at else None,
-    )
+    await db.execute(_SAVE_SETTINGS, *settings_params(settings))
 
 
 class PgReminderRepository:
