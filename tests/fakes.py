@@ -27,7 +27,12 @@ from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
 from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
-from bot.core.errors import DeliveryFailed, DeliveryUncertain, RecipientUnreachable
+from bot.core.errors import (
+    DeliveryFailed,
+    DeliveryNotSent,
+    DeliveryUncertain,
+    RecipientUnreachable,
+)
 from bot.core.events import (
     DELIVERY_KIND as EVENT_DELIVERY,
 )
@@ -686,6 +691,7 @@ class _DeliveryRow:
     outcome: str | None = None
     message_id: int | None = None
     leased_at: datetime | None = None
+    unsent: bool = False  # the last attempt certainly never left (migration 0019)
 
 
 class InMemoryReminderRepository:
@@ -814,6 +820,8 @@ class InMemoryReminderRepository:
         ][:limit]
         for row in rows:
             row.leased_at = _utc(now)
+            row.delivery = replace(row.delivery, resend_safe=row.unsent)
+            row.unsent = False
         return [r.delivery for r in rows]
 
     async def finish(
@@ -845,10 +853,11 @@ class InMemoryReminderRepository:
         ]
         return sorted(found, key=lambda d: (d.due_at, d.id))[:limit]
 
-    async def count_attempt(self, delivery_id: int) -> int:
+    async def count_attempt(self, delivery_id: int, *, unsent: bool = False) -> int:
         row = self.deliveries.get(delivery_id)
         if row is None:
             return 0
+        row.unsent = unsent
         row.delivery = replace(row.delivery, attempts=row.delivery.attempts + 1)
         return row.delivery.attempts
 
@@ -1013,6 +1022,8 @@ class RecordingNotifier:
 
     - `close_dms(student)`: sends to them raise RecipientUnreachable.
     - `fail_next(n)`: the next n sends raise DeliveryFailed and deliver nothing.
+    - `refuse_next(n)`: the next n sends raise DeliveryNotSent (the platform certainly never
+      took them) and deliver nothing.
     - `lose_next_response(n)`: the next n sends are delivered (recorded) but raise
       DeliveryFailed, as when the bot dies or the answer is lost after the message went out.
     - A send under a key already delivered to that student returns the first message's
@@ -1031,6 +1042,7 @@ class RecordingNotifier:
         self.in_flight = 0
         self.most_in_flight = 0
         self._failures = 0
+        self._refusals = 0
         self._lost_responses = 0
         self._uncertain = 0
         self._by_key: dict[tuple[int, str], int] = {}
@@ -1047,6 +1059,9 @@ class RecordingNotifier:
 
     def fail_next(self, times: int = 1) -> None:
         self._failures += times
+
+    def refuse_next(self, times: int = 1) -> None:
+        self._refusals += times
 
     def lose_next_response(self, times: int = 1) -> None:
         self._lost_responses += times
@@ -1113,6 +1128,9 @@ class RecordingNotifier:
         if self._failures:
             self._failures -= 1
             raise DeliveryFailed("503 from the fake transport")
+        if self._refusals:
+            self._refusals -= 1
+            raise DeliveryNotSent("connection refused by the fake transport")
         message_id = self._by_key.get((student_id, key))
         if message_id is None:
             message_id = next(self._message_ids)

@@ -15,6 +15,8 @@ Delivery guarantee, in the order the code makes it:
    the notifier's idempotency window is not resent at all: the transport would no longer
    recognise its key, so a resend might be a second copy. It is recorded as uncertain,
    logged by id, and the student's next digest says that message may not have arrived.
+   The exception is a claim whose last attempt the platform certainly never took
+   (DeliveryNotSent, kept in the ledger until the retry's lease reads it): that one is sent.
 Several processes may run the tick (a rolling deploy, a standby); one of them sends at a time,
 the holder of the store's sender lease (renewed every tick and while a fan-out drains): the
 others' ticks return at once. When the holder dies its lease runs out and the next tick of
@@ -42,6 +44,7 @@ from bot.core.dates import local_today
 from bot.core.errors import (
     ContactNotFound,
     DeliveryFailed,
+    DeliveryNotSent,
     DeliveryUncertain,
     RecipientUnreachable,
 )
@@ -191,7 +194,7 @@ class DeliveryService:
             stale_before=now - RETRY_AFTER, now=now, limit=BATCH
         ):
             window = await self._notifier.idempotency_window_for(job.student_id)
-            if now - job.claimed_at > window:
+            if not job.resend_safe and now - job.claimed_at > window:
                 # It may have been sent (a crash after the send, a lost answer): past the
                 # window a resend could be a second message, so it is not resent blindly.
                 log.warning(
@@ -320,8 +323,10 @@ class DeliveryService:
             )
             await self._repo.finish(delivery.id, outcome="uncertain", at=now)
             return "uncertain"
-        except (DeliveryFailed, Exception):
-            attempts = await self._repo.count_attempt(delivery.id)
+        except (DeliveryFailed, Exception) as error:
+            # Only a send the platform certainly never took may be resent past the window.
+            unsent = isinstance(error, DeliveryNotSent)
+            attempts = await self._repo.count_attempt(delivery.id, unsent=unsent)
             log.exception(
                 "delivery failed student=%s delivery=%s attempt=%d",
                 delivery.student_id,

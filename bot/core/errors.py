@@ -52,6 +52,11 @@ class PaperLookupFailed(Exception):
     a 5xx): the draft is written from what the student typed."""
 
 
+class DeliveryNotSent(DeliveryFailed):
+    """A send the platform certainly never took (the connection was refused, it answered 429
+    every time, it refused the request): retrying it later cannot show the message twice."""
+
+
 class DeliveryUncertain(DeliveryFailed):
     """A send whose outcome is unknown (the request left, no answer came back) on a platform
     that cannot recognise a resend: resending could show the message twice, so the claim is

@@ -431,6 +431,9 @@ class Delivery:
     claimed_at: datetime
     attempts: int = 0
     sent_at: datetime | None = None
+    # Read by the lease that took this claim for a retry: its last attempt certainly never
+    # reached the platform, so a resend cannot be a second copy, however old the claim.
+    resend_safe: bool = False
 
     @property
     def key(self) -> str:

@@ -308,7 +308,9 @@ class ReminderRepository(Protocol):
         """Open claims neither claimed nor leased since `stale_before`, oldest claim first, each
         leased to the caller at `now` in the same step (compare-and-set): no other caller, in
         this process or another, gets one of them again until its lease is as stale.
-        `claimed_at` stays the time of the first claim."""
+        `claimed_at` stays the time of the first claim. `resend_safe` is whether the claim's
+        last attempt was counted `unsent` (none has started since), and the same step clears
+        that mark: the attempt the caller now makes is not known to be unsent."""
         ...
 
     async def finish(
@@ -324,8 +326,9 @@ class ReminderRepository(Protocol):
         them, if none has), oldest due first: what their next digest tells them about."""
         ...
 
-    async def count_attempt(self, delivery_id: int) -> int:
-        """Add one failed attempt; returns the new count."""
+    async def count_attempt(self, delivery_id: int, *, unsent: bool = False) -> int:
+        """Add one failed attempt; returns the new count. `unsent`: the platform certainly
+        never took it (kept until the next lease reads it)."""
         ...
 
     async def add_reminder(

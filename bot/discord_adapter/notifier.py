@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.core.errors import DeliveryFailed, RecipientUnreachable
+from bot.core.errors import DeliveryFailed, DeliveryNotSent, RecipientUnreachable
 from bot.core.events import ScheduledEnding, SeenScheduledEvent
 from bot.core.models import Digest, DueItem, MessageRef
 from bot.discord_adapter import presenters
@@ -90,7 +90,7 @@ class DiscordNotifier:
     @property
     def _bot(self) -> CoachBot:
         if self._client is None:
-            raise DeliveryFailed("the Discord client is not running yet")
+            raise DeliveryNotSent("the Discord client is not running yet")
         return self._client
 
     @property

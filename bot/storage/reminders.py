@@ -76,6 +76,8 @@ def _delivery(row: Sequence[Any]) -> Delivery:
         claimed_at=from_db_time(row[5]),
         attempts=row[6],
         sent_at=from_db_time(row[7]) if row[7] else None,
+        # Only a lease reads the ninth column (resend_safe).
+        resend_safe=bool(row[8]) if len(row) > 8 else False,
     )
 
 
@@ -184,9 +186,11 @@ class SqliteReminderRepository:
         # One statement: SQLite runs it under the database's write lock, so a second process's
         # identical UPDATE runs after this one commits and finds these rows leased just now.
         rows = await self._rows(
-            "UPDATE deliveries SET leased_at = ? WHERE id IN (SELECT id FROM deliveries "
+            "UPDATE deliveries SET leased_at = ?, resend_safe = unsent, unsent = 0 "
+            "WHERE id IN (SELECT id FROM deliveries "
             "WHERE sent_at IS NULL AND COALESCE(leased_at, claimed_at) < ? ORDER BY id LIMIT ?) "
-            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at",
+            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at, "
+            "resend_safe",
             (to_db_time(now), to_db_time(stale_before), limit),
         )
         return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
@@ -205,10 +209,11 @@ class SqliteReminderRepository:
         rows = await self._rows(UNCERTAIN_SINCE_LAST_DIGEST, (student_id, student_id, limit))
         return [_delivery(row) for row in rows]
 
-    async def count_attempt(self, delivery_id: int) -> int:
+    async def count_attempt(self, delivery_id: int, *, unsent: bool = False) -> int:
         rows = await self._rows(
-            "UPDATE deliveries SET attempts = attempts + 1 WHERE id = ? RETURNING attempts",
-            (delivery_id,),
+            "UPDATE deliveries SET attempts = attempts + 1, unsent = ? WHERE id = ? "
+            "RETURNING attempts",
+            (int(unsent), delivery_id),
         )
         return int(rows[0][0]) if rows else 0
 

@@ -11,8 +11,9 @@ it is here:
 - Idempotency: sendMessage takes no key, so Telegram cannot recognise a resend. The window is
   therefore zero: a claim left open by a crash is never resent (the next digest says it may not
   have arrived), and a send that left without an answer (a timeout, a dropped connection)
-  raises DeliveryUncertain for the same reason. Only a send Telegram certainly did not take
-  (a refused connection, a 5xx or 429 answer) is tried again.
+  raises DeliveryUncertain for the same reason. A send Telegram certainly did not take (a
+  refused connection, 429 to the end, an error answer) raises DeliveryNotSent: the ledger
+  keeps that mark, and the later tick sends it again.
 - 403 (the student blocked the bot, or deleted their account) and 400 "chat not found" (they
   never pressed Start) become RecipientUnreachable: one attempt, no retries, exactly as a
   Discord DM to closed DMs.
@@ -32,7 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.content.prompts import PromptLibrary
-from bot.core.errors import DeliveryFailed, DeliveryUncertain, RecipientUnreachable
+from bot.core.errors import DeliveryNotSent, DeliveryUncertain, RecipientUnreachable
 from bot.core.models import Digest, DueItem, MessageRef
 from bot.telegram_adapter import presenters
 from bot.telegram_adapter.due import SHOWN, due_keyboard, item_keyboard
@@ -129,17 +130,17 @@ class TelegramNotifier:
             except BadRequest as error:
                 if "chat not found" in error.message.casefold():
                     raise RecipientUnreachable() from error
-                raise DeliveryFailed(f"telegram 400: {error.message}") from error
+                raise DeliveryNotSent(f"telegram 400: {error.message}") from error
             except NetworkError as error:
                 if isinstance(error.__cause__, NOT_SENT):
                     # Never reached Telegram: safe to try again later.
-                    raise DeliveryFailed("telegram unreachable") from error
+                    raise DeliveryNotSent("telegram unreachable") from error
                 # It left and no answer came (a timeout, a dropped connection, a 5xx that
                 # python-telegram-bot reports as a NetworkError): it may have arrived.
                 raise DeliveryUncertain(f"telegram: {type(error).__name__}") from error
             except TelegramError as error:
-                raise DeliveryFailed(f"telegram: {error.message}") from error
-        raise DeliveryFailed("telegram kept answering 429")
+                raise DeliveryNotSent(f"telegram: {error.message}") from error
+        raise DeliveryNotSent("telegram kept answering 429")
 
     async def send_welcome(self, student_id: int, *, key: str) -> MessageRef:
         # Answering a command, one at a time: outside the pacer.

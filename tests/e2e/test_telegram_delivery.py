@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import App
+from bot.core.delivery import RETRY_AFTER
+from bot.telegram_adapter import notifier as notifier_module
 from bot.telegram_adapter.identity import student_for
 from tests.e2e.both_front_ends import both_front_ends
 from tests.e2e.conftest import ALICE as DISCORD_ALICE
@@ -172,3 +175,29 @@ async def test_both_front_ends_and_a_linked_account_share_one_record(
         assert list(await app.services.contacts.all_contacts(DISCORD_ALICE)) == []
         assert app.services.links is not None
         assert await app.services.links.linked_student("telegram", ALICE.id) is None
+
+
+async def test_a_send_telegram_never_took_is_sent_again_by_a_later_tick(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """429s past the notifier's patience: Telegram certainly took nothing, so the claim is
+    resent by a later tick (not recorded as uncertain, as a send without an answer is), and
+    the digest arrives once."""
+    monkeypatch.setattr(notifier_module, "MAX_FLOOD_WAITS", 1)
+    await digest_due(telegram_bot, fake_telegram, ALICE)
+    for _ in range(2):
+        fake_telegram.fail_next(
+            "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1
+        )
+    await fake_telegram.wait_for(
+        lambda: fake_telegram.calls.count("sendMessage") >= 4, what="the refused tries", within=10
+    )
+    await asyncio.sleep(0.3)  # ticks inside RETRY_AFTER: no resend yet
+    assert len(fake_telegram.sent[ALICE.id]) == 2
+    telegram_bot.clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3, within=10)
+    assert sent[2]["text"].startswith("Your week in networking")
+    assert "may not have reached you" not in sent[2]["text"]
+    await asyncio.sleep(0.2)
+    assert len(fake_telegram.sent[ALICE.id]) == 3
+    assert await outcomes(app_of(telegram_bot)) == ["sent"]

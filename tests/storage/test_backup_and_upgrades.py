@@ -117,6 +117,10 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO link_codes (code_hash, student_id, front_end, account_id, created_at, "
         f"expires_at, used_at) VALUES ('ab12', 1, 'discord', 1, '{T}', '{T}', '{T}')",
     ],
+    19: [  # a send the platform certainly never took, waiting for its retry's lease
+        "INSERT INTO deliveries (student_id, kind, ref, due_at, claimed_at, attempts, unsent) "
+        f"VALUES (1, 'nudge', '3', '{T}', '{T}', 1, 1)",
+    ],
 }
 LATEST = len(available_migrations())
 

@@ -251,6 +251,24 @@ async def test_lease_stale_finish_and_attempts(repos: Repos) -> None:
     assert await repos.reminders.count_attempt(987_654) == 0
 
 
+async def test_a_claim_counted_unsent_is_leased_once_as_safe_to_resend(repos: Repos) -> None:
+    """`count_attempt(unsent=True)` marks the claim; the next lease reads the mark as
+    `resend_safe` and clears it, so the lease after that (no answer recorded in between: the
+    retry may have left) is not safe. A plain failed attempt is never safe."""
+    ledger = repos.reminders
+    refused = await ledger.claim(A, "digest", "r", due_at=NOW, now=NOW)
+    failed = await ledger.claim(B, "digest", "f", due_at=NOW, now=NOW)
+    assert refused is not None and failed is not None and not refused.resend_safe
+    await ledger.count_attempt(refused.id, unsent=True)
+    await ledger.count_attempt(failed.id)
+    first = NOW + timedelta(minutes=5)
+    leased = await ledger.lease_stale(stale_before=first, now=first, limit=LIMIT)
+    assert [(d.id, d.resend_safe) for d in leased] == [(refused.id, True), (failed.id, False)]
+    second = first + timedelta(minutes=5)
+    leased = await ledger.lease_stale(stale_before=second, now=second, limit=LIMIT)
+    assert [(d.id, d.resend_safe) for d in leased] == [(refused.id, False), (failed.id, False)]
+
+
 async def test_uncertain_claims_since_the_last_digest_that_went_out(repos: Repos) -> None:
     """What a digest says may not have arrived: the student's claims recorded uncertain after
     their last digest sent (or late), oldest due first; not other outcomes, not another

@@ -1238,6 +1238,45 @@ async def test_a_send_that_may_have_arrived_on_a_keyless_platform_is_uncertain_a
     assert [m.kind for m in digests[1].digest.maybe_missed] == ["digest"]
 
 
+async def test_a_send_the_platform_never_took_is_resent_past_the_window(world: World) -> None:
+    """On a keyless platform (no window at all) a send refused outright (DeliveryNotSent) is
+    tried again by the next tick, not recorded as uncertain: one digest arrives and none is
+    told as missed. Had the retry itself been cut short (a crash: nothing recorded), the claim
+    is uncertain after all."""
+    world.notifier.idempotency_window = timedelta(0)
+    due = (await set_up(world)).next_digest_at
+    world.notifier.refuse_next()
+    world.clock.set(due)
+    assert (await world.tick()).failed == 1
+    world.clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    report = await world.tick()
+    assert (report.uncertain, report.retried, report.sent) == (0, 1, 1)
+    assert len(world.notifier.digests(A)) == 1 and world.outcomes("digest") == ["sent"]
+    world.clock.set(await world.next_digest_at())
+    await world.tick()
+    assert world.notifier.digests(A)[1].digest.maybe_missed == ()
+
+
+async def test_a_retry_cut_short_after_a_refusal_is_uncertain(world: World) -> None:
+    """Refused once (safe to resend), then the retry's process dies mid-send (nothing
+    recorded): the mark was cleared by that retry's lease, so the claim is not resent again."""
+    world.notifier.idempotency_window = timedelta(0)
+    due = (await set_up(world)).next_digest_at
+    world.notifier.refuse_next()
+    world.clock.set(due)
+    await world.tick()
+    world.clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    [leased] = await world.reminders.lease_stale(
+        stale_before=world.clock.now(), now=world.clock.now(), limit=10
+    )
+    assert leased.resend_safe  # …and the send it leads to dies before any answer
+    world.restart()
+    world.clock.advance(RETRY_AFTER + timedelta(seconds=1))
+    report = await world.tick()
+    assert (report.uncertain, report.retried) == (1, 0)
+    assert world.notifier.digests(A) == []
+
+
 async def test_claim_inside_the_idempotency_window_is_still_retried(world: World) -> None:
     """Just inside the window the key is still recognised: the retry goes out (one message)."""
     due = (await set_up(world)).next_digest_at

@@ -111,10 +111,12 @@ class PgReminderRepository:
         # SKIP LOCKED: a second process leasing at the same moment passes over the rows this
         # one has locked instead of waiting for them, then finds them leased just now.
         rows = await self._pool.fetch(
-            "UPDATE deliveries SET leased_at = $1 WHERE id IN (SELECT id FROM deliveries "
+            "UPDATE deliveries SET leased_at = $1, resend_safe = unsent, unsent = 0 "
+            "WHERE id IN (SELECT id FROM deliveries "
             "WHERE sent_at IS NULL AND COALESCE(leased_at, claimed_at) < $2 ORDER BY id "
             "LIMIT $3 FOR UPDATE SKIP LOCKED) "
-            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at",
+            "RETURNING id, student_id, kind, ref, due_at, claimed_at, attempts, sent_at, "
+            "resend_safe",
             to_db_time(now),
             to_db_time(stale_before),
             limit,
@@ -138,10 +140,12 @@ class PgReminderRepository:
         rows = await self._pool.fetch(_UNCERTAIN, student_id, student_id, limit)
         return [_delivery_row(tuple(row)) for row in rows]
 
-    async def count_attempt(self, delivery_id: int) -> int:
+    async def count_attempt(self, delivery_id: int, *, unsent: bool = False) -> int:
         attempts = await self._pool.fetchval(
-            "UPDATE deliveries SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",
+            "UPDATE deliveries SET attempts = attempts + 1, unsent = $2 WHERE id = $1 "
+            "RETURNING attempts",
             delivery_id,
+            int(unsent),
         )
         return int(attempts) if attempts is not None else 0
 
