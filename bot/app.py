@@ -22,6 +22,7 @@ from bot.content.templates import CatalogueError, TemplateCatalogue
 from bot.core.clock import SystemClock
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
+from bot.core.conversations import ConversationService
 from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import DELIVERY_KIND as EVENT_DELIVERY
@@ -379,6 +380,7 @@ async def build_app(
                 season_repo, events, event_repo, contacts, drafts, season, clock
             ),
             links=links,
+            conversations=ConversationService(pending, students, clock),
         )
         scheduler = build_scheduler(delivery.deliver_due, settings.scheduler.poll_seconds)
         charts = ChartRenderer(offload)  # both front ends' /progress: one cache of the week

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.coaching import CoachingService
 from bot.core.contacts import ContactService
+from bot.core.conversations import ConversationService
 from bot.core.delivery import DeliveryService
 from bot.core.drafts import DraftService
 from bot.core.events import EventService
@@ -38,3 +39,5 @@ class Services:
     season_reminders: SeasonReminderService | None = None  # letter items: digest, DMs, buttons
     papers: PaperService | None = None  # /outreach paper: (None: look-ups turned off)
     links: LinkService | None = None  # one record from two front ends (/link)
+    # Step-by-step answers where a front end has no forms (Telegram).
+    conversations: ConversationService | None = None

@@ -19,6 +19,7 @@ IMPORT = re.compile(r"^import:(?P<action>confirm|cancel):(?P<id>\d{1,19})$")
 PRIVACY = re.compile(r"^privacy:(?P<action>delete|keep):0$")
 REMINDERS = re.compile(r"^reminders:(?P<action>off):0$")
 DUPE = re.compile(r"^dupe:(?P<pending>\d{1,19}):(?P<target>\d{1,19}|new)$")
+STEP = re.compile(r"^step:(?P<action>skip|cancel|pick):(?P<id>\d{1,19})(?::(?P<choice>\d{1,2}))?$")
 
 
 def data(*parts: object) -> str:

@@ -1,28 +1,21 @@
-"""`/add` and `/profile`: one line each, or step by step through a reply prompt.
+"""`/add` and `/profile` in one line each (sent alone, `steps` asks one question at a time).
 
-`/add` alone asks for the contact with a ForceReply prompt; the student's reply to that prompt
-is read like the one-line form. A held duplicate is resolved by its buttons.
+A held duplicate is resolved by its buttons.
 """
 
 from __future__ import annotations
 
 import re
 
-from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import InvalidInput
-from bot.core.models import ContactDraft
+from bot.core.models import AddOutcome, ContactDraft
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts, role_of
-
-ADD_PROMPT = (
-    "Who did you meet? Reply to this message with one line:\n"
-    "name | role | where you met | notes\n"
-    "Only the name is needed, e.g. Amara Okafor, MD | attending | cardiology interest group"
-)
 
 
 def contact_from(text: str) -> ContactDraft:
@@ -32,37 +25,9 @@ def contact_from(text: str) -> ContactDraft:
     return ContactDraft(name=name, role=role_of(role), met_event=met_event, notes=notes)
 
 
-def is_add_reply(update: Update) -> bool:
-    """A reply to the bot's own /add prompt (the step-by-step form)."""
-    message = update.message
-    prompt = message.reply_to_message if message is not None else None
-    return bool(
-        prompt is not None
-        and prompt.from_user is not None
-        and prompt.from_user.is_bot
-        and prompt.text == ADD_PROMPT
-    )
-
-
 def add_command(contacts: ContactService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        if not text:
-            await chat.send_message(ADD_PROMPT, reply_markup=ForceReply(selective=True))
-            return
-        outcome = await contacts.add(student, contact_from(text))
-        if outcome.contact is not None:
-            await chat.send_message(presenters.contact_card(outcome.contact))
-            return
-        assert outcome.pending_id is not None
-        rows = [
-            [callbacks.button(f"Update {c.draft.name}"[:60], "dupe", outcome.pending_id, c.id)]
-            for c in outcome.duplicates[:3]
-        ]
-        rows.append([callbacks.button("Add as new", "dupe", outcome.pending_id, "new")])
-        await chat.send_message(
-            "You already have someone by that name or e-mail. Update them, or add a new contact?",
-            reply_markup=InlineKeyboardMarkup(rows),
-        )
+        await present_added(chat, await contacts.add(student, contact_from(text)))
 
     return run
 
@@ -106,3 +71,20 @@ def profile_command(drafts: DraftService) -> Command:
         )
 
     return run
+
+
+async def present_added(chat: Chat, outcome: AddOutcome) -> None:
+    """The saved contact's card, or, when it may be someone already saved, the choice."""
+    if outcome.contact is not None:
+        await chat.send_message(presenters.contact_card(outcome.contact))
+        return
+    assert outcome.pending_id is not None
+    rows = [
+        [callbacks.button(f"Update {c.draft.name}"[:60], "dupe", outcome.pending_id, c.id)]
+        for c in outcome.duplicates[:3]
+    ]
+    rows.append([callbacks.button("Add as new", "dupe", outcome.pending_id, "new")])
+    await chat.send_message(
+        "You already have someone by that name or e-mail. Update them, or add a new contact?",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )

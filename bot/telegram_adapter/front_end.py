@@ -13,7 +13,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import Chat
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -41,7 +41,6 @@ from bot.telegram_adapter import (
 from bot.telegram_adapter.guards import (
     Click,
     Command,
-    Context,
     Handler,
     own_click,
     private_command,
@@ -49,6 +48,7 @@ from bot.telegram_adapter.guards import (
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
+from bot.telegram_adapter.steps import StepByStep
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,14 @@ BLOCKED_NOTICE = (
 POLL_TIMEOUT = 10
 
 
-def _when(test: Callable[[Update], bool], handler: Handler) -> Handler:
-    """Hand the update on only when `test` accepts it (a reply to the bot's own prompt)."""
+def _or_ask(start: Callable[[Chat, int], Awaitable[None]], run: Command) -> Command:
+    """The command with its one-line form; sent alone, its questions one at a time."""
 
-    async def handle(update: Update, context: Context) -> None:
-        if test(update):
-            await handler(update, context)
+    async def handle(chat: Chat, student: int, text: str) -> None:
+        if text:
+            await run(chat, student, text)
+        else:
+            await start(chat, student)
 
     return handle
 
@@ -130,11 +132,21 @@ class TelegramFrontEnd:
         def click(pattern: re.Pattern[str], run: Click) -> Handler:
             return own_click(pattern, run, identities)
 
-        add = command(contacts.add_command(services.contacts))
+        assert services.conversations is not None, "Telegram asks step by step"
+        steps = StepByStep(
+            services.conversations,
+            services.contacts,
+            services.drafts,
+            added=contacts.present_added,
+            send_draft=drafts.send_draft,
+        )
+        add = _or_ask(steps.start_add, contacts.add_command(services.contacts))
+        profile = _or_ask(steps.start_profile, contacts.profile_command(services.drafts))
         handlers: list[BaseHandler[Any, Any, Any]] = [
             CommandHandler(("start", "help"), command(help.help_command(prompts))),
-            CommandHandler("add", add),
-            CommandHandler("profile", command(contacts.profile_command(services.drafts))),
+            CommandHandler("add", command(add)),
+            CommandHandler("profile", command(profile)),
+            CommandHandler("cancel", command(steps.cancel_command())),
             CommandHandler("log", command(exchanges.log_command(services.contacts))),
             CommandHandler("followup", command(drafts.followup_command(services.drafts))),
             CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
@@ -153,8 +165,11 @@ class TelegramFrontEnd:
             CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
             CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
             MessageHandler(
-                filters.REPLY & filters.TEXT & ~filters.COMMAND, _when(contacts.is_add_reply, add)
+                # Private chats only: in a group every message would otherwise get an answer.
+                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                command(steps.text_reply()),
             ),
+            CallbackQueryHandler(click(callbacks.STEP, steps.click()), pattern=r"^step:"),
             CallbackQueryHandler(
                 click(callbacks.DUE, due.due_click(services.reminders, services.drafts)),
                 pattern=r"^due:",

@@ -20,6 +20,7 @@ MENU = (
     BotCommand("progress", "This week against your goal, with a chart"),
     BotCommand("export", "Everything you've stored, as files (send one back to import)"),
     BotCommand("privacy", "What is stored and who can see it; /privacy delete erases it all"),
+    BotCommand("cancel", "Stop the questions I'm asking (nothing is saved)"),
     BotCommand("help", "What the coach does and how to use it"),
 )
 

@@ -59,18 +59,6 @@ async def test_add_then_followup_gives_a_copyable_draft(
     ]
 
 
-async def test_step_by_step_add_reads_the_reply_to_its_prompt(
-    telegram_bot: TelegramBot,
-    fake_telegram: FakeTelegram,
-) -> None:
-    await fake_telegram.send(ALICE, "/add")
-    (prompt,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
-    assert prompt["_sent_markup"]["force_reply"] is True
-    await fake_telegram.send(ALICE, "Jordan Lee | resident", reply_to=prompt)
-    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
-    assert sent[1]["text"].startswith("Saved — Jordan Lee · Resident")
-
-
 async def test_due_button_marks_done_and_a_second_user_is_refused(
     telegram_bot: TelegramBot,
     fake_telegram: FakeTelegram,

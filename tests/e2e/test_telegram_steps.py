@@ -1,0 +1,151 @@
+"""Telegram's step-by-step questions, where Discord opens a form: `/add` and `/profile` sent
+alone, answered by typing or by buttons, each answer checked as it comes, the state in the
+database (a restart carries on), and buttons that only their owner can press."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.models import Role
+from bot.telegram_adapter.identity import student_for
+from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
+from tests.e2e.fake_telegram.fixtures import TelegramBot
+
+pytestmark = pytest.mark.e2e
+
+ALICE = TelegramUser(5_000_001, "Alice", "alice_md")
+BOB = TelegramUser(5_000_002, "Bob")
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """A message's inline buttons: label → callback data."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+async def contacts_of(bot: TelegramBot, user: TelegramUser) -> list[Any]:
+    assert bot.app is not None
+    return list(await bot.app.services.contacts.all_contacts(student_for(user.id)))
+
+
+async def test_add_step_by_step_typed_and_pressed(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/add")
+    (name_q,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert name_q["text"].startswith("(1 of 4) Who did you meet?")
+    assert list(buttons(name_q)) == ["Cancel"]  # a name is needed: no Skip
+
+    # Too long for a name: said so, and the same question stands (nothing saved).
+    await fake_telegram.send(ALICE, "A" * 150)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert "100" in sent[1]["text"]
+    await fake_telegram.send(ALICE, "Dr. Amara Okafor, MD, PhD")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    role_q = sent[2]
+    assert role_q["text"].startswith("(2 of 4) What's their role?")
+    assert {"Attending", "Program director", "Skip", "Cancel"} <= set(buttons(role_q))
+    assert all(len(data.encode()) <= 64 for data in buttons(role_q).values())
+
+    # Bob presses Alice's button: refused; her question is untouched.
+    refused = await fake_telegram.click(BOB, role_q, buttons(role_q)["Attending"])
+    assert "someone else's" in (await fake_telegram.wait_for_answer(refused))["text"]
+    pressed = await fake_telegram.click(ALICE, role_q, buttons(role_q)["Attending"])
+    assert (await fake_telegram.wait_for_answer(pressed))["text"] == "Attending"
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 4)
+    assert sent[3]["text"].startswith("(3 of 4) Where did you meet?")
+    # The role button again (a double tap): that question is answered, nothing changes.
+    again = await fake_telegram.click(ALICE, role_q, buttons(role_q)["Program director"])
+    assert "already answered" in (await fake_telegram.wait_for_answer(again))["text"]
+
+    await fake_telegram.send(ALICE, "skip")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    notes_q = sent[4]
+    assert notes_q["text"].startswith("(4 of 4) Anything to remember")
+    # Template syntax and a ping are only text here.
+    await fake_telegram.send(ALICE, "Ask about {{ 7*7 }} @everyone\nand her clinic")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 6)
+    assert sent[5]["text"].startswith("Saved — Dr. Amara Okafor, MD, PhD · Attending")
+    (amara,) = await contacts_of(telegram_bot, ALICE)
+    assert amara.role is Role.ATTENDING and amara.draft.met_event is None
+    assert amara.draft.notes == "Ask about {{ 7*7 }} @everyone\nand her clinic"
+
+    # Nothing open now: a plain message says how to start.
+    await fake_telegram.send(ALICE, "thanks!")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 7)
+    assert "/help" in sent[6]["text"]
+
+
+async def test_the_questions_survive_a_restart_and_can_be_cancelled(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/add")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.send(ALICE, "Jordan Lee")
+    await fake_telegram.wait_for_messages(ALICE.id, 2)
+
+    await telegram_bot.stop()  # a redeploy between two answers
+    await telegram_bot.start()
+    await fake_telegram.send(ALICE, "resident")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    assert sent[2]["text"].startswith("(3 of 4) Where did you meet?")
+    # A command meanwhile runs as usual and leaves the questions open.
+    await fake_telegram.send(ALICE, "/help")
+    await fake_telegram.wait_for_messages(ALICE.id, 4)
+    await fake_telegram.send(ALICE, "/cancel")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    assert sent[4]["text"].startswith("Stopped; nothing was saved")
+    assert await contacts_of(telegram_bot, ALICE) == []
+    await fake_telegram.send(ALICE, "grand rounds")  # no question open any more
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 6)
+    assert "/help" in sent[5]["text"]
+    assert await contacts_of(telegram_bot, ALICE) == []
+
+
+async def test_an_unknown_role_is_asked_again_and_other_students_are_apart(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/add")
+    await fake_telegram.send(BOB, "/add")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.wait_for_messages(BOB.id, 1)
+    await fake_telegram.send(ALICE, "Sam Patel")
+    await fake_telegram.send(BOB, "Kai Osei")
+    await fake_telegram.wait_for_messages(ALICE.id, 2)
+    await fake_telegram.send(ALICE, "the dean's cousin")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    assert "I don't know the role" in sent[2]["text"]
+    await fake_telegram.send(ALICE, "Peer mentor")
+    await fake_telegram.send(ALICE, "anatomy lab")
+    await fake_telegram.send(ALICE, "-")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 6)
+    assert sent[5]["text"].startswith("Saved — Sam Patel · Peer mentor")
+    (sam,) = await contacts_of(telegram_bot, ALICE)
+    assert sam.draft.met_event == "anatomy lab"
+    # Bob's own questions were his alone, still at his second step.
+    assert await contacts_of(telegram_bot, BOB) == []
+    sent = await fake_telegram.wait_for_messages(BOB.id, 2)
+    assert sent[1]["text"].startswith("(2 of 4)")
+
+
+async def test_profile_alone_asks_and_keeps_what_is_skipped(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/profile")
+    (first,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert first["text"].startswith("(1 of 3) Your name") and "Skip" not in buttons(first)
+    for answer in ("Maya Chen", "Riverside School of Medicine", "MS2"):
+        await fake_telegram.send(ALICE, answer)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 4)
+    assert sent[3]["text"].startswith("Saved: Maya Chen | Riverside School of Medicine | MS2")
+
+    await fake_telegram.send(ALICE, "/profile")  # changing it: Skip keeps each part
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    assert "Now: Maya Chen" in sent[4]["text"] and "Skip" in buttons(sent[4])
+    await fake_telegram.send(ALICE, "skip")
+    await fake_telegram.send(ALICE, "skip")
+    await fake_telegram.send(ALICE, "MS3")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
+    assert sent[7]["text"].startswith("Saved: Maya Chen | Riverside School of Medicine | MS3")
