@@ -13,7 +13,6 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Chat
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -48,7 +47,8 @@ from bot.telegram_adapter.guards import (
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
-from bot.telegram_adapter.steps import StepByStep
+from bot.telegram_adapter.step_forms import ADD, LOG, ContactForms, DraftForms
+from bot.telegram_adapter.steps import StepByStep, or_ask
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +65,6 @@ BLOCKED_NOTICE = (
 )
 # Long-poll length asked of getUpdates (Telegram holds the request up to this many seconds).
 POLL_TIMEOUT = 10
-
-
-def _or_ask(start: Callable[[Chat, int], Awaitable[None]], run: Command) -> Command:
-    """The command with its one-line form; sent alone, its questions one at a time."""
-
-    async def handle(chat: Chat, student: int, text: str) -> None:
-        if text:
-            await run(chat, student, text)
-        else:
-            await start(chat, student)
-
-    return handle
 
 
 def _reachability(services: Services) -> Callable[[int], Awaitable[str | None]]:
@@ -133,21 +121,21 @@ class TelegramFrontEnd:
             return own_click(pattern, run, identities)
 
         assert services.conversations is not None, "Telegram asks step by step"
-        steps = StepByStep(
-            services.conversations,
-            services.contacts,
-            services.drafts,
-            added=contacts.present_added,
-            send_draft=drafts.send_draft,
+        contact_forms = ContactForms(services.contacts, contacts.present_added)
+        draft_forms = DraftForms(services.drafts, drafts.send_draft)
+        steps = StepByStep(services.conversations, {**contact_forms.forms(), **draft_forms.forms()})
+        draft_forms.steps = steps
+        add = or_ask(contact_forms.starter(steps, ADD), contacts.add_command(services.contacts))
+        log_exchange = or_ask(
+            contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
         )
-        add = _or_ask(steps.start_add, contacts.add_command(services.contacts))
-        profile = _or_ask(steps.start_profile, contacts.profile_command(services.drafts))
+        profile = or_ask(draft_forms.start_profile, contacts.profile_command(services.drafts))
         handlers: list[BaseHandler[Any, Any, Any]] = [
             CommandHandler(("start", "help"), command(help.help_command(prompts))),
             CommandHandler("add", command(add)),
             CommandHandler("profile", command(profile)),
             CommandHandler("cancel", command(steps.cancel_command())),
-            CommandHandler("log", command(exchanges.log_command(services.contacts))),
+            CommandHandler("log", command(log_exchange)),
             CommandHandler("followup", command(drafts.followup_command(services.drafts))),
             CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
             CommandHandler(

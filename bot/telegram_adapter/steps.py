@@ -1,51 +1,35 @@
-"""Step-by-step prompts: where Discord opens a form, Telegram asks one question at a time.
+"""Step-by-step questions: where Discord opens a form, Telegram asks one question at a time.
 
 The answers so far are kept by the core's ConversationService, in the database: after a restart,
 or with another process reading the next message, the student carries on. Each question comes
-with its buttons (a contact's role as choices; Skip where a step is optional; Cancel), and the
+with its buttons (choices where there are few; Skip where a step is optional; Cancel), and the
 student may type instead ("skip", "cancel", or /cancel). Each answer is checked as it arrives,
-with the rule of the field it fills, so a wrong one is asked again, not discovered at the end.
+by the rule of the field it fills, so a wrong one is asked again, not discovered at the end.
 A command sent meanwhile runs as usual and leaves the questions where they were.
 
-Forms: `/add` alone (name, role, where you met, notes), `/profile` alone (name, school, year),
-and a draft held by the core for the student's details or for what its template needs.
+The forms themselves (their steps, and what the answers are handed to) are in `step_forms`.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.core.contacts import ContactService
 from bot.core.conversations import Conversation, ConversationService
-from bot.core.drafts import (
-    FIELD_LABELS,
-    DraftResult,
-    DraftService,
-    FieldsRequired,
-    ProfileRequired,
-    clean_fields,
-    validate_profile,
-)
-from bot.core.errors import CoachError, InvalidInput
-from bot.core.models import AddOutcome, ContactDraft, Profile, Role
-from bot.core.validation import validate_draft
+from bot.core.errors import CoachError
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
-from bot.telegram_adapter.parsing import role_of
 
-FORM_ADD = "add"
-FORM_PROFILE = "profile"
-FORM_FIELDS = "fields"  # what a held draft request's template needs
 SKIP_WORDS = frozenset({"skip", "-", "/skip"})
 CANCEL_WORDS = frozenset({"cancel", "stop", "/cancel"})
 NOTHING_OPEN = "Nothing to answer right now. Send /help to see what I can do."
 CANCELLED = "Stopped; nothing was saved. Start again whenever you like."
-PROFILE_FIRST = "Drafts are signed with your details: three quick questions first, then your draft."
+ANSWERED = "That question was already answered; nothing was changed."
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,108 +38,43 @@ class Step:
     optional: bool = False
     # Buttons that answer the question: (label, the answer they give).
     choices: tuple[tuple[str, str], ...] = ()
-    # Raises InvalidInput for an answer the field can't take (the step is then asked again).
+    columns: int = 3  # choices per row (fewer when the labels are long)
+    # Raises a CoachError for an answer the field can't take (the step is then asked again);
+    # may be a coroutine function (a contact's name is looked up).
     check: Callable[[str], object] | None = None
+    # Shown under the question (what the student has now, when changing it).
+    note: str | None = None
 
 
-def _contact_check(field: str) -> Callable[[str], object]:
-    """The contact rules for one field, on a contact that has only that field."""
+class Form(Protocol):
+    """A form's questions and what its answers are handed to."""
 
-    def check(value: str) -> object:
-        changes: dict[str, Any] = {field: value}
-        return validate_draft(replace(ContactDraft(name="-"), **changes))
+    def step(self, conversation: Conversation) -> Step:
+        """The question for the conversation's next step."""
+        ...
 
-    return check
-
-
-def _profile_check(field: str) -> Callable[[str], object]:
-    """The profile rules for one field (length, not empty)."""
-
-    def check(value: str) -> object:
-        changes: dict[str, Any] = {field: value}
-        return validate_profile(replace(Profile(name="-", school="-", stage="-"), **changes))
-
-    return check
+    async def finish(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None: ...
 
 
-ROLE_CHOICES = tuple((role.label, role.value) for role in Role)
-
-ADD_STEPS = {
-    "name": Step(
-        "Who did you meet? Their name as you'd write it, e.g. Dr. Amara Okafor, MD",
-        check=_contact_check("name"),
-    ),
-    "role": Step(
-        "What's their role? Pick one, or type it.",
-        optional=True,
-        choices=ROLE_CHOICES,
-        check=role_of,
-    ),
-    "met_event": Step(
-        "Where did you meet? e.g. the cardiology interest group talk",
-        optional=True,
-        check=_contact_check("met_event"),
-    ),
-    "notes": Step(
-        "Anything to remember about them? (what you talked about, what they suggested)",
-        optional=True,
-        check=_contact_check("notes"),
-    ),
-}
-PROFILE_STEPS = {
-    "name": Step(
-        "Your name, as drafts should sign it? e.g. Maya Chen", check=_profile_check("name")
-    ),
-    "school": Step(
-        "Your school? e.g. Riverside School of Medicine", check=_profile_check("school")
-    ),
-    "stage": Step("Your year or stage? e.g. MS2", check=_profile_check("stage")),
-}
-
-
-def _field_step(name: str) -> Step:
-    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-    return Step(f"{label}?", check=lambda value: clean_fields({name: value}))
-
-
-def step_of(conversation: Conversation) -> Step | None:
-    key = conversation.step
-    if key is None:
-        return None
-    if conversation.form == FORM_ADD:
-        return ADD_STEPS[key]
-    if conversation.form == FORM_PROFILE:
-        current = conversation.context.get("current", {})
-        step = PROFILE_STEPS[key]
-        # A student changing their profile keeps what they skip.
-        return Step(step.question, optional=bool(current.get(key)), check=step.check)
-    return _field_step(key)
-
-
-def question_text(conversation: Conversation) -> str:
-    step = step_of(conversation)
-    assert step is not None
+def question_text(conversation: Conversation, step: Step) -> str:
     number, total = conversation.position
     lines = [f"({number} of {total}) {step.question}"]
-    if conversation.form == FORM_PROFILE:
-        kept = conversation.context.get("current", {}).get(conversation.step or "")
-        if kept:
-            lines.append(f"Now: {kept} (Skip keeps it)")
+    if step.note:
+        lines.append(step.note)
     return presenters.clip("\n".join(lines))
 
 
-def question_keyboard(conversation: Conversation) -> InlineKeyboardMarkup:
-    step = step_of(conversation)
-    assert step is not None
+def question_keyboard(conversation: Conversation, step: Step) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = []
-    row: list[InlineKeyboardButton] = []
-    for index, (label, _) in enumerate(step.choices):
-        row.append(callbacks.button(label, "step", "pick", conversation.id, index))
-        if len(row) == 3:
-            rows.append(row)
-            row = []
-    if row:
-        rows.append(row)
+    for start in range(0, len(step.choices), step.columns):
+        rows.append(
+            [
+                callbacks.button(label[:60], "step", "pick", conversation.id, start + offset)
+                for offset, (label, _) in enumerate(step.choices[start : start + step.columns])
+            ]
+        )
     last = [callbacks.button("Cancel", "step", "cancel", conversation.id)]
     if step.optional:
         last.insert(0, callbacks.button("Skip", "step", "skip", conversation.id))
@@ -163,80 +82,30 @@ def question_keyboard(conversation: Conversation) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def ask(chat: Chat, conversation: Conversation) -> None:
-    await chat.send_message(
-        question_text(conversation), reply_markup=question_keyboard(conversation)
-    )
-
-
-# What a finished form is handed to: the chat, the student and the answers.
-Finish = Callable[[Chat, int, Conversation], Awaitable[None]]
-
-
 class StepByStep:
     """Starts forms, takes their answers (typed or pressed) and hands finished ones on."""
 
-    def __init__(
-        self,
-        conversations: ConversationService,
-        contacts: ContactService,
-        drafts: DraftService,
-        *,
-        added: Callable[[Chat, AddOutcome], Awaitable[None]],
-        send_draft: Callable[[Chat, DraftResult], Awaitable[None]],
-    ) -> None:
+    def __init__(self, conversations: ConversationService, forms: Mapping[str, Form]) -> None:
         self._conversations = conversations
-        self._contacts = contacts
-        self._drafts = drafts
-        self._added = added
-        self._send_draft = send_draft
-        self._finish: Mapping[str, Finish] = {
-            FORM_ADD: self._finish_add,
-            FORM_PROFILE: self._finish_profile,
-            FORM_FIELDS: self._finish_fields,
-        }
+        self._forms = forms
 
-    async def deliver(
-        self, chat: Chat, student: int, make: Callable[[], Awaitable[list[DraftResult]]]
+    async def start(
+        self,
+        chat: Chat,
+        student: int,
+        form: str,
+        steps: Sequence[str],
+        *,
+        context: Mapping[str, Any] | None = None,
     ) -> None:
-        """Run a draft request and send each draft; one the core holds for the student's
-        details or for what its template needs goes on as questions."""
-        try:
-            results = await make()
-        except ProfileRequired as held:
-            await chat.send_message(PROFILE_FIRST)
-            await self.start_profile(chat, student, held=held.pending_id)
-            return
-        except FieldsRequired as held:
-            await self.start_fields(chat, student, held.pending_id, held.fields, held.title)
-            return
-        for result in results:
-            await self._send_draft(chat, result)
+        conversation = await self._conversations.start(student, form, steps, context=context)
+        await self._ask(chat, conversation)
 
-    # -- starting ----------------------------------------------------------------------------
-
-    async def start_add(self, chat: Chat, student: int) -> None:
-        await ask(chat, await self._conversations.start(student, FORM_ADD, tuple(ADD_STEPS)))
-
-    async def start_profile(self, chat: Chat, student: int, *, held: int | None = None) -> None:
-        current = await self._drafts.profile(student)
-        shown = {k: getattr(current, k) for k in PROFILE_STEPS} if current else {}
-        context: dict[str, object] = {"current": shown}
-        if held is not None:
-            context["held"] = held
-        conversation = await self._conversations.start(
-            student, FORM_PROFILE, tuple(PROFILE_STEPS), context=context
+    async def _ask(self, chat: Chat, conversation: Conversation) -> None:
+        step = self._forms[conversation.form].step(conversation)
+        await chat.send_message(
+            question_text(conversation, step), reply_markup=question_keyboard(conversation, step)
         )
-        await ask(chat, conversation)
-
-    async def start_fields(
-        self, chat: Chat, student: int, held: int, fields: tuple[str, ...], title: str
-    ) -> None:
-        conversation = await self._conversations.start(
-            student, FORM_FIELDS, fields, context={"held": held}
-        )
-        await chat.send_message(presenters.clip(f"“{title}” needs a few details first."))
-        await ask(chat, conversation)
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -245,15 +114,15 @@ class StepByStep:
 
         async def run(chat: Chat, student: int, text: str) -> None:
             conversation = await self._conversations.current(student)
-            if conversation is None:
+            if conversation is None or conversation.form not in self._forms:
                 await chat.send_message(NOTHING_OPEN)
                 return
             word = text.strip().casefold()
             if word in CANCEL_WORDS:
                 await self._cancel(chat, student)
                 return
-            step = step_of(conversation)
-            if word in SKIP_WORDS and step is not None and step.optional:
+            step = self._forms[conversation.form].step(conversation)
+            if word in SKIP_WORDS and step.optional:
                 await self._answer(chat, student, conversation, None)
                 return
             await self._answer(chat, student, conversation, text)
@@ -270,13 +139,11 @@ class StepByStep:
         async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
             conversation = await self._conversations.current(student)
             if conversation is None or conversation.id != int(match["id"]):
-                return "That question was already answered; nothing was changed."
+                return ANSWERED
             if match["action"] == "cancel":
                 await self._cancel(message.chat, student)
                 return None
-            step = step_of(conversation)
-            if step is None:
-                return None
+            step = self._forms[conversation.form].step(conversation)
             if match["action"] == "skip":
                 if not step.optional:
                     return "This one is needed."
@@ -287,7 +154,7 @@ class StepByStep:
                 return "That choice isn't offered any more; nothing was changed."
             label, value = step.choices[index]
             await self._answer(message.chat, student, conversation, value)
-            return label
+            return label[:200]
 
         return run
 
@@ -298,52 +165,37 @@ class StepByStep:
     async def _answer(
         self, chat: Chat, student: int, conversation: Conversation, value: str | None
     ) -> None:
-        step = step_of(conversation)
-        if value is not None and step is not None and step.check is not None:
-            step.check(value)  # InvalidInput: shown, and the same question stands
+        form = self._forms[conversation.form]
+        step = form.step(conversation)
+        if value is not None and step.check is not None:
+            checked = step.check(value)  # a CoachError: shown, and the same question stands
+            if inspect.isawaitable(checked):
+                await checked
         answered = await self._conversations.answer(student, conversation.id, value)
         if not answered.done:
-            await ask(chat, answered)
+            await self._ask(chat, answered)
             return
         try:
-            await self._finish[answered.form](chat, student, answered)
-        except CoachError:
-            # Refused as a whole (rare: each answer was checked): the last one can be given
-            # again rather than the whole form.
-            await self._conversations.restore(student, answered)
-            raise
+            await form.finish(chat, student, answered, self)
+        except CoachError as refused:
+            # Refused as a whole (rare: each answer was checked): said, and the last question
+            # asked again rather than the whole form.
+            await chat.send_message(refused.user_message)
+            await self._ask(chat, await self._conversations.restore(student, answered))
 
-    # -- finishing ---------------------------------------------------------------------------
 
-    async def _finish_add(self, chat: Chat, student: int, done: Conversation) -> None:
-        answers = done.answers
-        name = answers.get("name")
-        if not name:
-            raise InvalidInput("A contact needs a name.")
-        contact = ContactDraft(
-            name=name,
-            role=role_of(answers.get("role")),
-            met_event=answers.get("met_event"),
-            notes=answers.get("notes"),
-        )
-        await self._added(chat, await self._contacts.add(student, contact))
+# A command sent alone starts its questions (`Starter`), with words typed after it runs the
+# one-line form.
+Starter = Callable[[Chat, int], Awaitable[None]]
 
-    async def _finish_profile(self, chat: Chat, student: int, done: Conversation) -> None:
-        changes = {k: v for k, v in done.answers.items() if v}
-        profile = await self._drafts.save_profile(student, changes)
-        await chat.send_message(
-            presenters.clip(
-                f"Saved: {profile.name} | {profile.school} | {profile.stage}. "
-                "Drafts are signed with these."
-            )
-        )
-        held = done.context.get("held")
-        if isinstance(held, int):
-            await self.deliver(chat, student, lambda: self._drafts.resume(student, held))
 
-    async def _finish_fields(self, chat: Chat, student: int, done: Conversation) -> None:
-        held = done.context.get("held")
-        if not isinstance(held, int):
-            raise InvalidInput("That draft request is gone; send the command again.")
-        fields = dict(done.answers)
-        await self.deliver(chat, student, lambda: self._drafts.resume(student, held, fields))
+def or_ask(start: Starter, run: Command) -> Command:
+    """The command with its one-line form; sent alone, its questions one at a time."""
+
+    async def handle(chat: Chat, student: int, text: str) -> None:
+        if text:
+            await run(chat, student, text)
+        else:
+            await start(chat, student)
+
+    return handle

@@ -149,3 +149,32 @@ async def test_profile_alone_asks_and_keeps_what_is_skipped(
     await fake_telegram.send(ALICE, "MS3")
     sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
     assert sent[7]["text"].startswith("Saved: Maya Chen | Riverside School of Medicine | MS3")
+
+
+async def test_log_step_by_step_finds_the_contact_and_reads_the_day(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/add Prof. Amara Okafor, MD | attending")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.send(ALICE, "/log")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert sent[1]["text"].startswith("(1 of 4) Who was it with?")
+    await fake_telegram.send(ALICE, "Jordan Lee")  # nobody by that name: asked again
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    assert "no contact called “Jordan Lee”" in sent[2]["text"]
+    await fake_telegram.send(ALICE, "amara okafor")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 4)
+    kinds = buttons(sent[3])
+    assert sent[3]["text"].startswith("(2 of 4) What happened?") and "Skip" in kinds
+    emailed = kinds["Emailed them"]
+    await fake_telegram.click(ALICE, sent[3], emailed)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    await fake_telegram.send(ALICE, "the day after tomorrow")  # not a day it happened
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 6)
+    assert not sent[5]["text"].startswith("(4 of 4)")  # said why; the same question stands
+    await fake_telegram.send(ALICE, "yesterday")
+    await fake_telegram.send(ALICE, "skip")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
+    assert sent[7]["text"].startswith("Logged: emailed them on ")
+    (amara,) = await contacts_of(telegram_bot, ALICE)
+    assert amara.exchange_count == 1

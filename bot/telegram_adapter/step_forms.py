@@ -1,0 +1,381 @@
+"""The step-by-step forms: their questions, each answer's check, and the one core call the
+finished answers go to.
+
+- `/add` alone: name, role (buttons), where you met, notes.
+- `/log` alone: who (one of the student's contacts), what happened (buttons), when, a note.
+- `/profile` alone: name, school, year (changing it, Skip keeps each part).
+- `/followup` alone: who, where you met, what you talked about, your ask.
+- `/outreach` alone: the kind (buttons), then who.
+- A draft the core holds (ProfileRequired, FieldsRequired) goes on as the profile's questions
+  or as one question per detail its template needs, then the draft arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from telegram import Chat
+
+from bot.core.contacts import ContactService
+from bot.core.conversations import Conversation
+from bot.core.drafts import (
+    FIELD_LABELS,
+    DraftRequest,
+    DraftResult,
+    DraftService,
+    FieldsRequired,
+    ProfileRequired,
+    clean_fields,
+    validate_profile,
+)
+from bot.core.errors import InvalidInput
+from bot.core.models import AddOutcome, ContactDraft, ExchangeKind, Profile, Role
+from bot.core.validation import validate_draft, validate_note
+from bot.telegram_adapter import presenters
+from bot.telegram_adapter.exchanges import contact_named, kind_of
+from bot.telegram_adapter.parsing import role_of
+from bot.telegram_adapter.steps import Form, Step, StepByStep
+
+ADD, LOG, PROFILE, FIELDS, FOLLOWUP, OUTREACH = (
+    "add",
+    "log",
+    "profile",
+    "fields",
+    "followup",
+    "outreach",
+)
+OUTREACH_PREFIX = "outreach_"
+PROFILE_FIRST = "Drafts are signed with your details: three quick questions first, then your draft."
+
+
+def _contact_check(field: str) -> Callable[[str], object]:
+    """The contact rules for one field, on a contact that has only that field."""
+
+    def check(value: str) -> object:
+        changes: dict[str, Any] = {field: value}
+        return validate_draft(replace(ContactDraft(name="-"), **changes))
+
+    return check
+
+
+def _profile_check(field: str) -> Callable[[str], object]:
+    """The profile rules for one field (length, not empty)."""
+
+    def check(value: str) -> object:
+        changes: dict[str, Any] = {field: value}
+        return validate_profile(replace(Profile(name="-", school="-", stage="-"), **changes))
+
+    return check
+
+
+def _field_check(name: str) -> Callable[[str], object]:
+    return lambda value: clean_fields({name: value})
+
+
+def _field_step(name: str, *, optional: bool = False, example: str = "") -> Step:
+    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+    question = f"{label}?" + (f" e.g. {example}" if example else "")
+    return Step(question, optional=optional, check=_field_check(name))
+
+
+Finish = Callable[[Chat, int, Conversation, StepByStep], Awaitable[None]]
+
+
+class _Form:
+    """A form made of a step function and a finish (the `steps.Form` protocol)."""
+
+    def __init__(self, step: Callable[[Conversation], Step], finish: Finish) -> None:
+        self._step = step
+        self._finish = finish
+
+    def step(self, conversation: Conversation) -> Step:
+        return self._step(conversation)
+
+    async def finish(self, chat: Chat, student: int, done: Conversation, steps: StepByStep) -> None:
+        await self._finish(chat, student, done, steps)
+
+
+ADD_STEPS = {
+    "name": Step(
+        "Who did you meet? Their name as you'd write it, e.g. Dr. Amara Okafor, MD",
+        check=_contact_check("name"),
+    ),
+    "role": Step(
+        "What's their role? Pick one, or type it.",
+        optional=True,
+        choices=tuple((role.label, role.value) for role in Role),
+        check=role_of,
+    ),
+    "met_event": Step(
+        "Where did you meet? e.g. the cardiology interest group talk",
+        optional=True,
+        check=_contact_check("met_event"),
+    ),
+    "notes": Step(
+        "Anything to remember about them? (what you talked about, what they suggested)",
+        optional=True,
+        check=_contact_check("notes"),
+    ),
+}
+PROFILE_STEPS = {
+    "name": Step(
+        "Your name, as drafts should sign it? e.g. Maya Chen", check=_profile_check("name")
+    ),
+    "school": Step(
+        "Your school? e.g. Riverside School of Medicine", check=_profile_check("school")
+    ),
+    "stage": Step("Your year or stage? e.g. MS2", check=_profile_check("stage")),
+}
+FOLLOWUP_STEPS = {
+    "person": Step(
+        "Who are you writing to? A contact's name, or someone new, e.g. Dr. Amara Okafor",
+        check=_contact_check("name"),
+    ),
+    "event": _field_step("event", optional=True, example="the cardiology interest group talk"),
+    "discussed": _field_step(
+        "discussed", optional=True, example="how her clinic follows up after discharge"
+    ),
+    "ask": _field_step("ask", optional=True, example="Could I shadow one of your clinics?"),
+}
+
+
+class ContactForms:
+    """`/add` and `/log` step by step."""
+
+    def __init__(
+        self, contacts: ContactService, added: Callable[[Chat, AddOutcome], Awaitable[None]]
+    ) -> None:
+        self._contacts = contacts
+        self._added = added
+
+    def forms(self) -> dict[str, Form]:
+        return {
+            ADD: _Form(self._add_step, self._finish_add),
+            LOG: _Form(self._log_step, self._finish_log),
+        }
+
+    def starter(self, steps: StepByStep, form: str) -> Callable[[Chat, int], Awaitable[None]]:
+        chosen = ADD_STEPS if form == ADD else LOG_STEPS
+
+        async def start(chat: Chat, student: int) -> None:
+            # The log's first answer is looked up among this student's contacts.
+            context = {"student": student} if form == LOG else None
+            await steps.start(chat, student, form, tuple(chosen), context=context)
+
+        return start
+
+    def _add_step(self, conversation: Conversation) -> Step:
+        return ADD_STEPS[conversation.step or "name"]
+
+    async def _finish_add(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        answers = done.answers
+        contact = ContactDraft(
+            name=answers.get("name") or "",
+            role=role_of(answers.get("role")),
+            met_event=answers.get("met_event"),
+            notes=answers.get("notes"),
+        )
+        await self._added(chat, await self._contacts.add(student, contact))
+
+    def _log_step(self, conversation: Conversation) -> Step:
+        key = conversation.step or "person"
+        student = int(conversation.context["student"])
+        if key == "person":
+
+            async def known(value: str) -> object:
+                return await contact_named(self._contacts, student, value)
+
+            return replace(LOG_STEPS[key], check=known)
+        if key == "when":
+
+            async def day(value: str) -> object:
+                return await self._contacts.parse_day(student, value)
+
+            return replace(LOG_STEPS[key], check=day)
+        return LOG_STEPS[key]
+
+    async def _finish_log(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        answers = done.answers
+        contact = await contact_named(self._contacts, student, answers.get("person") or "")
+        updated, exchange = await self._contacts.log_exchange(
+            student,
+            contact.id,
+            kind_of(answers.get("kind")),
+            when=answers.get("when"),
+            note=answers.get("note"),
+        )
+        await chat.send_message(
+            presenters.contact_card(
+                updated,
+                heading=f"Logged: {exchange.kind.label.lower()} on {exchange.happened_on:%d %b}",
+            )
+        )
+
+
+LOG_STEPS = {
+    "person": Step("Who was it with? One of your contacts' names, e.g. Amara Okafor"),
+    "kind": Step(
+        "What happened? Pick one, or type it.",
+        optional=True,
+        choices=tuple((kind.label, kind.value) for kind in ExchangeKind),
+        check=kind_of,
+    ),
+    "when": Step(
+        "When? e.g. today, yesterday, 3 days ago, 2026-11-28 (Skip: today)", optional=True
+    ),
+    "note": Step("A note? (what was said, what comes next)", optional=True, check=validate_note),
+}
+
+
+class DraftForms:
+    """The drafts' questions: `/profile`, `/followup` and `/outreach` alone, and a held draft
+    going on as questions."""
+
+    def __init__(
+        self, drafts: DraftService, send_draft: Callable[[Chat, DraftResult], Awaitable[None]]
+    ) -> None:
+        self._drafts = drafts
+        self._send_draft = send_draft
+        self.steps: StepByStep | None = None  # set once the engine is built (it holds us)
+
+    def forms(self) -> dict[str, Form]:
+        return {
+            PROFILE: _Form(self._profile_step, self._finish_profile),
+            FIELDS: _Form(self._fields_step, self._finish_fields),
+            FOLLOWUP: _Form(lambda c: FOLLOWUP_STEPS[c.step or "person"], self._finish_followup),
+            OUTREACH: _Form(self._outreach_step, self._finish_outreach),
+        }
+
+    def _engine(self) -> StepByStep:
+        assert self.steps is not None, "DraftForms.steps is set by the front end"
+        return self.steps
+
+    # -- drafting ------------------------------------------------------------------------------
+
+    async def deliver(
+        self, chat: Chat, student: int, make: Callable[[], Awaitable[list[DraftResult]]]
+    ) -> None:
+        """Run a draft request and send each draft; one the core holds for the student's
+        details or for what its template needs goes on as questions."""
+        try:
+            results = await make()
+        except ProfileRequired as held:
+            await chat.send_message(PROFILE_FIRST)
+            await self.start_profile(chat, student, held=held.pending_id)
+            return
+        except FieldsRequired as held:
+            await chat.send_message(presenters.clip(f"“{held.title}” needs a few details first."))
+            await self._engine().start(
+                chat, student, FIELDS, held.fields, context={"held": held.pending_id}
+            )
+            return
+        for result in results:
+            await self._send_draft(chat, result)
+
+    # -- profile -------------------------------------------------------------------------------
+
+    async def start_profile(self, chat: Chat, student: int, *, held: int | None = None) -> None:
+        current = await self._drafts.profile(student)
+        shown = {k: getattr(current, k) for k in PROFILE_STEPS} if current else {}
+        context: dict[str, Any] = {"current": shown}
+        if held is not None:
+            context["held"] = held
+        await self._engine().start(chat, student, PROFILE, tuple(PROFILE_STEPS), context=context)
+
+    def _profile_step(self, conversation: Conversation) -> Step:
+        key = conversation.step or "name"
+        kept = conversation.context.get("current", {}).get(key)
+        # A student changing their profile keeps what they skip.
+        return replace(
+            PROFILE_STEPS[key],
+            optional=bool(kept),
+            note=f"Now: {kept} (Skip keeps it)" if kept else None,
+        )
+
+    async def _finish_profile(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        changes = {k: v for k, v in done.answers.items() if v}
+        profile = await self._drafts.save_profile(student, changes)
+        await chat.send_message(
+            presenters.clip(
+                f"Saved: {profile.name} | {profile.school} | {profile.stage}. "
+                "Drafts are signed with these."
+            )
+        )
+        held = done.context.get("held")
+        if isinstance(held, int):
+            await self.deliver(chat, student, lambda: self._drafts.resume(student, held))
+
+    # -- a held draft's details ----------------------------------------------------------------
+
+    def _fields_step(self, conversation: Conversation) -> Step:
+        return _field_step(conversation.step or "ask")
+
+    async def _finish_fields(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        held = done.context.get("held")
+        if not isinstance(held, int):
+            raise InvalidInput("That draft request is gone; send the command again.")
+        fields = dict(done.answers)
+        await self.deliver(chat, student, lambda: self._drafts.resume(student, held, fields))
+
+    # -- /followup and /outreach alone ---------------------------------------------------------
+
+    async def start_followup(self, chat: Chat, student: int) -> None:
+        await self._engine().start(chat, student, FOLLOWUP, tuple(FOLLOWUP_STEPS))
+
+    async def _finish_followup(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        answers = done.answers
+        fields = {k: v for k in ("event", "discussed", "ask") if (v := answers.get(k))}
+        request = DraftRequest(
+            kind="followup", people=(answers.get("person") or "",), fields=fields
+        )
+        await self.deliver(chat, student, lambda: self._drafts.start(student, request))
+
+    async def start_outreach(self, chat: Chat, student: int) -> None:
+        await self._engine().start(chat, student, OUTREACH, ("kind", "person"))
+
+    def _outreach_kinds(self) -> tuple[tuple[str, str], ...]:
+        return tuple((t.title, t.id) for t in self._drafts.catalogue.templates("outreach"))
+
+    def _outreach_kind(self, value: str) -> str:
+        key = value.strip().casefold().replace(" ", "_")
+        catalogue = self._drafts.catalogue
+        template = catalogue.get(key) or catalogue.get(OUTREACH_PREFIX + key)
+        if template is None:
+            titled = {t.title.casefold(): t for t in catalogue.templates("outreach")}
+            template = titled.get(value.strip().casefold())
+        if template is None or template.kind != "outreach":
+            raise InvalidInput(f"I don't have a first message called “{value[:40]}”; pick one.")
+        return template.id
+
+    def _outreach_step(self, conversation: Conversation) -> Step:
+        if conversation.step == "kind":
+            return Step(
+                "What kind of first message? Pick one.",
+                choices=self._outreach_kinds(),
+                columns=2,
+                check=self._outreach_kind,
+            )
+        return replace(FOLLOWUP_STEPS["person"], question="Who is it to? e.g. Dr. Amara Okafor")
+
+    async def _finish_outreach(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        answers = done.answers
+        request = DraftRequest(
+            kind="outreach",
+            people=(answers.get("person") or "",),
+            template_id=self._outreach_kind(answers.get("kind") or ""),
+        )
+        await self.deliver(chat, student, lambda: self._drafts.start(student, request))
