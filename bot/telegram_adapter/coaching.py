@@ -19,12 +19,14 @@ from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
 from bot.core.models import Contact
 from bot.core.text import fold
+from bot.core.validation import name_key
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts
 
 SUGGESTED = 5  # near matches listed when a name fits several contacts
 TYPED_ECHO = 40  # characters of an unknown topic or kind repeated back
+WORD_MIN = 3  # a shorter word typed fits too much to pick a topic by
 
 
 def _key(text: str) -> str:
@@ -33,19 +35,25 @@ def _key(text: str) -> str:
 
 
 def choice_of(text: str, choices: dict[str, str]) -> str | None:
-    """The key typed (or its label), else the one choice whose key or label holds every word
-    typed ("linkedin" → online_presence); None when none or several fit."""
+    """The key typed (or its label), else the one choice with a word starting with each word
+    typed ("linkedin" → online_presence, "mentor" → mentor_meeting); None when none or several
+    fit."""
     key = _key(text)
     if not key:
         return None
     for choice, label in choices.items():
         if key in (choice, _key(label)):
             return choice
-    words = key.split("_")
+    typed = key.split("_")
+    if any(len(word) < WORD_MIN for word in typed):
+        return None
     fits = [
         choice
         for choice, label in choices.items()
-        if all(word in f"{choice}_{_key(label)}" for word in words)
+        if all(
+            any(word.startswith(part) for word in f"{choice}_{_key(label)}".split("_"))
+            for part in typed
+        )
     ]
     return fits[0] if len(fits) == 1 else None
 
@@ -81,9 +89,18 @@ PREP_USAGE = (
 
 
 async def contact_named(contacts: ContactService, student: int, name: str) -> Contact:
-    """The student's one contact with this name (or the only one the name suggests)."""
-    found = list(await contacts.suggest(student, name))
-    exact = [c for c in found if fold(c.name) == fold(name)]
+    """The student's one contact with this name (or the only one the name suggests).
+
+    Titles and post-nominals don't have to match: "Dr. Amara Okafor" finds "Prof. Amara Okafor,
+    MD, PhD" by the given and family name the store keeps for every contact.
+    """
+    key = name_key(name)
+    found = list(await contacts.suggest(student, name)) or list(
+        await contacts.suggest(student, key)
+    )
+    exact = [c for c in found if fold(c.name) == fold(name)] or [
+        c for c in found if name_key(c.name) == key
+    ]
     if len(exact) == 1:
         return exact[0]
     if len(found) == 1 and not exact:
@@ -166,14 +183,14 @@ GOALS_USAGE = (
     "Send /goals new contacts | follow-ups | check-ins a week, e.g. /goals 2 | 3 | 1 "
     f"(each 0 to {GOAL_MAX}; leave a part empty to keep it)."
 )
-_NUMBER = re.compile(r"[+-]?\d{1,9}")  # longer is out of range anyway; int() never sees it
+_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # longer is out of range anyway; int() never sees it
 
 
 def _goal_number(text: str | None) -> int | None:
     if text is None:
         return None
     if _NUMBER.fullmatch(text) is None:
-        if re.fullmatch(r"[+-]?\d+", text):
+        if re.fullmatch(r"[+-]?[0-9]+", text):
             raise InvalidInput(f"Each weekly goal is a number from 0 to {GOAL_MAX}.")
         raise InvalidInput(f"“{text[:TYPED_ECHO]}” isn't a number. {GOALS_USAGE}")
     return int(text)

@@ -102,6 +102,9 @@ async def test_prep_lists_kinds_and_names_the_contact(
     assert "Checklist\n☐ " in text and "\n5. " in text and "Afterwards, ask yourself" in text
     assert len(text) <= TEXT_MAX
 
+    (titled,) = await say(fake_telegram, ALICE, "/prep research | Dr. Amara Okafor")
+    assert titled["text"].startswith("Before your research conversation with Prof. Amara Okafor")
+
     (plain,) = await say(fake_telegram, ALICE, "/prep Mentor")
     assert plain["text"].startswith("Before your mentor meeting\n")
 
@@ -271,3 +274,25 @@ async def test_draft_data_outside_the_grammar_is_refused(
     for forged in ("draft:shouty:1", "draft:formal:" + "9" * 20, "draft:formal:1:extra"):
         answer = await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, tip, forged))
         assert answer["show_alert"] and "too old" in answer["text"]
+
+
+async def test_overlong_input_is_refused_and_nothing_is_kept(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    """An overlong topic, pitch answer or draft detail gets a short refusal under Telegram's
+    limit; no pitch is held and no draft or contact is made."""
+    services = telegram_bot.app.services  # type: ignore[union-attr]
+    (tip,) = await say(fake_telegram, ALICE, "/tip " + "{{ x }} " * 500)
+    assert tip["text"].startswith("I have no tips on “{{ x }} {{ x }}")
+    assert len(tip["text"]) <= TEXT_MAX and tip["text"].count("{{ x }}") <= 6
+
+    (pitch,) = await say(fake_telegram, ALICE, "/pitch " + "a" * 300 + " | why | hope")
+    assert pitch["text"] == "Keep each answer under 250 characters."
+    assert "reply_markup" not in pitch
+
+    await say(fake_telegram, ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    (draft,) = await say(
+        fake_telegram, ALICE, "/followup Amara Okafor | grand rounds | " + "echo " * 400
+    )
+    assert draft["text"].startswith("What you talked about is 1999 characters; keep it under")
+    assert list(await services.contacts.all_contacts(student_for(ALICE.id))) == []
