@@ -1,7 +1,10 @@
 """`/followup` and a draft's buttons: the draft comes as its own plain message, easy to copy.
 
 A request that needs the student's profile or more details is held by the core; here the
-student is told what to send (one line), since Telegram has no forms.
+student is told what to send (one line), since Telegram has no forms. The buttons are Discord's
+draft view (sent, another version, tone, channel), calling the same DraftService methods; tone
+is picked directly (warm, formal, brief) where Discord's one button cycles, since a keyboard row
+has room for it.
 """
 
 from __future__ import annotations
@@ -13,15 +16,21 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.drafts import DraftRequest, DraftResult, DraftService, FieldsRequired, ProfileRequired
 from bot.core.errors import InvalidInput
-from bot.core.models import DRAFT_FIELDS
+from bot.core.models import DRAFT_FIELDS, Channel, Tone
+from bot.core.text import fold
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts
 
+FOLLOWUP_PREFIX = "followup_"  # the catalogue's ids; students type the rest
 FOLLOWUP_USAGE = (
     "Send /followup name | where you met | what you talked about | your ask, e.g.\n"
-    "/followup Amara Okafor | the cardiology interest group talk | her heart-failure clinic"
+    "/followup Amara Okafor | the cardiology interest group talk | her heart-failure clinic\n"
+    "Optionally end with | tone: warm, formal or brief · | channel: email, linkedin or dm · "
+    "| template: conference, talk, office hours… (you can switch tone and channel on the draft "
+    "too)."
 )
+TONE_LABELS = {Tone.WARM: "🤝 Warm", Tone.FORMAL: "🎩 Formal", Tone.BRIEF: "✂️ Brief"}
 PROFILE_FIRST = (
     "Drafts are signed with your details: send /profile your name | school | year first "
     "(e.g. /profile Maya Chen | Riverside School of Medicine | MS2), then /followup again."
@@ -29,15 +38,21 @@ PROFILE_FIRST = (
 
 
 def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
+    """As Discord's draft view: sent (until it is), another version (when there is one), the
+    two other tones, and the next channel."""
     draft = result.draft.id
-    return InlineKeyboardMarkup(
-        [
-            [
-                callbacks.button("✅ Mark as sent", "draft", "sent", draft),
-                callbacks.button("🔄 Another version", "draft", "again", draft),
-            ]
-        ]
-    )
+    first = []
+    if result.draft.sent_at is None:
+        first.append(callbacks.button("✅ Mark as sent", "draft", "sent", draft))
+    if result.rendered.versions > 1:
+        first.append(callbacks.button("🔄 Another version", "draft", "again", draft))
+    tones = [
+        callbacks.button(label, "draft", tone.value, draft)
+        for tone, label in TONE_LABELS.items()
+        if tone is not result.draft.tone
+    ]
+    channel = [callbacks.button("📨 Other channel", "draft", "channel", draft)]
+    return InlineKeyboardMarkup([row for row in (first, tones, channel) if row])
 
 
 async def send_draft(chat: Chat, result: DraftResult) -> None:
@@ -63,29 +78,114 @@ async def deliver(
         await send_draft(chat, result)
 
 
+OPTIONS = ("tone", "channel", "template")
+
+
+def _key(text: str) -> str:
+    """A typed choice as the catalogue writes it ("E-mail" → "email", "Office hours" →
+    "office_hours")."""
+    return "_".join(re.sub(r"[^a-z0-9 _]", "", fold(text).replace("_", " ")).split())
+
+
+def tone_of(text: str) -> Tone:
+    key = _key(text)
+    for tone in Tone:
+        if key in (tone.value, _key(tone.label)):
+            return tone
+    raise InvalidInput(f"I don't know the tone “{text[:40]}”. Tones: warm, formal, brief.")
+
+
+def channel_of(text: str) -> Channel:
+    key = _key(text)
+    for channel in Channel:
+        label = _key(channel.label)
+        if key in (channel.value, label, label.split("_")[0]):
+            return channel
+    choices = ", ".join(f"{c.value} ({c.label})" for c in Channel)
+    raise InvalidInput(f"I don't know the channel “{text[:40]}”. Channels: {choices}.")
+
+
+def followup_template(drafts: DraftService, text: str) -> str:
+    key = _key(text).removeprefix(FOLLOWUP_PREFIX)
+    for template in drafts.catalogue.templates("followup"):
+        if key in (template.id.removeprefix(FOLLOWUP_PREFIX), _key(template.title)):
+            return template.id
+    kinds = [
+        f"• {t.id.removeprefix(FOLLOWUP_PREFIX)} — {t.title}"
+        for t in drafts.catalogue.templates("followup")
+    ]
+    raise InvalidInput(
+        presenters.clip("\n".join([f"I don't know the template “{text[:40]}”. Templates:", *kinds]))
+    )
+
+
+def split_options(text: str) -> tuple[str, dict[str, str]]:
+    """The `|` line without its trailing `tone: …`, `channel: …`, `template: …` parts (as
+    Discord's /followup options), and those options."""
+    items = text.split("|")
+    options: dict[str, str] = {}
+    while len(items) > 1:
+        key, colon, value = items[-1].partition(":")
+        name = fold(key).strip()
+        if not colon or name not in OPTIONS:
+            break
+        if name in options:
+            raise InvalidInput(f"Give {name}: once.")
+        if not value.strip():
+            raise InvalidInput(f"Write the {name} after “{name}:”.")
+        options[name] = value.strip()
+        items.pop()
+    return "|".join(items), options
+
+
 def followup_command(drafts: DraftService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         if not text:
             await chat.send_message(FOLLOWUP_USAGE)
             return
-        name, event, discussed, ask = parts(text, 4)
+        line, options = split_options(text)
+        name, event, discussed, ask = parts(line, 4)
         if not name:
             raise InvalidInput(FOLLOWUP_USAGE)
         fields = {k: v for k, v in (("event", event), ("discussed", discussed), ("ask", ask)) if v}
-        request = DraftRequest(kind="followup", people=(name,), fields=fields)
+        request = DraftRequest(
+            kind="followup",
+            people=(name,),
+            fields=fields,
+            template_id=followup_template(drafts, options["template"])
+            if "template" in options
+            else None,
+            channel=channel_of(options["channel"]) if "channel" in options else None,
+            tone=tone_of(options["tone"]) if "tone" in options else Tone.WARM,
+        )
         await deliver(chat, lambda: drafts.start(student, request))
 
     return run
 
 
 def draft_click(drafts: DraftService) -> Click:
+    """The draft's buttons, through the same DraftService calls as Discord's.
+
+    A changed draft comes as a new pair of messages, not an edit: the click carries only the
+    header (the buttons' message), not the body below it, and the new body lands at the foot of
+    the chat, ready to press and hold, with the earlier wording still above to compare. Older
+    buttons stay usable: each acts on the draft as it is stored now.
+    """
+
     async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
         chat = message.chat
         draft_id = int(match["id"])
-        if match["action"] == "sent":
+        action = match["action"]
+        if action == "sent":
             await drafts.mark_sent(student, draft_id)
             return "Marked as sent and logged. I'll suggest a nudge if they don't reply."
-        await send_draft(chat, await drafts.next_version(student, draft_id))
+        if action == "again":
+            result = await drafts.next_version(student, draft_id)
+        elif action == "channel":
+            result = await drafts.other_channel(student, draft_id)
+        else:
+            result = await drafts.change_tone(student, draft_id, Tone(action))
+        await send_draft(chat, result)
         return None
 
     return run

@@ -27,6 +27,7 @@ from bot.content.prompts import PromptLibrary
 from bot.core.services import Services
 from bot.telegram_adapter import (
     callbacks,
+    coaching,
     contacts,
     drafts,
     due,
@@ -150,6 +151,16 @@ class TelegramFrontEnd:
                 ),
             ),
             CommandHandler("due", command(due.due_command(services.reminders))),
+            CommandHandler("tip", command(coaching.tip_command(services.coaching))),
+            CommandHandler(
+                "prep", command(coaching.prep_command(services.coaching, services.contacts))
+            ),
+            CommandHandler("pitch", command(coaching.pitch_command(services.coaching))),
+            CommandHandler("goals", command(coaching.goals_command(services.coaching))),
+            CallbackQueryHandler(
+                click(callbacks.PITCH, coaching.pitch_click(services.coaching)),
+                pattern=r"^pitch:",
+            ),
             CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
             CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
             MessageHandler(

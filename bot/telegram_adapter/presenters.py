@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.content.coach import TOPICS, Tip
+from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult
 from bot.core.models import Contact, Digest, DueItem
+from bot.core.progress import WeeklyGoal
 
 TEXT_MAX = 4096  # Telegram's limit on a message's text
 
@@ -127,3 +130,51 @@ def item_text(item: DueItem, *, late: bool) -> str:
     """A reminder or a nudge that falls due between digests, as its own message."""
     prefix = "(Sent late — I was offline when this was due.)\n" if late else ""
     return clip(f"{prefix}{item_label(item)} — {_when(item.due_on, item.due_on)}")
+
+
+# -- coaching (/tip, /prep, /pitch, /goals): Discord's embeds, as plain text -------------------
+
+
+def tip_text(tip: Tip) -> str:
+    return clip(
+        f"Tip · {TOPICS[tip.topic]}\n\n{tip.text}\n\n"
+        "/tip topic picks a subject · /prep gets you ready for a meeting"
+    )
+
+
+def prep_text(prep: Prep) -> str:
+    title = f"Before your {prep.title.lower()}"
+    lines = []
+    if prep.contact is not None:
+        c = prep.contact
+        title += f" with {c.draft.name}"
+        about = [c.role.label, *(p for p in (c.draft.specialty, c.draft.institution) if p)]
+        lines.append(" · ".join(about))
+        if c.draft.notes:
+            lines.append(f"Your notes: {clip(c.draft.notes, 300)}")
+        x = prep.last_exchange
+        if x is not None and x.note:
+            lines.append(
+                f"Last time ({x.happened_on.day} {x.happened_on:%b %Y}): {clip(x.note, 300)}"
+            )
+    lines = [title, *lines, "", "Checklist", *(f"☐ {item}" for item in prep.checklist)]
+    lines += ["", "Five questions worth asking"]
+    lines += [f"{n}. {q}" for n, q in enumerate(prep.questions, 1)]
+    if prep.afterwards:
+        lines += ["", "Afterwards, ask yourself", *(f"• {q}" for q in prep.afterwards)]
+    lines += ["", "Pick one or two; a real conversation beats a script."]
+    return clip("\n".join(lines))
+
+
+def pitch_text(pitch: Pitch, tip: str) -> str:
+    return clip(
+        f"Your elevator pitch\n\n{pitch.text}\n\n"
+        f"{pitch.words} words · about {pitch.seconds} seconds aloud\n{tip}"
+    )
+
+
+def goal_text(goal: WeeklyGoal, *, heading: str = "Your weekly goal") -> str:
+    return (
+        f"{heading}: {goal.new_contacts} new contacts, {goal.follow_ups} follow-ups, "
+        f"{goal.check_ins} check-ins. /progress shows how you're doing."
+    )
