@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Chat, InlineKeyboardMarkup, Message
 
-from bot.core.drafts import DraftRequest, DraftResult, DraftService, FieldsRequired, ProfileRequired
+from bot.core.drafts import DraftRequest, DraftResult, DraftService
 from bot.core.errors import InvalidInput
 from bot.core.models import DRAFT_FIELDS, Channel, Tone
 from bot.core.text import fold
@@ -31,10 +31,6 @@ FOLLOWUP_USAGE = (
     "too)."
 )
 TONE_LABELS = {Tone.WARM: "🤝 Warm", Tone.FORMAL: "🎩 Formal", Tone.BRIEF: "✂️ Brief"}
-PROFILE_FIRST = (
-    "Drafts are signed with your details: send /profile your name | school | year first "
-    "(e.g. /profile Maya Chen | Riverside School of Medicine | MS2), then /followup again."
-)
 
 
 def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
@@ -60,22 +56,9 @@ async def send_draft(chat: Chat, result: DraftResult) -> None:
     await chat.send_message(presenters.draft_body(result))
 
 
-async def deliver(
-    chat: Chat, make: Callable[[], Awaitable[list[DraftResult]]], *, usage: str = ""
-) -> None:
-    """Run a draft request and answer with each draft, or with what it still needs."""
-    try:
-        results = await make()
-    except ProfileRequired:
-        await chat.send_message(PROFILE_FIRST)
-        return
-    except FieldsRequired as held:
-        await chat.send_message(
-            f"“{held.title}” needs: {', '.join(held.fields)}.\n{usage or FOLLOWUP_USAGE}"
-        )
-        return
-    for result in results:
-        await send_draft(chat, result)
+# Runs a draft request for the student and answers with each draft (or, for a request the
+# core holds, with its questions): `step_forms.DraftForms.deliver`.
+Deliver = Callable[[Chat, int, Callable[[], Awaitable[list[DraftResult]]]], Awaitable[None]]
 
 
 OPTIONS = ("tone", "channel", "template")
@@ -138,11 +121,8 @@ def split_options(text: str) -> tuple[str, dict[str, str]]:
     return "|".join(items), options
 
 
-def followup_command(drafts: DraftService) -> Command:
+def followup_command(drafts: DraftService, deliver: Deliver) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        if not text:
-            await chat.send_message(FOLLOWUP_USAGE)
-            return
         line, options = split_options(text)
         name, event, discussed, ask = parts(line, 4)
         if not name:
@@ -158,7 +138,7 @@ def followup_command(drafts: DraftService) -> Command:
             channel=channel_of(options["channel"]) if "channel" in options else None,
             tone=tone_of(options["tone"]) if "tone" in options else Tone.WARM,
         )
-        await deliver(chat, lambda: drafts.start(student, request))
+        await deliver(chat, student, lambda: drafts.start(student, request))
 
     return run
 
@@ -222,7 +202,7 @@ def outreach_fields(items: list[str]) -> dict[str, str]:
     return fields
 
 
-def outreach_command(drafts: DraftService) -> Command:
+def outreach_command(drafts: DraftService, deliver: Deliver) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         items = [part.strip() for part in text.split("|")] if text else []
         if len(items) < 2 or not items[0] or not items[1]:
@@ -238,10 +218,7 @@ def outreach_command(drafts: DraftService) -> Command:
             template_id=template.id,
             fields=outreach_fields(items[2:]),
         )
-        short = template.id.removeprefix(OUTREACH_PREFIX)
-        usage = f"Add each as field: value, e.g.\n/outreach {short} | {items[1]} | " + (
-            " | ".join(f"{name}: …" for name in template.requires) or "ask: …"
-        )
-        await deliver(chat, lambda: drafts.start(student, request), usage=usage)
+        # A detail the template needs and the line lacks is asked for, one question each.
+        await deliver(chat, student, lambda: drafts.start(student, request))
 
     return run

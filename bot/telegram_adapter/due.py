@@ -10,7 +10,7 @@ from bot.core.drafts import DraftService
 from bot.core.models import Digest, DueItem, ItemKind
 from bot.core.reminders import ReminderService
 from bot.telegram_adapter import callbacks, presenters
-from bot.telegram_adapter.drafts import deliver
+from bot.telegram_adapter.drafts import Deliver
 from bot.telegram_adapter.guards import Click, Command
 
 # Items with buttons in one message: three buttons a row, one row per item, kept short enough
@@ -58,7 +58,7 @@ def due_command(reminders: ReminderService) -> Command:
     return run
 
 
-def due_click(reminders: ReminderService, drafts: DraftService) -> Click:
+def due_click(reminders: ReminderService, drafts: DraftService, deliver: Deliver) -> Click:
     async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
         chat = message.chat
         if match["kind"] not in {k.value for k in ItemKind}:
@@ -67,7 +67,7 @@ def due_click(reminders: ReminderService, drafts: DraftService) -> Click:
         action = match["action"]
         if action == "draft":
             request = await reminders.draft_request(student, kind, ref)
-            await deliver(chat, lambda: drafts.start(student, request))
+            await deliver(chat, student, lambda: drafts.start(student, request))
             return None
         if action == "done":
             if await reminders.done(student, kind, ref):

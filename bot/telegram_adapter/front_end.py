@@ -131,14 +131,22 @@ class TelegramFrontEnd:
             contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
         )
         profile = or_ask(draft_forms.start_profile, contacts.profile_command(services.drafts))
+        followup = or_ask(
+            draft_forms.start_followup,
+            drafts.followup_command(services.drafts, draft_forms.deliver),
+        )
+        outreach = or_ask(
+            draft_forms.start_outreach,
+            drafts.outreach_command(services.drafts, draft_forms.deliver),
+        )
         handlers: list[BaseHandler[Any, Any, Any]] = [
             CommandHandler(("start", "help"), command(help.help_command(prompts))),
             CommandHandler("add", command(add)),
             CommandHandler("profile", command(profile)),
             CommandHandler("cancel", command(steps.cancel_command())),
             CommandHandler("log", command(log_exchange)),
-            CommandHandler("followup", command(drafts.followup_command(services.drafts))),
-            CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
+            CommandHandler("followup", command(followup)),
+            CommandHandler("outreach", command(outreach)),
             CommandHandler(
                 "export", command(files.export_command(services.privacy, services.flights))
             ),
@@ -170,7 +178,10 @@ class TelegramFrontEnd:
             ),
             CallbackQueryHandler(click(callbacks.STEP, steps.click()), pattern=r"^step:"),
             CallbackQueryHandler(
-                click(callbacks.DUE, due.due_click(services.reminders, services.drafts)),
+                click(
+                    callbacks.DUE,
+                    due.due_click(services.reminders, services.drafts, draft_forms.deliver),
+                ),
                 pattern=r"^due:",
             ),
             CallbackQueryHandler(

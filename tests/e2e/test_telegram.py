@@ -42,12 +42,15 @@ async def test_add_then_followup_gives_a_copyable_draft(
     assert "Dr. Okafor" in card["text"]
 
     await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
-    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
-    assert "/profile" in sent[1]["text"]  # a draft is signed with the student's details
-    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
-    await fake_telegram.send(ALICE, "/followup Amara Okafor | the cardiology talk | her clinic")
-    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
-    header, body = sent[3], sent[4]
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    # A draft is signed with the student's details: asked for, then the draft comes.
+    assert "three quick questions" in sent[1]["text"]
+    assert sent[2]["text"].startswith("(1 of 3) Your name")
+    for answer in ("Maya Chen", "Riverside School of Medicine", "MS2"):
+        await fake_telegram.send(ALICE, answer)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
+    assert sent[5]["text"].startswith("Saved: Maya Chen")
+    header, body = sent[6], sent[7]
     assert "to Dr. Okafor" in header["text"]
     assert "reply_markup" not in body  # the draft alone, nothing to trim when copying
     assert body["text"].startswith("Dear Dr. Okafor") or "Dr. Okafor" in body["text"]

@@ -82,9 +82,10 @@ async def test_progress_comes_as_a_photo_and_log_and_outreach_on_one_line(
     assert photo["photo"] and photo["_data"].startswith(b"\x89PNG")
     assert "This week" in photo["caption"]
 
-    await fake_telegram.send(ALICE, "/outreach")
+    await fake_telegram.send(ALICE, "/outreach")  # alone: the kinds as buttons
     sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
-    assert "mentorship" in sent[4]["text"]
+    kinds = [b["text"] for row in sent[4]["reply_markup"]["inline_keyboard"] for b in row]
+    assert "Seeking a mentor" in kinds
     await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
     await fake_telegram.send(
         ALICE, "/outreach mentorship | Amara Okafor, MD | ask: a 15-minute call about her path"

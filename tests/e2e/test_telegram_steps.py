@@ -178,3 +178,50 @@ async def test_log_step_by_step_finds_the_contact_and_reads_the_day(
     assert sent[7]["text"].startswith("Logged: emailed them on ")
     (amara,) = await contacts_of(telegram_bot, ALICE)
     assert amara.exchange_count == 1
+
+
+async def test_followup_alone_asks_then_drafts(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.send(ALICE, "/followup")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert sent[1]["text"].startswith("(1 of 4) Who are you writing to?")
+    await fake_telegram.send(ALICE, "Dr. Kai Osei, DO")
+    await fake_telegram.send(ALICE, "grand rounds on sepsis")
+    await fake_telegram.send(ALICE, "x" * 400)  # over the 300 a draft keeps: asked again
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    assert "keep it under 300" in sent[4]["text"]
+    await fake_telegram.send(ALICE, "early antibiotics in the ED")
+    await fake_telegram.send(ALICE, "skip")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
+    header, body = sent[6], sent[7]
+    assert "Osei" in header["text"] and any("Formal" in label for label in buttons(header))
+    assert "early antibiotics in the ED" in body["text"] and "Maya" in body["text"]
+
+
+async def test_outreach_alone_picks_a_kind_then_asks_what_its_template_needs(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.send(ALICE, "/outreach")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    kinds = buttons(sent[1])
+    assert all(len(data.encode()) <= 64 for data in kinds.values())
+    await fake_telegram.click(ALICE, sent[1], kinds["Interest in their research"])
+    await fake_telegram.send(ALICE, "Prof. Lena Brandt, PhD")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 5)
+    assert "needs a few details" in sent[3]["text"]
+    assert sent[4]["text"].startswith("(1 of 3) Paper or research topic?")
+    for answer in (
+        "her sepsis biomarker cohort",
+        "lactate clearance predicted ICU transfer",
+        "about 6 hours a week from January",
+    ):
+        await fake_telegram.send(ALICE, answer)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 9)
+    header, body = sent[7], sent[8]
+    assert header["text"].startswith("Interest in their research")
+    assert "lactate clearance" in body["text"] and "6 hours a week" in body["text"]
