@@ -31,11 +31,14 @@ from bot.telegram_adapter import (
     contacts,
     drafts,
     due,
+    events,
     exchanges,
     files,
     help,
     linking,
     privacy,
+    records,
+    remind,
     reminders,
 )
 from bot.telegram_adapter.guards import (
@@ -136,6 +139,31 @@ class TelegramFrontEnd:
             CommandHandler("add", add),
             CommandHandler("profile", command(contacts.profile_command(services.drafts))),
             CommandHandler("log", command(exchanges.log_command(services.contacts))),
+            CommandHandler("contacts", command(records.contacts_command(services.contacts))),
+            CommandHandler("contact", command(records.contact_command(services.contacts))),
+            CommandHandler("edit", command(records.edit_command(services.contacts))),
+            CommandHandler("remove", command(records.remove_command(services.contacts))),
+            CommandHandler(
+                "remind", command(remind.remind_command(services.reminders, services.contacts))
+            ),
+            CommandHandler("event", command(events.event_command(services.events))),
+            MessageHandler(
+                # Only replies to the bot's "who did you meet" prompt: /add's replies go on.
+                filters.REPLY & filters.TEXT & ~filters.COMMAND & events.PEOPLE_REPLY,
+                events.people_reply(services.events, command),
+            ),
+            CallbackQueryHandler(
+                click(callbacks.CONTACTS, records.more_click(services.contacts)),
+                pattern=r"^contacts:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.CONTACT, records.remove_click(services.contacts)),
+                pattern=r"^contact:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.EVENT, events.event_click(services.events, services.drafts)),
+                pattern=r"^event:",
+            ),
             CommandHandler("followup", command(drafts.followup_command(services.drafts))),
             CommandHandler("outreach", command(drafts.outreach_command(services.drafts))),
             CommandHandler(
