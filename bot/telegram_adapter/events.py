@@ -18,8 +18,9 @@ from telegram.ext import filters
 
 from bot.core.drafts import DraftService
 from bot.core.errors import InvalidInput
-from bot.core.events import Event, EventKind, EventService
+from bot.core.events import Event, EventKind, EventService, parse_person
 from bot.core.text import fold
+from bot.core.validation import NAME_MAX
 from bot.telegram_adapter import callbacks, record_text
 from bot.telegram_adapter.drafts import deliver
 from bot.telegram_adapter.guards import Click, Command, Context, Handler
@@ -34,6 +35,7 @@ EVENT_USAGE = (
     "/event met name | person | person — add people you met (Name — a one-line note)"
 )
 PICKED = 5  # buttons offered when a name fits several events
+PICK_THEN_ADD = " Pick it, then press “Add people I met” under it (nobody was added yet)."
 PEOPLE_PROMPT = re.compile(r"^Event #(?P<id>\d{1,19}) — who did you meet")
 
 
@@ -67,9 +69,11 @@ async def show_event(
     )
 
 
-async def event_named(chat: Chat, events: EventService, student: int, name: str) -> Event | None:
+async def event_named(
+    chat: Chat, events: EventService, student: int, name: str, *, then: str = ""
+) -> Event | None:
     """The student's one event of this name; when it fits several, None after offering a
-    button per event."""
+    button per event (`then`: what to do once it is shown)."""
     found = list(await events.suggest(student, name))
     exact = [e for e in found if fold(e.name) == fold(name)]
     if len(exact) == 1:
@@ -82,13 +86,25 @@ async def event_named(chat: Chat, events: EventService, student: int, name: str)
         [callbacks.button(clip(record_text.event_title(e), 60), "event", "show", e.id)]
         for e in (exact or found)[:PICKED]
     ]
-    await chat.send_message("Which one?", reply_markup=InlineKeyboardMarkup(rows))
+    await chat.send_message(f"Which one?{then}", reply_markup=InlineKeyboardMarkup(rows))
     return None
 
 
 def people_lines(text: str) -> list[str | None]:
-    """One person a line (or between `|`); names keep their commas (“Okafor, MD, PhD”)."""
-    return [line for line in re.split(r"[\n|]", text) if line.strip()]
+    """One person a line (or between `|`); names keep their commas (“Okafor, MD, PhD”).
+
+    Every name is checked before any is saved: the core adds people one by one, and Discord's
+    form caps each field before it is sent, so an overlong name there never saves the others.
+    """
+    lines: list[str | None] = [line for line in re.split(r"[\n|]", text) if line.strip()]
+    for line in lines:
+        person = parse_person(line)
+        if person is not None and len(person.name) > NAME_MAX:
+            raise InvalidInput(
+                f"Keep each name under {NAME_MAX} characters (a note goes after —); "
+                "nobody was added."
+            )
+    return lines
 
 
 def event_command(events: EventService) -> Command:
@@ -114,7 +130,7 @@ def event_command(events: EventService) -> Command:
             name, _, people = rest.partition("|")
             if not people.strip():
                 raise InvalidInput(f"Name the people after a |.\n{EVENT_USAGE}")
-            met_at = await event_named(chat, events, student, name.strip())
+            met_at = await event_named(chat, events, student, name.strip(), then=PICK_THEN_ADD)
             if met_at is not None:
                 await events.add_people(student, met_at.id, people_lines(people))
                 await show_event(chat, events, student, met_at.id, "Saved")

@@ -163,6 +163,8 @@ async def test_remove_asks_first_keep_keeps_and_only_the_owner_removes(
     assert len(await contacts.all_contacts(student_for(ALICE.id))) == 2
 
     ask = await say(fake_telegram, ALICE, "/remove Amara Okafor")
+    not_bobs = await say(fake_telegram, BOB, "/remove Amara Okafor")
+    assert not_bobs["text"].startswith("You have no contact called")
     refused = await press(fake_telegram, BOB, ask, "Remove")
     assert "someone else's" in refused
     assert len(await contacts.all_contacts(student_for(ALICE.id))) == 2
@@ -172,6 +174,11 @@ async def test_remove_asks_first_keep_keeps_and_only_the_owner_removes(
     assert [c.name for c in await contacts.all_contacts(student_for(ALICE.id))] == ["Jordan Lee"]
     gone = await say(fake_telegram, ALICE, "/contact Amara Okafor")
     assert gone["text"].startswith("You have no contact called")
+
+    group = fake_telegram.group_chat(-100_456, "MS2 study group")
+    await fake_telegram.send(ALICE, "/contacts", chat=group)
+    (in_group,) = await fake_telegram.wait_for_messages(group["id"], 1)
+    assert "https://t.me/" in in_group["text"] and "Jordan" not in in_group["text"]
 
 
 async def test_remind_sets_a_one_off_reminder_that_due_lists(
@@ -226,6 +233,9 @@ async def test_event_log_people_list_show_and_draft_follow_ups(
     await press(fake_telegram, ALICE, logged, "Add people")
     prompt = (await fake_telegram.wait_for_messages(ALICE.id, 3))[2]
     assert prompt["_sent_markup"]["force_reply"] is True
+    overlong = await say(fake_telegram, ALICE, "Jordan Lee\n" + "N" * 5000, reply_to=prompt)
+    assert "nobody was added" in overlong["text"]
+    assert list(await contacts_of(telegram_bot).all_contacts(student_for(ALICE.id))) == []
     saved = await say(
         fake_telegram,
         ALICE,
@@ -267,7 +277,7 @@ async def test_event_met_adds_people_in_one_line_and_picks_among_same_names(
     await say(fake_telegram, ALICE, "/event log Journal club | 2026-11-01 | interest group")
     await say(fake_telegram, ALICE, "/event log Journal club | 2026-11-15")
     which = await say(fake_telegram, ALICE, "/event met journal club | Priya Natarajan")
-    assert which["text"] == "Which one?"
+    assert which["text"].startswith("Which one? Pick it") and "nobody was added" in which["text"]
     assert len(buttons(which)) == 2
     assert "Interest-group meeting" in buttons(which)[1]
     await press(fake_telegram, ALICE, which, "Interest-group")
