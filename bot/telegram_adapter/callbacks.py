@@ -23,6 +23,10 @@ PRIVACY = re.compile(r"^privacy:(?P<action>delete|keep):0$")
 REMINDERS = re.compile(r"^reminders:(?P<action>off):0$")
 DUPE = re.compile(r"^dupe:(?P<pending>\d{1,19}):(?P<target>\d{1,19}|new)$")
 STEP = re.compile(r"^step:(?P<action>skip|cancel|pick):(?P<id>\d{1,19})(?::(?P<choice>\d{1,2}))?$")
+# /contacts' More: filter 0 is everyone, others a kept filter (ContactService.remember_filter).
+CONTACTS = re.compile(r"^contacts:more:(?P<filter>\d{1,19}):(?P<page>\d{1,5})$")
+CONTACT = re.compile(r"^contact:(?P<action>remove|keep):(?P<id>\d{1,19})$")
+EVENT = re.compile(r"^event:(?P<action>people|drafts|show):(?P<id>\d{1,19})$")
 
 
 def data(*parts: object) -> str:

@@ -7,6 +7,8 @@ contact (folded: case and accents don't matter), or the reply lists the near mat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Chat
 
 from bot.core.contacts import ContactService
@@ -36,18 +38,32 @@ def kind_of(text: str | None) -> ExchangeKind:
     raise InvalidInput(f"I don't know “{text[:40]}”. What happened: {KINDS}.")
 
 
-async def contact_named(contacts: ContactService, student: int, name: str) -> Contact:
-    """The student's one contact with this name (or the only one the name suggests)."""
+async def find_named(
+    contacts: ContactService, student: int, name: str
+) -> tuple[Contact | None, Sequence[Contact]]:
+    """The student's one contact with this name (or the only one the name suggests), else
+    None and the near matches (none at all: nobody by that name)."""
     found = list(await contacts.suggest(student, name))
     exact = [c for c in found if fold(c.name) == fold(name)]
     if len(exact) == 1:
-        return exact[0]
+        return exact[0], found
     if len(found) == 1 and not exact:
-        return found[0]
+        return found[0], found
+    return None, found
+
+
+async def contact_named(
+    contacts: ContactService, student: int, name: str, *, command: str = "/log"
+) -> Contact:
+    """The student's one contact with this name; `command` is what to send again when the
+    name fits several."""
+    contact, found = await find_named(contacts, student, name)
+    if contact is not None:
+        return contact
     if not found:
         raise InvalidInput(f"You have no contact called “{name[:60]}”. Add them with /add.")
     names = "\n".join(f"• {c.name}" for c in found[:SUGGESTED])
-    raise InvalidInput(f"Which one? Send /log again with the full name:\n{names}")
+    raise InvalidInput(f"Which one? Send {command} again with the full name:\n{names}")
 
 
 def log_command(contacts: ContactService) -> Command:

@@ -31,11 +31,14 @@ from bot.telegram_adapter import (
     contacts,
     drafts,
     due,
+    events,
     exchanges,
     files,
     help,
     linking,
     privacy,
+    records,
+    remind,
     reminders,
 )
 from bot.telegram_adapter.guards import (
@@ -48,7 +51,7 @@ from bot.telegram_adapter.guards import (
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
-from bot.telegram_adapter.step_forms import ADD, LOG, ContactForms, DraftForms
+from bot.telegram_adapter.step_forms import ADD, LOG, ContactForms, DraftForms, EventForms
 from bot.telegram_adapter.steps import StepByStep, or_ask
 
 log = logging.getLogger(__name__)
@@ -124,8 +127,12 @@ class TelegramFrontEnd:
         assert services.conversations is not None, "Telegram asks step by step"
         contact_forms = ContactForms(services.contacts, contacts.present_added)
         draft_forms = DraftForms(services.drafts, drafts.send_draft)
-        steps = StepByStep(services.conversations, {**contact_forms.forms(), **draft_forms.forms()})
-        draft_forms.steps = steps
+        event_forms = EventForms(services.events)
+        steps = StepByStep(
+            services.conversations,
+            {**contact_forms.forms(), **draft_forms.forms(), **event_forms.forms()},
+        )
+        draft_forms.steps = event_forms.steps = steps
         add = or_ask(contact_forms.starter(steps, ADD), contacts.add_command(services.contacts))
         log_exchange = or_ask(
             contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
@@ -145,6 +152,34 @@ class TelegramFrontEnd:
             CommandHandler("profile", command(profile)),
             CommandHandler("cancel", command(steps.cancel_command())),
             CommandHandler("log", command(log_exchange)),
+            CommandHandler("contacts", command(records.contacts_command(services.contacts))),
+            CommandHandler("contact", command(records.contact_command(services.contacts))),
+            CommandHandler("edit", command(records.edit_command(services.contacts))),
+            CommandHandler("remove", command(records.remove_command(services.contacts))),
+            CommandHandler(
+                "remind", command(remind.remind_command(services.reminders, services.contacts))
+            ),
+            CommandHandler("event", command(events.event_command(services.events))),
+            CallbackQueryHandler(
+                click(callbacks.CONTACTS, records.more_click(services.contacts)),
+                pattern=r"^contacts:",
+            ),
+            CallbackQueryHandler(
+                click(callbacks.CONTACT, records.remove_click(services.contacts)),
+                pattern=r"^contact:",
+            ),
+            CallbackQueryHandler(
+                click(
+                    callbacks.EVENT,
+                    events.event_click(
+                        services.events,
+                        services.drafts,
+                        draft_forms.deliver,
+                        event_forms.ask_people,
+                    ),
+                ),
+                pattern=r"^event:",
+            ),
             CommandHandler("followup", command(followup)),
             CommandHandler("outreach", command(outreach)),
             CommandHandler(

@@ -10,6 +10,12 @@ from bot.telegram_adapter.guards import Command
 # The command menu (setMyCommands): Telegram shows these when a student types "/".
 MENU = (
     BotCommand("add", "Save someone you met: name | role | where you met | notes"),
+    BotCommand("contacts", "Your contacts: role: attending, tag: …, or search a name"),
+    BotCommand("contact", "One contact's card and history: name"),
+    BotCommand("edit", "Change a contact: name | field: value | field: value"),
+    BotCommand("remove", "Delete a contact and their history (asks first): name"),
+    BotCommand("remind", "A one-off reminder: when | name | note"),
+    BotCommand("event", "Events you went to: log name | date | kind, list, show name"),
     BotCommand("followup", "Draft a follow-up: name | event | what you discussed | your ask"),
     BotCommand("log", "Record an exchange: name | emailed, met, replied… | when | note"),
     BotCommand("outreach", "Draft a first message: kind | name | field: value"),

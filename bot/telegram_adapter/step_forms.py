@@ -31,9 +31,11 @@ from bot.core.drafts import (
     validate_profile,
 )
 from bot.core.errors import InvalidInput
+from bot.core.events import Event, EventService
 from bot.core.models import AddOutcome, ContactDraft, ExchangeKind, Profile, Role
 from bot.core.validation import validate_draft, validate_note
 from bot.telegram_adapter import presenters
+from bot.telegram_adapter.events import people_lines, show_event
 from bot.telegram_adapter.exchanges import contact_named, kind_of
 from bot.telegram_adapter.parsing import role_of
 from bot.telegram_adapter.steps import Form, Step, StepByStep
@@ -379,3 +381,37 @@ class DraftForms:
             template_id=self._outreach_kind(answers.get("kind") or ""),
         )
         await self.deliver(chat, student, lambda: self._drafts.start(student, request))
+
+
+EVENT_PEOPLE = "event_people"
+
+
+class EventForms:
+    """**Add people I met** under an event: one question, the people one a line."""
+
+    def __init__(self, events: EventService) -> None:
+        self._events = events
+        self.steps: StepByStep | None = None  # set once the engine is built
+
+    def forms(self) -> dict[str, Form]:
+        return {EVENT_PEOPLE: _Form(self._step, self._finish)}
+
+    async def ask_people(self, chat: Chat, student: int, event: Event) -> None:
+        assert self.steps is not None, "EventForms.steps is set by the front end"
+        context = {"event": event.id, "name": presenters.clip(event.name, 100)}
+        await self.steps.start(chat, student, EVENT_PEOPLE, ("people",), context=context)
+
+    def _step(self, conversation: Conversation) -> Step:
+        return Step(
+            f"Who did you meet at “{conversation.context.get('name', 'the event')}”? Up to 5, "
+            "one a line: their name, then — and a one-line note if you like, e.g.\n"
+            "Dr. Amara Okafor, MD — runs the cardiology elective",
+            check=people_lines,
+        )
+
+    async def _finish(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        event_id = int(done.context["event"])
+        await self._events.add_people(student, event_id, people_lines(done.answers["people"] or ""))
+        await show_event(chat, self._events, student, event_id, "Saved")
