@@ -49,6 +49,7 @@ from bot.telegram_adapter.guards import (
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
+from bot.telegram_adapter.season import season_handlers
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ class TelegramFrontEnd:
             handlers.append(CommandHandler("progress", command(progress)))
         if services.links is not None:
             handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
+        handlers.extend(season_handlers(services, command, click))
         app.add_handlers(handlers)
 
     async def start(self) -> None:
