@@ -35,7 +35,7 @@ from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.drafts import deliver
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts
-from bot.telegram_adapter.presenters import clip
+from bot.telegram_adapter.presenters import TEXT_MAX, clip
 
 ROW_ID_MAX = 2**63 - 1  # the largest row id the stores hold
 LEDGER_BUTTONS = 10  # letters with buttons in one message; the rest by /letters mark N
@@ -103,13 +103,16 @@ def writer_name(contact: Contact) -> str:
 # -- presenting ---------------------------------------------------------------------------------
 
 
-def letter_line(line: LetterLine) -> str:
+PROGRAMS_SHOWN = 80  # of a letter's programs in the list, so 30 letters fit one message
+
+
+def letter_line(line: LetterLine, programs_max: int = TEXT_MAX) -> str:
     """Stage, deadline, programs and what is next, as the ledger shows them."""
     found = [line.letter.stage.label]
     if line.letter.deadline is not None:
         found.append(f"due {long_date(line.letter.deadline)}")
     if line.letter.programs:
-        found.append(line.letter.programs)
+        found.append(clip(line.letter.programs, programs_max))
     if line.due is not None:
         found.append(f"next: {_TASKS[line.due.task]} on {long_date(line.due.due_on)}")
     elif line.letter.stage in (LetterStage.ASKED, LetterStage.AGREED):
@@ -122,14 +125,12 @@ def ledger_text(lines: Sequence[LetterLine]) -> str:
         return EMPTY
     text = ["Your letters of recommendation"]
     text += [
-        f"{n}. {clip(writer_name(line.writer), 120)} — {letter_line(line)}"
+        f"{n}. {clip(writer_name(line.writer), 120)} — {letter_line(line, PROGRAMS_SHOWN)}"
         for n, line in enumerate(lines, 1)
     ]
-    shown = min(len(lines), LEDGER_BUTTONS)
-    text.append(
-        f"Buttons move letters 1–{shown} on (by number); /letters mark N | stage moves any; "
-        "/letters remove N stops tracking one."
-    )
+    if ledger_keyboard(lines) is not None:
+        text.append("The buttons move a letter on (by its number).")
+    text.append("/letters mark N | stage moves one on; /letters remove N stops tracking one.")
     return clip("\n".join(text))
 
 
