@@ -21,6 +21,7 @@ from bot.core.interviews import NO_CONTACT, InterviewLogged, InterviewService
 from bot.core.models import Channel, Tone
 from bot.core.names import display_name
 from bot.core.text import fold
+from bot.core.validation import NAME_MAX
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.drafts import send_draft
 from bot.telegram_adapter.guards import Click, Command
@@ -69,7 +70,16 @@ def options_of(text: str | None) -> tuple[bool, Channel | None, Tone]:
 
 
 def interviewers_of(text: str | None) -> list[str]:
-    return [name.strip() for name in (text or "").split(";") if name.strip()]
+    names = [name.strip() for name in (text or "").split(";") if name.strip()]
+    for name in names:
+        # Checked here, before the service: it stores the interview's event before it makes
+        # contacts of new names, so a name it refuses then would leave the event behind.
+        if len(name) > NAME_MAX:
+            raise InvalidInput(
+                f"An interviewer's name is {len(name):,} characters; the limit is {NAME_MAX}. "
+                "Nothing was saved."
+            )
+    return names
 
 
 def no_contact_text(logged: InterviewLogged) -> str:

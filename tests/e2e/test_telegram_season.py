@@ -105,6 +105,13 @@ async def test_season_setup_with_a_real_cycle_then_the_week(
     assert plan is not None and plan.cycle == "us-2027" and plan.graduation_year == 2027
     assert plan.specialties == ("Internal Medicine", "@everyone **Pediatrics**")
 
+    # A cycle with no calendar yet is saved, and says so; not applying: no season section.
+    later = await alice.one("/season setup us-2031")
+    assert "no calendar for your cycle here yet" in later["text"]
+    resting = await alice.one("/season setup us-2027 | not this year")
+    assert "You're not applying this cycle" in resting["text"]
+    assert "Not applying this year" in resting["text"]
+
     # Bob has no plan: his week says how to set one up.
     bob_week = await Chat(fake_telegram, BOB).one("/season week")
     assert "/season setup" in bob_week["text"] and "never ask" not in bob_week["text"]
@@ -319,7 +326,10 @@ async def test_interview_thank_yous_and_a_no_contact_program(
     assert "Interviewers: Dr. Ana Ruiz" in quiet["text"]
     bad = await alice.one("/interview Lakeside surgery | Dr. Ana Ruiz | | carrier pigeon")
     assert "I don't know the option “carrier”" in bad["text"]
+    overlong = await alice.one("/interview Lakeside surgery | Dr. Ana Ruiz; " + "B" * 300)
+    assert "the limit is 100" in overlong["text"] and "Nothing was saved" in overlong["text"]
     assert await count(telegram_bot, "interviews") == 2
+    assert await count(telegram_bot, "events") == 2  # no event left behind by a refusal
 
 
 async def test_templates_list_and_preview(
