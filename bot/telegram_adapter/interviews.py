@@ -25,7 +25,7 @@ from bot.core.validation import NAME_MAX
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.drafts import send_draft
 from bot.telegram_adapter.guards import Click, Command
-from bot.telegram_adapter.letters import row_id
+from bot.telegram_adapter.letters import row_id, verb_of
 from bot.telegram_adapter.parsing import parts
 from bot.telegram_adapter.presenters import clip
 
@@ -119,9 +119,9 @@ async def send_thank_yous(
 
 def interview_command(interviews: InterviewService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        first, _, rest = text.partition(" ")
-        if first.casefold() == "log":  # as Discord's /interview log
-            text = rest.strip()
+        first, rest = verb_of(text)
+        if first == "log":  # as Discord's /interview log
+            text = rest
         program, people, when, options = parts(text, 4)
         if not program:
             await chat.send_message(USAGE)

@@ -88,6 +88,15 @@ NO_WRITERS = (
 UNAVAILABLE = "Season reminders aren't available on this bot."
 
 
+def verb_of(text: str) -> tuple[str, str]:
+    """The first word (folded) and the rest: "ask Amara | May 1" → ("ask", "Amara | May 1");
+    any white space separates them (a phone may put a line break after the word)."""
+    words = text.split(maxsplit=1)
+    if not words:
+        return "", ""
+    return words[0].casefold(), words[1] if len(words) > 1 else ""
+
+
 def row_id(text: str) -> int:
     """An id from button data; one no row can have is a button the bot never made."""
     value = int(text)
@@ -231,8 +240,7 @@ def letter_named(lines: Sequence[LetterLine], text: str | None) -> LetterLine:
 
 def letters_command(season: SeasonService, contacts: ContactService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        action, _, rest = text.partition(" ")
-        action = action.casefold()
+        action, rest = verb_of(text)
         if action in ("", "list"):
             lines = await season.letters(student)
             await chat.send_message(ledger_text(lines), reply_markup=ledger_keyboard(lines))

@@ -26,6 +26,7 @@ from bot.core.services import Services
 from bot.core.text import fold
 from bot.telegram_adapter import callbacks, interviews, letters, templates
 from bot.telegram_adapter.guards import Click, Command, Handler
+from bot.telegram_adapter.letters import verb_of
 from bot.telegram_adapter.parsing import parts
 from bot.telegram_adapter.presenters import clip
 
@@ -138,8 +139,7 @@ def season_text(status: SeasonStatus, plan: SeasonPlan | None, *, heading: str =
 
 def season_command(season: SeasonService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        action, _, rest = text.partition(" ")
-        action = action.casefold()
+        action, rest = verb_of(text)
         if action == "setup":
             cycle, route, year, specialties = parts(rest, 4)
             if not cycle:

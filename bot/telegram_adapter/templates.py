@@ -18,6 +18,7 @@ from bot.core.errors import InvalidInput
 from bot.core.models import Channel
 from bot.core.text import fold
 from bot.telegram_adapter.guards import Command
+from bot.telegram_adapter.letters import verb_of
 from bot.telegram_adapter.parsing import parts
 from bot.telegram_adapter.presenters import TEXT_MAX, clip
 
@@ -81,8 +82,7 @@ def channel_of(text: str | None) -> Channel:
 
 def templates_command(drafts: DraftService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        action, _, rest = text.partition(" ")
-        action = action.casefold()
+        action, rest = verb_of(text)
         if action in ("", "list"):
             for message in list_messages(drafts.catalogue.templates()):
                 await chat.send_message(message)

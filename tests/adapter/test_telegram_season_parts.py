@@ -16,7 +16,7 @@ from bot.core.season import Route
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.due import item_keyboard
 from bot.telegram_adapter.interviews import interviewers_of, options_of
-from bot.telegram_adapter.letters import next_stages, stage_of
+from bot.telegram_adapter.letters import next_stages, stage_of, verb_of
 from bot.telegram_adapter.season import route_of, year_of
 from bot.telegram_adapter.templates import list_messages
 
@@ -112,3 +112,16 @@ def test_a_long_template_list_is_split_between_lines_under_4096() -> None:
     assert len(messages) > 1 and all(len(m) <= 4096 for m in messages)
     joined = "\n".join(messages)
     assert all(f"• outreach_t{n} — T{n}" in joined for n in range(40))
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "rest"),
+    [
+        ("", "", ""),
+        ("list", "list", ""),
+        ("ASK Amara Okafor | May 1", "ask", "Amara Okafor | May 1"),
+        ("setup\nus-2027 | eras", "setup", "us-2027 | eras"),  # a line break after the word
+    ],
+)
+def test_verb_of_splits_the_first_word(text: str, verb: str, rest: str) -> None:
+    assert verb_of(text) == (verb, rest)
