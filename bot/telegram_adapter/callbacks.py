@@ -20,6 +20,21 @@ DRAFT = re.compile(r"^draft:(?P<action>sent|again|channel|warm|formal|brief):(?P
 PITCH = re.compile(r"^pitch:(?P<action>save):(?P<id>\d{1,19})$")
 IMPORT = re.compile(r"^import:(?P<action>confirm|cancel):(?P<id>\d{1,19})$")
 PRIVACY = re.compile(r"^privacy:(?P<action>delete|keep):0$")
+# The residency season: a letter reminder's buttons (the task is part of the data, so a button
+# left on an old message cannot act on the reminder the letter owes now), the writers offered
+# for an ask, the ledger's stage and remove buttons, and an interview's thank-yous.
+LETTER_ITEM = re.compile(
+    r"^letter:(?P<action>draft|done|snooze)"
+    r":(?P<task>letter_ask|letter_check|letter_thanks|match_outcome):(?P<id>\d{1,19})$"
+)
+LETTER_WRITER = re.compile(r"^letter:writer:(?P<id>\d{1,19})$")
+LETTERS = re.compile(
+    r"^letters:(?P<action>agreed|submitted|thanked|told|declined|remove|keep):(?P<id>\d{1,19})$"
+)
+INTERVIEW = re.compile(
+    r"^interview:thanks:(?P<id>\d{1,19}):(?P<channel>any|email|linkedin|dm)"
+    r":(?P<tone>warm|formal|brief)$"
+)
 REMINDERS = re.compile(r"^reminders:(?P<action>off):0$")
 DUPE = re.compile(r"^dupe:(?P<pending>\d{1,19}):(?P<target>\d{1,19}|new)$")
 STEP = re.compile(r"^step:(?P<action>skip|cancel|pick):(?P<id>\d{1,19})(?::(?P<choice>\d{1,2}))?$")

@@ -12,6 +12,7 @@ from bot.core.reminders import ReminderService
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.drafts import Deliver
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.letters import letter_row
 
 # Items with buttons in one message: three buttons a row, one row per item, kept short enough
 # to read on a phone.
@@ -19,6 +20,9 @@ SHOWN = 8
 
 
 def item_row(item: DueItem, label: str = "") -> list[InlineKeyboardButton]:
+    if item.letter is not None:
+        # A letter's reminder has buttons of its own: the core refuses `due:*:letter:*`.
+        return letter_row(item, label)
     kind, ref, suffix = item.kind.value, item.ref, f" {label}" if label else ""
     return [
         callbacks.button(f"✏️{suffix or ' Draft'}", "due", "draft", kind, ref),

@@ -51,6 +51,7 @@ from bot.telegram_adapter.guards import (
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
+from bot.telegram_adapter.season import season_handlers
 from bot.telegram_adapter.step_forms import ADD, LOG, ContactForms, DraftForms, EventForms
 from bot.telegram_adapter.steps import StepByStep, or_ask
 
@@ -243,6 +244,7 @@ class TelegramFrontEnd:
             handlers.append(CommandHandler("progress", command(progress)))
         if services.links is not None:
             handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
+        handlers.extend(season_handlers(services, command, click, draft_forms.deliver))
         app.add_handlers(handlers)
 
     async def start(self) -> None:
