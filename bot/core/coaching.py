@@ -228,6 +228,8 @@ class CoachingService:
                 raise InvalidInput("Answer all three questions; a sentence each is plenty.")
             if len(text) > PITCH_PART_MAX:
                 raise InvalidInput(f"Keep each answer under {PITCH_PART_MAX} characters.")
+            # Each answer becomes a sentence: capital first, a stop at the end.
+            text = text[0].upper() + text[1:] if text[0].islower() else text
             cleaned.append(text if text[-1] in ".!?" else text + ".")
         text = " ".join(cleaned)
         words = len(text.split())

@@ -14,7 +14,7 @@ import re
 from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.content.coach import MEETING_KINDS, TOPICS
-from bot.core.coaching import GOAL_MAX, CoachingService
+from bot.core.coaching import GOAL_MAX, CoachingService, Pitch
 from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
 from bot.core.models import Contact
@@ -156,15 +156,19 @@ def pitch_command(coaching: CoachingService) -> Command:
                 "Answer all three, separated by |: who you are | what draws you | what you hope "
                 "for. Send /pitch alone for the questions."
             )
-        pitch = await coaching.compose_pitch(student, answers)
-        save = InlineKeyboardMarkup(
-            [[callbacks.button("💾 Save to my profile", "pitch", "save", pitch.pending_id)]]
-        )
-        await chat.send_message(
-            presenters.pitch_text(pitch, coaching.library.pitch["tip"]), reply_markup=save
-        )
+        await send_pitch(chat, coaching, await coaching.compose_pitch(student, answers))
 
     return run
+
+
+async def send_pitch(chat: Chat, coaching: CoachingService, pitch: Pitch) -> None:
+    """The pitch as plain text to copy, with the button that saves it to the profile."""
+    save = InlineKeyboardMarkup(
+        [[callbacks.button("💾 Save to my profile", "pitch", "save", pitch.pending_id)]]
+    )
+    await chat.send_message(
+        presenters.pitch_text(pitch, coaching.library.pitch["tip"]), reply_markup=save
+    )
 
 
 def pitch_click(coaching: CoachingService) -> Click:

@@ -52,7 +52,14 @@ from bot.telegram_adapter.guards import (
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
 from bot.telegram_adapter.season import season_handlers
-from bot.telegram_adapter.step_forms import ADD, LOG, ContactForms, DraftForms, EventForms
+from bot.telegram_adapter.step_forms import (
+    ADD,
+    LOG,
+    CoachingForms,
+    ContactForms,
+    DraftForms,
+    EventForms,
+)
 from bot.telegram_adapter.steps import StepByStep, or_ask
 
 log = logging.getLogger(__name__)
@@ -129,11 +136,17 @@ class TelegramFrontEnd:
         contact_forms = ContactForms(services.contacts, contacts.present_added)
         draft_forms = DraftForms(services.drafts, drafts.send_draft)
         event_forms = EventForms(services.events)
+        coaching_forms = CoachingForms(services.coaching)
         steps = StepByStep(
             services.conversations,
-            {**contact_forms.forms(), **draft_forms.forms(), **event_forms.forms()},
+            {
+                **contact_forms.forms(),
+                **draft_forms.forms(),
+                **event_forms.forms(),
+                **coaching_forms.forms(),
+            },
         )
-        draft_forms.steps = event_forms.steps = steps
+        draft_forms.steps = event_forms.steps = coaching_forms.steps = steps
         add = or_ask(contact_forms.starter(steps, ADD), contacts.add_command(services.contacts))
         log_exchange = or_ask(
             contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
@@ -199,7 +212,12 @@ class TelegramFrontEnd:
             CommandHandler(
                 "prep", command(coaching.prep_command(services.coaching, services.contacts))
             ),
-            CommandHandler("pitch", command(coaching.pitch_command(services.coaching))),
+            CommandHandler(
+                "pitch",
+                command(
+                    or_ask(coaching_forms.start_pitch, coaching.pitch_command(services.coaching))
+                ),
+            ),
             CommandHandler("goals", command(coaching.goals_command(services.coaching))),
             CallbackQueryHandler(
                 click(callbacks.PITCH, coaching.pitch_click(services.coaching)),

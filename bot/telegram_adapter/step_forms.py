@@ -6,6 +6,8 @@ finished answers go to.
 - `/profile` alone: name, school, year (changing it, Skip keeps each part).
 - `/followup` alone: who, where you met, what you talked about, your ask.
 - `/outreach` alone: the kind (buttons), then who.
+- `/pitch` alone: the pitch builder's three questions.
+- **Add people I met** under an event: the people, one a line.
 - A draft the core holds (ProfileRequired, FieldsRequired) goes on as the profile's questions
   or as one question per detail its template needs, then the draft arrives.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from telegram import Chat
 
+from bot.core.coaching import PITCH_PART_MAX, CoachingService
 from bot.core.contacts import ContactService
 from bot.core.conversations import Conversation
 from bot.core.drafts import (
@@ -35,6 +38,7 @@ from bot.core.events import Event, EventService
 from bot.core.models import AddOutcome, ContactDraft, ExchangeKind, Profile, Role
 from bot.core.validation import validate_draft, validate_note
 from bot.telegram_adapter import presenters
+from bot.telegram_adapter.coaching import send_pitch
 from bot.telegram_adapter.events import people_lines, show_event
 from bot.telegram_adapter.exchanges import contact_named, kind_of
 from bot.telegram_adapter.parsing import role_of
@@ -415,3 +419,37 @@ class EventForms:
         event_id = int(done.context["event"])
         await self._events.add_people(student, event_id, people_lines(done.answers["people"] or ""))
         await show_event(chat, self._events, student, event_id, "Saved")
+
+
+PITCH = "pitch"
+PITCH_STEPS = {"intro": "intro_prompt", "interest": "interest_prompt", "hope": "hope_prompt"}
+
+
+class CoachingForms:
+    """`/pitch` alone: the pitch builder's three questions, then the pitch to save."""
+
+    def __init__(self, coaching: CoachingService) -> None:
+        self._coaching = coaching
+        self.steps: StepByStep | None = None  # set once the engine is built
+
+    def forms(self) -> dict[str, Form]:
+        return {PITCH: _Form(self._step, self._finish)}
+
+    async def start_pitch(self, chat: Chat, student: int) -> None:
+        assert self.steps is not None, "CoachingForms.steps is set by the front end"
+        await self.steps.start(chat, student, PITCH, tuple(PITCH_STEPS))
+
+    def _step(self, conversation: Conversation) -> Step:
+        words = self._coaching.library.pitch
+        return Step(words[PITCH_STEPS[conversation.step or "intro"]], check=_pitch_check)
+
+    async def _finish(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        answers = [done.answers.get(key) for key in PITCH_STEPS]
+        await send_pitch(chat, self._coaching, await self._coaching.compose_pitch(student, answers))
+
+
+def _pitch_check(value: str) -> None:
+    if len(value) > PITCH_PART_MAX:
+        raise InvalidInput(f"Keep each answer under {PITCH_PART_MAX} characters.")

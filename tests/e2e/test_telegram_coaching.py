@@ -117,11 +117,20 @@ async def test_prep_lists_kinds_and_names_the_contact(
 async def test_pitch_is_built_then_saved_to_the_profile_by_its_owner_only(
     telegram_bot: TelegramBot, fake_telegram: FakeTelegram
 ) -> None:
-    """/pitch asks three questions; the answers become a pitch whose save button works for its
-    owner only, and only once they have a profile."""
+    """/pitch alone asks three questions, or takes them on one line; the answers become a
+    pitch whose save button works for its owner only, and only once they have a profile."""
     drafts = telegram_bot.app.services.drafts  # type: ignore[union-attr]
-    (questions,) = await say(fake_telegram, ALICE, "/pitch")
-    assert "1. Let's start with you." in questions["text"]
+    # Alone: the builder's three questions, one at a time; an overlong answer is asked again.
+    (first,) = await say(fake_telegram, ALICE, "/pitch")
+    assert first["text"].startswith("(1 of 3) Let's start with you.")
+    (again,) = await say(fake_telegram, ALICE, "x" * 300)
+    assert "under 250 characters" in again["text"]
+    (second,) = await say(fake_telegram, ALICE, "second-year at Riverside")
+    assert second["text"].startswith("(2 of 3)")
+    await say(fake_telegram, ALICE, "a patient with heart failure")
+    (stepped,) = await say(fake_telegram, ALICE, "to learn how cardiologists choose")
+    assert stepped["text"].startswith("Your elevator pitch\n\nSecond-year at Riverside.")
+    assert labels(stepped) == ["💾 Save to my profile"]
 
     (short,) = await say(fake_telegram, ALICE, "/pitch second-year at Riverside | {{ 7*7 }}")
     assert short["text"].startswith("Answer all three")
