@@ -6,6 +6,7 @@ A held duplicate is resolved by its buttons.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message
 
@@ -13,6 +14,7 @@ from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import InvalidInput
 from bot.core.models import AddOutcome, ContactDraft
+from bot.core.text import fold
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.parsing import parts, role_of
@@ -48,26 +50,74 @@ def resolve_duplicate(contacts: ContactService) -> Click:
     return run
 
 
+# `/profile`'s options after the name, school and year, as Discord's /profile takes them.
+PROFILE_OPTIONS = {
+    "signoff": "signoff",
+    "sign off": "signoff",
+    "contact line": "contact_line",
+    "interests": "interests",
+    "english": "english",
+    "follow up delay": "follow_up_delay_days",
+    "nudge after": "follow_up_delay_days",
+}
+PROFILE_USAGE = (
+    "Send /profile your name | school | year, then any of | signoff: Kind regards · "
+    "| contact line: your school e-mail · | interests: … · | english: us or uk · "
+    "| follow-up delay: days before a nudge (2–30). A - clears signoff or contact line. "
+    "/profile alone asks step by step."
+)
+CLEAR = "-"
+
+
+def profile_changes(text: str) -> dict[str, Any]:
+    """The one-line form: up to three parts in order (name, school, year), then options."""
+    positional: list[str] = []
+    changes: dict[str, Any] = {}
+    for item in (part.strip() for part in text.split("|")):
+        key, colon, value = item.partition(":")
+        option = PROFILE_OPTIONS.get(fold(key).replace("-", " ").strip()) if colon else None
+        if option is None:
+            if changes:
+                raise InvalidInput(f"Put name, school and year first.\n{PROFILE_USAGE}")
+            positional.append(item)
+            continue
+        value = value.strip()
+        if option == "follow_up_delay_days":
+            if not value.isascii() or not value.isdigit() or len(value) > 3:
+                raise InvalidInput("The follow-up delay is a number of days, from 2 to 30.")
+            changes[option] = int(value)
+        elif option == "english":
+            changes[option] = fold(value).removesuffix(" english").strip()
+        else:
+            changes[option] = None if value == CLEAR else value
+    if len(positional) > 3:
+        raise InvalidInput(f"At most 3 parts before the options.\n{PROFILE_USAGE}")
+    for key, value in zip(("name", "school", "stage"), positional, strict=False):
+        if value:
+            changes[key] = value
+    if not changes:
+        raise InvalidInput(PROFILE_USAGE)
+    return changes
+
+
 def profile_command(drafts: DraftService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        if not text:
-            profile = await drafts.profile(student)
-            current = (
-                f"Your profile: {profile.name} | {profile.school} | {profile.stage}\n"
-                if profile
-                else ""
+        profile = await drafts.save_profile(student, profile_changes(text))
+        extras = [
+            f"{label}: {value}"
+            for label, value in (
+                ("signed off", profile.signoff),
+                ("under your name", profile.contact_line),
+                ("English", profile.english.upper()),
+                ("nudge after", f"{profile.follow_up_delay_days} days"),
             )
-            await chat.send_message(
-                current + "Set it with /profile your name | school | year, "
-                "e.g. /profile Maya Chen | Riverside School of Medicine | MS2"
-            )
-            return
-        name, school, stage = parts(text, 3)
-        changes = {k: v for k, v in (("name", name), ("school", school), ("stage", stage)) if v}
-        profile = await drafts.save_profile(student, changes)
+            if value
+        ]
         await chat.send_message(
-            f"Saved: {profile.name} | {profile.school} | {profile.stage}. "
-            "Drafts are signed with these."
+            presenters.clip(
+                f"Saved: {profile.name} | {profile.school} | {profile.stage}. "
+                "Drafts are signed with these.\n" + " · ".join(extras)
+            )
         )
 
     return run

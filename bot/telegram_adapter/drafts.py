@@ -17,6 +17,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 from bot.core.drafts import DraftRequest, DraftResult, DraftService
 from bot.core.errors import InvalidInput
 from bot.core.models import DRAFT_FIELDS, Channel, Tone
+from bot.core.papers import PaperService, paper_fields, parse_paper_id
 from bot.core.text import fold
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
@@ -26,6 +27,7 @@ FOLLOWUP_PREFIX = "followup_"  # the catalogue's ids; students type the rest
 FOLLOWUP_USAGE = (
     "Send /followup name | where you met | what you talked about | your ask, e.g.\n"
     "/followup Amara Okafor | the cardiology interest group talk | her heart-failure clinic\n"
+    "Up to five people met together: their names separated by ; (Amara Okafor; Kai Osei).\n"
     "Optionally end with | tone: warm, formal or brief · | channel: email, linkedin or dm · "
     "| template: conference, talk, office hours… (you can switch tone and channel on the draft "
     "too)."
@@ -128,9 +130,11 @@ def followup_command(drafts: DraftService, deliver: Deliver) -> Command:
         if not name:
             raise InvalidInput(FOLLOWUP_USAGE)
         fields = {k: v for k, v in (("event", event), ("discussed", discussed), ("ask", ask)) if v}
+        # Several people met together: names between `;` (commas belong to "MD, PhD").
+        people = tuple(person.strip() for person in name.split(";") if person.strip())
         request = DraftRequest(
             kind="followup",
-            people=(name,),
+            people=people,
             fields=fields,
             template_id=followup_template(drafts, options["template"])
             if "template" in options
@@ -202,7 +206,26 @@ def outreach_fields(items: list[str]) -> dict[str, str]:
     return fields
 
 
-def outreach_command(drafts: DraftService, deliver: Deliver) -> Command:
+async def with_paper(
+    chat: Chat, papers: PaperService | None, fields: dict[str, str]
+) -> dict[str, str]:
+    """`paper:` takes a DOI or PubMed id, as on Discord (anything else is refused before any
+    wait): the paper looked up (Crossref, PubMed) fills the citation and, unless typed, the
+    topic; a note says what was found. Not found, the draft is written without it."""
+    typed = fields.pop("paper", None)
+    if typed is None:
+        return fields
+    paper_id = parse_paper_id(typed)
+    found = await papers.find(paper_id) if papers is not None else None
+    await chat.send_message(presenters.paper_note(paper_id, found))
+    if found is not None and found.paper is not None:
+        return paper_fields(found.paper, fields)
+    return fields
+
+
+def outreach_command(
+    drafts: DraftService, deliver: Deliver, papers: PaperService | None = None
+) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         items = [part.strip() for part in text.split("|")] if text else []
         if len(items) < 2 or not items[0] or not items[1]:
@@ -216,7 +239,7 @@ def outreach_command(drafts: DraftService, deliver: Deliver) -> Command:
             kind="outreach",
             people=(items[1],),
             template_id=template.id,
-            fields=outreach_fields(items[2:]),
+            fields=await with_paper(chat, papers, outreach_fields(items[2:])),
         )
         # A detail the template needs and the line lacks is asked for, one question each.
         await deliver(chat, student, lambda: drafts.start(student, request))

@@ -158,7 +158,7 @@ class TelegramFrontEnd:
         )
         outreach = or_ask(
             draft_forms.start_outreach,
-            drafts.outreach_command(services.drafts, draft_forms.deliver),
+            drafts.outreach_command(services.drafts, draft_forms.deliver, services.papers),
         )
         handlers: list[BaseHandler[Any, Any, Any]] = [
             CommandHandler(("start", "help"), command(help.help_command(prompts))),

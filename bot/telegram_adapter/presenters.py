@@ -9,6 +9,7 @@ from bot.content.coach import TOPICS, Tip
 from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult
 from bot.core.models import Contact, Digest, DueItem
+from bot.core.papers import PaperFound, PaperId
 from bot.core.progress import WeeklyGoal
 
 TEXT_MAX = 4096  # Telegram's limit on a message's text
@@ -178,3 +179,33 @@ def goal_text(goal: WeeklyGoal, *, heading: str = "Your weekly goal") -> str:
         f"{heading}: {goal.new_contacts} new contacts, {goal.follow_ups} follow-ups, "
         f"{goal.check_ins} check-ins. /progress shows how you're doing."
     )
+
+
+def paper_note(paper_id: PaperId, found: PaperFound | None) -> str:
+    """What a paper look-up filled in, or why it filled nothing (the draft follows)."""
+    if found is None:
+        return (
+            f"Paper look-ups are turned off on this bot, so {paper_id.shown} wasn't looked up: "
+            "the draft uses what you typed."
+        )
+    source = paper_id.source.value
+    if found.failed:
+        return (
+            f"I couldn't reach {source} just now, so the draft uses what you typed. Try again "
+            "in a minute, or write the paper out: paper: title, journal, year."
+        )
+    paper = found.paper
+    if paper is None:
+        return clip(f"{source} doesn't know {paper_id.shown}, so the draft uses what you typed.")
+    people = []
+    if paper.first_author:
+        people.append(f"{paper.first_author} (first author)")
+    if paper.senior_author and paper.senior_author != paper.first_author:
+        people.append(f"{paper.senior_author} (senior author)")
+    details = [p for p in (paper.journal, str(paper.year) if paper.year else None) if p]
+    text = f"From {source}: “{clip(paper.title, 300)}”"
+    if people:
+        text += " — " + " and ".join(people)
+    if details:
+        text += ", " + ", ".join(details)
+    return clip(text + ". The draft names it.")

@@ -144,3 +144,33 @@ async def test_privacy_delete_erases_only_after_the_button(
     assert "reply_markup" not in confirm
     assert list(await contacts.all_contacts(student_for(ALICE.id))) == []
     assert len(await contacts.all_contacts(student_for(BOB.id))) == 1
+
+
+async def test_profile_options_and_a_followup_for_two_people(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    """/profile takes Discord's options after the three parts (a bad one changes nothing);
+    /followup drafts for several people met together, names between `;`."""
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside | MS2 | follow-up delay: lots")
+    (refused,) = await fake_telegram.wait_for_messages(ALICE.id, 1)
+    assert "number of days" in refused["text"]
+    drafts = telegram_bot.app.services.drafts  # type: ignore[union-attr]
+    assert await drafts.profile(student_for(ALICE.id)) is None
+    await fake_telegram.send(
+        ALICE,
+        "/profile Maya Chen | Riverside School of Medicine | MS2 | signoff: Kind regards, "
+        "| english: UK | follow-up delay: 10",
+    )
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert "English: UK" in sent[1]["text"] and "nudge after: 10 days" in sent[1]["text"]
+    profile = await drafts.profile(student_for(ALICE.id))
+    assert profile is not None and (profile.english, profile.follow_up_delay_days) == ("uk", 10)
+
+    await fake_telegram.send(
+        ALICE, "/followup Dr. Amara Okafor, MD; Kai Osei | grand rounds | sepsis bundles"
+    )
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 6)
+    headers, bodies = sent[2::2], sent[3::2]
+    assert "Okafor" in headers[0]["text"] and "Osei" in headers[1]["text"]
+    assert all("Kind regards" in b["text"] and "Maya" in b["text"] for b in bodies)

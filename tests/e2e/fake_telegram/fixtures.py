@@ -44,8 +44,11 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 class TelegramBot:
     """The running bot, Telegram only; `app` is what `build_app` returned."""
 
-    def __init__(self, fake: FakeTelegram, database: Path, clock: FakeClock) -> None:
+    def __init__(
+        self, fake: FakeTelegram, database: Path, clock: FakeClock, **settings: str
+    ) -> None:
         self.fake, self.database, self.clock = fake, database, clock
+        self.settings = settings  # more settings, e.g. the paper services' fakes
         self.app: App | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -58,6 +61,7 @@ class TelegramBot:
                 "LOG_LEVEL": "DEBUG",
                 # The delivery tick runs with Telegram alone, a few times a second here.
                 "REMINDER_POLL_SECONDS": "0.05",
+                **self.settings,
             }
         )
         self.app = await build_app(settings, clock=self.clock)
