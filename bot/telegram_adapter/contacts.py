@@ -13,6 +13,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 from bot.core.contacts import ContactService
 from bot.core.drafts import DraftService
 from bot.core.errors import InvalidInput
+from bot.core.events import EventService
 from bot.core.models import AddOutcome, ContactDraft
 from bot.core.text import fold
 from bot.telegram_adapter import callbacks, presenters
@@ -27,9 +28,20 @@ def contact_from(text: str) -> ContactDraft:
     return ContactDraft(name=name, role=role_of(role), met_event=met_event, notes=notes)
 
 
-def add_command(contacts: ContactService) -> Command:
+async def add_contact(
+    contacts: ContactService, events: EventService, student: int, draft: ContactDraft
+) -> AddOutcome:
+    """Save the contact and, as on Discord, link them to the student's event of the name typed
+    as where they met (when there is one)."""
+    outcome = await contacts.add(student, draft)
+    if outcome.contact is not None:
+        await events.link_where_met(student, outcome.contact.id, draft.met_event)
+    return outcome
+
+
+def add_command(contacts: ContactService, events: EventService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
-        await present_added(chat, await contacts.add(student, contact_from(text)))
+        await present_added(chat, await add_contact(contacts, events, student, contact_from(text)))
 
     return run
 

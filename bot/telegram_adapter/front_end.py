@@ -133,7 +133,7 @@ class TelegramFrontEnd:
             return own_click(pattern, run, identities)
 
         assert services.conversations is not None, "Telegram asks step by step"
-        contact_forms = ContactForms(services.contacts, contacts.present_added)
+        contact_forms = ContactForms(services.contacts, services.events, contacts.present_added)
         draft_forms = DraftForms(services.drafts, drafts.send_draft)
         event_forms = EventForms(services.events)
         coaching_forms = CoachingForms(services.coaching)
@@ -147,7 +147,10 @@ class TelegramFrontEnd:
             },
         )
         draft_forms.steps = event_forms.steps = coaching_forms.steps = steps
-        add = or_ask(contact_forms.starter(steps, ADD), contacts.add_command(services.contacts))
+        add = or_ask(
+            contact_forms.starter(steps, ADD),
+            contacts.add_command(services.contacts, services.events),
+        )
         log_exchange = or_ask(
             contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
         )

@@ -39,6 +39,7 @@ from bot.core.models import AddOutcome, ContactDraft, ExchangeKind, Profile, Rol
 from bot.core.validation import validate_draft, validate_note
 from bot.telegram_adapter import presenters
 from bot.telegram_adapter.coaching import send_pitch
+from bot.telegram_adapter.contacts import add_contact
 from bot.telegram_adapter.events import people_lines, show_event
 from bot.telegram_adapter.exchanges import contact_named, kind_of
 from bot.telegram_adapter.parsing import role_of
@@ -151,9 +152,13 @@ class ContactForms:
     """`/add` and `/log` step by step."""
 
     def __init__(
-        self, contacts: ContactService, added: Callable[[Chat, AddOutcome], Awaitable[None]]
+        self,
+        contacts: ContactService,
+        events: EventService,
+        added: Callable[[Chat, AddOutcome], Awaitable[None]],
     ) -> None:
         self._contacts = contacts
+        self._events = events
         self._added = added
 
     def forms(self) -> dict[str, Form]:
@@ -185,7 +190,7 @@ class ContactForms:
             met_event=answers.get("met_event"),
             notes=answers.get("notes"),
         )
-        await self._added(chat, await self._contacts.add(student, contact))
+        await self._added(chat, await add_contact(self._contacts, self._events, student, contact))
 
     def _log_step(self, conversation: Conversation) -> Step:
         key = conversation.step or "person"

@@ -297,3 +297,14 @@ async def test_event_met_adds_people_in_one_line_and_picks_among_same_names(
     assert bad_kind["text"].startswith("I don't know the kind")
     usage = await say(fake_telegram, ALICE, "/event")
     assert "/event log name | date | kind" in usage["text"]
+
+
+async def test_add_links_the_contact_to_the_event_named_where_met(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    """As on Discord: a contact whose "where you met" names a logged event is linked to it."""
+    await say(fake_telegram, ALICE, "/event log Grand Rounds | yesterday | conference")
+    await say(fake_telegram, ALICE, "/add Kai Osei | resident | grand rounds")
+    await say(fake_telegram, ALICE, "/add Jordan Lee | resident | the library")
+    shown = await say(fake_telegram, ALICE, "/event show grand rounds")
+    assert "Kai Osei" in shown["text"] and "Jordan Lee" not in shown["text"]
