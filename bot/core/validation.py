@@ -107,7 +107,7 @@ def validate_draft(draft: ContactDraft) -> ContactDraft:
         met_event=_limit("Where you met", clean_line(draft.met_event), EVENT_MAX),
         email=normalise_email(draft.email),
         profile_url=normalise_url(draft.profile_url),
-        notes=_limit("The notes", clean_block(draft.notes), NOTES_MAX),
+        notes=_limit("Your note about them", clean_block(draft.notes), NOTES_MAX),
         tags=parse_tags(",".join(draft.tags)),
         address_as=_limit("“Address as”", clean_line(draft.address_as), ADDRESS_AS_MAX),
     )

@@ -21,6 +21,7 @@ from bot.content.prompts import PromptLibrary
 from bot.core.errors import CoachError
 from bot.core.flight import Job, SingleFlight
 from bot.telegram_adapter.identity import TelegramIdentities
+from bot.telegram_adapter.wording import for_telegram
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def private_command(
             if said:
                 await chat.send_message(said)
         except CoachError as error:
-            await chat.send_message(error.user_message)
+            await chat.send_message(for_telegram(error.user_message))
         except Exception:
             log.exception("telegram command failed user=%s", user.id)
             await chat.send_message(SOMETHING_WENT_WRONG)
@@ -99,7 +100,7 @@ def private_upload(
         try:
             await run(message, await identities.student(user.id))
         except CoachError as error:
-            await chat.send_message(error.user_message)
+            await chat.send_message(for_telegram(error.user_message))
         except Exception:
             log.exception("telegram upload failed user=%s", user.id)
             await chat.send_message(SOMETHING_WENT_WRONG)
@@ -153,7 +154,7 @@ def own_click(
             student = await identities.student(query.from_user.id)
             note = await run(message, student, match)
         except CoachError as error:
-            await query.answer(error.user_message[:200], show_alert=True)
+            await query.answer(for_telegram(error.user_message)[:200], show_alert=True)
             return
         except Exception:
             log.exception("telegram click failed user=%s", query.from_user.id)

@@ -24,6 +24,7 @@ from bot.core.conversations import Conversation, ConversationService
 from bot.core.errors import CoachError
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.wording import for_telegram
 
 SKIP_WORDS = frozenset({"skip", "-", "/skip"})
 CANCEL_WORDS = frozenset({"cancel", "stop", "/cancel"})
@@ -180,7 +181,7 @@ class StepByStep:
         except CoachError as refused:
             # Refused as a whole (rare: each answer was checked): said, and the last question
             # asked again rather than the whole form.
-            await chat.send_message(refused.user_message)
+            await chat.send_message(for_telegram(refused.user_message))
             await self._ask(chat, await self._conversations.restore(student, answered))
 
 

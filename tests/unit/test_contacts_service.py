@@ -67,7 +67,7 @@ async def test_add_saves_cleaned_contact(world: World) -> None:
         ({"specialty": "x" * 101}, "The specialty is 101"),
         ({"institution": "x" * 151}, "The institution is 151"),
         ({"met_event": "x" * 151}, "Where you met is 151"),
-        ({"notes": "x" * 2001}, "The notes is 2,001 characters; the limit is 2,000"),
+        ({"notes": "x" * 2001}, "Your note about them is 2,001 characters; the limit is 2,000"),
         ({"tags": tuple(f"t{i}" for i in range(11))}, "11 tags; a contact can have up to 10"),
         ({"tags": ("x" * 33,)}, "The tag"),
         ({"email": "not-an-email"}, "doesn't look like an e-mail"),
