@@ -124,7 +124,7 @@ async def test_bad_season_and_letter_input_is_refused_and_changes_nothing(
     deadline, an unknown template: each a clear message, nothing stored, nothing rendered."""
     alice = Chat(fake_telegram, ALICE)
     bad_cycle = await alice.one("/season setup {{ 7*7 }}")
-    assert "like `us-2027`" in bad_cycle["text"] and "Nothing was saved" in bad_cycle["text"]
+    assert "like us-2027" in bad_cycle["text"] and "Nothing was saved" in bad_cycle["text"]
     assert "us-2027 —" in bad_cycle["text"]  # the cycles there are, to pick from
     assert "49" not in bad_cycle["text"]
     bad_year = await alice.one("/season setup us-2027 | eras | next year")
