@@ -49,6 +49,10 @@ def draft_body(result: DraftResult) -> str:
 
 
 def item_label(item: DueItem) -> str:
+    if item.letter is not None:
+        # The coach's own line for it, the writer's name where it says {writer}.
+        who = item.contact.draft.name if item.contact is not None else "your writer"
+        return clip(item.letter.said.replace("{writer}", who), 300)
     if item.contact is not None:
         return f"{item.kind.label} · {item.contact.draft.name}"
     note = item.reminder.note if item.reminder is not None else None

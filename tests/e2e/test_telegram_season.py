@@ -233,7 +233,7 @@ async def test_a_thank_you_reminders_buttons_work_on_telegram(
     letter = line.letter.id
 
     due = await alice.one("/due")
-    assert "Letter · Dr. Helen Marsh" in due["text"]
+    assert "1. Dr. Helen Marsh submitted your letter: send a thank-you" in due["text"]
     ids = [f"letter:{a}:letter_thanks:{letter}" for a in ("draft", "done", "snooze")]
     assert [d for d in buttons(due).values() if d.startswith("letter:")] == ids
     assert "due:draft:letter:" not in str(buttons(due))  # the core refuses those
