@@ -97,8 +97,10 @@ ALREADY_LINKED = (
 )
 HAS_RECORDS = (
     "The account that would join already has contacts or drafts of its own, and linking would "
-    "hide them. Export them, erase them with /privacy delete, then link again (or ask for the "
-    "code on that account and enter it on the other). Nothing was changed."
+    "hide them; nothing is merged. Nothing was changed. To bring its contacts along: on that "
+    "account, export everything, erase it (privacy delete), link again, then send the "
+    "contacts CSV from the export to the bot: it imports them into the shared record without "
+    "overwriting anything there."
 )
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from bot.app import App
 from bot.core.delivery import RETRY_AFTER
+from bot.core.models import ContactDraft
 from bot.telegram_adapter import notifier as notifier_module
 from bot.telegram_adapter.identity import student_for
 from tests.e2e.both_front_ends import both_front_ends
@@ -32,6 +33,7 @@ pytestmark = [
 
 ALICE = TelegramUser(5_000_001, "Alice", "alice_md")
 BOB = TelegramUser(5_000_002, "Bob")
+TELEGRAM_ALICE = student_for(ALICE.id)
 
 
 def app_of(bot: TelegramBot) -> App:
@@ -201,3 +203,59 @@ async def test_a_send_telegram_never_took_is_sent_again_by_a_later_tick(
     await asyncio.sleep(0.2)
     assert len(fake_telegram.sent[ALICE.id]) == 3
     assert await outcomes(app_of(telegram_bot)) == ["sent"]
+
+
+async def test_a_telegram_account_with_records_brings_its_contacts_as_the_refusal_says(
+    fake_discord: FakeDiscord, fake_telegram: FakeTelegram, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Linking a Telegram account that holds contacts is refused (nothing merged, nothing
+    changed); the way its message gives works: export, erase, link, send the contacts CSV back,
+    and the shared record has both sides' contacts, the Discord one untouched."""
+    async with both_front_ends(
+        fake_discord, fake_telegram, tmp_path / "coach.sqlite3", clock
+    ) as app:
+        await fake_telegram.send(ALICE, "/add Kai Osei, DO | resident | grand rounds")
+        await fake_telegram.wait_for_messages(ALICE.id, 1)
+        await app.services.contacts.add(DISCORD_ALICE, ContactDraft(name="Amara Okafor"))
+
+        async def code() -> str:
+            handle = await fake_discord.slash("link", user_id=DISCORD_ALICE, guild_id=GUILD_ID)
+            content = (await handle.response())["data"]["content"]
+            found = re.search(r"\*\*([A-Z0-9]{4}-[A-Z0-9]{4})\*\*", content)
+            assert found is not None
+            return found[1]
+
+        await fake_telegram.send(ALICE, f"/link {await code()}")
+        refused = (await fake_telegram.wait_for_messages(ALICE.id, 2))[1]
+        assert "nothing is merged" in refused["text"] and "contacts CSV" in refused["text"]
+        assert [c.name for c in await app.services.contacts.all_contacts(TELEGRAM_ALICE)] == [
+            "Kai Osei, DO"
+        ]
+
+        await fake_telegram.send(ALICE, "/export")
+        await fake_telegram.wait_for(
+            lambda: sum("document" in m for m in fake_telegram.sent[ALICE.id]) >= 4,
+            what="the export's documents",
+        )
+        csv_name, csv_data = next(
+            (m["document"]["file_name"], m["_data"])
+            for m in fake_telegram.sent[ALICE.id]
+            if m.get("document", {}).get("file_name", "").endswith(".csv")
+        )
+        before = len(fake_telegram.sent[ALICE.id])
+        await fake_telegram.send(ALICE, "/privacy delete")
+        confirm = (await fake_telegram.wait_for_messages(ALICE.id, before + 1))[before]
+        erase = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, confirm, erase))
+
+        before = len(fake_telegram.sent[ALICE.id])
+        await fake_telegram.send(ALICE, f"/link {await code()}")
+        linked = (await fake_telegram.wait_for_messages(ALICE.id, before + 1))[before]
+        assert linked["text"].startswith("Linked")
+        await fake_telegram.upload(ALICE, csv_name, csv_data)
+        preview = (await fake_telegram.wait_for_messages(ALICE.id, before + 2))[before + 1]
+        assert "1 new contact" in preview["text"]
+        confirm = preview["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await fake_telegram.wait_for_answer(await fake_telegram.click(ALICE, preview, confirm))
+        shared = sorted(c.name for c in await app.services.contacts.all_contacts(DISCORD_ALICE))
+        assert shared == ["Amara Okafor", "Kai Osei, DO"]
