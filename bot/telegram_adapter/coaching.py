@@ -17,11 +17,10 @@ from bot.content.coach import MEETING_KINDS, TOPICS
 from bot.core.coaching import GOAL_MAX, CoachingService, Pitch
 from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
-from bot.core.models import Contact
 from bot.core.text import fold
-from bot.core.validation import name_key
 from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import parts
 
 SUGGESTED = 5  # near matches listed when a name fits several contacts
@@ -88,32 +87,6 @@ PREP_USAGE = (
 )
 
 
-async def contact_named(contacts: ContactService, student: int, name: str) -> Contact:
-    """The student's one contact with this name (or the only one the name suggests).
-
-    Titles and post-nominals don't have to match: "Dr. Amara Okafor" finds "Prof. Amara Okafor,
-    MD, PhD" by the given and family name the store keeps for every contact.
-    """
-    key = name_key(name)
-    found = list(await contacts.suggest(student, name)) or list(
-        await contacts.suggest(student, key)
-    )
-    exact = [c for c in found if fold(c.name) == fold(name)] or [
-        c for c in found if name_key(c.name) == key
-    ]
-    if len(exact) == 1:
-        return exact[0]
-    if len(found) == 1 and not exact:
-        return found[0]
-    if not found:
-        raise InvalidInput(
-            f"You have no contact called “{name[:60]}”. Add them with /add, or send /prep "
-            "with the kind alone."
-        )
-    names = "\n".join(f"• {c.name}" for c in found[:SUGGESTED])
-    raise InvalidInput(f"Which one? Send /prep again with the full name:\n{names}")
-
-
 def prep_command(coaching: CoachingService, contacts: ContactService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         kind_text, name = parts(text, 2)
@@ -127,7 +100,7 @@ def prep_command(coaching: CoachingService, contacts: ContactService) -> Command
                     f"I don't know the meeting “{kind_text[:TYPED_ECHO]}”.\n{PREP_USAGE}"
                 )
             )
-        contact = await contact_named(contacts, student, name) if name else None
+        contact = await contact_named(contacts, student, name, command="/prep") if name else None
         prep = await coaching.prep(student, kind, contact.id if contact else None)
         await chat.send_message(presenters.prep_text(prep))
 

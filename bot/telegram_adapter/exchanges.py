@@ -7,16 +7,15 @@ contact (folded: case and accents don't matter), or the reply lists the near mat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from telegram import Chat
 
 from bot.core.contacts import ContactService
 from bot.core.errors import InvalidInput
-from bot.core.models import Contact, ExchangeKind
+from bot.core.models import ExchangeKind
 from bot.core.text import fold
 from bot.telegram_adapter import presenters
 from bot.telegram_adapter.guards import Command
+from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import parts
 
 KINDS = ", ".join(kind.value for kind in ExchangeKind)
@@ -25,7 +24,6 @@ LOG_USAGE = (
     "/log Amara Okafor | emailed | yesterday | asked about shadowing\n"
     f"What happened: {KINDS} (default: met)."
 )
-SUGGESTED = 5
 
 
 def kind_of(text: str | None) -> ExchangeKind:
@@ -38,41 +36,13 @@ def kind_of(text: str | None) -> ExchangeKind:
     raise InvalidInput(f"I don't know “{text[:40]}”. What happened: {KINDS}.")
 
 
-async def find_named(
-    contacts: ContactService, student: int, name: str
-) -> tuple[Contact | None, Sequence[Contact]]:
-    """The student's one contact with this name (or the only one the name suggests), else
-    None and the near matches (none at all: nobody by that name)."""
-    found = list(await contacts.suggest(student, name))
-    exact = [c for c in found if fold(c.name) == fold(name)]
-    if len(exact) == 1:
-        return exact[0], found
-    if len(found) == 1 and not exact:
-        return found[0], found
-    return None, found
-
-
-async def contact_named(
-    contacts: ContactService, student: int, name: str, *, command: str = "/log"
-) -> Contact:
-    """The student's one contact with this name; `command` is what to send again when the
-    name fits several."""
-    contact, found = await find_named(contacts, student, name)
-    if contact is not None:
-        return contact
-    if not found:
-        raise InvalidInput(f"You have no contact called “{name[:60]}”. Add them with /add.")
-    names = "\n".join(f"• {c.name}" for c in found[:SUGGESTED])
-    raise InvalidInput(f"Which one? Send {command} again with the full name:\n{names}")
-
-
 def log_command(contacts: ContactService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         name, kind, when, note = parts(text, 4)
         if not name:
             await chat.send_message(LOG_USAGE)
             return
-        contact = await contact_named(contacts, student, name)
+        contact = await contact_named(contacts, student, name, command="/log")
         updated, exchange = await contacts.log_exchange(
             student, contact.id, kind_of(kind), when=when, note=note
         )

@@ -30,10 +30,10 @@ from bot.core.names import display_name
 from bot.core.season_reminders import SeasonReminderService
 from bot.core.season_service import LetterAsked, LetterLine, SeasonService
 from bot.core.text import fold
-from bot.core.validation import NAME_MAX
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.drafts import Deliver
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import parts
 from bot.telegram_adapter.presenters import TEXT_MAX, clip
 
@@ -193,28 +193,6 @@ def stage_of(text: str | None) -> LetterStage:
     raise InvalidInput(f"Which stage? One of: {STAGES}, e.g. /letters mark 1 | submitted")
 
 
-async def writer_named(contacts: ContactService, student: int, name: str) -> Contact:
-    """The student's one contact with this name (or the only one the name suggests)."""
-    if len(name) > NAME_MAX:
-        raise InvalidInput(
-            f"That name is {len(name):,} characters; a contact's name is at most {NAME_MAX}. "
-            "Nothing was saved."
-        )
-    found = list(await contacts.suggest(student, name))
-    exact = [c for c in found if fold(c.name) == fold(name)]
-    if len(exact) == 1:
-        return exact[0]
-    if len(found) == 1 and not exact:
-        return found[0]
-    if not found:
-        raise InvalidInput(
-            f"You have no contact called “{name[:60]}”. Add them with /add first, then "
-            "/letters ask again. Nothing was saved."
-        )
-    names = "\n".join(f"• {c.name}" for c in found[:5])
-    raise InvalidInput(f"Which one? Send /letters ask again with the full name:\n{names}")
-
-
 def letter_named(lines: Sequence[LetterLine], text: str | None) -> LetterLine:
     """A letter by its number in /letters, or by its writer's name."""
     typed = (text or "").strip()
@@ -250,7 +228,7 @@ def letters_command(season: SeasonService, contacts: ContactService) -> Command:
             if not writer:
                 await chat.send_message(USAGE)
                 return
-            contact = await writer_named(contacts, student, writer)
+            contact = await contact_named(contacts, student, writer, command="/letters ask")
             asked = await season.ask_letter(
                 student, contact.id, deadline=deadline, programs=programs
             )

@@ -5,7 +5,7 @@ remove`, as one-line commands.
 has) or, given any other text, searches; a list longer than a page gets a **More** button.
 `/contact name` is the full card with its history; `/edit name | field: value | …` changes the
 fields Discord's edit and edit form take (`-` clears one, as on Discord); `/remove name` asks
-first with **Remove** / **Keep** buttons. Names match as in /log (exchanges.contact_named).
+first with **Remove** / **Keep** buttons. Names match as in every command (`lookup`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from bot.core.contacts import SEARCH_LIMIT, ContactService
 from bot.core.errors import InvalidInput
 from bot.core.models import ContactFilter, Role
 from bot.telegram_adapter import callbacks, record_text
-from bot.telegram_adapter.exchanges import contact_named
 from bot.telegram_adapter.guards import Click, Command
+from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import role_of
 from bot.telegram_adapter.presenters import clip
 

@@ -18,8 +18,8 @@ from bot.core.errors import InvalidInput
 from bot.core.models import Contact
 from bot.core.reminders import ReminderService
 from bot.telegram_adapter import record_text
-from bot.telegram_adapter.exchanges import contact_named, find_named
 from bot.telegram_adapter.guards import Command
+from bot.telegram_adapter.lookup import contact_named, find_named
 from bot.telegram_adapter.presenters import clip
 
 WHEN_MAX = 60  # as Discord's option

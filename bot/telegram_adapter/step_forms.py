@@ -41,7 +41,8 @@ from bot.telegram_adapter import presenters
 from bot.telegram_adapter.coaching import send_pitch
 from bot.telegram_adapter.contacts import add_contact
 from bot.telegram_adapter.events import people_lines, show_event
-from bot.telegram_adapter.exchanges import contact_named, kind_of
+from bot.telegram_adapter.exchanges import kind_of
+from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import role_of
 from bot.telegram_adapter.steps import Form, Step, StepByStep
 
