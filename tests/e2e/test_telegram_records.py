@@ -103,9 +103,11 @@ async def test_contact_card_shows_history_and_names_match_like_log(
     several = await say(fake_telegram, ALICE, "/contact Amara")
     assert several["text"].startswith("Which one? Send /contact again")
     assert "Amara Obi" in several["text"] and "Amara Okafor" in several["text"]
-    nobody = await say(fake_telegram, ALICE, "/contact " + "Z" * 5000)
-    assert nobody["text"].startswith("You have no contact called")
-    assert len(nobody["text"]) < 200
+    overlong = await say(fake_telegram, ALICE, "/contact " + "Z" * 5000)
+    assert overlong["text"].startswith("That name is 5,000 characters")
+    assert len(overlong["text"]) < 200
+    nobody = await say(fake_telegram, ALICE, "/contact Zed Zebedee")
+    assert nobody["text"].startswith("You have no contact called “Zed Zebedee”")
 
 
 async def test_edit_refuses_an_unknown_field_and_changes_nothing_then_edits(

@@ -137,7 +137,7 @@ async def test_bad_season_and_letter_input_is_refused_and_changes_nothing(
 
     await alice.one("/add Dr. Amara Okafor, MD | attending")
     long_name = await alice.one("/letters ask " + "A" * 300 + " | 2027-01-15")
-    assert "at most 100" in long_name["text"] and "Nothing was saved" in long_name["text"]
+    assert "at most 100" in long_name["text"] and "Nothing was changed" in long_name["text"]
     unknown = await alice.one("/letters ask {{ 7*7 }} | 2027-01-15")
     assert "no contact called “{{ 7*7 }}”" in unknown["text"]
     unreadable = await alice.one("/letters ask Amara Okafor | {{ 7*7 }}")
