@@ -58,6 +58,7 @@ from bot.telegram_adapter.step_forms import (
     CoachingForms,
     ContactForms,
     DraftForms,
+    EditForm,
     EventForms,
 )
 from bot.telegram_adapter.steps import StepByStep, or_ask
@@ -137,6 +138,7 @@ class TelegramFrontEnd:
         draft_forms = DraftForms(services.drafts, drafts.send_draft)
         event_forms = EventForms(services.events)
         coaching_forms = CoachingForms(services.coaching)
+        edit_form = EditForm(services.contacts)
         steps = StepByStep(
             services.conversations,
             {
@@ -144,9 +146,10 @@ class TelegramFrontEnd:
                 **draft_forms.forms(),
                 **event_forms.forms(),
                 **coaching_forms.forms(),
+                **edit_form.forms(),
             },
         )
-        draft_forms.steps = event_forms.steps = coaching_forms.steps = steps
+        draft_forms.steps = event_forms.steps = coaching_forms.steps = edit_form.steps = steps
         add = or_ask(
             contact_forms.starter(steps, ADD),
             contacts.add_command(services.contacts, services.events),
@@ -171,7 +174,9 @@ class TelegramFrontEnd:
             CommandHandler("log", command(log_exchange)),
             CommandHandler("contacts", command(records.contacts_command(services.contacts))),
             CommandHandler("contact", command(records.contact_command(services.contacts))),
-            CommandHandler("edit", command(records.edit_command(services.contacts))),
+            CommandHandler(
+                "edit", command(records.edit_command(services.contacts, edit_form.ask_edit))
+            ),
             CommandHandler("remove", command(records.remove_command(services.contacts))),
             CommandHandler(
                 "remind", command(remind.remind_command(services.reminders, services.contacts))

@@ -11,13 +11,14 @@ first with **Remove** / **Keep** buttons. Names match as in every command (`look
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.contacts import SEARCH_LIMIT, ContactService
 from bot.core.errors import InvalidInput
-from bot.core.models import ContactFilter, Role
+from bot.core.models import Contact, ContactFilter, Role
 from bot.telegram_adapter import callbacks, record_text
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.lookup import contact_named
@@ -189,7 +190,12 @@ async def edit_changes(contacts: ContactService, student: int, items: list[str])
     return changes
 
 
-def edit_command(contacts: ContactService) -> Command:
+def edit_command(
+    contacts: ContactService, ask: Callable[[Chat, int, Contact], Awaitable[None]]
+) -> Command:
+    """`/edit name | field: value …`; `/edit name` alone asks for the fields Discord's edit
+    form holds, one at a time (`ask`)."""
+
     async def run(chat: Chat, student: int, text: str) -> None:
         items = [item.strip() for item in text.split("|")] if text else []
         if not items or not items[0]:
@@ -198,7 +204,7 @@ def edit_command(contacts: ContactService) -> Command:
         contact = await contact_named(contacts, student, items[0], command="/edit")
         changes = await edit_changes(contacts, student, [i for i in items[1:] if i])
         if not changes:
-            await chat.send_message(EDIT_USAGE)
+            await ask(chat, student, contact)
             return
         updated = await contacts.update(student, contact.id, changes)
         today = await contacts.today(student)

@@ -8,6 +8,7 @@ finished answers go to.
 - `/outreach` alone: the kind (buttons), then who.
 - `/pitch` alone: the pitch builder's three questions.
 - **Add people I met** under an event: the people, one a line.
+- `/edit name` alone: the fields Discord's edit form holds, Skip keeping each, - clearing it.
 - A draft the core holds (ProfileRequired, FieldsRequired) goes on as the profile's questions
   or as one question per detail its template needs, then the draft arrives.
 """
@@ -35,16 +36,16 @@ from bot.core.drafts import (
 )
 from bot.core.errors import InvalidInput
 from bot.core.events import Event, EventService
-from bot.core.models import AddOutcome, ContactDraft, ExchangeKind, Profile, Role
+from bot.core.models import AddOutcome, Contact, ContactDraft, ExchangeKind, Profile, Role
 from bot.core.validation import validate_draft, validate_note
-from bot.telegram_adapter import presenters
+from bot.telegram_adapter import presenters, record_text
 from bot.telegram_adapter.coaching import send_pitch
 from bot.telegram_adapter.contacts import add_contact
 from bot.telegram_adapter.events import people_lines, show_event
 from bot.telegram_adapter.exchanges import kind_of
 from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import role_of
-from bot.telegram_adapter.steps import Form, Step, StepByStep
+from bot.telegram_adapter.steps import CLEAR, Form, Step, StepByStep
 
 ADD, LOG, PROFILE, FIELDS, FOLLOWUP, OUTREACH = (
     "add",
@@ -459,3 +460,62 @@ class CoachingForms:
 def _pitch_check(value: str) -> None:
     if len(value) > PITCH_PART_MAX:
         raise InvalidInput(f"Keep each answer under {PITCH_PART_MAX} characters.")
+
+
+EDIT = "edit"
+# Discord's edit form: its five fields, in its order.
+EDIT_STEPS = {
+    "name": "Their name?",
+    "address_as": "How should drafts greet them? e.g. Dr. Okafor",
+    "specialty": "Their specialty?",
+    "institution": "Where do they work?",
+    "notes": "Your notes about them?",
+}
+
+
+class EditForm:
+    """`/edit name` alone: each of the edit form's fields, Skip keeping it, - clearing it."""
+
+    def __init__(self, contacts: ContactService) -> None:
+        self._contacts = contacts
+        self.steps: StepByStep | None = None  # set once the engine is built
+
+    def forms(self) -> dict[str, Form]:
+        return {EDIT: _Form(self._step, self._finish)}
+
+    async def ask_edit(self, chat: Chat, student: int, contact: Contact) -> None:
+        assert self.steps is not None, "EditForm.steps is set by the front end"
+        draft = contact.draft
+        current = {key: getattr(draft, key) for key in EDIT_STEPS}
+        context = {"contact": contact.id, "current": current, "greeting": contact.greeting}
+        await self.steps.start(chat, student, EDIT, tuple(EDIT_STEPS), context=context)
+
+    def _step(self, conversation: Conversation) -> Step:
+        key = conversation.step or "name"
+        now = conversation.context.get("current", {}).get(key)
+        if key == "address_as" and not now:
+            now = f"{conversation.context.get('greeting')} (suggested)"
+        keeps = "Skip keeps it" + ("" if key == "name" else "; - clears it")
+        return Step(
+            EDIT_STEPS[key],
+            optional=True,
+            check=_contact_check(key),
+            note=presenters.clip(f"Now: {now} ({keeps})", 600) if now else None,
+            clearable=key != "name",
+        )
+
+    async def _finish(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        changes = {
+            key: None if value == CLEAR else value
+            for key, value in done.answers.items()
+            if value is not None
+        }
+        contact_id = int(done.context["contact"])
+        if not changes:
+            await chat.send_message("Nothing changed.")
+            return
+        updated = await self._contacts.update(student, contact_id, changes)
+        today = await self._contacts.today(student)
+        await chat.send_message(record_text.contact_card(updated, today, heading="Updated"))

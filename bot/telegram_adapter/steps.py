@@ -26,7 +26,8 @@ from bot.telegram_adapter import callbacks, presenters
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.wording import for_telegram
 
-SKIP_WORDS = frozenset({"skip", "-", "/skip"})
+CLEAR = "-"
+SKIP_WORDS = frozenset({"skip", CLEAR, "/skip"})
 CANCEL_WORDS = frozenset({"cancel", "stop", "/cancel"})
 NOTHING_OPEN = "Nothing to answer right now. Send /help to see what I can do."
 CANCELLED = "Stopped; nothing was saved. Start again whenever you like."
@@ -45,6 +46,8 @@ class Step:
     check: Callable[[str], object] | None = None
     # Shown under the question (what the student has now, when changing it).
     note: str | None = None
+    # "-" answers the question (it clears the field) instead of skipping it.
+    clearable: bool = False
 
 
 class Form(Protocol):
@@ -123,7 +126,8 @@ class StepByStep:
                 await self._cancel(chat, student)
                 return
             step = self._forms[conversation.form].step(conversation)
-            if word in SKIP_WORDS and step.optional:
+            clears = word == CLEAR and step.clearable
+            if word in SKIP_WORDS and step.optional and not clears:
                 await self._answer(chat, student, conversation, None)
                 return
             await self._answer(chat, student, conversation, text)

@@ -225,3 +225,29 @@ async def test_outreach_alone_picks_a_kind_then_asks_what_its_template_needs(
     header, body = sent[7], sent[8]
     assert header["text"].startswith("Interest in their research")
     assert "lactate clearance" in body["text"] and "6 hours a week" in body["text"]
+
+
+async def test_edit_name_alone_asks_each_field_skip_keeps_dash_clears(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(
+        ALICE, "/add Prof. Amara Okafor, MD | attending | grand rounds | met at the sepsis talk"
+    )
+    await fake_telegram.wait_for_messages(ALICE.id, 1)
+    await fake_telegram.send(ALICE, "/edit amara okafor")
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 2)
+    assert sent[1]["text"].startswith("(1 of 5) Their name?")
+    assert "Now: Prof. Amara Okafor, MD (Skip keeps it)" in sent[1]["text"]
+    await fake_telegram.send(ALICE, "-")  # a name can't be cleared: - keeps it, as Skip
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    assert "(suggested)" in sent[2]["text"] and "- clears it" in sent[2]["text"]
+    await fake_telegram.send(ALICE, "Dr. Okafor")
+    await fake_telegram.send(ALICE, "Cardiology")
+    await fake_telegram.send(ALICE, "skip")
+    await fake_telegram.send(ALICE, "-")  # the notes cleared
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 7)
+    assert sent[6]["text"].startswith("Updated")
+    (amara,) = await contacts_of(telegram_bot, ALICE)
+    assert amara.draft.name == "Prof. Amara Okafor, MD"
+    assert (amara.draft.address_as, amara.draft.specialty) == ("Dr. Okafor", "Cardiology")
+    assert amara.draft.notes is None and amara.draft.met_event == "grand rounds"
