@@ -35,6 +35,33 @@ DEFAULT_CADENCE_DAYS: dict[Role, int] = {
 }
 
 
+# The groups a student sets a check-in cadence for at once (/reminders' options), in the
+# same three tiers as the defaults above.
+CADENCE_GROUPS: dict[str, tuple[Role, ...]] = {
+    "mentors": (Role.PEER_MENTOR, Role.TUTOR),
+    "seniors": (
+        Role.FACULTY,
+        Role.RESEARCHER,
+        Role.RESIDENT,
+        Role.FELLOW,
+        Role.ATTENDING,
+        Role.PROGRAM_DIRECTOR,
+    ),
+}
+CADENCE_GROUPS["others"] = tuple(
+    role for role in Role if not any(role in group for group in CADENCE_GROUPS.values())
+)
+
+
+def group_cadence(groups: Mapping[str, int | None]) -> dict[str, int]:
+    """Days between check-ins per role, from days per group (None: the group is unchanged)."""
+    cadence: dict[str, int] = {}
+    for group, days in groups.items():
+        if days is not None:
+            cadence.update({role.value: days for role in CADENCE_GROUPS[group]})
+    return cadence
+
+
 def cadence_days(contact: Contact, overrides: Mapping[str, int] | None = None) -> int:
     """The contact's own cadence, else the student's default for the role, else ours."""
     if contact.draft.cadence_days:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.attention import group_cadence
 from bot.core.errors import InvalidInput
 from bot.core.models import ItemKind, Role
 from bot.telegram_adapter import callbacks
 from bot.telegram_adapter.drafts import outreach_fields
 from bot.telegram_adapter.identity import chat_for, is_telegram_student, student_for
 from bot.telegram_adapter.parsing import parts, role_of
-from bot.telegram_adapter.reminders import schedule_of
+from bot.telegram_adapter.reminders import setup_of
 
 BIGGEST_ID = 2**63 - 1  # SQLite's and PostgreSQL's largest row id
 
@@ -84,12 +85,22 @@ def test_telegram_students_never_meet_discord_ids() -> None:
         student_for(0)
 
 
-def test_reminders_reads_day_hour_and_timezone_in_any_order() -> None:
-    assert schedule_of(["sunday", "18", "Europe/London"]) == (6, 18, "Europe/London")
-    assert schedule_of(["UTC", "9:00", "mon"]) == (0, 9, "UTC")
-    assert schedule_of([]) == (None, None, None)
+def test_reminders_reads_discords_setup_options_in_any_order() -> None:
+    setup = setup_of(["sunday", "18", "Europe/London"])
+    assert (setup.weekday, setup.hour, setup.zone, setup.quiet) == (6, 18, "Europe/London", None)
+    setup = setup_of(["UTC", "9:00", "mon", "quiet", "seniors=60", "Mentors:30"])
+    assert (setup.weekday, setup.hour, setup.zone, setup.quiet) == (0, 9, "UTC", True)
+    assert setup.cadence == {"seniors": 60, "mentors": 30}
+    assert group_cadence(setup.cadence)["attending"] == 60
+    assert group_cadence(setup.cadence)["tutor"] == 30 and "classmate" not in group_cadence(
+        setup.cadence
+    )
+    assert setup_of(["note"]).quiet is False
+    assert setup_of([]) == setup_of([])
     with pytest.raises(InvalidInput, match="don't understand"):
-        schedule_of(["someday"])
+        setup_of(["someday"])
+    with pytest.raises(InvalidInput, match="every N days"):
+        setup_of(["others=lots"])
 
 
 def test_outreach_details_are_known_fields_only() -> None:

@@ -203,7 +203,11 @@ async def test_remind_sets_a_one_off_reminder_that_due_lists(
     before = len(fake_telegram.sent[ALICE.id])
     await fake_telegram.send(ALICE, "/reminders on")
     turned_on = await fake_telegram.wait_for_messages(ALICE.id, before + 2)  # hello, then settings
-    assert turned_on[-1]["text"].startswith("Your next digest")
+    assert turned_on[-1]["text"].startswith("Your weekly digest: Sundays at 18:00")
+    changed = await say(fake_telegram, ALICE, "/reminders on quiet seniors=60 monday")
+    assert changed["text"].startswith("Your weekly digest: Mondays at 18:00")
+    assert "nothing due: nothing" in changed["text"] and "seniors every 60 days" in changed["text"]
+    assert "mentors every 42 days" in changed["text"]
     with_blank = await say(fake_telegram, ALICE, "/remind 2027-01-10 | | book the USMLE")
     assert "Sun 10 Jan 2027" in with_blank["text"]
     assert "/reminders on" not in with_blank["text"]

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.core.attention import group_cadence
 from bot.core.contacts import ContactService
-from bot.core.models import Role
 from bot.core.reminders import ReminderService
 from bot.core.schedule import WEEKDAYS, suggest_timezones
 from bot.discord_adapter import presenters
@@ -24,31 +24,12 @@ else:
     Interaction = discord.Interaction
 
 DAY_CHOICES = [app_commands.Choice(name=name, value=n) for n, name in enumerate(WEEKDAYS)]
-MENTOR_ROLES = (Role.PEER_MENTOR, Role.TUTOR)
-SENIOR_ROLES = (
-    Role.FACULTY,
-    Role.RESEARCHER,
-    Role.RESIDENT,
-    Role.FELLOW,
-    Role.ATTENDING,
-    Role.PROGRAM_DIRECTOR,
-)
-OTHER_ROLES = tuple(r for r in Role if r not in MENTOR_ROLES + SENIOR_ROLES)
 
 
 async def complete_timezone(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
-
-
-def _cadence(**groups: int | None) -> dict[str, int]:
-    roles = {"mentors": MENTOR_ROLES, "seniors": SENIOR_ROLES, "others": OTHER_ROLES}
-    cadence: dict[str, int] = {}
-    for group, days in groups.items():
-        if days is not None:
-            cadence.update({role.value: days for role in roles[group]})
-    return cadence
 
 
 async def _show(interaction: Interaction, reminders: ReminderService, heading: str) -> None:
@@ -119,7 +100,9 @@ class RemindersGroup(
             weekday=day,
             hour=hour,
             quiet_when_empty=quiet_weeks,
-            cadence=_cadence(mentors=mentors_every, seniors=seniors_every, others=others_every),
+            cadence=group_cadence(
+                {"mentors": mentors_every, "seniors": seniors_every, "others": others_every}
+            ),
         )
         nxt = await self.reminders.describe_next(interaction.user.id)
         await interaction.followup.send(
