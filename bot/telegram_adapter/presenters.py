@@ -180,8 +180,9 @@ def pitch_text(pitch: Pitch, tip: str) -> str:
 
 def goal_text(goal: WeeklyGoal, *, heading: str = "Your weekly goal") -> str:
     return (
-        f"{heading}: {goal.new_contacts} new contacts, {goal.follow_ups} follow-ups, "
-        f"{goal.check_ins} check-ins. /progress shows how you're doing."
+        f"{heading}: {_plural(goal.new_contacts, 'new contact', 'new contacts')}, "
+        f"{_plural(goal.follow_ups, 'follow-up', 'follow-ups')}, "
+        f"{_plural(goal.check_ins, 'check-in', 'check-ins')}. /progress shows how you're doing."
     )
 
 
@@ -196,7 +197,7 @@ def paper_note(paper_id: PaperId, found: PaperFound | None) -> str:
     if found.failed:
         return (
             f"I couldn't reach {source} just now, so the draft uses what you typed. Try again "
-            "in a minute, or write the paper out: paper: title, journal, year."
+            "in a minute, or name the paper yourself with topic: …"
         )
     paper = found.paper
     if paper is None:

@@ -192,7 +192,7 @@ async def test_goals_shown_and_set_keeping_empty_parts(
 ) -> None:
     """/goals alone shows the goal (the defaults at first); an empty part keeps its number."""
     (shown,) = await say(fake_telegram, ALICE, "/goals")
-    assert shown["text"].startswith("Your weekly goal: 2 new contacts, 3 follow-ups, 1 check-ins")
+    assert shown["text"].startswith("Your weekly goal: 2 new contacts, 3 follow-ups, 1 check-in.")
     (saved,) = await say(fake_telegram, ALICE, "/goals 5 |  | 0")
     assert saved["text"].startswith("Saved. Your weekly goal: 5 new contacts, 3 follow-ups, 0 ")
     (shown,) = await say(fake_telegram, ALICE, "/goals")
