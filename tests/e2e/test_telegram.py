@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from telegram.ext import CommandHandler
 
 from bot.telegram_adapter.identity import student_for
 from tests.e2e.both_front_ends import both_front_ends
@@ -174,3 +175,26 @@ async def test_profile_options_and_a_followup_for_two_people(
     headers, bodies = sent[2::2], sent[3::2]
     assert "Okafor" in headers[0]["text"] and "Osei" in headers[1]["text"]
     assert all("Kind regards" in b["text"] and "Maya" in b["text"] for b in bodies)
+
+
+async def test_every_command_is_in_the_menu_and_the_help_and_handled(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    """The menu Telegram shows, the help text and the handlers name the same commands, so a
+    command can't be added to one and forgotten in another."""
+    app = telegram_bot.app
+    assert app is not None and app.telegram is not None
+    handled = {
+        command
+        for group in app.telegram.application.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    menu = {c["command"] for c in fake_telegram.commands}
+    assert handled == menu | {"start"}
+    await fake_telegram.send(ALICE, "/help")
+    (help_text,) = [m["text"] for m in await fake_telegram.wait_for_messages(ALICE.id, 1)]
+    missing = sorted(c for c in menu - {"help"} if f"/{c}" not in help_text)
+    assert missing == []
