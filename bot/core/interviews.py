@@ -23,6 +23,7 @@ from bot.core.meetings import EventKind
 from bot.core.models import Channel, Contact, ContactDraft, Tone
 from bot.core.season import Interview
 from bot.core.text import clean_line
+from bot.core.validation import validate_draft
 
 if TYPE_CHECKING:
     from bot.core.contacts import ContactService
@@ -93,8 +94,11 @@ class InterviewService:
         # Check every id before anything is stored: a foreign id changes nothing.
         known = [await self._contacts.get(owner_id, p) for p in interviewers if isinstance(p, int)]
         for person in interviewers:
-            if isinstance(person, str) and clean_line(person) is None:
-                raise InvalidInput("An interviewer's name is empty.")
+            if isinstance(person, str):
+                # The contact rules, before the event is stored: a refused name saves nothing.
+                if clean_line(person) is None:
+                    raise InvalidInput("An interviewer's name is empty.")
+                validate_draft(ContactDraft(name=person))
         event = await self._events.log(
             owner_id, _event_name(name), EventKind.INTERVIEW, day.isoformat()
         )
