@@ -37,7 +37,7 @@ TONE_LABELS = {Tone.WARM: "🤝 Warm", Tone.FORMAL: "🎩 Formal", Tone.BRIEF: "
 
 def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
     """As Discord's draft view: sent (until it is), another version (when there is one), the
-    two other tones, and the next channel."""
+    two other tones, the next channel, and the details (asked one at a time)."""
     draft = result.draft.id
     first = []
     if result.draft.sent_at is None:
@@ -49,8 +49,11 @@ def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
         for tone, label in TONE_LABELS.items()
         if tone is not result.draft.tone
     ]
-    channel = [callbacks.button("📨 Other channel", "draft", "channel", draft)]
-    return InlineKeyboardMarkup([row for row in (first, tones, channel) if row])
+    last = [
+        callbacks.button("📨 Other channel", "draft", "channel", draft),
+        callbacks.button("✏️ Edit details", "draft", "edit", draft),
+    ]
+    return InlineKeyboardMarkup([row for row in (first, tones, last) if row])
 
 
 async def send_draft(chat: Chat, result: DraftResult) -> None:
@@ -147,7 +150,9 @@ def followup_command(drafts: DraftService, deliver: Deliver) -> Command:
     return run
 
 
-def draft_click(drafts: DraftService) -> Click:
+def draft_click(
+    drafts: DraftService, ask_details: Callable[[Chat, int, DraftResult], Awaitable[None]]
+) -> Click:
     """The draft's buttons, through the same DraftService calls as Discord's.
 
     A changed draft comes as a new pair of messages, not an edit: the click carries only the
@@ -163,6 +168,9 @@ def draft_click(drafts: DraftService) -> Click:
         if action == "sent":
             await drafts.mark_sent(student, draft_id)
             return "Marked as sent and logged. I'll suggest a nudge if they don't reply."
+        if action == "edit":
+            await ask_details(chat, student, await drafts.show(student, draft_id))
+            return None
         if action == "again":
             result = await drafts.next_version(student, draft_id)
         elif action == "channel":

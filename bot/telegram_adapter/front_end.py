@@ -251,7 +251,10 @@ class TelegramFrontEnd:
                 pattern=r"^reminders:",
             ),
             CallbackQueryHandler(
-                click(callbacks.DRAFT, drafts.draft_click(services.drafts)), pattern=r"^draft:"
+                click(
+                    callbacks.DRAFT, drafts.draft_click(services.drafts, draft_forms.ask_details)
+                ),
+                pattern=r"^draft:",
             ),
             CallbackQueryHandler(
                 click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),

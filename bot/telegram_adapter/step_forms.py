@@ -9,6 +9,7 @@ finished answers go to.
 - `/pitch` alone: the pitch builder's three questions.
 - **Add people I met** under an event: the people, one a line.
 - `/edit name` alone: the fields Discord's edit form holds, Skip keeping each, - clearing it.
+- A draft's **Edit details**: its situation fields, the same way.
 - A draft the core holds (ProfileRequired, FieldsRequired) goes on as the profile's questions
   or as one question per detail its template needs, then the draft arrives.
 """
@@ -55,6 +56,8 @@ ADD, LOG, PROFILE, FIELDS, FOLLOWUP, OUTREACH = (
     "followup",
     "outreach",
 )
+DETAILS = "draft_details"
+DETAILS_MAX = 5  # as Discord's edit-details form: the common fields, then the template's
 OUTREACH_PREFIX = "outreach_"
 PROFILE_FIRST = "Drafts are signed with your details: three quick questions first, then your draft."
 
@@ -263,6 +266,7 @@ class DraftForms:
             FIELDS: _Form(self._fields_step, self._finish_fields),
             FOLLOWUP: _Form(lambda c: FOLLOWUP_STEPS[c.step or "person"], self._finish_followup),
             OUTREACH: _Form(self._outreach_step, self._finish_outreach),
+            DETAILS: _Form(self._details_step, self._finish_details),
         }
 
     def _engine(self) -> StepByStep:
@@ -339,6 +343,51 @@ class DraftForms:
             raise InvalidInput("That draft request is gone; send the command again.")
         fields = dict(done.answers)
         await self.deliver(chat, student, lambda: self._drafts.resume(student, held, fields))
+
+    # -- a draft's details ---------------------------------------------------------------------
+
+    async def ask_details(self, chat: Chat, student: int, result: DraftResult) -> None:
+        """✏️ Edit details: the draft's situation, one field at a time (Skip keeps, - clears)."""
+        names = ["event", "discussed", "ask"]
+        for name in (*result.template.requires, *result.template.uses):
+            if name in FIELD_LABELS and name not in names:
+                names.append(name)
+        names = names[:DETAILS_MAX]
+        current = {name: result.draft.fields.get(name) for name in names}
+        if not current.get("event"):
+            current["event"] = result.contact.draft.met_event
+        context = {
+            "draft": result.draft.id,
+            "current": current,
+            "required": [n for n in names if n in result.template.requires],
+        }
+        await self._engine().start(chat, student, DETAILS, tuple(names), context=context)
+
+    def _details_step(self, conversation: Conversation) -> Step:
+        key = conversation.step or "event"
+        now = conversation.context.get("current", {}).get(key)
+        required = key in conversation.context.get("required", [])
+        keeps = "Skip keeps it" + ("" if required else "; - clears it")
+        return replace(
+            _field_step(key, optional=True),
+            note=presenters.clip(f"Now: {now} ({keeps})", 600) if now else None,
+            clearable=not required,
+        )
+
+    async def _finish_details(
+        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
+    ) -> None:
+        # Skipped: unchanged; "-": cleared (the service clears a field given as empty).
+        fields = {
+            key: "" if value == CLEAR else value
+            for key, value in done.answers.items()
+            if value is not None
+        }
+        draft_id = int(done.context["draft"])
+        if not fields:
+            await chat.send_message("Nothing changed.")
+            return
+        await self._send_draft(chat, await self._drafts.edit_fields(student, draft_id, fields))
 
     # -- /followup and /outreach alone ---------------------------------------------------------
 

@@ -251,3 +251,29 @@ async def test_edit_name_alone_asks_each_field_skip_keeps_dash_clears(
     assert amara.draft.name == "Prof. Amara Okafor, MD"
     assert (amara.draft.address_as, amara.draft.specialty) == ("Dr. Okafor", "Cardiology")
     assert amara.draft.notes is None and amara.draft.met_event == "grand rounds"
+
+
+async def test_a_drafts_edit_details_asks_each_field_and_rewrites_it(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.send(
+        ALICE, "/followup Dr. Kai Osei | grand rounds | sepsis bundles | a shadowing day"
+    )
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    header = sent[1]
+    assert "a shadowing day" in sent[2]["text"]
+    edit = buttons(header)["✏️ Edit details"]
+    refused = await fake_telegram.click(BOB, header, edit)
+    assert "someone else's" in (await fake_telegram.wait_for_answer(refused))["text"]
+    await fake_telegram.click(ALICE, header, edit)
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 4)
+    assert sent[3]["text"].startswith("(1 of 3) Event?")
+    assert "Now: grand rounds (Skip keeps it)" in sent[3]["text"]  # the template needs it
+    await fake_telegram.send(ALICE, "skip")
+    await fake_telegram.send(ALICE, "early antibiotics in the ED")
+    await fake_telegram.send(ALICE, "-")  # no ask this time
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 8)
+    body = sent[7]["text"]
+    assert "early antibiotics in the ED" in body and "shadowing" not in body
+    assert "grand rounds" in body
