@@ -410,11 +410,15 @@ class DraftService:
             tone = order[(order.index(draft.tone) + 1) % len(order)]
         return await self._change(draft, tone=tone)
 
-    async def other_channel(self, owner_id: int, draft_id: int) -> DraftResult:
+    async def other_channel(
+        self, owner_id: int, draft_id: int, channel: Channel | None = None
+    ) -> DraftResult:
+        """Write the draft for `channel`, or for the next one (e-mail → LinkedIn → DM)."""
         draft = await self._draft(owner_id, draft_id)
-        order = [Channel(c) for c in CHANNELS]
-        following = order[(order.index(draft.channel) + 1) % len(order)]
-        return await self._change(draft, channel=following, version=1)
+        if channel is None:
+            order = [Channel(c) for c in CHANNELS]
+            channel = order[(order.index(draft.channel) + 1) % len(order)]
+        return await self._change(draft, channel=channel, version=1)
 
     async def edit_fields(
         self, owner_id: int, draft_id: int, fields: Mapping[str, str | None]

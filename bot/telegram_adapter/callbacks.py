@@ -16,7 +16,8 @@ CALLBACK_DATA_MAX = 64  # bytes (Telegram Bot API, InlineKeyboardButton.callback
 DUE = re.compile(r"^due:(?P<action>draft|done|snooze):(?P<kind>[a-z_]{1,12}):(?P<id>\d{1,19})$")
 # A draft's buttons; warm, formal and brief are the tone to write it in (bot.core.models.Tone).
 DRAFT = re.compile(
-    r"^draft:(?P<action>sent|again|channel|warm|formal|brief|edit):(?P<id>\d{1,19})$"
+    r"^draft:(?P<action>sent|again|channel|email|linkedin|dm|warm|formal|brief|edit)"
+    r":(?P<id>\d{1,19})$"
 )
 # Saves a composed elevator pitch (held by the core for a day) to the clicker's profile.
 PITCH = re.compile(r"^pitch:(?P<action>save):(?P<id>\d{1,19})$")

@@ -33,11 +33,12 @@ FOLLOWUP_USAGE = (
     "too)."
 )
 TONE_LABELS = {Tone.WARM: "🤝 Warm", Tone.FORMAL: "🎩 Formal", Tone.BRIEF: "✂️ Brief"}
+CHANNEL_LABELS = {Channel.EMAIL: "📧 E-mail", Channel.LINKEDIN: "💼 LinkedIn", Channel.DM: "💬 DM"}
 
 
 def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
     """As Discord's draft view: sent (until it is), another version (when there is one), the
-    two other tones, the next channel, and the details (asked one at a time)."""
+    two other tones, the two other channels, and the details (asked one at a time)."""
     draft = result.draft.id
     first = []
     if result.draft.sent_at is None:
@@ -49,11 +50,13 @@ def draft_buttons(result: DraftResult) -> InlineKeyboardMarkup:
         for tone, label in TONE_LABELS.items()
         if tone is not result.draft.tone
     ]
-    last = [
-        callbacks.button("📨 Other channel", "draft", "channel", draft),
-        callbacks.button("✏️ Edit details", "draft", "edit", draft),
+    channels = [
+        callbacks.button(label, "draft", channel.value, draft)
+        for channel, label in CHANNEL_LABELS.items()
+        if channel is not result.draft.channel
     ]
-    return InlineKeyboardMarkup([row for row in (first, tones, last) if row])
+    edit = [callbacks.button("✏️ Edit details", "draft", "edit", draft)]
+    return InlineKeyboardMarkup([row for row in (first, tones, channels, edit) if row])
 
 
 async def send_draft(chat: Chat, result: DraftResult) -> None:
@@ -173,8 +176,10 @@ def draft_click(
             return None
         if action == "again":
             result = await drafts.next_version(student, draft_id)
-        elif action == "channel":
+        elif action == "channel":  # buttons from before the per-channel ones
             result = await drafts.other_channel(student, draft_id)
+        elif action in CHANNEL_LABELS:
+            result = await drafts.other_channel(student, draft_id, Channel(action))
         else:
             result = await drafts.change_tone(student, draft_id, Tone(action))
         await send_draft(chat, result)

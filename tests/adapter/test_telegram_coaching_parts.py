@@ -14,7 +14,10 @@ from bot.telegram_adapter.drafts import channel_of, split_options, tone_of
 BIGGEST_ID = 2**63 - 1
 
 
-@pytest.mark.parametrize("action", ["sent", "again", "channel", *(t.value for t in Tone)])
+@pytest.mark.parametrize(
+    "action",
+    ["sent", "again", "channel", "edit", *(t.value for t in Tone), *(c.value for c in Channel)],
+)
 def test_every_draft_button_fits_and_parses_back(action: str) -> None:
     """Each draft button's data stays within 64 bytes with the largest id and parses back."""
     data = callbacks.data("draft", action, BIGGEST_ID)

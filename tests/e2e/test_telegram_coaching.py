@@ -231,12 +231,14 @@ async def test_followup_switched_to_formal_then_another_channel(
     assert formal["text"] != body["text"] and len(formal["text"]) <= TEXT_MAX
     assert "reply_markup" not in formal
 
-    _, (moved_header, moved) = await press(fake_telegram, ALICE, formal_header, "📨", replies=2)
-    assert "LinkedIn note · Formal" in moved_header["text"]
+    assert "📧 E-mail" not in labels(formal_header)  # the channels it isn't in
+    _, (moved_header, moved) = await press(fake_telegram, ALICE, formal_header, "💬", replies=2)
+    assert "Direct message · Formal" in moved_header["text"]
+    assert "💼 LinkedIn" in labels(moved_header) and "💬 DM" not in labels(moved_header)
     assert moved["text"] not in (formal["text"], body["text"])
     assert len(moved["text"]) <= TEXT_MAX
     stored = (await drafts.show(student_for(ALICE.id), draft_id)).draft
-    assert (stored.tone, stored.channel) == (Tone.FORMAL, Channel.LINKEDIN)
+    assert (stored.tone, stored.channel) == (Tone.FORMAL, Channel.DM)
 
     answer, _ = await press(fake_telegram, ALICE, moved_header, "✅")
     assert answer["text"].startswith("Marked as sent")
