@@ -124,3 +124,18 @@ def most_due_first(
     """Earliest due first; ties by folded name (case and accents ignored), then id. The folded
     name is what the database stores as `name_key`, so SQL can order exactly the same way."""
     return sorted(contacts, key=lambda c: (due_on(c, overrides), fold(c.draft.name), c.id))
+
+
+def due_phrase(contact: Contact, today: date) -> str:
+    """What is next with the contact, in plain words: "follow up in 3 days", "check in — overdue
+    by 2 days", "awaiting a reply since 5 Mar 2026" (both front ends show it as it is)."""
+    if contact.awaiting_reply_since is not None:
+        since = contact.awaiting_reply_since.date()
+        return f"awaiting a reply since {since.day} {since:%b %Y}"
+    days = (due_on(contact) - today).days
+    what = "follow up" if needs_follow_up(contact) else "check in"
+    if days < 0:
+        return f"{what} — overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return f"{what} today"
+    return f"{what} in {days} day{'s' if days != 1 else ''}"

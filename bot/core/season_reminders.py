@@ -51,6 +51,20 @@ from bot.core.students import FALLBACK_TIMEZONE, StudentService
 log = logging.getLogger(__name__)
 
 DELIVERY_KIND = "letter"
+# What a letter item's Done says, by task (both front ends; Telegram drops the code spans).
+DONE_SAID = {
+    LetterTask.ASK: (
+        "Done: no more reminders to ask this cycle. Record each writer you ask with "
+        "`/letters ask`, and I'll remind you to check, thank and update them."
+    ),
+    LetterTask.CHECK: (
+        "Noted that you checked in. If the letter still isn't marked in after its deadline, "
+        "I'll ask you once more."
+    ),
+    LetterTask.THANK: "Marked as thanked. After Match Day I'll remind you to share your news.",
+    LetterTask.OUTCOME: "Marked as told: this letter's story is complete. Well done.",
+}
+ALREADY_DONE = "That's already done (or no longer due), so nothing changed."
 SNOOZE_DAYS = 7
 SCAN_PAGE = 500  # students read per query while the tick scans
 WEEK_DAYS = 7  # the digest's horizon

@@ -11,7 +11,7 @@ import discord
 from bot.content.coach import TOPICS, Tip
 from bot.content.templates import CHANNEL_RULES, RenderedDraft, TemplateInfo
 from bot.core import names
-from bot.core.attention import due_on, needs_follow_up
+from bot.core.attention import due_phrase
 from bot.core.coaching import Pitch, Prep
 from bot.core.drafts import DraftResult, greeting
 from bot.core.events import Event, EventDetail, ScheduledEnding
@@ -71,19 +71,6 @@ def display_name(contact: Contact) -> str:
 
 def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
-
-
-def due_phrase(contact: Contact, today: date) -> str:
-    if contact.awaiting_reply_since is not None:
-        return f"awaiting a reply since {day(contact.awaiting_reply_since.date())}"
-    due = due_on(contact)
-    what = "follow up" if needs_follow_up(contact) else "check in"
-    days = (due - today).days
-    if days < 0:
-        return f"{what} — overdue by {-days} day{'s' if days != -1 else ''}"
-    if days == 0:
-        return f"{what} today"
-    return f"{what} in {days} day{'s' if days != 1 else ''}"
 
 
 def _summary_line(contact: Contact) -> str:

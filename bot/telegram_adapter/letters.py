@@ -27,7 +27,7 @@ from bot.core.letters import LetterRequest, LetterStage, LetterTask, advance
 from bot.core.meetings import long_date
 from bot.core.models import Contact, DueItem
 from bot.core.names import display_name
-from bot.core.season_reminders import SeasonReminderService
+from bot.core.season_reminders import ALREADY_DONE, DONE_SAID, SeasonReminderService
 from bot.core.season_service import LetterAsked, LetterLine, SeasonService
 from bot.core.text import fold
 from bot.telegram_adapter import callbacks
@@ -36,6 +36,7 @@ from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import parts
 from bot.telegram_adapter.presenters import TEXT_MAX, clip
+from bot.telegram_adapter.wording import for_telegram
 
 ROW_ID_MAX = 2**63 - 1  # the largest row id the stores hold
 LEDGER_BUTTONS = 10  # letters with buttons in one message; the rest by /letters mark N
@@ -67,19 +68,6 @@ EMPTY = (
     "to check in, to thank them, and to tell them how the Match went."
 )
 # What a letter reminder's Done says (answers to a button press: at most 200 characters).
-DONE = {
-    LetterTask.ASK: (
-        "Done: no more reminders to ask this cycle. Record each writer you ask with /letters "
-        "ask, and I'll remind you to check, thank and update them."
-    ),
-    LetterTask.CHECK: (
-        "Noted that you checked in. If the letter still isn't marked in after its deadline, "
-        "I'll ask you once more."
-    ),
-    LetterTask.THANK: "Marked as thanked. After Match Day I'll remind you to share your news.",
-    LetterTask.OUTCOME: "Marked as told: this letter's story is complete. Well done.",
-}
-ALREADY_DONE = "That's already done (or no longer due), so nothing changed."
 NO_WRITERS = (
     "None of your contacts is faculty, an attending, a researcher or another likely writer "
     "yet. Add the people who know your work with /add, then draft the ask with "
@@ -339,7 +327,8 @@ def letter_item_click(
             await deliver(message.chat, student, lambda: drafts.start(student, request))
             return None
         if action == "done":
-            return DONE[task] if await service.done(student, task, letter) else ALREADY_DONE
+            done = await service.done(student, task, letter)
+            return for_telegram(DONE_SAID[task]) if done else ALREADY_DONE
         until = await service.snooze(student, task, letter)
         return f"Snoozed until {long_date(until)}."
 

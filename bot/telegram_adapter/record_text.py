@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core import names
-from bot.core.attention import due_on, needs_follow_up
+from bot.core.attention import due_phrase
 from bot.core.events import Event, EventDetail
 from bot.core.models import Contact, ContactFilter, Exchange, Page
 from bot.telegram_adapter.presenters import clip
@@ -28,18 +28,6 @@ def day(value: date) -> str:
 def display_name(contact: Contact) -> str:
     """The name as typed, with the title in front unless the name already has one."""
     return clip(names.display_name(contact.parsed_name, contact.draft.title), NAME_SHOWN)
-
-
-def due_phrase(contact: Contact, today: date) -> str:
-    if contact.awaiting_reply_since is not None:
-        return f"awaiting a reply since {day(contact.awaiting_reply_since.date())}"
-    days = (due_on(contact) - today).days
-    what = "follow up" if needs_follow_up(contact) else "check in"
-    if days < 0:
-        return f"{what} — overdue by {-days} day{'s' if days != -1 else ''}"
-    if days == 0:
-        return f"{what} today"
-    return f"{what} in {days} day{'s' if days != 1 else ''}"
 
 
 def summary(contact: Contact) -> str:

@@ -21,7 +21,7 @@ from bot.core.errors import InvalidInput
 from bot.core.letters import LetterTask
 from bot.core.meetings import long_date
 from bot.core.models import Contact, DueItem
-from bot.core.season_reminders import SeasonReminderService
+from bot.core.season_reminders import ALREADY_DONE, DONE_SAID, SeasonReminderService
 from bot.discord_adapter import presenters
 from bot.discord_adapter.components.custom_ids import ID, ref
 from bot.discord_adapter.components.drafts import deliver
@@ -33,19 +33,6 @@ _TASKS = "|".join(task.value for task in LetterTask)
 ITEM = re.compile(rf"letter:(?P<action>draft|done|snooze):(?P<task>{_TASKS}):(?P<id>{ID})")
 WRITER = re.compile(r"letter:writer:0")
 
-DONE = {
-    LetterTask.ASK: (
-        "Done: no more reminders to ask this cycle. Record each writer you ask with "
-        "`/letters ask`, and I'll remind you to check, thank and update them."
-    ),
-    LetterTask.CHECK: (
-        "Noted that you checked in. If the letter still isn't marked in after its deadline, "
-        "I'll ask you once more."
-    ),
-    LetterTask.THANK: "Marked as thanked. After Match Day I'll remind you to share your news.",
-    LetterTask.OUTCOME: "Marked as told: this letter's story is complete. Well done.",
-}
-ALREADY_DONE = "That's already done (or no longer due), so nothing changed."
 NO_WRITERS = (
     "None of your contacts is faculty, an attending, a researcher or another likely writer "
     "yet. Add the people who know your work with `/contact add`, then draft with "
@@ -116,7 +103,7 @@ class LetterHandlers:
             return
         if action == "done":
             done = await service.done(owner, task, letter_id)
-            await send_ephemeral(interaction, DONE[task] if done else ALREADY_DONE)
+            await send_ephemeral(interaction, DONE_SAID[task] if done else ALREADY_DONE)
             return
         until = await service.snooze(owner, task, letter_id)
         await send_ephemeral(interaction, f"Snoozed until {long_date(until)}.")
