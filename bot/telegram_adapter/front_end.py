@@ -41,6 +41,7 @@ from bot.telegram_adapter import (
     remind,
     reminders,
 )
+from bot.telegram_adapter.answer_limits import AnswerLimiter
 from bot.telegram_adapter.guards import (
     Click,
     Command,
@@ -112,7 +113,7 @@ class TelegramFrontEnd:
         self._charts = charts
         self._identities = identities or TelegramIdentities(services.links)
         builder = ApplicationBuilder().token(token).job_queue(None)
-        builder = builder.concurrent_updates(PerChatOrder())
+        builder = builder.concurrent_updates(PerChatOrder()).rate_limiter(AnswerLimiter())
         if api_base:
             builder = builder.base_url(f"{api_base}/bot").base_file_url(f"{api_base}/file/bot")
         # The long poll's read timeout must outlast the poll itself.

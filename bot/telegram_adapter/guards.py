@@ -20,6 +20,7 @@ from telegram.ext import CallbackContext
 from bot.content.prompts import PromptLibrary
 from bot.core.errors import CoachError
 from bot.core.flight import Job, SingleFlight
+from bot.telegram_adapter.answer_limits import ANSWERING
 from bot.telegram_adapter.identity import TelegramIdentities
 from bot.telegram_adapter.wording import for_telegram
 
@@ -60,6 +61,7 @@ def private_command(
     should know about their account (a send that bounced)."""
 
     async def handle(update: Update, context: Context) -> None:
+        ANSWERING.set(True)  # this task's requests answer the student (answer_limits)
         chat, user, message = update.effective_chat, update.effective_user, update.message
         if chat is None or user is None or message is None or user.is_bot:
             return
@@ -91,6 +93,7 @@ def private_upload(
     """A file sent in the student's private chat (in a group: how to talk privately)."""
 
     async def handle(update: Update, context: Context) -> None:
+        ANSWERING.set(True)  # this task's requests answer the student (answer_limits)
         chat, user, message = update.effective_chat, update.effective_user, update.message
         if chat is None or user is None or message is None or user.is_bot:
             return
@@ -137,6 +140,7 @@ def own_click(
     on the button press, or None for a silent acknowledgement."""
 
     async def handle(update: Update, context: Context) -> None:
+        ANSWERING.set(True)  # this task's requests answer the student (answer_limits)
         query = update.callback_query
         if query is None:
             return

@@ -22,22 +22,20 @@ it is here:
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.content.prompts import PromptLibrary
 from bot.core.errors import DeliveryNotSent, DeliveryUncertain, RecipientUnreachable
 from bot.core.models import Digest, DueItem, MessageRef
 from bot.telegram_adapter import presenters
 from bot.telegram_adapter.due import SHOWN, due_keyboard, item_keyboard
-from bot.telegram_adapter.pacing import TelegramPacer
+from bot.telegram_adapter.pacing import TelegramPacer, retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +52,6 @@ class ChatBook(Protocol):
     account the bot knows)."""
 
     async def chat_of(self, student_id: int) -> int | None: ...
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    # python-telegram-bot 22 gives an int (deprecated, with a warning) unless PTB_TIMEDELTA is
-    # set, a timedelta after that: either is read, and the deprecation is not ours to show.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value: Any = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramNotifier:

@@ -14,7 +14,13 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+import warnings
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 PER_CHAT_SECONDS = 1.0  # Telegram: avoid more than one message per second in a chat
 # Sends in flight: enough to keep the rate when Telegram answers in up to half a second.
@@ -69,3 +75,12 @@ class TelegramPacer:
         """Telegram answered 429 with retry_after: nothing starts for that long."""
         until = self._monotonic() + seconds
         self._paused_until = max(self._paused_until, until)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    # python-telegram-bot 22 gives an int (deprecated, with a warning) unless PTB_TIMEDELTA is
+    # set, a timedelta after that: either is read, and the deprecation is not ours to show.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: Any = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.telegram_adapter.notifier import retry_seconds
+from bot.telegram_adapter.pacing import retry_seconds
 from tests.e2e.fake_telegram import FakeTelegram, TelegramUser
 
 pytestmark = pytest.mark.e2e

@@ -198,3 +198,18 @@ async def test_every_command_is_in_the_menu_and_the_help_and_handled(
     (help_text,) = [m["text"] for m in await fake_telegram.wait_for_messages(ALICE.id, 1)]
     missing = sorted(c for c in menu - {"help"} if f"/{c}" not in help_text)
     assert missing == []
+
+
+async def test_an_answer_telegram_refuses_with_429_waits_and_arrives(
+    telegram_bot: TelegramBot,
+    fake_telegram: FakeTelegram,
+) -> None:
+    """A burst ran long and Telegram said 429 to the answer: the answer waits the retry_after
+    Telegram gave and goes again, once, instead of the command failing."""
+    fake_telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    await fake_telegram.send(ALICE, "/help")
+    (reply,) = await fake_telegram.wait_for_messages(ALICE.id, 1, within=10)
+    assert "/followup" in reply["text"]
+    tries = [t for method, t in fake_telegram.timed if method == "sendMessage"]
+    assert len(tries) == 2 and tries[1] - tries[0] >= 0.95
+    assert "went wrong" not in reply["text"]
