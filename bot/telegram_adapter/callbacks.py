@@ -44,6 +44,7 @@ STEP = re.compile(r"^step:(?P<action>skip|cancel|pick):(?P<id>\d{1,19})(?::(?P<c
 # /contacts' More: filter 0 is everyone, others a kept filter (ContactService.remember_filter).
 CONTACTS = re.compile(r"^contacts:more:(?P<filter>\d{1,19}):(?P<page>\d{1,5})$")
 CONTACT = re.compile(r"^contact:(?P<action>remove|keep):(?P<id>\d{1,19})$")
+CARD = re.compile(r"^card:(?P<action>log|edit|draft):(?P<id>\d{1,19})$")
 EVENT = re.compile(r"^event:(?P<action>people|drafts|show):(?P<id>\d{1,19})$")
 
 

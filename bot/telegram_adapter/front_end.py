@@ -150,7 +150,8 @@ class TelegramFrontEnd:
                 **edit_form.forms(),
             },
         )
-        draft_forms.steps = event_forms.steps = coaching_forms.steps = edit_form.steps = steps
+        for needs_engine in (contact_forms, draft_forms, event_forms, coaching_forms, edit_form):
+            needs_engine.steps = steps
         add = or_ask(
             contact_forms.starter(steps, ADD),
             contacts.add_command(services.contacts, services.events),
@@ -190,6 +191,19 @@ class TelegramFrontEnd:
             CallbackQueryHandler(
                 click(callbacks.CONTACT, records.remove_click(services.contacts)),
                 pattern=r"^contact:",
+            ),
+            CallbackQueryHandler(
+                click(
+                    callbacks.CARD,
+                    records.card_click(
+                        services.contacts,
+                        services.drafts,
+                        draft_forms.deliver,
+                        contact_forms.ask_log,
+                        edit_form.ask_edit,
+                    ),
+                ),
+                pattern=r"^card:",
             ),
             CallbackQueryHandler(
                 click(

@@ -17,9 +17,11 @@ from typing import Any
 from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.core.contacts import SEARCH_LIMIT, ContactService
+from bot.core.drafts import DraftRequest, DraftService
 from bot.core.errors import InvalidInput
 from bot.core.models import Contact, ContactFilter, Role
 from bot.telegram_adapter import callbacks, record_text
+from bot.telegram_adapter.drafts import Deliver
 from bot.telegram_adapter.guards import Click, Command
 from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import role_of
@@ -141,6 +143,40 @@ def more_click(contacts: ContactService) -> Click:
     return run
 
 
+def card_keyboard(contact_id: int) -> InlineKeyboardMarkup:
+    """Under a contact's card, as Discord's: log an exchange, edit; and draft to them."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                callbacks.button("📝 Log an exchange", "card", "log", contact_id),
+                callbacks.button("✏️ Edit", "card", "edit", contact_id),
+            ],
+            [callbacks.button("✉️ Draft a follow-up", "card", "draft", contact_id)],
+        ]
+    )
+
+
+# What a card's button asks next, for the contact (re-read for the presser).
+Ask = Callable[[Chat, int, Contact], Awaitable[None]]
+
+
+def card_click(
+    contacts: ContactService, drafts: DraftService, deliver: Deliver, log: Ask, edit: Ask
+) -> Click:
+    async def run(message: Message, student: int, match: re.Match[str]) -> str | None:
+        contact = await contacts.get(student, int(match["id"]))  # theirs, or not found
+        if match["action"] == "log":
+            await log(message.chat, student, contact)
+        elif match["action"] == "edit":
+            await edit(message.chat, student, contact)
+        else:
+            request = DraftRequest(kind="followup", people=(contact.id,))
+            await deliver(message.chat, student, lambda: drafts.start(student, request))
+        return None
+
+    return run
+
+
 def contact_command(contacts: ContactService) -> Command:
     async def run(chat: Chat, student: int, text: str) -> None:
         if not text:
@@ -151,7 +187,10 @@ def contact_command(contacts: ContactService) -> Command:
         contact = await contact_named(contacts, student, text, command="/contact")
         history = await contacts.history(student, contact.id)
         today = await contacts.today(student)
-        await chat.send_message(record_text.contact_card(contact, today, history))
+        await chat.send_message(
+            record_text.contact_card(contact, today, history),
+            reply_markup=card_keyboard(contact.id),
+        )
 
     return run
 

@@ -165,6 +165,7 @@ class ContactForms:
         self._contacts = contacts
         self._events = events
         self._added = added
+        self.steps: StepByStep | None = None  # set once the engine is built (for ask_log)
 
     def forms(self) -> dict[str, Form]:
         return {
@@ -181,6 +182,18 @@ class ContactForms:
             await steps.start(chat, student, form, tuple(chosen), context=context)
 
         return start
+
+    async def ask_log(self, chat: Chat, student: int, contact: Contact) -> None:
+        """📝 Log an exchange under a contact's card: the contact is known, the rest is asked."""
+        assert self.steps is not None, "ContactForms.steps is set by the front end"
+        await self.steps.start(
+            chat,
+            student,
+            LOG,
+            tuple(LOG_STEPS),
+            context={"student": student, "contact": contact.id},
+            answers={"person": contact.name},
+        )
 
     def _add_step(self, conversation: Conversation) -> Step:
         return ADD_STEPS[conversation.step or "name"]
@@ -218,7 +231,11 @@ class ContactForms:
         self, chat: Chat, student: int, done: Conversation, steps: StepByStep
     ) -> None:
         answers = done.answers
-        contact = await contact_named(self._contacts, student, answers.get("person") or "")
+        chosen = done.context.get("contact")  # from a card's button: that contact, re-read
+        if isinstance(chosen, int):
+            contact = await self._contacts.get(student, chosen)
+        else:
+            contact = await contact_named(self._contacts, student, answers.get("person") or "")
         updated, exchange = await self._contacts.log_exchange(
             student,
             contact.id,

@@ -101,8 +101,13 @@ class StepByStep:
         steps: Sequence[str],
         *,
         context: Mapping[str, Any] | None = None,
+        answers: Mapping[str, str | None] | None = None,
     ) -> None:
-        conversation = await self._conversations.start(student, form, steps, context=context)
+        """Begin `form` and ask its first unanswered question (`answers`: steps known already,
+        e.g. the contact a button was under)."""
+        conversation = await self._conversations.start(
+            student, form, steps, context=context, answers=answers
+        )
         await self._ask(chat, conversation)
 
     async def _ask(self, chat: Chat, conversation: Conversation) -> None:

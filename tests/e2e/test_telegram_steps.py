@@ -277,3 +277,39 @@ async def test_a_drafts_edit_details_asks_each_field_and_rewrites_it(
     body = sent[7]["text"]
     assert "early antibiotics in the ED" in body and "shadowing" not in body
     assert "grand rounds" in body
+
+
+async def test_a_contact_cards_buttons_log_edit_and_draft_for_that_contact(
+    telegram_bot: TelegramBot, fake_telegram: FakeTelegram
+) -> None:
+    await fake_telegram.send(ALICE, "/profile Maya Chen | Riverside School of Medicine | MS2")
+    await fake_telegram.send(ALICE, "/add Dr. Amara Okafor, MD | attending | grand rounds")
+    await fake_telegram.send(ALICE, "/add Amara Okafor | classmate")  # the same name, twice
+    sent = await fake_telegram.wait_for_messages(ALICE.id, 3)
+    assert "Update them, or add a new contact?" in sent[2]["text"]
+    await fake_telegram.click(ALICE, sent[2], buttons(sent[2])["Add as new"])
+    await fake_telegram.wait_for_messages(ALICE.id, 4)
+    await fake_telegram.send(ALICE, "/contact Dr. Amara Okafor, MD")
+    card = (await fake_telegram.wait_for_messages(ALICE.id, 5))[4]
+    assert set(buttons(card)) == {"📝 Log an exchange", "✏️ Edit", "✉️ Draft a follow-up"}
+    refused = await fake_telegram.click(BOB, card, buttons(card)["📝 Log an exchange"])
+    assert "someone else's" in (await fake_telegram.wait_for_answer(refused))["text"]
+
+    before = len(fake_telegram.sent[ALICE.id])
+    await fake_telegram.click(ALICE, card, buttons(card)["📝 Log an exchange"])
+    asked = (await fake_telegram.wait_for_messages(ALICE.id, before + 1))[before]
+    assert asked["text"].startswith("(2 of 4) What happened?")  # the contact is known
+    await fake_telegram.click(ALICE, asked, buttons(asked)["They replied"])
+    await fake_telegram.send(ALICE, "today")
+    await fake_telegram.send(ALICE, "skip")
+    logged = (await fake_telegram.wait_for_messages(ALICE.id, before + 4))[before + 3]
+    assert logged["text"].startswith("Logged: they replied")
+    people = {c.draft.name: c for c in await contacts_of(telegram_bot, ALICE)}
+    # The card's own contact, not the other Amara Okafor.
+    assert people["Dr. Amara Okafor, MD"].exchange_count == 1
+    assert sum(c.exchange_count for c in people.values()) == 1
+
+    before = len(fake_telegram.sent[ALICE.id])
+    await fake_telegram.click(ALICE, card, buttons(card)["✉️ Draft a follow-up"])
+    header, body = (await fake_telegram.wait_for_messages(ALICE.id, before + 2))[before:]
+    assert "to Dr. Okafor" in header["text"] and "Maya" in body["text"]
