@@ -119,7 +119,8 @@ async def test_delete_asks_first_then_erases_only_that_student(bot: RunningBot) 
 async def export_json(bot: RunningBot, user_id: int = ALICE) -> bytes:
     handle = await privacy(bot, "export", user_id)
     await handle.response()
-    [message] = await handle.wait_followup(1)
+    # A heavy account's export on a loaded CI machine can take seconds (as export_messages).
+    [message] = await handle.wait_followup(1, timeout=30)
     files = {f["filename"]: f["data"] for f in message["attachments_data"]}
     return files["networking-coach.json"]
 
