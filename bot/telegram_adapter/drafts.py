@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Chat, InlineKeyboardMarkup, Message
 
+from bot.content.templates import TemplateInfo
 from bot.core.drafts import DraftRequest, DraftResult, DraftService
 from bot.core.errors import InvalidInput
 from bot.core.models import DRAFT_FIELDS, Channel, Tone
@@ -195,6 +196,17 @@ OUTREACH_USAGE = (
 )
 
 
+def outreach_template(drafts: DraftService, typed: str) -> TemplateInfo | None:
+    """The first-message template typed as its id, its id without `outreach_`, or its title."""
+    catalogue = drafts.catalogue
+    key = typed.strip().casefold().replace(" ", "_")
+    template = catalogue.get(OUTREACH_PREFIX + key) or catalogue.get(key)
+    if template is None:
+        titled = {t.title.casefold(): t for t in catalogue.templates("outreach")}
+        template = titled.get(typed.strip().casefold())
+    return template if template is not None and template.kind == "outreach" else None
+
+
 def outreach_usage(drafts: DraftService) -> str:
     kinds = [
         f"• {t.id.removeprefix(OUTREACH_PREFIX)} — {t.title}"
@@ -244,9 +256,8 @@ def outreach_command(
         if len(items) < 2 or not items[0] or not items[1]:
             await chat.send_message(outreach_usage(drafts))
             return
-        kind = items[0].casefold().replace(" ", "_")
-        template = drafts.catalogue.get(OUTREACH_PREFIX + kind) or drafts.catalogue.get(kind)
-        if template is None or template.kind != "outreach":
+        template = outreach_template(drafts, items[0])
+        if template is None:
             raise InvalidInput(outreach_usage(drafts))
         request = DraftRequest(
             kind="outreach",

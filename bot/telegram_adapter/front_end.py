@@ -49,13 +49,12 @@ from bot.telegram_adapter.guards import (
     own_click,
     private_command,
     private_upload,
+    unknown_click,
 )
 from bot.telegram_adapter.identity import FRONT_END, TelegramIdentities, is_telegram_student
 from bot.telegram_adapter.ordering import PerChatOrder
 from bot.telegram_adapter.season import season_handlers
 from bot.telegram_adapter.step_forms import (
-    ADD,
-    LOG,
     CoachingForms,
     ContactForms,
     DraftForms,
@@ -131,34 +130,25 @@ class TelegramFrontEnd:
         def command(run: Command) -> Handler:
             return private_command(prompts, run, identities, notice=notice)
 
-        def click(pattern: re.Pattern[str], run: Click) -> Handler:
-            return own_click(pattern, run, identities)
+        def click(pattern: re.Pattern[str], run: Click) -> CallbackQueryHandler[Any, None]:
+            # The button's own grammar routes it; data no grammar accepts falls to the last
+            # handler (`unknown_click`).
+            return CallbackQueryHandler(own_click(pattern, run, identities), pattern=pattern)
 
         assert services.conversations is not None, "Telegram asks step by step"
-        contact_forms = ContactForms(services.contacts, services.events, contacts.present_added)
-        draft_forms = DraftForms(services.drafts, drafts.send_draft)
-        event_forms = EventForms(services.events)
-        coaching_forms = CoachingForms(services.coaching)
-        edit_form = EditForm(services.contacts)
-        steps = StepByStep(
-            services.conversations,
-            {
-                **contact_forms.forms(),
-                **draft_forms.forms(),
-                **event_forms.forms(),
-                **coaching_forms.forms(),
-                **edit_form.forms(),
-            },
+        steps = StepByStep(services.conversations)
+        contact_forms = ContactForms(
+            steps, services.contacts, services.events, contacts.present_added
         )
-        for needs_engine in (contact_forms, draft_forms, event_forms, coaching_forms, edit_form):
-            needs_engine.steps = steps
+        draft_forms = DraftForms(steps, services.drafts, drafts.send_draft)
+        event_forms = EventForms(steps, services.events)
+        coaching_forms = CoachingForms(steps, services.coaching)
+        edit_form = EditForm(steps, services.contacts)
         add = or_ask(
-            contact_forms.starter(steps, ADD),
+            contact_forms.start_add,
             contacts.add_command(services.contacts, services.events),
         )
-        log_exchange = or_ask(
-            contact_forms.starter(steps, LOG), exchanges.log_command(services.contacts)
-        )
+        log_exchange = or_ask(contact_forms.start_log, exchanges.log_command(services.contacts))
         profile = or_ask(draft_forms.start_profile, contacts.profile_command(services.drafts))
         followup = or_ask(
             draft_forms.start_followup,
@@ -184,38 +174,26 @@ class TelegramFrontEnd:
                 "remind", command(remind.remind_command(services.reminders, services.contacts))
             ),
             CommandHandler("event", command(events.event_command(services.events))),
-            CallbackQueryHandler(
-                click(callbacks.CONTACTS, records.more_click(services.contacts)),
-                pattern=r"^contacts:",
-            ),
-            CallbackQueryHandler(
-                click(callbacks.CONTACT, records.remove_click(services.contacts)),
-                pattern=r"^contact:",
-            ),
-            CallbackQueryHandler(
-                click(
-                    callbacks.CARD,
-                    records.card_click(
-                        services.contacts,
-                        services.drafts,
-                        draft_forms.deliver,
-                        contact_forms.ask_log,
-                        edit_form.ask_edit,
-                    ),
+            click(callbacks.CONTACTS, records.more_click(services.contacts)),
+            click(callbacks.CONTACT, records.remove_click(services.contacts)),
+            click(
+                callbacks.CARD,
+                records.card_click(
+                    services.contacts,
+                    services.drafts,
+                    draft_forms.deliver,
+                    contact_forms.ask_log,
+                    edit_form.ask_edit,
                 ),
-                pattern=r"^card:",
             ),
-            CallbackQueryHandler(
-                click(
-                    callbacks.EVENT,
-                    events.event_click(
-                        services.events,
-                        services.drafts,
-                        draft_forms.deliver,
-                        event_forms.ask_people,
-                    ),
+            click(
+                callbacks.EVENT,
+                events.event_click(
+                    services.events,
+                    services.drafts,
+                    draft_forms.deliver,
+                    event_forms.ask_people,
                 ),
-                pattern=r"^event:",
             ),
             CommandHandler("followup", command(followup)),
             CommandHandler("outreach", command(outreach)),
@@ -242,10 +220,7 @@ class TelegramFrontEnd:
                 ),
             ),
             CommandHandler("goals", command(coaching.goals_command(services.coaching))),
-            CallbackQueryHandler(
-                click(callbacks.PITCH, coaching.pitch_click(services.coaching)),
-                pattern=r"^pitch:",
-            ),
+            click(callbacks.PITCH, coaching.pitch_click(services.coaching)),
             CommandHandler("reminders", command(reminders.reminders_command(services.reminders))),
             CommandHandler("privacy", command(privacy.privacy_command(services.privacy, prompts))),
             MessageHandler(
@@ -253,35 +228,16 @@ class TelegramFrontEnd:
                 filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                 command(steps.text_reply()),
             ),
-            CallbackQueryHandler(click(callbacks.STEP, steps.click()), pattern=r"^step:"),
-            CallbackQueryHandler(
-                click(
-                    callbacks.DUE,
-                    due.due_click(services.reminders, services.drafts, draft_forms.deliver),
-                ),
-                pattern=r"^due:",
+            click(callbacks.STEP, steps.click()),
+            click(
+                callbacks.DUE,
+                due.due_click(services.reminders, services.drafts, draft_forms.deliver),
             ),
-            CallbackQueryHandler(
-                click(callbacks.REMINDERS, due.reminders_off_click(services.reminders)),
-                pattern=r"^reminders:",
-            ),
-            CallbackQueryHandler(
-                click(
-                    callbacks.DRAFT, drafts.draft_click(services.drafts, draft_forms.ask_details)
-                ),
-                pattern=r"^draft:",
-            ),
-            CallbackQueryHandler(
-                click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
-                pattern=r"^dupe:",
-            ),
-            CallbackQueryHandler(
-                click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
-                pattern=r"^privacy:",
-            ),
-            CallbackQueryHandler(
-                click(callbacks.IMPORT, files.import_click(services.imports)), pattern=r"^import:"
-            ),
+            click(callbacks.REMINDERS, due.reminders_off_click(services.reminders)),
+            click(callbacks.DRAFT, drafts.draft_click(services.drafts, draft_forms.ask_details)),
+            click(callbacks.DUPE, contacts.resolve_duplicate(services.contacts)),
+            click(callbacks.PRIVACY, privacy.privacy_click(services.privacy)),
+            click(callbacks.IMPORT, files.import_click(services.imports)),
         ]
         if self._charts is not None:
             progress = files.progress_command(services.coaching, self._charts, services.flights)
@@ -289,6 +245,7 @@ class TelegramFrontEnd:
         if services.links is not None:
             handlers.append(CommandHandler("link", command(linking.link_command(services.links))))
         handlers.extend(season_handlers(services, command, click, draft_forms.deliver))
+        handlers.append(CallbackQueryHandler(unknown_click))
         app.add_handlers(handlers)
 
     async def start(self) -> None:

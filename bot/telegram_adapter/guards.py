@@ -167,3 +167,10 @@ def own_click(
         await query.answer(note)
 
     return handle
+
+
+async def unknown_click(update: Update, context: Context) -> None:
+    """A press whose data no button's grammar accepts (forged, or from a feature this bot no
+    longer runs): answered, so the button stops spinning, and nothing is done."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(GONE, show_alert=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from telegram import Chat
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.core.errors import InvalidInput
 from bot.core.season import Route, SeasonPlan, SeasonStatus
@@ -178,26 +178,20 @@ def season_command(season: SeasonService) -> Command:
 def season_handlers(
     services: Services,
     command: Callable[[Command], Handler],
-    click: Callable[[re.Pattern[str], Click], Handler],
+    click: Callable[[re.Pattern[str], Click], BaseHandler[Any, Any, Any]],
     deliver: Deliver,
 ) -> list[BaseHandler[Any, Any, Any]]:
     """The season's commands and buttons, and /templates (each only where its service runs);
     `deliver` sends a draft, or asks what a held one needs."""
     found: list[BaseHandler[Any, Any, Any]] = [
         CommandHandler("templates", command(templates.templates_command(services.drafts))),
-        CallbackQueryHandler(
-            click(
-                callbacks.LETTER_ITEM,
-                letters.letter_item_click(services.season_reminders, services.drafts, deliver),
-            ),
-            pattern=r"^letter:(draft|done|snooze):",
+        click(
+            callbacks.LETTER_ITEM,
+            letters.letter_item_click(services.season_reminders, services.drafts, deliver),
         ),
-        CallbackQueryHandler(
-            click(
-                callbacks.LETTER_WRITER,
-                letters.writer_click(services.season_reminders, services.drafts, deliver),
-            ),
-            pattern=r"^letter:writer:",
+        click(
+            callbacks.LETTER_WRITER,
+            letters.writer_click(services.season_reminders, services.drafts, deliver),
         ),
     ]
     season = services.season
@@ -205,16 +199,11 @@ def season_handlers(
         found += [
             CommandHandler("season", command(season_command(season))),
             CommandHandler("letters", command(letters.letters_command(season, services.contacts))),
-            CallbackQueryHandler(
-                click(callbacks.LETTERS, letters.ledger_click(season)), pattern=r"^letters:"
-            ),
+            click(callbacks.LETTERS, letters.ledger_click(season)),
         ]
     if services.interviews is not None:
         found += [
             CommandHandler("interview", command(interviews.interview_command(services.interviews))),
-            CallbackQueryHandler(
-                click(callbacks.INTERVIEW, interviews.thanks_click(services.interviews)),
-                pattern=r"^interview:",
-            ),
+            click(callbacks.INTERVIEW, interviews.thanks_click(services.interviews)),
         ]
     return found

@@ -16,7 +16,7 @@ finished answers go to.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -42,11 +42,12 @@ from bot.core.validation import validate_draft, validate_note
 from bot.telegram_adapter import presenters, record_text
 from bot.telegram_adapter.coaching import send_pitch
 from bot.telegram_adapter.contacts import add_contact
+from bot.telegram_adapter.drafts import outreach_template
 from bot.telegram_adapter.events import people_lines, show_event
 from bot.telegram_adapter.exchanges import kind_of
 from bot.telegram_adapter.lookup import contact_named
 from bot.telegram_adapter.parsing import role_of
-from bot.telegram_adapter.steps import CLEAR, Form, Step, StepByStep
+from bot.telegram_adapter.steps import CLEAR, Step, StepByStep
 
 ADD, LOG, PROFILE, FIELDS, FOLLOWUP, OUTREACH = (
     "add",
@@ -58,7 +59,6 @@ ADD, LOG, PROFILE, FIELDS, FOLLOWUP, OUTREACH = (
 )
 DETAILS = "draft_details"
 DETAILS_MAX = 5  # as Discord's edit-details form: the common fields, then the template's
-OUTREACH_PREFIX = "outreach_"
 PROFILE_FIRST = "Drafts are signed with your details: three quick questions first, then your draft."
 
 
@@ -92,7 +92,7 @@ def _field_step(name: str, *, optional: bool = False, example: str = "") -> Step
     return Step(question, optional=optional, check=_field_check(name))
 
 
-Finish = Callable[[Chat, int, Conversation, StepByStep], Awaitable[None]]
+Finish = Callable[[Chat, int, Conversation], Awaitable[None]]
 
 
 class _Form:
@@ -105,8 +105,21 @@ class _Form:
     def step(self, conversation: Conversation) -> Step:
         return self._step(conversation)
 
-    async def finish(self, chat: Chat, student: int, done: Conversation, steps: StepByStep) -> None:
-        await self._finish(chat, student, done, steps)
+    async def finish(self, chat: Chat, student: int, done: Conversation) -> None:
+        await self._finish(chat, student, done)
+
+
+def _kept(now: object, *, clears: bool) -> str | None:
+    """The line under a question that changes what the student has: what it is now."""
+    if not now:
+        return None
+    keeps = "Skip keeps it" + ("; - clears it" if clears else "")
+    return presenters.clip(f"Now: {now} ({keeps})", 600)
+
+
+def _changed(answers: Mapping[str, str | None], cleared: str | None) -> dict[str, str | None]:
+    """The answers that change something: skipped ones left out, "-" as `cleared`."""
+    return {key: cleared if value == CLEAR else value for key, value in answers.items() if value}
 
 
 ADD_STEPS = {
@@ -158,35 +171,32 @@ class ContactForms:
 
     def __init__(
         self,
+        steps: StepByStep,
         contacts: ContactService,
         events: EventService,
         added: Callable[[Chat, AddOutcome], Awaitable[None]],
     ) -> None:
+        self._steps = steps
         self._contacts = contacts
         self._events = events
         self._added = added
-        self.steps: StepByStep | None = None  # set once the engine is built (for ask_log)
+        steps.register(
+            {
+                ADD: _Form(self._add_step, self._finish_add),
+                LOG: _Form(self._log_step, self._finish_log),
+            }
+        )
 
-    def forms(self) -> dict[str, Form]:
-        return {
-            ADD: _Form(self._add_step, self._finish_add),
-            LOG: _Form(self._log_step, self._finish_log),
-        }
+    async def start_add(self, chat: Chat, student: int) -> None:
+        await self._steps.start(chat, student, ADD, tuple(ADD_STEPS))
 
-    def starter(self, steps: StepByStep, form: str) -> Callable[[Chat, int], Awaitable[None]]:
-        chosen = ADD_STEPS if form == ADD else LOG_STEPS
-
-        async def start(chat: Chat, student: int) -> None:
-            # The log's first answer is looked up among this student's contacts.
-            context = {"student": student} if form == LOG else None
-            await steps.start(chat, student, form, tuple(chosen), context=context)
-
-        return start
+    async def start_log(self, chat: Chat, student: int) -> None:
+        # The log's first answer is looked up among this student's contacts.
+        await self._steps.start(chat, student, LOG, tuple(LOG_STEPS), context={"student": student})
 
     async def ask_log(self, chat: Chat, student: int, contact: Contact) -> None:
         """📝 Log an exchange under a contact's card: the contact is known, the rest is asked."""
-        assert self.steps is not None, "ContactForms.steps is set by the front end"
-        await self.steps.start(
+        await self._steps.start(
             chat,
             student,
             LOG,
@@ -198,9 +208,7 @@ class ContactForms:
     def _add_step(self, conversation: Conversation) -> Step:
         return ADD_STEPS[conversation.step or "name"]
 
-    async def _finish_add(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_add(self, chat: Chat, student: int, done: Conversation) -> None:
         answers = done.answers
         contact = ContactDraft(
             name=answers.get("name") or "",
@@ -227,9 +235,7 @@ class ContactForms:
             return replace(LOG_STEPS[key], check=day)
         return LOG_STEPS[key]
 
-    async def _finish_log(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_log(self, chat: Chat, student: int, done: Conversation) -> None:
         answers = done.answers
         chosen = done.context.get("contact")  # from a card's button: that contact, re-read
         if isinstance(chosen, int):
@@ -271,24 +277,25 @@ class DraftForms:
     going on as questions."""
 
     def __init__(
-        self, drafts: DraftService, send_draft: Callable[[Chat, DraftResult], Awaitable[None]]
+        self,
+        steps: StepByStep,
+        drafts: DraftService,
+        send_draft: Callable[[Chat, DraftResult], Awaitable[None]],
     ) -> None:
+        self._steps = steps
         self._drafts = drafts
         self._send_draft = send_draft
-        self.steps: StepByStep | None = None  # set once the engine is built (it holds us)
-
-    def forms(self) -> dict[str, Form]:
-        return {
-            PROFILE: _Form(self._profile_step, self._finish_profile),
-            FIELDS: _Form(self._fields_step, self._finish_fields),
-            FOLLOWUP: _Form(lambda c: FOLLOWUP_STEPS[c.step or "person"], self._finish_followup),
-            OUTREACH: _Form(self._outreach_step, self._finish_outreach),
-            DETAILS: _Form(self._details_step, self._finish_details),
-        }
-
-    def _engine(self) -> StepByStep:
-        assert self.steps is not None, "DraftForms.steps is set by the front end"
-        return self.steps
+        steps.register(
+            {
+                PROFILE: _Form(self._profile_step, self._finish_profile),
+                FIELDS: _Form(self._fields_step, self._finish_fields),
+                FOLLOWUP: _Form(
+                    lambda c: FOLLOWUP_STEPS[c.step or "person"], self._finish_followup
+                ),
+                OUTREACH: _Form(self._outreach_step, self._finish_outreach),
+                DETAILS: _Form(self._details_step, self._finish_details),
+            }
+        )
 
     # -- drafting ------------------------------------------------------------------------------
 
@@ -305,7 +312,7 @@ class DraftForms:
             return
         except FieldsRequired as held:
             await chat.send_message(presenters.clip(f"“{held.title}” needs a few details first."))
-            await self._engine().start(
+            await self._steps.start(
                 chat, student, FIELDS, held.fields, context={"held": held.pending_id}
             )
             return
@@ -320,21 +327,15 @@ class DraftForms:
         context: dict[str, Any] = {"current": shown}
         if held is not None:
             context["held"] = held
-        await self._engine().start(chat, student, PROFILE, tuple(PROFILE_STEPS), context=context)
+        await self._steps.start(chat, student, PROFILE, tuple(PROFILE_STEPS), context=context)
 
     def _profile_step(self, conversation: Conversation) -> Step:
         key = conversation.step or "name"
         kept = conversation.context.get("current", {}).get(key)
         # A student changing their profile keeps what they skip.
-        return replace(
-            PROFILE_STEPS[key],
-            optional=bool(kept),
-            note=f"Now: {kept} (Skip keeps it)" if kept else None,
-        )
+        return replace(PROFILE_STEPS[key], optional=bool(kept), note=_kept(kept, clears=False))
 
-    async def _finish_profile(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_profile(self, chat: Chat, student: int, done: Conversation) -> None:
         changes = {k: v for k, v in done.answers.items() if v}
         profile = await self._drafts.save_profile(student, changes)
         await chat.send_message(
@@ -352,9 +353,7 @@ class DraftForms:
     def _fields_step(self, conversation: Conversation) -> Step:
         return _field_step(conversation.step or "ask")
 
-    async def _finish_fields(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_fields(self, chat: Chat, student: int, done: Conversation) -> None:
         held = done.context.get("held")
         if not isinstance(held, int):
             raise InvalidInput("That draft request is gone; send the command again.")
@@ -378,28 +377,21 @@ class DraftForms:
             "current": current,
             "required": [n for n in names if n in result.template.requires],
         }
-        await self._engine().start(chat, student, DETAILS, tuple(names), context=context)
+        await self._steps.start(chat, student, DETAILS, tuple(names), context=context)
 
     def _details_step(self, conversation: Conversation) -> Step:
         key = conversation.step or "event"
         now = conversation.context.get("current", {}).get(key)
         required = key in conversation.context.get("required", [])
-        keeps = "Skip keeps it" + ("" if required else "; - clears it")
         return replace(
             _field_step(key, optional=True),
-            note=presenters.clip(f"Now: {now} ({keeps})", 600) if now else None,
+            note=_kept(now, clears=not required),
             clearable=not required,
         )
 
-    async def _finish_details(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
-        # Skipped: unchanged; "-": cleared (the service clears a field given as empty).
-        fields = {
-            key: "" if value == CLEAR else value
-            for key, value in done.answers.items()
-            if value is not None
-        }
+    async def _finish_details(self, chat: Chat, student: int, done: Conversation) -> None:
+        # The service clears a field given as empty.
+        fields = _changed(done.answers, cleared="")
         draft_id = int(done.context["draft"])
         if not fields:
             await chat.send_message("Nothing changed.")
@@ -409,11 +401,9 @@ class DraftForms:
     # -- /followup and /outreach alone ---------------------------------------------------------
 
     async def start_followup(self, chat: Chat, student: int) -> None:
-        await self._engine().start(chat, student, FOLLOWUP, tuple(FOLLOWUP_STEPS))
+        await self._steps.start(chat, student, FOLLOWUP, tuple(FOLLOWUP_STEPS))
 
-    async def _finish_followup(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_followup(self, chat: Chat, student: int, done: Conversation) -> None:
         answers = done.answers
         fields = {k: v for k in ("event", "discussed", "ask") if (v := answers.get(k))}
         request = DraftRequest(
@@ -422,19 +412,14 @@ class DraftForms:
         await self.deliver(chat, student, lambda: self._drafts.start(student, request))
 
     async def start_outreach(self, chat: Chat, student: int) -> None:
-        await self._engine().start(chat, student, OUTREACH, ("kind", "person"))
+        await self._steps.start(chat, student, OUTREACH, ("kind", "person"))
 
     def _outreach_kinds(self) -> tuple[tuple[str, str], ...]:
         return tuple((t.title, t.id) for t in self._drafts.catalogue.templates("outreach"))
 
     def _outreach_kind(self, value: str) -> str:
-        key = value.strip().casefold().replace(" ", "_")
-        catalogue = self._drafts.catalogue
-        template = catalogue.get(key) or catalogue.get(OUTREACH_PREFIX + key)
+        template = outreach_template(self._drafts, value)
         if template is None:
-            titled = {t.title.casefold(): t for t in catalogue.templates("outreach")}
-            template = titled.get(value.strip().casefold())
-        if template is None or template.kind != "outreach":
             raise InvalidInput(f"I don't have a first message called “{value[:40]}”; pick one.")
         return template.id
 
@@ -448,9 +433,7 @@ class DraftForms:
             )
         return replace(FOLLOWUP_STEPS["person"], question="Who is it to? e.g. Dr. Amara Okafor")
 
-    async def _finish_outreach(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish_outreach(self, chat: Chat, student: int, done: Conversation) -> None:
         answers = done.answers
         request = DraftRequest(
             kind="outreach",
@@ -466,17 +449,14 @@ EVENT_PEOPLE = "event_people"
 class EventForms:
     """**Add people I met** under an event: one question, the people one a line."""
 
-    def __init__(self, events: EventService) -> None:
+    def __init__(self, steps: StepByStep, events: EventService) -> None:
+        self._steps = steps
         self._events = events
-        self.steps: StepByStep | None = None  # set once the engine is built
-
-    def forms(self) -> dict[str, Form]:
-        return {EVENT_PEOPLE: _Form(self._step, self._finish)}
+        steps.register({EVENT_PEOPLE: _Form(self._step, self._finish)})
 
     async def ask_people(self, chat: Chat, student: int, event: Event) -> None:
-        assert self.steps is not None, "EventForms.steps is set by the front end"
         context = {"event": event.id, "name": presenters.clip(event.name, 100)}
-        await self.steps.start(chat, student, EVENT_PEOPLE, ("people",), context=context)
+        await self._steps.start(chat, student, EVENT_PEOPLE, ("people",), context=context)
 
     def _step(self, conversation: Conversation) -> Step:
         return Step(
@@ -486,9 +466,7 @@ class EventForms:
             check=people_lines,
         )
 
-    async def _finish(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish(self, chat: Chat, student: int, done: Conversation) -> None:
         event_id = int(done.context["event"])
         await self._events.add_people(student, event_id, people_lines(done.answers["people"] or ""))
         await show_event(chat, self._events, student, event_id, "Saved")
@@ -501,24 +479,19 @@ PITCH_STEPS = {"intro": "intro_prompt", "interest": "interest_prompt", "hope": "
 class CoachingForms:
     """`/pitch` alone: the pitch builder's three questions, then the pitch to save."""
 
-    def __init__(self, coaching: CoachingService) -> None:
+    def __init__(self, steps: StepByStep, coaching: CoachingService) -> None:
+        self._steps = steps
         self._coaching = coaching
-        self.steps: StepByStep | None = None  # set once the engine is built
-
-    def forms(self) -> dict[str, Form]:
-        return {PITCH: _Form(self._step, self._finish)}
+        steps.register({PITCH: _Form(self._step, self._finish)})
 
     async def start_pitch(self, chat: Chat, student: int) -> None:
-        assert self.steps is not None, "CoachingForms.steps is set by the front end"
-        await self.steps.start(chat, student, PITCH, tuple(PITCH_STEPS))
+        await self._steps.start(chat, student, PITCH, tuple(PITCH_STEPS))
 
     def _step(self, conversation: Conversation) -> Step:
         words = self._coaching.library.pitch
         return Step(words[PITCH_STEPS[conversation.step or "intro"]], check=_pitch_check)
 
-    async def _finish(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
+    async def _finish(self, chat: Chat, student: int, done: Conversation) -> None:
         answers = [done.answers.get(key) for key in PITCH_STEPS]
         await send_pitch(chat, self._coaching, await self._coaching.compose_pitch(student, answers))
 
@@ -542,42 +515,32 @@ EDIT_STEPS = {
 class EditForm:
     """`/edit name` alone: each of the edit form's fields, Skip keeping it, - clearing it."""
 
-    def __init__(self, contacts: ContactService) -> None:
+    def __init__(self, steps: StepByStep, contacts: ContactService) -> None:
+        self._steps = steps
         self._contacts = contacts
-        self.steps: StepByStep | None = None  # set once the engine is built
-
-    def forms(self) -> dict[str, Form]:
-        return {EDIT: _Form(self._step, self._finish)}
+        steps.register({EDIT: _Form(self._step, self._finish)})
 
     async def ask_edit(self, chat: Chat, student: int, contact: Contact) -> None:
-        assert self.steps is not None, "EditForm.steps is set by the front end"
         draft = contact.draft
         current = {key: getattr(draft, key) for key in EDIT_STEPS}
         context = {"contact": contact.id, "current": current, "greeting": contact.greeting}
-        await self.steps.start(chat, student, EDIT, tuple(EDIT_STEPS), context=context)
+        await self._steps.start(chat, student, EDIT, tuple(EDIT_STEPS), context=context)
 
     def _step(self, conversation: Conversation) -> Step:
         key = conversation.step or "name"
         now = conversation.context.get("current", {}).get(key)
         if key == "address_as" and not now:
             now = f"{conversation.context.get('greeting')} (suggested)"
-        keeps = "Skip keeps it" + ("" if key == "name" else "; - clears it")
         return Step(
             EDIT_STEPS[key],
             optional=True,
             check=_contact_check(key),
-            note=presenters.clip(f"Now: {now} ({keeps})", 600) if now else None,
+            note=_kept(now, clears=key != "name"),
             clearable=key != "name",
         )
 
-    async def _finish(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None:
-        changes = {
-            key: None if value == CLEAR else value
-            for key, value in done.answers.items()
-            if value is not None
-        }
+    async def _finish(self, chat: Chat, student: int, done: Conversation) -> None:
+        changes = _changed(done.answers, cleared=None)
         contact_id = int(done.context["contact"])
         if not changes:
             await chat.send_message("Nothing changed.")

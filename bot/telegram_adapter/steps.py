@@ -57,9 +57,7 @@ class Form(Protocol):
         """The question for the conversation's next step."""
         ...
 
-    async def finish(
-        self, chat: Chat, student: int, done: Conversation, steps: StepByStep
-    ) -> None: ...
+    async def finish(self, chat: Chat, student: int, done: Conversation) -> None: ...
 
 
 def question_text(conversation: Conversation, step: Step) -> str:
@@ -89,9 +87,13 @@ def question_keyboard(conversation: Conversation, step: Step) -> InlineKeyboardM
 class StepByStep:
     """Starts forms, takes their answers (typed or pressed) and hands finished ones on."""
 
-    def __init__(self, conversations: ConversationService, forms: Mapping[str, Form]) -> None:
+    def __init__(self, conversations: ConversationService) -> None:
         self._conversations = conversations
-        self._forms = forms
+        self._forms: dict[str, Form] = {}
+
+    def register(self, forms: Mapping[str, Form]) -> None:
+        """Forms this engine asks (each form's holder registers its own when it is built)."""
+        self._forms.update(forms)
 
     async def start(
         self,
@@ -186,7 +188,7 @@ class StepByStep:
             await self._ask(chat, answered)
             return
         try:
-            await form.finish(chat, student, answered, self)
+            await form.finish(chat, student, answered)
         except CoachError as refused:
             # Refused as a whole (rare: each answer was checked): said, and the last question
             # asked again rather than the whole form.
